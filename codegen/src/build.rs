@@ -1,0 +1,85 @@
+//! Generating code from a build script (`build.rs`).
+
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Spec};
+
+/// Generates the code for the document at `spec` into `OUT_DIR`, named after the
+/// document (`openapi.yaml` → `openapi.rs`), and tells Cargo to re-run the build
+/// script when the document or any file it `$ref`s changes. Returns the written path.
+///
+/// Include the result in a module of its own:
+///
+/// ```ignore
+/// mod api {
+///     include!(concat!(env!("OUT_DIR"), "/openapi.rs"));
+/// }
+/// ```
+pub fn generate(spec: impl AsRef<Path>) -> Result<PathBuf, Error> {
+    Builder::new(spec).generate()
+}
+
+/// Options of build-script generation; [`generate`] uses the defaults.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    spec: PathBuf,
+    file_name: Option<String>,
+    out_dir: Option<PathBuf>,
+}
+
+impl Builder {
+    /// Generation from the document at `spec` (relative to the package root).
+    pub fn new(spec: impl AsRef<Path>) -> Self {
+        Builder {
+            spec: spec.as_ref().to_path_buf(),
+            file_name: None,
+            out_dir: None,
+        }
+    }
+
+    /// The name of the written file, instead of the document's stem with `.rs`.
+    pub fn file_name(mut self, name: impl Into<String>) -> Self {
+        self.file_name = Some(name.into());
+        self
+    }
+
+    /// The directory to write to, instead of `OUT_DIR`.
+    pub fn out_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.out_dir = Some(dir.as_ref().to_path_buf());
+        self
+    }
+
+    /// Loads the document, generates, writes, and prints the `cargo:rerun-if-changed`
+    /// lines for every file read (also when the document has problems, so fixing
+    /// them re-runs the script).
+    pub fn generate(self) -> Result<PathBuf, Error> {
+        let out_dir = match self.out_dir {
+            Some(dir) => dir,
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    Error::Environment(
+                        "OUT_DIR is not set: call oapi_gen::build from a build script, \
+                     or set Builder::out_dir"
+                            .to_owned(),
+                    )
+                })?,
+        };
+        println!("cargo:rerun-if-changed={}", self.spec.display());
+        let spec = Spec::load(&self.spec)?;
+        for file in spec.files.iter().skip(1) {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+        let file_name = self.file_name.unwrap_or_else(|| {
+            let stem = self
+                .spec
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "openapi".to_owned());
+            format!("{stem}.rs")
+        });
+        let path = out_dir.join(file_name);
+        crate::output::write_if_changed(&path, spec.types()?.as_bytes())?;
+        Ok(path)
+    }
+}

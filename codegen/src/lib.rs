@@ -1,0 +1,56 @@
+//! `oapi-gen`: OpenAPI 3.0/3.1 to Rust code generation.
+//!
+//! The pipeline has three stages, each in its own module:
+//!
+//! 1. [`loader`] reads the document (YAML or JSON) and every file its `$ref`s reach;
+//! 2. lowering builds the [`ir`], a parser-independent model of the API in which every
+//!    name is already a unique Rust identifier;
+//! 3. [`emit`] turns the IR into formatted Rust source.
+//!
+//! Most users need one call. From a build script:
+//!
+//! ```no_run
+//! // build.rs
+//! oapi_gen::build::generate("openapi.yaml").expect("generate the API code");
+//! ```
+//!
+//! and in the crate: `include!(concat!(env!("OUT_DIR"), "/openapi.rs"));` inside a
+//! module. Every problem of the document is reported with its file and JSON pointer.
+
+pub mod build;
+pub mod diagnostics;
+pub mod emit;
+pub mod ir;
+pub mod loader;
+mod lower;
+pub mod output;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Diagnostic, Error, Location, Severity};
+
+/// A loaded and lowered OpenAPI document.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The API model.
+    pub api: ir::Api,
+    /// Every file read: the document first, then the files its `$ref`s reached.
+    pub files: Vec<PathBuf>,
+}
+
+impl Spec {
+    /// Loads the document at `path` and lowers it to the IR, reporting every problem.
+    pub fn load(path: impl AsRef<Path>) -> Result<Spec, Error> {
+        let documents = loader::Documents::load(path.as_ref()).map_err(Error::Spec)?;
+        let api = lower::lower(&documents).map_err(Error::Spec)?;
+        Ok(Spec {
+            api,
+            files: documents.paths().map(Path::to_path_buf).collect(),
+        })
+    }
+
+    /// The models of the API as one Rust source file (see [`emit::types`]).
+    pub fn types(&self) -> Result<String, Error> {
+        emit::types(&self.api)
+    }
+}

@@ -1,0 +1,344 @@
+//! Loading an OpenAPI document and every file its `$ref`s reach, and resolving those
+//! `$ref`s.
+//!
+//! The loader knows nothing about code; it hands the lowering step a set of parsed
+//! documents and a resolver that follows `$ref` chains, reporting every problem with
+//! the file and JSON pointer where it is.
+
+mod parse;
+pub mod pointer;
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::diagnostics::{Diagnostic, Location};
+
+/// How many files one document may pull in through `$ref`s.
+const MAX_FILES: usize = 512;
+/// How many `$ref`s a chain may follow before it is reported as too long.
+const MAX_REF_HOPS: usize = 64;
+
+/// One parsed file.
+#[derive(Debug)]
+pub struct Document {
+    /// The path as the user gave it, or as reached from the referring file.
+    pub path: Arc<Path>,
+    /// The parsed content.
+    pub root: Value,
+}
+
+/// The entry document and every file reachable from it through `$ref`s.
+#[derive(Debug)]
+pub struct Documents {
+    documents: Vec<Document>,
+    by_path: HashMap<PathBuf, usize>,
+}
+
+/// A node of a loaded document and where it is.
+#[derive(Debug, Clone)]
+pub struct Node<'a> {
+    /// Where the node is.
+    pub location: Location,
+    /// The node itself.
+    pub value: &'a Value,
+}
+
+impl<'a> Node<'a> {
+    /// The child `key` of this object node, if present.
+    pub fn get(&self, key: &str) -> Option<Node<'a>> {
+        let value = self.value.as_object()?.get(key)?;
+        Some(Node {
+            location: self.location.child(key),
+            value,
+        })
+    }
+
+    /// The elements of this array node (none if it is not an array).
+    pub fn elements(&self) -> impl Iterator<Item = Node<'a>> + '_ {
+        self.value
+            .as_array()
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, value)| Node {
+                location: self.location.index(i),
+                value,
+            })
+    }
+
+    /// The entries of this object node (none if it is not an object), in document order.
+    pub fn entries(&self) -> impl Iterator<Item = (&'a str, Node<'a>)> + '_ {
+        self.value
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(key, value)| {
+                (
+                    key.as_str(),
+                    Node {
+                        location: self.location.child(key),
+                        value,
+                    },
+                )
+            })
+    }
+
+    /// The string child `key`, if present and a string.
+    pub fn str(&self, key: &str) -> Option<&'a str> {
+        self.value.get(key)?.as_str()
+    }
+
+    /// The boolean child `key`, if present and a boolean.
+    pub fn bool(&self, key: &str) -> Option<bool> {
+        self.value.get(key)?.as_bool()
+    }
+
+    /// Whether this node is an object with a `$ref`.
+    pub fn is_ref(&self) -> bool {
+        self.value.get("$ref").is_some()
+    }
+}
+
+impl Documents {
+    /// Reads `entry` and every file its `$ref`s reach, transitively.
+    ///
+    /// A failure to read or parse the entry document is fatal; problems with other
+    /// files are reported at the `$ref` that names them, all of them.
+    pub fn load(entry: &Path) -> Result<Documents, Vec<Diagnostic>> {
+        let mut documents = Documents {
+            documents: Vec::new(),
+            by_path: HashMap::new(),
+        };
+        let entry_path: Arc<Path> = Arc::from(entry);
+        let root = read(entry).map_err(|message| {
+            vec![Diagnostic::invalid(
+                Location::new(entry_path.clone(), ""),
+                message,
+            )]
+        })?;
+        documents.insert(entry_path, root);
+
+        let mut problems = Vec::new();
+        let mut next = 0;
+        while next < documents.documents.len() {
+            for (location, reference) in external_refs(&documents.documents[next]) {
+                let Some(file) = reference.split('#').next() else {
+                    continue;
+                };
+                let path = relative_to(&location.file, file);
+                if documents.find(&path).is_some() {
+                    continue;
+                }
+                if documents.documents.len() >= MAX_FILES {
+                    problems.push(Diagnostic::unsupported(
+                        location,
+                        format!("more than {MAX_FILES} files are reachable through $refs"),
+                    ));
+                    return Err(problems);
+                }
+                match read(&path) {
+                    Ok(root) => documents.insert(Arc::from(path.as_path()), root),
+                    Err(message) => problems.push(Diagnostic::invalid(
+                        location,
+                        format!("$ref `{reference}`: {message}"),
+                    )),
+                }
+            }
+            next += 1;
+        }
+        if problems.is_empty() {
+            Ok(documents)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The entry document.
+    pub fn entry(&self) -> Node<'_> {
+        let document = &self.documents[0];
+        Node {
+            location: Location::new(document.path.clone(), ""),
+            value: &document.root,
+        }
+    }
+
+    /// Every loaded file, the entry first.
+    pub fn paths(&self) -> impl Iterator<Item = &Path> {
+        self.documents.iter().map(|d| &*d.path)
+    }
+
+    /// Follows `$ref`s from `node` until a node that is not a reference.
+    pub fn resolve<'a>(&'a self, node: Node<'a>) -> Result<Node<'a>, Diagnostic> {
+        let mut node = node;
+        let mut seen: HashSet<Location> = HashSet::new();
+        for _ in 0..MAX_REF_HOPS {
+            let Some(reference) = node.value.get("$ref") else {
+                return Ok(node);
+            };
+            let Some(reference) = reference.as_str() else {
+                return Err(Diagnostic::invalid(
+                    node.location.child("$ref"),
+                    "$ref must be a string",
+                ));
+            };
+            if !seen.insert(node.location.clone()) {
+                return Err(Diagnostic::invalid(
+                    node.location.child("$ref"),
+                    format!("$ref `{reference}` is part of a cycle of references"),
+                ));
+            }
+            node = self.target(&node.location, reference)?;
+        }
+        Err(Diagnostic::unsupported(
+            node.location,
+            format!("a chain of more than {MAX_REF_HOPS} $refs"),
+        ))
+    }
+
+    /// The node a `$ref` string found at `from` points to (one hop).
+    pub fn target<'a>(&'a self, from: &Location, reference: &str) -> Result<Node<'a>, Diagnostic> {
+        let at = || from.child("$ref");
+        if reference.contains("://") || reference.starts_with("//") {
+            return Err(Diagnostic::unsupported(
+                at(),
+                format!(
+                    "$ref `{reference}` points to a remote document; only local files are supported"
+                ),
+            ));
+        }
+        let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+        let document = if file.is_empty() {
+            self.find(&from.file)
+        } else {
+            self.find(&relative_to(&from.file, file))
+        }
+        .ok_or_else(|| Diagnostic::invalid(at(), format!("$ref `{reference}`: file not loaded")))?;
+        let pointer = pointer::percent_decode(fragment).ok_or_else(|| {
+            Diagnostic::invalid(
+                at(),
+                format!("$ref `{reference}` has a malformed percent-escape"),
+            )
+        })?;
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(Diagnostic::unsupported(
+                at(),
+                format!(
+                    "$ref `{reference}` uses a plain-name fragment; only JSON pointers are supported"
+                ),
+            ));
+        }
+        let value = pointer::get(&document.root, &pointer).ok_or_else(|| {
+            Diagnostic::invalid(
+                at(),
+                format!("$ref `{reference}` points to nothing: no node at `{pointer}`"),
+            )
+        })?;
+        Ok(Node {
+            location: Location::new(document.path.clone(), pointer),
+            value,
+        })
+    }
+
+    fn insert(&mut self, path: Arc<Path>, root: Value) {
+        let key = identity(&path);
+        self.by_path.insert(key, self.documents.len());
+        self.documents.push(Document { path, root });
+    }
+
+    fn find(&self, path: &Path) -> Option<&Document> {
+        self.by_path
+            .get(&identity(path))
+            .map(|&index| &self.documents[index])
+    }
+}
+
+/// Reads and parses one file.
+fn read(path: &Path) -> Result<Value, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    parse::parse(&bytes)
+}
+
+/// The path a `$ref` file part names, relative to the file that holds the `$ref`.
+fn relative_to(from: &Path, file: &str) -> PathBuf {
+    let joined = from.parent().unwrap_or(Path::new("")).join(file);
+    normalize(&joined)
+}
+
+/// Removes `.` and resolvable `..` components, lexically.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if matches!(out.components().next_back(), Some(Component::Normal(_))) {
+                    out.pop();
+                } else {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// A key under which two spellings of one file compare equal.
+fn identity(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
+}
+
+/// Every `$ref` of `document` that names another file, with where it is.
+fn external_refs(document: &Document) -> Vec<(Location, String)> {
+    let mut found = Vec::new();
+    let mut stack = vec![(Location::new(document.path.clone(), ""), &document.root)];
+    while let Some((location, value)) = stack.pop() {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref") {
+                    if !reference.starts_with('#') && !reference.contains("://") {
+                        found.push((location.clone(), reference.clone()));
+                    }
+                }
+                for (key, child) in map.iter().rev() {
+                    if child.is_object() || child.is_array() {
+                        stack.push((location.child(key), child));
+                    }
+                }
+            }
+            Value::Array(items) => {
+                for (index, child) in items.iter().enumerate().rev() {
+                    if child.is_object() || child.is_array() {
+                        stack.push((location.index(index), child));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_lexically() {
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.yaml")),
+            Path::new("a/c.yaml")
+        );
+        assert_eq!(normalize(Path::new("../x/../y")), Path::new("../y"));
+        assert_eq!(
+            relative_to(
+                Path::new("specs/api.yaml"),
+                "./common.yaml#/x".split('#').next().unwrap()
+            ),
+            Path::new("specs/common.yaml")
+        );
+    }
+}

@@ -1,0 +1,255 @@
+//! Turning arbitrary strings into unique, valid Rust identifiers.
+
+use std::collections::HashSet;
+
+/// Words of the language that cannot be plain identifiers (2024 edition), plus `_`.
+const KEYWORDS: &[&str] = &[
+    "_", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if",
+    "impl", "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// A set of names in which every claimed name is distinct.
+///
+/// Collisions are resolved by appending the smallest free number (`Pet`, `Pet2`, …;
+/// `id`, `id_2`, …), in the order names are claimed, so the same document always
+/// yields the same names.
+#[derive(Debug, Clone, Default)]
+pub struct Namespace {
+    used: HashSet<String>,
+}
+
+impl Namespace {
+    /// A namespace in which `reserved` are already taken.
+    pub fn with_reserved(reserved: &[&str]) -> Self {
+        Namespace {
+            used: reserved.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    /// Claims `base`, or `base` with the smallest free numeric suffix.
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_owned()) {
+            return base.to_owned();
+        }
+        let separator = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
+            ""
+        } else {
+            "_"
+        };
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.used.insert(candidate.clone()))
+            .unwrap_or_default()
+    }
+}
+
+/// Splits `raw` into words: runs of ASCII letters and digits, split further at
+/// lower-to-upper case changes (`petId` → `pet`, `Id`) and before the last capital of
+/// an acronym (`HTTPServer` → `HTTP`, `Server`). Other characters separate words;
+/// non-ASCII letters become `uXXXX` words so that the result stays ASCII.
+fn words(raw: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut current = String::new();
+    let chars: Vec<char> = raw.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_alphanumeric() {
+            if let Some(prev) = current.chars().last() {
+                let next = chars.get(i + 1).copied().unwrap_or(' ');
+                let boundary = ((prev.is_ascii_lowercase() || prev.is_ascii_digit())
+                    && c.is_ascii_uppercase())
+                    || (prev.is_ascii_uppercase()
+                        && c.is_ascii_uppercase()
+                        && next.is_ascii_lowercase());
+                if boundary {
+                    words.push(std::mem::take(&mut current));
+                }
+            }
+            current.push(c);
+        } else {
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            if c.is_alphanumeric() {
+                words.push(format!("u{:04x}", c as u32));
+            }
+        }
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+}
+
+/// `raw` in snake_case, valid as a Rust identifier and not a keyword; `fallback`
+/// when `raw` has no letters or digits.
+pub fn snake(raw: &str, fallback: &str) -> String {
+    let mut name = words(raw)
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, '_');
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// `raw` in UpperCamelCase, valid as a Rust identifier and not a keyword; `fallback`
+/// when `raw` has no letters or digits, and `prefix` put before a leading digit.
+pub fn camel(raw: &str, fallback: &str, prefix: &str) -> String {
+    let mut name = String::new();
+    for word in words(raw) {
+        if name.ends_with(|c: char| c.is_ascii_digit())
+            && word.starts_with(|c: char| c.is_ascii_digit())
+        {
+            name.push('_');
+        }
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            name.push(first.to_ascii_uppercase());
+            name.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    if name.is_empty() {
+        name = fallback.to_owned();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, prefix);
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A type name for `raw`.
+pub fn type_name(raw: &str) -> String {
+    camel(raw, "Type", "T")
+}
+
+/// An enum variant name for the wire value `value`: symbols that carry the meaning
+/// of operator-like values are spelled out (`<=` → `LtEq`, `-1` → `Minus1`).
+pub fn variant_name(value: &str) -> String {
+    if value.is_empty() {
+        return "Empty".to_owned();
+    }
+    let mut spelled = String::new();
+    let only_symbols = !value.chars().any(char::is_alphanumeric);
+    for (i, c) in value.chars().enumerate() {
+        let word = match c {
+            '-' if i == 0 || only_symbols => Some("minus"),
+            '+' if i == 0 || only_symbols => Some("plus"),
+            '<' if only_symbols => Some("lt"),
+            '>' if only_symbols => Some("gt"),
+            '=' if only_symbols => Some("eq"),
+            '!' if only_symbols => Some("not"),
+            '*' if only_symbols => Some("star"),
+            '/' if only_symbols => Some("slash"),
+            '.' if only_symbols => Some("dot"),
+            '&' if only_symbols => Some("and"),
+            '|' if only_symbols => Some("or"),
+            '%' if only_symbols => Some("percent"),
+            '#' if only_symbols => Some("hash"),
+            '@' if only_symbols => Some("at"),
+            '~' if only_symbols => Some("tilde"),
+            '?' if only_symbols => Some("question"),
+            ':' if only_symbols => Some("colon"),
+            _ => None,
+        };
+        match word {
+            Some(word) => {
+                spelled.push(' ');
+                spelled.push_str(word);
+                spelled.push(' ');
+            }
+            None => spelled.push(c),
+        }
+    }
+    camel(&spelled, "Value", "V")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn is_ident(s: &str) -> bool {
+        syn::parse_str::<syn::Ident>(s).is_ok()
+    }
+
+    #[test]
+    fn snake_case_names() {
+        assert_eq!(snake("petId", "x"), "pet_id");
+        assert_eq!(
+            snake("read_item_items__item_id__get", "x"),
+            "read_item_items_item_id_get"
+        );
+        assert_eq!(snake("HTTPServerURL", "x"), "http_server_url");
+        assert_eq!(snake("type", "x"), "type_");
+        assert_eq!(snake("self", "x"), "self_");
+        assert_eq!(snake("2fa", "x"), "_2fa");
+        assert_eq!(snake("@odata.type", "x"), "odata_type");
+        assert_eq!(snake("$$$", "field"), "field");
+        assert_eq!(snake("café", "x"), "caf_u00e9");
+    }
+
+    #[test]
+    fn camel_case_names() {
+        assert_eq!(type_name("pet_store"), "PetStore");
+        assert_eq!(type_name("HTTPError"), "HttpError");
+        assert_eq!(type_name("200Response"), "T200Response");
+        assert_eq!(type_name("v1.2"), "V1_2");
+        assert_eq!(type_name("Self"), "Self_");
+        assert_eq!(type_name("---"), "Type");
+    }
+
+    #[test]
+    fn variant_names_spell_out_symbols() {
+        assert_eq!(variant_name("available"), "Available");
+        assert_eq!(variant_name("-1"), "Minus1");
+        assert_eq!(variant_name("+1"), "Plus1");
+        assert_eq!(variant_name("<="), "LtEq");
+        assert_eq!(variant_name(""), "Empty");
+        assert_eq!(variant_name("1.5"), "V1_5");
+        assert_eq!(variant_name("in-progress"), "InProgress");
+    }
+
+    #[test]
+    fn every_result_is_an_identifier() {
+        let samples = [
+            "", "_", "__", "a", "A", "0", "é", "日本", "a-b", "A_B", "fn", "Self", "crate", "x y",
+            "\r\n", "1e5", "-", "union", "gen", "ÀÉ", "a__b", "_a",
+        ];
+        for s in samples {
+            assert!(
+                is_ident(&snake(s, "field")),
+                "snake({s:?}) = {}",
+                snake(s, "field")
+            );
+            assert!(
+                is_ident(&type_name(s)),
+                "type_name({s:?}) = {}",
+                type_name(s)
+            );
+            assert!(is_ident(&variant_name(s)), "variant_name({s:?})");
+        }
+    }
+
+    #[test]
+    fn collisions_get_numbered_in_claim_order() {
+        let mut ns = Namespace::with_reserved(&["Option"]);
+        assert_eq!(ns.claim("Pet"), "Pet");
+        assert_eq!(ns.claim("Pet"), "Pet2");
+        assert_eq!(ns.claim("Option"), "Option2");
+        assert_eq!(ns.claim("id"), "id");
+        assert_eq!(ns.claim("id"), "id_2");
+    }
+}

@@ -1,0 +1,1126 @@
+//! Lowering schemas to types.
+//!
+//! A schema becomes either a type expression over existing types ([`TypeRef`]) or a
+//! new type shape ([`TypeKind`]) that needs a name: the name of the component it is,
+//! or one made from where it is used (`Pet` + property `owner` → `PetOwner`).
+
+use serde_json::Value;
+
+use super::Lowerer;
+use super::names::{self, Namespace};
+use crate::diagnostics::Location;
+use crate::ir::{
+    AdditionalProperties, Bound, Constraints, Field, FieldDefault, IntEnum, Primitive, StringEnum,
+    StringVariant, Struct, Traits, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
+};
+use crate::loader::Node;
+
+/// How deeply inline schemas may nest before the document is rejected.
+const MAX_DEPTH: usize = 48;
+
+/// The keywords that give a schema a shape (as opposed to only constraining it).
+const SHAPE_KEYWORDS: &[&str] = &[
+    "$ref",
+    "type",
+    "properties",
+    "additionalProperties",
+    "items",
+    "prefixItems",
+    "enum",
+    "const",
+    "allOf",
+    "oneOf",
+    "anyOf",
+];
+
+/// What a schema lowers to, before it is named or wrapped.
+enum Shape {
+    /// An expression over existing types.
+    Ref(TypeRef),
+    /// A new type that needs a name.
+    Kind(TypeKind),
+}
+
+/// A lowered schema with the facts its users need.
+struct Lowered {
+    shape: Shape,
+    nullable: bool,
+}
+
+impl Lowered {
+    fn of(ty: TypeRef) -> Lowered {
+        Lowered {
+            shape: Shape::Ref(ty),
+            nullable: false,
+        }
+    }
+
+    fn any() -> Lowered {
+        Lowered::of(TypeRef::Primitive(Primitive::Any))
+    }
+
+    fn nullable(mut self, nullable: bool) -> Lowered {
+        self.nullable |= nullable;
+        self
+    }
+}
+
+impl<'a> Lowerer<'a> {
+    /// Creates every schema of `components.schemas` under its own name, in document
+    /// order, so that these names win over names made for inline schemas.
+    pub(super) fn component_schemas(&mut self, root: &Node<'a>) {
+        let Some(schemas) = root.get("components").and_then(|c| c.get("schemas")) else {
+            return;
+        };
+        if !schemas.value.is_object() {
+            self.invalid(schemas.location, "`components.schemas` must be an object");
+            return;
+        }
+        let entries: Vec<_> = schemas.entries().collect();
+        for (name, node) in &entries {
+            self.placeholder(node.location.clone(), names::type_name(name));
+        }
+        for (_, node) in entries {
+            self.named_type(node);
+        }
+    }
+
+    /// Creates an empty named type for a schema location and remembers it.
+    fn placeholder(&mut self, location: Location, base: String) -> TypeId {
+        let name = self.type_names.claim(&base);
+        let id = TypeId(self.types.defs.len());
+        self.types.defs.push(TypeDef {
+            name,
+            docs: None,
+            kind: TypeKind::Alias(TypeRef::Primitive(Primitive::Any)),
+            traits: Traits::default(),
+            examples: Vec::new(),
+            deprecated: false,
+            location: location.clone(),
+            constraints: Constraints::default(),
+        });
+        self.named.insert(location, id);
+        id
+    }
+
+    /// The named type of the schema at `node` (a `$ref` target or a component),
+    /// lowering it the first time.
+    fn named_type(&mut self, node: Node<'a>) -> TypeId {
+        let id = match self.named.get(&node.location) {
+            Some(&id) if self.filled(id) => return id,
+            Some(&id) => id,
+            None => self.placeholder(node.location.clone(), name_for_location(&node.location)),
+        };
+        self.mark_filling(id);
+        let name = self.types.get(id).name.clone();
+        let lowered = self.shape(&node, &name, 0);
+        let kind = match lowered.shape {
+            Shape::Kind(kind) => kind,
+            Shape::Ref(ty) => TypeKind::Alias(ty),
+        };
+        let constraints = self.constraints(&node);
+        let def = self.types.get_mut(id);
+        def.kind = kind;
+        def.docs = docs(&node);
+        def.examples = examples(&node);
+        def.deprecated = node.bool("deprecated").unwrap_or(false);
+        def.constraints = constraints;
+        id
+    }
+
+    fn filled(&self, id: TypeId) -> bool {
+        self.filling.contains(&id)
+    }
+
+    fn mark_filling(&mut self, id: TypeId) {
+        self.filling.insert(id);
+    }
+
+    /// The type of the schema at `node`; inline shapes are named after `hint`.
+    pub(super) fn schema_type(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> TypeRef {
+        let lowered = self.shape(node, hint, depth);
+        let ty = match lowered.shape {
+            Shape::Ref(ty) => ty,
+            Shape::Kind(kind) => TypeRef::Named(self.inline_type(node, hint, kind)),
+        };
+        if lowered.nullable { ty.optional() } else { ty }
+    }
+
+    /// Names a new inline type.
+    fn inline_type(&mut self, node: &Node<'a>, hint: &str, kind: TypeKind) -> TypeId {
+        let name = self.type_names.claim(hint);
+        let id = TypeId(self.types.defs.len());
+        let constraints = self.constraints(node);
+        self.types.defs.push(TypeDef {
+            name,
+            docs: docs(node),
+            kind,
+            traits: Traits::default(),
+            examples: examples(node),
+            deprecated: node.bool("deprecated").unwrap_or(false),
+            location: node.location.clone(),
+            constraints,
+        });
+        self.filling.insert(id);
+        id
+    }
+
+    /// Lowers one schema node.
+    fn shape(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
+        if depth > MAX_DEPTH {
+            self.unsupported(
+                node.location.clone(),
+                format!("schemas nested more than {MAX_DEPTH} levels deep"),
+            );
+            return Lowered::any();
+        }
+        let object = match node.value {
+            Value::Object(object) => object,
+            Value::Bool(true) => return Lowered::any(),
+            Value::Bool(false) => {
+                self.unsupported(node.location.clone(), "the `false` schema (no valid value)");
+                return Lowered::any();
+            }
+            _ => {
+                self.invalid(
+                    node.location.clone(),
+                    "a schema must be an object or a boolean",
+                );
+                return Lowered::any();
+            }
+        };
+        let nullable = own_nullable(node);
+        if object.contains_key("$ref") {
+            return self.reference(node).nullable(nullable);
+        }
+        if object.contains_key("allOf") {
+            return self.all_of(node, hint, depth).nullable(nullable);
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if object.contains_key(keyword) {
+                return self.union(node, keyword, hint, depth).nullable(nullable);
+            }
+        }
+        if let Some(values) = node.get("enum") {
+            return self.enumeration(node, &values).nullable(nullable);
+        }
+        if let Some(value) = node.get("const") {
+            return self.constant(node, value.value).nullable(nullable);
+        }
+        let types = self.declared_types(node);
+        match types.as_slice() {
+            [] => self.typed(node, infer_type(node), hint, depth),
+            [single] => self.typed(node, single, hint, depth),
+            several => {
+                let mut variant_names = Namespace::default();
+                let variants = several
+                    .iter()
+                    .map(|t| {
+                        let ty = match self.typed(node, t, hint, depth) {
+                            Lowered {
+                                shape: Shape::Ref(ty),
+                                ..
+                            } => ty,
+                            Lowered {
+                                shape: Shape::Kind(kind),
+                                ..
+                            } => {
+                                let hint = format!("{hint}{}", names::type_name(t));
+                                TypeRef::Named(self.inline_type(node, &hint, kind))
+                            }
+                        };
+                        UnionVariant {
+                            rust_name: variant_names.claim(&self.variant_label(&ty)),
+                            ty,
+                            tags: Vec::new(),
+                        }
+                    })
+                    .collect();
+                Lowered {
+                    shape: Shape::Kind(TypeKind::Union(Union {
+                        variants,
+                        discriminator: None,
+                    })),
+                    nullable: false,
+                }
+            }
+        }
+        .nullable(nullable)
+    }
+
+    /// A `$ref` schema: the named type of its target.
+    fn reference(&mut self, node: &Node<'a>) -> Lowered {
+        let Some(target) = self.resolve(node.clone()) else {
+            return Lowered::any();
+        };
+        let nullable = own_nullable(&target);
+        let id = self.named_type(target);
+        Lowered::of(TypeRef::Named(id)).nullable(nullable)
+    }
+
+    /// The non-null types a `type` keyword lists (`nullable` is read separately).
+    fn declared_types(&mut self, node: &Node<'a>) -> Vec<&'a str> {
+        let Some(ty) = node.get("type") else {
+            return Vec::new();
+        };
+        let listed: Vec<&'a str> = match ty.value {
+            Value::String(t) => vec![t.as_str()],
+            Value::Array(items) if items.iter().all(Value::is_string) => {
+                items.iter().filter_map(Value::as_str).collect()
+            }
+            _ => {
+                self.invalid(
+                    ty.location,
+                    "`type` must be a string or an array of strings",
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for t in listed {
+            match t {
+                "null" => {}
+                "string" | "integer" | "number" | "boolean" | "array" | "object" => {
+                    if !out.contains(&t) {
+                        out.push(t);
+                    }
+                }
+                other => self.invalid(ty.location.clone(), format!("unknown type `{other}`")),
+            }
+        }
+        if out.is_empty() && listed_only_null(ty.value) {
+            return vec!["null"];
+        }
+        out
+    }
+
+    /// A schema of one JSON type.
+    fn typed(&mut self, node: &Node<'a>, ty: &str, hint: &str, depth: usize) -> Lowered {
+        let format = node.str("format").unwrap_or_default();
+        let primitive = |p| Lowered::of(TypeRef::Primitive(p));
+        match ty {
+            "string" => primitive(match format {
+                "date-time" => Primitive::DateTime,
+                "date" => Primitive::Date,
+                "uuid" => Primitive::Uuid,
+                "byte" => Primitive::Base64,
+                "binary" => Primitive::Binary,
+                _ if node.str("contentEncoding") == Some("base64") => Primitive::Base64,
+                _ => Primitive::String,
+            }),
+            "integer" => primitive(integer_primitive(format)),
+            "number" => primitive(match format {
+                "float" => Primitive::F32,
+                "int32" => Primitive::I32,
+                "int64" => Primitive::I64,
+                _ => Primitive::F64,
+            }),
+            "boolean" => primitive(Primitive::Bool),
+            "array" => self.array(node, hint, depth),
+            "object" => self.object(node, hint, depth),
+            _ => Lowered::any().nullable(true),
+        }
+    }
+
+    fn array(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
+        let items = node.get("items");
+        let prefix = node.get("prefixItems");
+        if let (
+            Some(prefix),
+            None
+            | Some(Node {
+                value: Value::Bool(false),
+                ..
+            }),
+        ) = (&prefix, &items)
+        {
+            let elements: Vec<_> = prefix.elements().collect();
+            let tuple = elements
+                .iter()
+                .enumerate()
+                .map(|(i, element)| {
+                    self.schema_type(element, &format!("{hint}{}", i + 1), depth + 1)
+                })
+                .collect();
+            return Lowered::of(TypeRef::Tuple(tuple));
+        }
+        let item = match items {
+            Some(items) if items.value.is_array() => {
+                self.unsupported(
+                    items.location,
+                    "`items` as an array (tuple validation); use `prefixItems`",
+                );
+                TypeRef::Primitive(Primitive::Any)
+            }
+            Some(items) => self.schema_type(&items, &format!("{hint}Item"), depth + 1),
+            None => TypeRef::Primitive(Primitive::Any),
+        };
+        let unique = node.bool("uniqueItems").unwrap_or(false);
+        if unique && self.is_ordered(&item) {
+            Lowered::of(TypeRef::Set(Box::new(item)))
+        } else {
+            Lowered::of(TypeRef::Array(Box::new(item)))
+        }
+    }
+
+    /// Whether a set of `ty` can be a `BTreeSet` (the type is `Ord`).
+    fn is_ordered(&self, ty: &TypeRef) -> bool {
+        match ty {
+            TypeRef::Primitive(p) => matches!(
+                p,
+                Primitive::String
+                    | Primitive::Bool
+                    | Primitive::I8
+                    | Primitive::I16
+                    | Primitive::I32
+                    | Primitive::I64
+                    | Primitive::U8
+                    | Primitive::U16
+                    | Primitive::U32
+                    | Primitive::U64
+                    | Primitive::DateTime
+                    | Primitive::Date
+                    | Primitive::Uuid
+            ),
+            TypeRef::Named(id) => {
+                self.filled(*id)
+                    && matches!(
+                        self.types.get(*id).kind,
+                        TypeKind::StringEnum(_) | TypeKind::IntEnum(_)
+                    )
+            }
+            _ => false,
+        }
+    }
+
+    fn object(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
+        let properties: Vec<(&'a str, Node<'a>)> = node
+            .get("properties")
+            .map(|p| p.entries().collect())
+            .unwrap_or_default();
+        let required = required_names(node);
+        self.object_from(node, properties, &required, hint, depth)
+    }
+
+    /// An object shape from already-collected properties (also used by `allOf`).
+    fn object_from(
+        &mut self,
+        node: &Node<'a>,
+        properties: Vec<(&'a str, Node<'a>)>,
+        required: &[String],
+        hint: &str,
+        depth: usize,
+    ) -> Lowered {
+        let additional = node.get("additionalProperties");
+        if properties.is_empty() {
+            return match additional {
+                Some(Node {
+                    value: Value::Bool(false),
+                    ..
+                }) => Lowered {
+                    shape: Shape::Kind(TypeKind::Struct(Struct {
+                        fields: Vec::new(),
+                        additional: AdditionalProperties::Deny,
+                    })),
+                    nullable: false,
+                },
+                Some(schema) if schema.value.is_object() => {
+                    let value = self.schema_type(&schema, &format!("{hint}Value"), depth + 1);
+                    if value.is_any() {
+                        Lowered::of(TypeRef::Primitive(Primitive::AnyObject))
+                    } else {
+                        Lowered::of(TypeRef::Map(Box::new(value)))
+                    }
+                }
+                _ => Lowered::of(TypeRef::Primitive(Primitive::AnyObject)),
+            };
+        }
+        let mut field_names = Namespace::default();
+        let mut fields = Vec::with_capacity(properties.len());
+        for (name, property) in properties {
+            let rust_name = field_names.claim(&names::snake(name, "field"));
+            let field_hint = format!("{hint}{}", names::type_name(name));
+            fields.push(self.field(name, rust_name, &property, required, &field_hint, depth));
+        }
+        let additional = match additional {
+            Some(Node {
+                value: Value::Bool(false),
+                ..
+            }) => AdditionalProperties::Deny,
+            Some(schema) if schema.value.is_object() => AdditionalProperties::Keep {
+                rust_name: field_names.claim("additional_properties"),
+                ty: self.schema_type(&schema, &format!("{hint}Value"), depth + 1),
+            },
+            _ => AdditionalProperties::Ignore,
+        };
+        Lowered {
+            shape: Shape::Kind(TypeKind::Struct(Struct { fields, additional })),
+            nullable: false,
+        }
+    }
+
+    fn field(
+        &mut self,
+        wire_name: &str,
+        rust_name: String,
+        property: &Node<'a>,
+        required: &[String],
+        hint: &str,
+        depth: usize,
+    ) -> Field {
+        let ty = self.schema_type(property, hint, depth + 1);
+        let is_required = required.iter().any(|r| r == wire_name);
+        let read_only = property.bool("readOnly").unwrap_or(false);
+        let write_only = property.bool("writeOnly").unwrap_or(false);
+        let optional = !is_required || read_only || write_only;
+        let mut default = None;
+        let ty = if optional && !ty.is_option() {
+            match property.value.get("default") {
+                Some(value) => match self.field_default(&ty, value) {
+                    Some(d) => {
+                        default = Some(d);
+                        ty
+                    }
+                    None => ty.optional(),
+                },
+                None => ty.optional(),
+            }
+        } else {
+            ty
+        };
+        Field {
+            rust_name,
+            wire_name: wire_name.to_owned(),
+            ty,
+            required: is_required,
+            default,
+            docs: docs(property),
+            read_only,
+            write_only,
+            deprecated: property.bool("deprecated").unwrap_or(false),
+            constraints: self.constraints(property),
+        }
+    }
+
+    /// The default of an optional property, when the field type can carry it.
+    fn field_default(&self, ty: &TypeRef, value: &Value) -> Option<FieldDefault> {
+        match (ty, value) {
+            (TypeRef::Primitive(Primitive::Bool), Value::Bool(b)) => Some(FieldDefault::Bool(*b)),
+            (TypeRef::Primitive(p), Value::Number(n)) => {
+                let n = n.as_i64()?;
+                let fits = match p {
+                    Primitive::I64 => true,
+                    Primitive::I32 => i32::try_from(n).is_ok(),
+                    Primitive::U32 => u32::try_from(n).is_ok(),
+                    Primitive::U64 => n >= 0,
+                    _ => false,
+                };
+                fits.then_some(FieldDefault::Integer(n))
+            }
+            (TypeRef::Primitive(Primitive::String), Value::String(s)) => {
+                Some(FieldDefault::String(s.clone()))
+            }
+            (TypeRef::Named(id), value) if self.filled(*id) => match &self.types.get(*id).kind {
+                TypeKind::StringEnum(e) => e
+                    .variants
+                    .iter()
+                    .find(|v| Some(v.value.as_str()) == value.as_str())
+                    .map(|v| FieldDefault::Variant(v.rust_name.clone())),
+                TypeKind::IntEnum(e) => e
+                    .variants
+                    .iter()
+                    .find(|(_, v)| Some(*v) == value.as_i64())
+                    .map(|(name, _)| FieldDefault::Variant(name.clone())),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    /// `allOf`: one member is an alias of it; several objects merge into one struct.
+    fn all_of(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
+        let members: Vec<Node<'a>> = match node.get("allOf") {
+            Some(members) if members.value.is_array() => members.elements().collect(),
+            Some(members) => {
+                self.invalid(members.location, "`allOf` must be an array");
+                return Lowered::any();
+            }
+            None => Vec::new(),
+        };
+        let own_shape = SHAPE_KEYWORDS
+            .iter()
+            .any(|k| *k != "allOf" && node.value.get(*k).is_some());
+        let shaped: Vec<&Node<'a>> = members.iter().filter(|m| has_shape(m)).collect();
+        if !own_shape && shaped.len() == 1 {
+            let member = shaped[0].clone();
+            return self.shape(&member, hint, depth + 1);
+        }
+        if members.is_empty() {
+            return self.typed(node, infer_type(node), hint, depth);
+        }
+
+        let mut properties: Vec<(&'a str, Node<'a>)> = Vec::new();
+        let mut required: Vec<String> = Vec::new();
+        let mut non_object = None;
+        let mut pending: Vec<(Node<'a>, usize)> =
+            members.into_iter().rev().map(|m| (m, 0)).collect();
+        while let Some((member, level)) = pending.pop() {
+            if level > MAX_DEPTH {
+                self.unsupported(member.location.clone(), "allOf nested too deeply");
+                return Lowered::any();
+            }
+            let Some(member) = self.resolve(member) else {
+                return Lowered::any();
+            };
+            if member.get("oneOf").is_some() || member.get("anyOf").is_some() {
+                self.unsupported(
+                    member.location.clone(),
+                    "an allOf member with oneOf/anyOf (an intersection with a union)",
+                );
+                return Lowered::any();
+            }
+            if let Some(nested) = member.get("allOf") {
+                for m in nested.elements().collect::<Vec<_>>().into_iter().rev() {
+                    pending.push((m, level + 1));
+                }
+            }
+            match member.str("type") {
+                Some("object") | None => {}
+                Some(_) => non_object = Some(member.clone()),
+            }
+            merge_properties(&member, &mut properties);
+            for name in required_names(&member) {
+                if !required.contains(&name) {
+                    required.push(name);
+                }
+            }
+        }
+        merge_properties(node, &mut properties);
+        for name in required_names(node) {
+            if !required.contains(&name) {
+                required.push(name);
+            }
+        }
+        if let Some(member) = non_object {
+            if properties.is_empty() {
+                return self.shape(&member, hint, depth + 1);
+            }
+            self.unsupported(
+                member.location,
+                "allOf combines an object with a non-object schema",
+            );
+            return Lowered::any();
+        }
+        self.object_from(node, properties, &required, hint, depth)
+    }
+
+    /// `oneOf` / `anyOf`: optionality when one member is `null`, else a union.
+    fn union(&mut self, node: &Node<'a>, keyword: &str, hint: &str, depth: usize) -> Lowered {
+        let Some(list) = node.get(keyword) else {
+            return Lowered::any();
+        };
+        if !list.value.is_array() {
+            self.invalid(list.location, format!("`{keyword}` must be an array"));
+            return Lowered::any();
+        }
+        let members: Vec<Node<'a>> = list.elements().collect();
+        // `oneOf: [{required: [a]}, {required: [b]}]` only constrains the object.
+        if members.iter().all(|m| !has_shape(m)) {
+            return self.typed(node, infer_type(node), hint, depth);
+        }
+        if node.get("properties").is_some() {
+            self.unsupported(
+                list.location,
+                format!("an object with both `properties` and `{keyword}`"),
+            );
+            return Lowered::any();
+        }
+        let nullable = members.iter().any(is_null_schema);
+        let members: Vec<Node<'a>> = members.into_iter().filter(|m| !is_null_schema(m)).collect();
+        match members.as_slice() {
+            [] => return Lowered::any().nullable(true),
+            [only] => return self.shape(only, hint, depth + 1).nullable(nullable),
+            _ => {}
+        }
+        let discriminator = node
+            .get("discriminator")
+            .and_then(|d| d.str("propertyName").map(str::to_owned));
+        let mapping: Vec<(String, Node<'a>)> = node
+            .get("discriminator")
+            .and_then(|d| d.get("mapping"))
+            .map(|m| {
+                m.entries()
+                    .map(|(tag, target)| (tag.to_owned(), target))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::with_capacity(members.len());
+        for (i, member) in members.iter().enumerate() {
+            let member_hint = match member.str("title") {
+                Some(title) => format!("{hint}{}", names::type_name(title)),
+                None => format!("{hint}Variant{}", i + 1),
+            };
+            let ty = self.schema_type(member, &member_hint, depth + 1);
+            let tags = match &discriminator {
+                Some(property) => self.tags(member, property, &mapping),
+                None => Vec::new(),
+            };
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim(&self.variant_label(&ty)),
+                ty,
+                tags,
+            });
+        }
+        Lowered {
+            shape: Shape::Kind(TypeKind::Union(Union {
+                variants,
+                discriminator,
+            })),
+            nullable,
+        }
+    }
+
+    /// The discriminator values that select `member`.
+    fn tags(
+        &mut self,
+        member: &Node<'a>,
+        property: &str,
+        mapping: &[(String, Node<'a>)],
+    ) -> Vec<String> {
+        let Some(target) = self.resolve(member.clone()) else {
+            return Vec::new();
+        };
+        if !self.declares_property(&target, property, 0) {
+            self.unsupported(
+                member.location.clone(),
+                format!("this variant does not declare the discriminator property `{property}`"),
+            );
+            return Vec::new();
+        }
+        let mut tags: Vec<String> = Vec::new();
+        for (tag, reference) in mapping {
+            let Some(reference) = reference.value.as_str() else {
+                continue;
+            };
+            let reference = if reference.contains('#') || reference.contains('/') {
+                reference.to_owned()
+            } else {
+                format!("#/components/schemas/{reference}")
+            };
+            if let Ok(mapped) = self.documents.target(&member.location, &reference) {
+                let mapped = self.documents.resolve(mapped).map(|n| n.location);
+                if mapped.as_ref() == Ok(&target.location) {
+                    tags.push(tag.clone());
+                }
+            }
+        }
+        if tags.is_empty() {
+            if member.is_ref() {
+                if let Some(name) = target.location.pointer.rsplit('/').next() {
+                    tags.push(name.replace("~1", "/").replace("~0", "~"));
+                }
+            } else if let Some(value) = tag_of_inline(&target, property) {
+                tags.push(value);
+            } else {
+                self.unsupported(
+                    member.location.clone(),
+                    format!("cannot tell which `{property}` value selects this inline variant"),
+                );
+            }
+        }
+        tags
+    }
+
+    /// Whether a schema (through `allOf`) declares `property`.
+    fn declares_property(&mut self, node: &Node<'a>, property: &str, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        if node
+            .get("properties")
+            .and_then(|p| p.get(property))
+            .is_some()
+        {
+            return true;
+        }
+        let members: Vec<_> = node
+            .get("allOf")
+            .map(|a| a.elements().collect())
+            .unwrap_or_default();
+        members
+            .into_iter()
+            .any(|m| match self.documents.resolve(m) {
+                Ok(m) => self.declares_property(&m, property, depth + 1),
+                Err(_) => false,
+            })
+    }
+
+    /// A readable variant name for a union member of type `ty`.
+    fn variant_label(&self, ty: &TypeRef) -> String {
+        match ty {
+            TypeRef::Named(id) => self.types.get(*id).name.clone(),
+            TypeRef::Primitive(p) => match p {
+                Primitive::String | Primitive::Binary => "String",
+                Primitive::Bool => "Boolean",
+                Primitive::F32 | Primitive::F64 => "Number",
+                Primitive::DateTime => "DateTime",
+                Primitive::Date => "Date",
+                Primitive::Uuid => "Uuid",
+                Primitive::Base64 => "Bytes",
+                Primitive::Any => "Value",
+                Primitive::AnyObject => "Object",
+                _ => "Integer",
+            }
+            .to_owned(),
+            TypeRef::Array(item) | TypeRef::Set(item) => {
+                format!("{}List", self.variant_label(item))
+            }
+            TypeRef::Map(value) => format!("{}Map", self.variant_label(value)),
+            TypeRef::Tuple(_) => "Tuple".to_owned(),
+            TypeRef::Option(inner) | TypeRef::Boxed(inner) => self.variant_label(inner),
+        }
+    }
+
+    fn enumeration(&mut self, node: &Node<'a>, values: &Node<'a>) -> Lowered {
+        let Some(items) = values.value.as_array() else {
+            self.invalid(values.location.clone(), "`enum` must be an array");
+            return Lowered::any();
+        };
+        let nullable = items.iter().any(Value::is_null);
+        let items: Vec<&Value> = items.iter().filter(|v| !v.is_null()).collect();
+        if items.is_empty() {
+            return Lowered::any().nullable(true);
+        }
+        let declared = self.declared_types(node);
+        let declared = declared.first().copied();
+        let all_strings = items.iter().all(|v| v.is_string());
+        let all_integers = items.iter().all(|v| v.is_i64());
+        let default = node.value.get("default");
+        if declared == Some("string") || (declared.is_none() && all_strings) {
+            let strings: Vec<String> = items
+                .iter()
+                .map(|v| match v {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            return self.string_enum(strings, default).nullable(nullable);
+        }
+        if matches!(declared, Some("integer") | None) && all_integers {
+            let mut names = Namespace::default();
+            let mut variants = Vec::new();
+            for value in items.iter().filter_map(|v| v.as_i64()) {
+                if variants.iter().any(|(_, v)| *v == value) {
+                    continue;
+                }
+                let name = if value < 0 {
+                    format!("Minus{}", value.unsigned_abs())
+                } else {
+                    format!("V{value}")
+                };
+                variants.push((names.claim(&name), value));
+            }
+            let default = default
+                .and_then(Value::as_i64)
+                .and_then(|d| variants.iter().position(|(_, v)| *v == d));
+            return Lowered {
+                shape: Shape::Kind(TypeKind::IntEnum(IntEnum { variants, default })),
+                nullable,
+            };
+        }
+        match declared {
+            Some(t) => self.typed(node, t, "", 0).nullable(nullable),
+            None => {
+                self.unsupported(
+                    values.location.clone(),
+                    "an `enum` mixing strings and other values without a `type`",
+                );
+                Lowered::any()
+            }
+        }
+    }
+
+    fn string_enum(&mut self, values: Vec<String>, default: Option<&Value>) -> Lowered {
+        let mut names = Namespace::default();
+        let mut variants: Vec<StringVariant> = Vec::with_capacity(values.len());
+        for value in values {
+            if variants.iter().any(|v| v.value == value) {
+                continue;
+            }
+            variants.push(StringVariant {
+                rust_name: names.claim(&names::variant_name(&value)),
+                value,
+            });
+        }
+        let default = default
+            .and_then(Value::as_str)
+            .and_then(|d| variants.iter().position(|v| v.value == d));
+        Lowered {
+            shape: Shape::Kind(TypeKind::StringEnum(StringEnum { variants, default })),
+            nullable: false,
+        }
+    }
+
+    fn constant(&mut self, node: &Node<'a>, value: &Value) -> Lowered {
+        match value {
+            Value::String(s) => self.string_enum(vec![s.clone()], Some(value)),
+            Value::Null => Lowered::any().nullable(true),
+            Value::Bool(_) => Lowered::of(TypeRef::Primitive(Primitive::Bool)),
+            Value::Number(n) if n.is_i64() => Lowered::of(TypeRef::Primitive(integer_primitive(
+                node.str("format").unwrap_or_default(),
+            ))),
+            Value::Number(_) => Lowered::of(TypeRef::Primitive(Primitive::F64)),
+            _ => Lowered::any(),
+        }
+    }
+
+    /// The validation keywords of a schema node.
+    pub(super) fn constraints(&mut self, node: &Node<'a>) -> Constraints {
+        let mut c = Constraints::default();
+        let Some(object) = node.value.as_object() else {
+            return c;
+        };
+        let number = |this: &mut Self, key: &str| -> Option<f64> {
+            let value = object.get(key)?;
+            match value.as_f64() {
+                Some(n) => Some(n),
+                None if value.is_boolean() && key.starts_with("exclusive") => None,
+                None => {
+                    this.invalid(
+                        node.location.child(key),
+                        format!("`{key}` must be a number"),
+                    );
+                    None
+                }
+            }
+        };
+        let count = |this: &mut Self, key: &str| -> Option<u64> {
+            let value = object.get(key)?;
+            match value.as_u64().or_else(|| {
+                value
+                    .as_f64()
+                    .filter(|f| f.fract() == 0.0 && *f >= 0.0)
+                    .map(|f| f as u64)
+            }) {
+                Some(n) => Some(n),
+                None => {
+                    this.invalid(
+                        node.location.child(key),
+                        format!("`{key}` must be a non-negative integer"),
+                    );
+                    None
+                }
+            }
+        };
+        c.minimum = number(self, "minimum").map(|value| Bound {
+            value,
+            exclusive: object.get("exclusiveMinimum") == Some(&Value::Bool(true)),
+        });
+        if let Some(value) = number(self, "exclusiveMinimum") {
+            c.minimum = Some(Bound {
+                value,
+                exclusive: true,
+            });
+        }
+        c.maximum = number(self, "maximum").map(|value| Bound {
+            value,
+            exclusive: object.get("exclusiveMaximum") == Some(&Value::Bool(true)),
+        });
+        if let Some(value) = number(self, "exclusiveMaximum") {
+            c.maximum = Some(Bound {
+                value,
+                exclusive: true,
+            });
+        }
+        c.multiple_of = number(self, "multipleOf");
+        c.min_length = count(self, "minLength");
+        c.max_length = count(self, "maxLength");
+        c.min_items = count(self, "minItems");
+        c.max_items = count(self, "maxItems");
+        c.min_properties = count(self, "minProperties");
+        c.max_properties = count(self, "maxProperties");
+        c.unique_items = node.bool("uniqueItems").unwrap_or(false);
+        c.pattern = node.str("pattern").map(str::to_owned);
+        let string_typed = node.str("type") == Some("string");
+        if let Some(Value::Array(values)) = object.get("enum") {
+            if !string_typed
+                && !values
+                    .iter()
+                    .all(|v| v.is_string() || v.is_null() || v.is_i64())
+            {
+                c.allowed = values.iter().filter(|v| !v.is_null()).cloned().collect();
+            }
+        }
+        if let Some(value) = object.get("const") {
+            if !value.is_string() && !value.is_null() {
+                c.allowed = vec![value.clone()];
+            }
+        }
+        if let Some(items) = node
+            .get("items")
+            .filter(|i| i.value.is_object() && !i.is_ref())
+        {
+            let inner = self.constraints(&items);
+            if !inner.is_empty() {
+                c.items = Some(Box::new(inner));
+            }
+        }
+        c
+    }
+}
+
+/// Whether the node itself says it admits `null` (3.0 `nullable`, 3.1 type arrays,
+/// `const: null`).
+fn own_nullable(node: &Node<'_>) -> bool {
+    let Some(object) = node.value.as_object() else {
+        return false;
+    };
+    object.get("nullable") == Some(&Value::Bool(true))
+        || match object.get("type") {
+            Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
+            _ => false,
+        }
+}
+
+/// Whether the schema admits only `null`.
+fn is_null_schema(node: &Node<'_>) -> bool {
+    let value = node.value;
+    value
+        .get("type")
+        .is_some_and(|t| t == "null" || listed_only_null(t))
+        || value.get("enum").is_some_and(|e| {
+            e.as_array()
+                .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_null))
+        })
+        || value.get("const").is_some_and(Value::is_null)
+}
+
+fn listed_only_null(ty: &Value) -> bool {
+    match ty {
+        Value::String(t) => t == "null",
+        Value::Array(types) => !types.is_empty() && types.iter().all(|t| t == "null"),
+        _ => false,
+    }
+}
+
+/// Whether a schema gives a shape (a type, a reference, properties, …) rather than
+/// only constraints or annotations.
+fn has_shape(node: &Node<'_>) -> bool {
+    SHAPE_KEYWORDS.iter().any(|k| node.value.get(*k).is_some())
+}
+
+/// The JSON type of a schema with no `type`, from its other keywords.
+fn infer_type(node: &Node<'_>) -> &'static str {
+    let has = |k: &str| node.value.get(k).is_some();
+    if has("properties") || has("additionalProperties") || has("required") {
+        "object"
+    } else if has("items") || has("prefixItems") {
+        "array"
+    } else {
+        "any"
+    }
+}
+
+fn integer_primitive(format: &str) -> Primitive {
+    match format {
+        "int8" => Primitive::I8,
+        "int16" => Primitive::I16,
+        "int32" => Primitive::I32,
+        "uint8" => Primitive::U8,
+        "uint16" => Primitive::U16,
+        "uint32" => Primitive::U32,
+        "uint64" => Primitive::U64,
+        _ => Primitive::I64,
+    }
+}
+
+fn required_names(node: &Node<'_>) -> Vec<String> {
+    node.value
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(|n| n.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Adds the properties of `member` to `properties`. A property defined again keeps
+/// its first position; the later definition wins unless it only annotates.
+fn merge_properties<'a>(member: &Node<'a>, properties: &mut Vec<(&'a str, Node<'a>)>) {
+    let Some(own) = member.get("properties") else {
+        return;
+    };
+    for (name, node) in own.entries() {
+        match properties.iter_mut().find(|(n, _)| *n == name) {
+            Some(existing) => {
+                if has_shape(&node) {
+                    existing.1 = node;
+                }
+            }
+            None => properties.push((name, node)),
+        }
+    }
+}
+
+/// The discriminator value an inline variant fixes with `const` or a one-value `enum`.
+fn tag_of_inline(node: &Node<'_>, property: &str) -> Option<String> {
+    let schema = node.value.get("properties")?.get(property)?;
+    if let Some(Value::String(value)) = schema.get("const") {
+        return Some(value.clone());
+    }
+    match schema.get("enum")?.as_array()?.as_slice() {
+        [Value::String(value)] => Some(value.clone()),
+        _ => None,
+    }
+}
+
+/// Documentation from `title` and `description`.
+pub(super) fn docs(node: &Node<'_>) -> Option<String> {
+    let title = node.str("title").map(str::trim).filter(|s| !s.is_empty());
+    let description = node
+        .str("description")
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    match (title, description) {
+        (Some(t), Some(d)) if d.starts_with(t) => Some(d.to_owned()),
+        (Some(t), Some(d)) => Some(format!("{t}\n\n{d}")),
+        (Some(t), None) => Some(t.to_owned()),
+        (None, Some(d)) => Some(d.to_owned()),
+        (None, None) => None,
+    }
+}
+
+/// `example` and `examples` (when an array) of a schema.
+fn examples(node: &Node<'_>) -> Vec<Value> {
+    let mut out = Vec::new();
+    if let Some(example) = node.value.get("example") {
+        out.push(example.clone());
+    }
+    if let Some(Value::Array(examples)) = node.value.get("examples") {
+        out.extend(examples.iter().cloned());
+    }
+    out
+}
+
+/// A type name for a schema reached by `$ref` outside `components.schemas`: its last
+/// meaningful pointer token, or the file name for a whole-file reference.
+fn name_for_location(location: &Location) -> String {
+    let tokens = crate::loader::pointer::tokens(&location.pointer).unwrap_or_default();
+    let meaningful = tokens.iter().rev().find(|t| {
+        !matches!(t.as_str(), "schema" | "items" | "additionalProperties")
+            && t.parse::<usize>().is_err()
+    });
+    match meaningful {
+        Some(token) => names::type_name(token),
+        None => names::type_name(
+            &location
+                .file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        ),
+    }
+}
