@@ -29,6 +29,22 @@ pub fn types(api: &Api) -> Result<String, Error> {
 /// Formats a token stream as a Rust file; invalid tokens are a bug of an emitter.
 fn format(tokens: TokenStream) -> Result<String, Error> {
     syn::parse2::<syn::File>(tokens)
-        .map(|file| prettyplease::unparse(&file))
+        .map(|file| separate_items(&prettyplease::unparse(&file)))
         .map_err(|error| Error::Internal(format!("the generated code does not parse: {error}")))
+}
+
+/// Puts a blank line after every top-level item that `prettyplease` printed directly
+/// before the next one, for readability.
+fn separate_items(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 16);
+    let mut lines = source.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let item_ends = line == "}" || (line.ends_with(';') && !line.starts_with(' '));
+        if item_ends && lines.peek().is_some_and(|next| !next.is_empty()) {
+            out.push('\n');
+        }
+    }
+    out
 }

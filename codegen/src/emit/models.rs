@@ -47,7 +47,7 @@ fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Vec<TokenStream>) -> To
             }
         }
         TypeKind::Newtype(ty) => {
-            let derives = derives(def, true);
+            let derives = derives(def, &serde_derives());
             let ty = rust_type::tokens(types, ty);
             quote! {
                 #doc
@@ -63,8 +63,8 @@ fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Vec<TokenStream>) -> To
     }
 }
 
-/// `#[derive(…)]` for a type with these traits; `serde` adds the serde derives.
-fn derives(def: &TypeDef, serde: bool) -> TokenStream {
+/// `#[derive(…)]` for a type with these traits, plus `extra` derive paths.
+fn derives(def: &TypeDef, extra: &[TokenStream]) -> TokenStream {
     let mut list = vec![quote!(Debug), quote!(Clone)];
     if def.traits.copy_ord {
         list.push(quote!(Copy));
@@ -83,11 +83,12 @@ fn derives(def: &TypeDef, serde: bool) -> TokenStream {
     if def.traits.default {
         list.push(quote!(Default));
     }
-    if serde {
-        list.push(quote!(::serde::Serialize));
-        list.push(quote!(::serde::Deserialize));
-    }
+    list.extend(extra.iter().cloned());
     quote!(#[derive(#(#list),*)])
+}
+
+fn serde_derives() -> [TokenStream; 2] {
+    [quote!(::serde::Serialize), quote!(::serde::Deserialize)]
 }
 
 fn strukt(
@@ -98,7 +99,7 @@ fn strukt(
     defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let derives = derives(def, true);
+    let derives = derives(def, &serde_derives());
     let deny = match s.additional {
         AdditionalProperties::Deny => quote!(#[serde(deny_unknown_fields)]),
         _ => TokenStream::new(),
@@ -152,8 +153,12 @@ fn field(
         serde.push(quote!(rename = #wire));
     }
     if let Some(default) = &f.default {
-        let path = default_path(types, owner, f, default, defaults);
-        serde.push(quote!(default = #path));
+        if is_type_default(types, f, default) {
+            serde.push(quote!(default));
+        } else {
+            let path = default_path(types, owner, f, default, defaults);
+            serde.push(quote!(default = #path));
+        }
     } else if f.ty.is_option() && !f.required {
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
@@ -166,6 +171,24 @@ fn field(
         #doc
         #serde
         pub #name: #ty,
+    }
+}
+
+/// Whether `Default::default()` of the field type is the field's default.
+fn is_type_default(types: &TypeSpace, f: &Field, default: &FieldDefault) -> bool {
+    let (variant, id) = match (default, &f.ty) {
+        (FieldDefault::Bool(b), _) => return !b,
+        (FieldDefault::Integer(n), _) => return *n == 0,
+        (FieldDefault::String(s), _) => return s.is_empty(),
+        (FieldDefault::Variant(variant), TypeRef::Named(id)) => (variant, id),
+        (FieldDefault::Variant(_), _) => return false,
+    };
+    match &types.get(*id).kind {
+        TypeKind::StringEnum(e) => e
+            .default
+            .is_some_and(|i| e.variants[i].rust_name == *variant),
+        TypeKind::IntEnum(e) => e.default.is_some_and(|i| e.variants[i].0 == *variant),
+        _ => false,
     }
 }
 
@@ -231,7 +254,7 @@ fn default_path(
 
 fn string_enum(def: &TypeDef, e: &StringEnum, doc: TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let derives = derives(def, true);
+    let derives = derives(def, &serde_derives());
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let ident = format_ident!("{}", v.rust_name);
         let wire = &v.value;
@@ -255,10 +278,13 @@ fn string_enum(def: &TypeDef, e: &StringEnum, doc: TokenStream) -> TokenStream {
 
 fn int_enum(def: &TypeDef, e: &IntEnum, doc: TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let mut derives = derives(def, false);
-    derives.extend(quote!(
-        #[derive(::oapi_gen_runtime::serde_repr::Serialize_repr, ::oapi_gen_runtime::serde_repr::Deserialize_repr)]
-    ));
+    let derives = derives(
+        def,
+        &[
+            quote!(::oapi_gen_runtime::serde_repr::Serialize_repr),
+            quote!(::oapi_gen_runtime::serde_repr::Deserialize_repr),
+        ],
+    );
     let variants = e.variants.iter().enumerate().map(|(i, (variant, value))| {
         let ident = format_ident!("{}", variant);
         let value = Literal::i64_unsuffixed(*value);
@@ -283,10 +309,27 @@ fn union(types: &TypeSpace, def: &TypeDef, u: &Union, doc: TokenStream) -> Token
     let variants = u.variants.iter().map(|v| {
         let ident = format_ident!("{}", v.rust_name);
         let ty = rust_type::tokens(types, &v.ty);
-        quote!(#ident(#ty),)
+        let doc = match (&u.discriminator, v.tags.as_slice()) {
+            (Some(property), [first, rest @ ..]) => {
+                let mut doc = format!(" `{property}` is `{first}`");
+                for tag in rest {
+                    doc.push_str(&format!(" or `{tag}`"));
+                }
+                doc.push('.');
+                doc
+            }
+            _ => format!(
+                " A value of type `{}`.",
+                quote!(#ty).to_string().replace(' ', "")
+            ),
+        };
+        quote! {
+            #[doc = #doc]
+            #ident(#ty),
+        }
     });
     let Some(property) = &u.discriminator else {
-        let derives = derives(def, true);
+        let derives = derives(def, &serde_derives());
         return quote! {
             #doc
             #derives
@@ -299,8 +342,7 @@ fn union(types: &TypeSpace, def: &TypeDef, u: &Union, doc: TokenStream) -> Token
     };
     // The variants keep the tag property themselves (as OpenAPI requires), so the union
     // serialises untagged and deserialises by dispatching on the tag.
-    let mut derives = derives(def, false);
-    derives.extend(quote!(#[derive(::serde::Serialize)]));
+    let derives = derives(def, &[quote!(::serde::Serialize)]);
     let expected: Vec<&str> = u
         .variants
         .iter()

@@ -152,6 +152,8 @@ pub struct TypeDef {
     pub examples: Vec<Value>,
     /// `deprecated`.
     pub deprecated: bool,
+    /// Whether the schema also admits `null`: references to the type are `Option`s.
+    pub nullable: bool,
     /// The schema it comes from.
     pub location: Location,
     /// Constraints of the schema itself (for aliases of constrained primitives).

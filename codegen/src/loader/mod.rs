@@ -300,7 +300,7 @@ fn external_refs(document: &Document) -> Vec<(Location, String)> {
             Value::Object(map) => {
                 if let Some(Value::String(reference)) = map.get("$ref") {
                     if !reference.starts_with('#') && !reference.contains("://") {
-                        found.push((location.clone(), reference.clone()));
+                        found.push((location.child("$ref"), reference.clone()));
                     }
                 }
                 for (key, child) in map.iter().rev() {

@@ -22,11 +22,18 @@ use names::Namespace;
 /// Names generated code uses unqualified, so no generated type may take them.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
     "Vec",
     "String",
     "Box",
+    "Default",
     "Serialize",
     "Deserialize",
+    "Deserializer",
     "Client",
 ];
 

@@ -39,8 +39,13 @@ impl Namespace {
         } else {
             "_"
         };
+        // A keyword escape (`type_`, `Self_`) is not needed once a number follows.
+        let stem = match base.trim_end_matches('_') {
+            "" => base,
+            stem => stem,
+        };
         (2..)
-            .map(|n| format!("{base}{separator}{n}"))
+            .map(|n| format!("{stem}{separator}{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))
             .unwrap_or_default()
     }
@@ -251,5 +256,9 @@ mod tests {
         assert_eq!(ns.claim("Option"), "Option2");
         assert_eq!(ns.claim("id"), "id");
         assert_eq!(ns.claim("id"), "id_2");
+        assert_eq!(ns.claim("self_"), "self_");
+        assert_eq!(ns.claim("self_"), "self_2");
+        assert_eq!(ns.claim("Self_"), "Self_");
+        assert_eq!(ns.claim("Self_"), "Self2");
     }
 }

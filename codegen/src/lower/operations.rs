@@ -289,7 +289,8 @@ impl<'a> Lowerer<'a> {
         let required = node.bool("required").unwrap_or(false);
         if location == ParameterLocation::Path && !required {
             self.invalid(
-                node.location.clone(),
+                node.get("required")
+                    .map_or_else(|| node.location.clone(), |r| r.location),
                 format!("path parameter `{name}` must have `required: true`"),
             );
         }

@@ -96,6 +96,7 @@ impl<'a> Lowerer<'a> {
             traits: Traits::default(),
             examples: Vec::new(),
             deprecated: false,
+            nullable: false,
             location: location.clone(),
             constraints: Constraints::default(),
         });
@@ -121,6 +122,7 @@ impl<'a> Lowerer<'a> {
         let constraints = self.constraints(&node);
         let def = self.types.get_mut(id);
         def.kind = kind;
+        def.nullable = lowered.nullable;
         def.docs = docs(&node);
         def.examples = examples(&node);
         def.deprecated = node.bool("deprecated").unwrap_or(false);
@@ -158,6 +160,7 @@ impl<'a> Lowerer<'a> {
             traits: Traits::default(),
             examples: examples(node),
             deprecated: node.bool("deprecated").unwrap_or(false),
+            nullable: false,
             location: node.location.clone(),
             constraints,
         });
@@ -253,7 +256,7 @@ impl<'a> Lowerer<'a> {
         let Some(target) = self.resolve(node.clone()) else {
             return Lowered::any();
         };
-        let nullable = own_nullable(&target);
+        let nullable = admits_null(&target);
         let id = self.named_type(target);
         Lowered::of(TypeRef::Named(id)).nullable(nullable)
     }
@@ -551,7 +554,13 @@ impl<'a> Lowerer<'a> {
             .iter()
             .any(|k| *k != "allOf" && node.value.get(*k).is_some());
         let shaped: Vec<&Node<'a>> = members.iter().filter(|m| has_shape(m)).collect();
-        if !own_shape && shaped.len() == 1 {
+        // A member (or the schema itself) that only lists `required` changes the
+        // type: the properties must be merged rather than aliased.
+        let adds_required = node.get("required").is_some()
+            || members
+                .iter()
+                .any(|m| !has_shape(m) && m.get("required").is_some());
+        if !own_shape && !adds_required && shaped.len() == 1 {
             let member = shaped[0].clone();
             return self.shape(&member, hint, depth + 1);
         }
@@ -981,6 +990,31 @@ fn own_nullable(node: &Node<'_>) -> bool {
             Some(Value::Array(types)) => types.iter().any(|t| t == "null"),
             _ => false,
         }
+}
+
+/// Whether a schema admits `null` besides its other values, as far as can be seen
+/// without lowering it (references to it are then optional).
+fn admits_null(node: &Node<'_>) -> bool {
+    let value = node.value;
+    own_nullable(node)
+        || ["oneOf", "anyOf"].iter().any(|k| {
+            value
+                .get(*k)
+                .and_then(Value::as_array)
+                .is_some_and(|members| {
+                    members.iter().any(|m| {
+                        is_null_schema(&Node {
+                            location: node.location.clone(),
+                            value: m,
+                        })
+                    })
+                })
+        })
+        || value
+            .get("enum")
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().any(Value::is_null))
+        || value.get("const").is_some_and(Value::is_null)
 }
 
 /// Whether the schema admits only `null`.
