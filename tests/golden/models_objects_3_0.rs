@@ -2,9 +2,9 @@
 
 /// A pet of the store.
 ///
-/// Several lines of text, with a link to https://example.com/docs/pets and
+/// Several lines of text, with a link to <https://example.com/docs/pets> and
 /// one in angle brackets <https://example.com/docs>. Weights are in the range
-/// [0, 500] kilograms; the tags are a Vec<String>, in brackets [like this].
+/// [0, 500] kilograms; the tags are a Vec\<String>, in brackets [like this].
 /// Grüße aus Köln — ペット 🐾.
 ///
 /// ```text

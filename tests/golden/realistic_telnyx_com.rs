@@ -2839,7 +2839,7 @@ pub struct CreateCredentialConnectionRequest {
     pub password: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
-    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI <your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
     #[serde(default)]
     pub sip_uri_calling_preference: CreateCredentialConnectionRequestSipUriCallingPreference,
     /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
@@ -3843,7 +3843,7 @@ pub struct CredentialConnection {
     pub record_type: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
-    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI <your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_uri_calling_preference: Option<CredentialConnectionSipUriCallingPreference>,
     /// ISO-8601 formatted date indicating when the resource was updated.
@@ -4078,7 +4078,7 @@ pub struct DateTimeUnixEpoch {
     pub timestamp: Option<i32>,
 }
 
-/// An object following one of the schemas published in https://developers.telnyx.com/docs/api/v2/detail-records
+/// An object following one of the schemas published in <https://developers.telnyx.com/docs/api/v2/detail-records>
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize)]
 #[serde(untagged)]
 #[allow(clippy::large_enum_variant)]
@@ -10314,16 +10314,16 @@ pub struct StartForkingRequest {
     /// Use this field to avoid duplicate commands. Telnyx will ignore commands with the same `command_id`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub command_id: Option<String>,
-    /// The network target, <udp:ip_address:port>, where the call's incoming RTP media packets should be forwarded.
+    /// The network target, \<udp:ip_address:port>, where the call's incoming RTP media packets should be forwarded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rx: Option<String>,
     /// Optionally specify a media type to stream. If `decrpyted` selected, Telnyx will decrypt incoming SIP media before forking to the target. `rx` and `tx` are required fields if `decrypted` selected.
     #[serde(default)]
     pub stream_type: StartForkingRequestStreamType,
-    /// The network target, <udp:ip_address:port>, where the call's RTP media packets should be forwarded. Both incoming and outgoing media packets will be delivered to the specified target, and information about the stream will be included in the encapsulation protocol header, including the direction (0 = inbound; 1 = outbound), leg (0 = A-leg; 1 = B-leg), and call_leg_id.
+    /// The network target, \<udp:ip_address:port>, where the call's RTP media packets should be forwarded. Both incoming and outgoing media packets will be delivered to the specified target, and information about the stream will be included in the encapsulation protocol header, including the direction (0 = inbound; 1 = outbound), leg (0 = A-leg; 1 = B-leg), and call_leg_id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
-    /// The network target, <udp:ip_address:port>, where the call's outgoing RTP media packets should be forwarded.
+    /// The network target, \<udp:ip_address:port>, where the call's outgoing RTP media packets should be forwarded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tx: Option<String>,
 }
@@ -10914,7 +10914,7 @@ pub struct UpdateCredentialConnectionRequest {
     pub password: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
-    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI <your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+    /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
     #[serde(default)]
     pub sip_uri_calling_preference: UpdateCredentialConnectionRequestSipUriCallingPreference,
     /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
@@ -17114,7 +17114,7 @@ pub enum CredentialOutboundT38ReinviteSource {
     CalleePassthru,
 }
 
-/// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI <your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+/// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
 #[derive(
     Debug,
     Clone,
@@ -18247,7 +18247,7 @@ pub struct TemplateComponentsItem {
     pub type_: TemplateComponentsItemType,
 }
 
-/// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI <your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+/// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
 #[derive(
     Debug,
     Clone,
@@ -23821,7 +23821,7 @@ pub enum UpdateConferenceRequestSupervisorRole {
     Whisper,
 }
 
-/// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI <your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
+/// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
 #[derive(
     Debug,
     Clone,
