@@ -65,11 +65,9 @@ impl Builder {
                     )
                 })?,
         };
-        println!("cargo:rerun-if-changed={}", self.spec.display());
-        let spec = Spec::load(&self.spec)?;
-        for file in spec.files.iter().skip(1) {
+        let spec = Spec::load_watching(&self.spec, &mut |file| {
             println!("cargo:rerun-if-changed={}", file.display());
-        }
+        })?;
         let file_name = self.file_name.unwrap_or_else(|| {
             let stem = self
                 .spec

@@ -41,7 +41,17 @@ pub struct Spec {
 impl Spec {
     /// Loads the document at `path` and lowers it to the IR, reporting every problem.
     pub fn load(path: impl AsRef<Path>) -> Result<Spec, Error> {
-        let documents = loader::Documents::load(path.as_ref()).map_err(Error::Spec)?;
+        Spec::load_watching(path, &mut |_| {})
+    }
+
+    /// Like [`Spec::load`], calling `on_read` with every file it tries to read, also
+    /// when loading fails.
+    pub fn load_watching(
+        path: impl AsRef<Path>,
+        on_read: &mut dyn FnMut(&Path),
+    ) -> Result<Spec, Error> {
+        let documents =
+            loader::Documents::load_watching(path.as_ref(), on_read).map_err(Error::Spec)?;
         let api = lower::lower(&documents).map_err(Error::Spec)?;
         Ok(Spec {
             api,

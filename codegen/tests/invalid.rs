@@ -135,3 +135,21 @@ fn all_problems_of_a_document_are_reported_at_once() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn files_that_failed_to_load_are_still_reported_for_rebuilds() {
+    let document = invalid_dir().join("missing-file-ref.yaml");
+    let mut read = Vec::new();
+    let result = Spec::load_watching(&document, &mut |path| read.push(path.to_path_buf()));
+    assert!(result.is_err());
+    assert_eq!(read.len(), 2, "{read:?}");
+    assert!(read[1].ends_with("no-such-file.yaml"), "{read:?}");
+
+    let document = invalid_dir().join("error-in-referenced-file.yaml");
+    let mut read = Vec::new();
+    assert!(Spec::load_watching(&document, &mut |path| read.push(path.to_path_buf())).is_err());
+    assert!(
+        read.iter().any(|p| p.ends_with("parts/broken-schema.yaml")),
+        "{read:?}"
+    );
+}

@@ -23,9 +23,7 @@ pub struct Catalog {
     pub attributes: Option<::oapi_gen_runtime::JsonObject>,
     /// Free-form (`additionalProperties: {}`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extensions: Option<
-        ::std::collections::BTreeMap<String, Option<::oapi_gen_runtime::Json>>,
-    >,
+    pub extensions: Option<::oapi_gen_runtime::JsonObject>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Labels>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

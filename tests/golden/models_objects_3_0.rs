@@ -19,6 +19,7 @@ pub struct Pet {
     /// Assigned by the server; never sent by clients.
     ///
     /// Read-only: sent by the server, ignored in requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The pet's name (Unicode allowed, e.g. "Zoë").
     pub name: String,
@@ -61,14 +62,16 @@ pub struct Owner {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Account {
     /// Read-only: sent by the server, ignored in requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::oapi_gen_runtime::Uuid>,
     pub login: String,
     /// Required in requests, never present in responses.
     ///
     /// Write-only: sent in requests, never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(rename = "createdAt")]
+    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::oapi_gen_runtime::DateTime>,
 }
 

@@ -3242,6 +3242,7 @@ pub struct CreateNumberBlockOrderRequest {
     /// The phone number range included in the block.
     ///
     /// Write-only: sent in requests, never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub range: Option<i64>,
     /// Read-only: sent by the server, ignored in requests.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3254,6 +3255,7 @@ pub struct CreateNumberBlockOrderRequest {
     /// Starting phone number block
     ///
     /// Write-only: sent in requests, never returned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub starting_number: Option<String>,
     /// The status of the order.
     ///

@@ -159,7 +159,7 @@ fn field(
             let path = default_path(types, owner, f, default, defaults);
             serde.push(quote!(default = #path));
         }
-    } else if f.ty.is_option() && !f.required {
+    } else if f.ty.is_option() && (!f.required || f.read_only || f.write_only) {
         serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
     }
     let serde = if serde.is_empty() {

@@ -108,11 +108,21 @@ impl Documents {
     /// A failure to read or parse the entry document is fatal; problems with other
     /// files are reported at the `$ref` that names them, all of them.
     pub fn load(entry: &Path) -> Result<Documents, Vec<Diagnostic>> {
+        Documents::load_watching(entry, &mut |_| {})
+    }
+
+    /// Like [`Documents::load`], calling `on_read` with every file it tries to read,
+    /// whether or not that succeeds (a build script re-runs when any of them changes).
+    pub fn load_watching(
+        entry: &Path,
+        on_read: &mut dyn FnMut(&Path),
+    ) -> Result<Documents, Vec<Diagnostic>> {
         let mut documents = Documents {
             documents: Vec::new(),
             by_path: HashMap::new(),
         };
         let entry_path: Arc<Path> = Arc::from(entry);
+        on_read(entry);
         let root = read(entry).map_err(|message| {
             vec![Diagnostic::invalid(
                 Location::new(entry_path.clone(), ""),
@@ -139,6 +149,7 @@ impl Documents {
                     ));
                     return Err(problems);
                 }
+                on_read(&path);
                 match read(&path) {
                     Ok(root) => documents.insert(Arc::from(path.as_path()), root),
                     Err(message) => problems.push(Diagnostic::invalid(

@@ -321,7 +321,8 @@ impl<'a> Lowerer<'a> {
             "boolean" => primitive(Primitive::Bool),
             "array" => self.array(node, hint, depth),
             "object" => self.object(node, hint, depth),
-            _ => Lowered::any().nullable(true),
+            // `serde_json::Value` holds `null` too.
+            _ => Lowered::any(),
         }
     }
 
@@ -838,12 +839,20 @@ impl<'a> Lowerer<'a> {
                 nullable,
             };
         }
-        match declared {
+        // Other values are checked by the server against the type's `allowed` list.
+        let inferred = if items.iter().all(|v| v.is_number()) {
+            Some("number")
+        } else if items.iter().all(|v| v.is_boolean()) {
+            Some("boolean")
+        } else {
+            None
+        };
+        match declared.or(inferred) {
             Some(t) => self.typed(node, t, "", 0).nullable(nullable),
             None => {
                 self.unsupported(
                     values.location.clone(),
-                    "an `enum` mixing strings and other values without a `type`",
+                    "an `enum` mixing values of different JSON types without a `type`",
                 );
                 Lowered::any()
             }
