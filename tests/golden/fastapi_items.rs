@@ -347,40 +347,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemMascot {
 }
 
 /// Mascot
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
-#[allow(clippy::large_enum_variant)]
-pub enum ItemCreateMascot {
-    /// `pet_type` is `cat`.
-    Cat(Cat),
-    /// `pet_type` is `dog`.
-    Dog(Dog),
-}
-
-impl<'de> ::serde::Deserialize<'de> for ItemCreateMascot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        ::oapi_gen_runtime::discriminator::deserialize(
-            deserializer,
-            "pet_type",
-            &["cat", "dog"],
-            |tag, value| match tag {
-                "cat" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value).map(Self::Cat),
-                    )
-                }
-                "dog" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value).map(Self::Dog),
-                    )
-                }
-                _ => None,
-            },
-        )
-    }
-}
+pub type ItemCreateMascot = ItemMascot;
 
 /// Default values of optional properties that a literal cannot express.
 mod defaults {

@@ -546,7 +546,7 @@ pub struct CallControlApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
-    #[serde(default)]
+    #[serde(default = "defaults::call_control_application_dtmf_type")]
     pub dtmf_type: CallControlApplicationDtmfType,
     /// Specifies whether calls to phone numbers associated with this connection should hangup after timing out.
     #[serde(default)]
@@ -566,7 +566,7 @@ pub struct CallControlApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::call_control_application_webhook_api_version")]
     pub webhook_api_version: CallControlApplicationWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as `https`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -1434,7 +1434,7 @@ pub struct CallRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// HTTP request type used for `webhook_url`.
-    #[serde(default)]
+    #[serde(default = "defaults::call_request_webhook_url_method")]
     pub webhook_url_method: CallRequestWebhookUrlMethod,
 }
 
@@ -2639,7 +2639,7 @@ pub struct Connection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::connection_webhook_api_version")]
     pub webhook_api_version: ConnectionWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2746,12 +2746,14 @@ pub struct CreateCallControlApplicationRequest {
     #[serde(default = "::oapi_gen_runtime::defaults::bool::<true>")]
     pub active: bool,
     /// <code>Latency</code> directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::create_call_control_application_request_anchorsite_override"
+    )]
     pub anchorsite_override: CreateCallControlApplicationRequestAnchorsiteOverride,
     /// A user-assigned name to help manage the application.
     pub application_name: String,
     /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
-    #[serde(default)]
+    #[serde(default = "defaults::create_call_control_application_request_dtmf_type")]
     pub dtmf_type: CreateCallControlApplicationRequestDtmfType,
     /// Specifies whether calls to phone numbers associated with this connection should hangup after timing out.
     #[serde(default)]
@@ -2764,7 +2766,9 @@ pub struct CreateCallControlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<CallControlApplicationOutbound>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::create_call_control_application_request_webhook_api_version"
+    )]
     pub webhook_api_version: CreateCallControlApplicationRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2845,7 +2849,9 @@ pub struct CreateCredentialConnectionRequest {
     /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
     pub user_name: String,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::create_credential_connection_request_webhook_api_version"
+    )]
     pub webhook_api_version: CreateCredentialConnectionRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2916,7 +2922,7 @@ pub struct CreateFqdnConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport_protocol: Option<FqdnConnectionTransportProtocol>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::create_fqdn_connection_request_webhook_api_version")]
     pub webhook_api_version: CreateFqdnConnectionRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2947,7 +2953,7 @@ pub struct CreateFqdnRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateInboundIpRequest {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
-    #[serde(default)]
+    #[serde(default = "defaults::create_inbound_ip_request_ani_number_format")]
     pub ani_number_format: CreateInboundIpRequestAniNumberFormat,
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -2958,7 +2964,7 @@ pub struct CreateInboundIpRequest {
     /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or left blank, other values are not allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_routing_method: Option<CreateInboundIpRequestDefaultRoutingMethod>,
-    #[serde(default)]
+    #[serde(default = "defaults::create_inbound_ip_request_dnis_number_format")]
     pub dnis_number_format: CreateInboundIpRequestDnisNumberFormat,
     /// Generate ringback tone through 183 session progress message with early media.
     #[serde(default)]
@@ -2976,7 +2982,7 @@ pub struct CreateInboundIpRequest {
     #[serde(default = "::oapi_gen_runtime::defaults::bool::<true>")]
     pub sip_compact_headers_enabled: bool,
     /// Selects which `sip_region` to receive inbound calls from. If null, the default region (US) will be used.
-    #[serde(default)]
+    #[serde(default = "defaults::create_inbound_ip_request_sip_region")]
     pub sip_region: CreateInboundIpRequestSipRegion,
     /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3024,10 +3030,10 @@ pub struct CreateIpConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
     /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
-    #[serde(default)]
+    #[serde(default = "defaults::create_ip_connection_request_transport_protocol")]
     pub transport_protocol: CreateIpConnectionRequestTransportProtocol,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::create_ip_connection_request_webhook_api_version")]
     pub webhook_api_version: CreateIpConnectionRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -3581,7 +3587,7 @@ pub struct CreateTexmlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_fallback_url: Option<String>,
     /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
-    #[serde(default)]
+    #[serde(default = "defaults::create_texml_application_request_voice_method")]
     pub voice_method: CreateTexmlApplicationRequestVoiceMethod,
     /// URL to which Telnyx will deliver your XML Translator webhooks.
     pub voice_url: String,
@@ -3855,7 +3861,7 @@ pub struct CredentialConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::credential_connection_webhook_api_version")]
     pub webhook_api_version: CredentialConnectionWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5035,7 +5041,7 @@ pub struct FqdnConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::fqdn_connection_webhook_api_version")]
     pub webhook_api_version: FqdnConnectionWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5148,7 +5154,7 @@ pub struct GatherUsingSpeakRequest {
     /// The text or SSML to be converted into speech. There is a 5,000 character limit.
     pub payload: String,
     /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
-    #[serde(default)]
+    #[serde(default = "defaults::gather_using_speak_request_payload_type")]
     pub payload_type: GatherUsingSpeakRequestPayloadType,
     /// This parameter impacts speech quality, language options and payload types. When using `basic`, only the `en-US` language and payload type `text` are allowed.
     #[serde(default)]
@@ -5259,7 +5265,7 @@ pub type ImmutableSetLong = Vec<i64>;
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InboundFqdn {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
-    #[serde(default)]
+    #[serde(default = "defaults::inbound_fqdn_ani_number_format")]
     pub ani_number_format: InboundFqdnAniNumberFormat,
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5270,7 +5276,7 @@ pub struct InboundFqdn {
     /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or null, other values are not allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_routing_method: Option<InboundFqdnDefaultRoutingMethod>,
-    #[serde(default)]
+    #[serde(default = "defaults::inbound_fqdn_dnis_number_format")]
     pub dnis_number_format: InboundFqdnDnisNumberFormat,
     /// Generate ringback tone through 183 session progress message with early media.
     #[serde(default)]
@@ -5294,7 +5300,7 @@ pub struct InboundFqdn {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_subdomain: Option<String>,
     /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
+    #[serde(default = "defaults::inbound_fqdn_sip_subdomain_receive_settings")]
     pub sip_subdomain_receive_settings: InboundFqdnSipSubdomainReceiveSettings,
     /// Time(sec) before aborting if connection is not made.
     #[serde(default = "::oapi_gen_runtime::defaults::i64::<3>")]
@@ -5308,7 +5314,7 @@ pub struct InboundFqdn {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct InboundIp {
     /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
-    #[serde(default)]
+    #[serde(default = "defaults::inbound_ip_ani_number_format")]
     pub ani_number_format: InboundIpAniNumberFormat,
     /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5331,7 +5337,7 @@ pub struct InboundIp {
     /// of IP authentication type. Value must be the ID of an authorized IP set on the connection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default_tertiary_ip_id: Option<String>,
-    #[serde(default)]
+    #[serde(default = "defaults::inbound_ip_dnis_number_format")]
     pub dnis_number_format: InboundIpDnisNumberFormat,
     /// Generate ringback tone through 183 session progress message with early media.
     #[serde(default)]
@@ -5349,7 +5355,7 @@ pub struct InboundIp {
     #[serde(default = "::oapi_gen_runtime::defaults::bool::<true>")]
     pub sip_compact_headers_enabled: bool,
     /// Selects which `sip_region` to receive inbound calls from. If null, the default region (US) will be used.
-    #[serde(default)]
+    #[serde(default = "defaults::inbound_ip_sip_region")]
     pub sip_region: InboundIpSipRegion,
     /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -5567,13 +5573,13 @@ pub struct IpConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
     /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
-    #[serde(default)]
+    #[serde(default = "defaults::ip_connection_transport_protocol")]
     pub transport_protocol: IpConnectionTransportProtocol,
     /// ISO 8601 formatted date indicating when the resource was updated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::ip_connection_webhook_api_version")]
     pub webhook_api_version: IpConnectionWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7497,10 +7503,10 @@ pub struct OutboundCallRecording {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub call_recording_caller_phone_numbers: Option<Vec<String>>,
     /// When using 'dual' channels, the final audio file will be a stereo recording with the first leg on channel A, and the rest on channel B.
-    #[serde(default)]
+    #[serde(default = "defaults::outbound_call_recording_call_recording_channels")]
     pub call_recording_channels: OutboundCallRecordingCallRecordingChannels,
     /// The audio file format for calls being recorded.
-    #[serde(default)]
+    #[serde(default = "defaults::outbound_call_recording_call_recording_format")]
     pub call_recording_format: OutboundCallRecordingCallRecordingFormat,
     /// Specifies which calls are recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -7514,7 +7520,7 @@ pub struct OutboundIp {
     #[serde(default)]
     pub ani_override: String,
     /// Specifies when we apply your ani_override setting. Only applies when ani_override is not blank.
-    #[serde(default)]
+    #[serde(default = "defaults::outbound_ip_ani_override_type")]
     pub ani_override_type: OutboundIpAniOverrideType,
     /// Forces all SIP calls originated on this connection to be "parked" instead of "bridged" to the destination specified on the URI. Parked calls will return ringback to the caller and will await for a Call Control command to define which action will be taken next.
     #[serde(default)]
@@ -7538,7 +7544,7 @@ pub struct OutboundIp {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound_voice_profile_id: Option<OutboundVoiceProfileId>,
     /// This setting only affects connections with Fax-type Outbound Voice Profiles. The setting dictates whether or not Telnyx sends a t.38 reinvite.<br/><br/> By default, Telnyx will send the re-invite. If set to `customer`, the caller is expected to send the t.38 reinvite.
-    #[serde(default)]
+    #[serde(default = "defaults::outbound_ip_t38_reinvite_source")]
     pub t38_reinvite_source: OutboundIpT38ReinviteSource,
     /// Numerical chars only, exactly 4 characters.
     #[serde(default)]
@@ -8105,7 +8111,7 @@ pub struct PhoneNumberDetailed {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub messaging_profile_name: Option<String>,
     /// Specifies whether the number can have overrides to the routing settings on itself (enabled) or if it uses the associated connection for all routing settings (disabled). Defaults to enabled but will be changed to disabled in the future. There are performance advantages to using disabled and setting all routing information at the connection level.
-    #[serde(default)]
+    #[serde(default = "defaults::phone_number_detailed_number_level_routing")]
     pub number_level_routing: PhoneNumberDetailedNumberLevelRouting,
     /// The +E.164-formatted phone number associated with this record.
     ///
@@ -9973,7 +9979,7 @@ pub struct SimCardPublicIpStatus {
     /// Transitioning between the provisioning and provisioned states may take some time.
     ///
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(default)]
+    #[serde(default = "defaults::sim_card_public_ip_status_value")]
     pub value: SimCardPublicIpStatusValue,
 }
 
@@ -10295,10 +10301,10 @@ pub struct SpeakRequest {
     /// The text or SSML to be converted into speech. There is a 5,000 character limit.
     pub payload: String,
     /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
-    #[serde(default)]
+    #[serde(default = "defaults::speak_request_payload_type")]
     pub payload_type: SpeakRequestPayloadType,
     /// This parameter impacts speech quality, language options and payload types. When using `basic`, only the `en-US` language and payload type `text` are allowed.
-    #[serde(default)]
+    #[serde(default = "defaults::speak_request_service_level")]
     pub service_level: SpeakRequestServiceLevel,
     /// When specified, it stops the current audio being played.  Specify `current` to stop the current audio being played, and to play the next file in the queue. Specify `all` to stop the current audio file being played and to also clear all audio files from the queue.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10615,7 +10621,7 @@ pub struct TexmlApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_callback: Option<String>,
     /// HTTP request method Telnyx should use when requesting the status_callback URL.
-    #[serde(default)]
+    #[serde(default = "defaults::texml_application_status_callback_method")]
     pub status_callback_method: TexmlApplicationStatusCallbackMethod,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<UpdatedAt>,
@@ -10623,7 +10629,7 @@ pub struct TexmlApplication {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_fallback_url: Option<String>,
     /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
-    #[serde(default)]
+    #[serde(default = "defaults::texml_application_voice_method")]
     pub voice_method: TexmlApplicationVoiceMethod,
     /// URL to which Telnyx will deliver your XML Translator webhooks.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10727,7 +10733,7 @@ pub struct TranscriptionStopRequest {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct TransferCallRequest {
     /// Enables Answering Machine Detection. When a call is answered, Telnyx runs real-time detection to determine if it was picked up by a human or a machine and sends an `call.machine.detection.ended` webhook with the analysis result. If 'greeting_end' or 'detect_words' is used and a 'machine' is detected, you will receive another 'call.machine.greeting.ended' webhook when the answering machine greeting ends with a beep or silence. If `detect_beep` is used, you will only receive 'call.machine.greeting.ended' if a beep is detected.
-    #[serde(default)]
+    #[serde(default = "defaults::transfer_call_request_answering_machine_detection")]
     pub answering_machine_detection: TransferCallRequestAnsweringMachineDetection,
     /// Optional configuration parameters to modify 'answering_machine_detection' performance.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10776,7 +10782,7 @@ pub struct TransferCallRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub webhook_url: Option<String>,
     /// HTTP request type used for `webhook_url`.
-    #[serde(default)]
+    #[serde(default = "defaults::transfer_call_request_webhook_url_method")]
     pub webhook_url_method: TransferCallRequestWebhookUrlMethod,
 }
 
@@ -10839,12 +10845,14 @@ pub struct UpdateCallControlApplicationRequest {
     #[serde(default = "::oapi_gen_runtime::defaults::bool::<true>")]
     pub active: bool,
     /// <code>Latency</code> directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::update_call_control_application_request_anchorsite_override"
+    )]
     pub anchorsite_override: UpdateCallControlApplicationRequestAnchorsiteOverride,
     /// A user-assigned name to help manage the application.
     pub application_name: String,
     /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
-    #[serde(default)]
+    #[serde(default = "defaults::update_call_control_application_request_dtmf_type")]
     pub dtmf_type: UpdateCallControlApplicationRequestDtmfType,
     /// Specifies whether calls to phone numbers associated with this connection should hangup after timing out.
     #[serde(default)]
@@ -10857,7 +10865,9 @@ pub struct UpdateCallControlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outbound: Option<CallControlApplicationOutbound>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::update_call_control_application_request_webhook_api_version"
+    )]
     pub webhook_api_version: UpdateCallControlApplicationRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10917,13 +10927,17 @@ pub struct UpdateCredentialConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
     /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
-    #[serde(default)]
+    #[serde(
+        default = "defaults::update_credential_connection_request_sip_uri_calling_preference"
+    )]
     pub sip_uri_calling_preference: UpdateCredentialConnectionRequestSipUriCallingPreference,
     /// The user name to be used as part of the credentials. Must be 4-32 characters long and alphanumeric values only (no spaces or special characters).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_name: Option<String>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::update_credential_connection_request_webhook_api_version"
+    )]
     pub webhook_api_version: UpdateCredentialConnectionRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -10985,7 +10999,7 @@ pub struct UpdateFqdnConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub transport_protocol: Option<FqdnConnectionTransportProtocol>,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::update_fqdn_connection_request_webhook_api_version")]
     pub webhook_api_version: UpdateFqdnConnectionRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11054,10 +11068,10 @@ pub struct UpdateIpConnectionRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rtcp_settings: Option<ConnectionRtcpSettings>,
     /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
-    #[serde(default)]
+    #[serde(default = "defaults::update_ip_connection_request_transport_protocol")]
     pub transport_protocol: UpdateIpConnectionRequestTransportProtocol,
     /// Determines which webhook format will be used, Telnyx API v1 or v2.
-    #[serde(default)]
+    #[serde(default = "defaults::update_ip_connection_request_webhook_api_version")]
     pub webhook_api_version: UpdateIpConnectionRequestWebhookApiVersion,
     /// The failover URL where webhooks related to this connection will be sent if sending to the primary URL fails. Must include a scheme, such as 'https'.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11350,7 +11364,7 @@ pub struct UpdatePhoneNumberRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Specifies whether the number can have overrides to the routing settings on itself (enabled) or if it uses the associated connection for all routing settings (disabled). Defaults to enabled but will be changed to disabled in the future. There are performance advantages to using disabled and setting all routing information at the connection level.
-    #[serde(default)]
+    #[serde(default = "defaults::update_phone_number_request_number_level_routing")]
     pub number_level_routing: UpdatePhoneNumberRequestNumberLevelRouting,
     /// A list of user-assigned tags to help organize phone numbers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -11374,7 +11388,9 @@ pub struct UpdatePhoneNumberVoiceSettingsRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub translated_number: Option<String>,
     /// Controls whether a number is billed per minute or uses your concurrent channels.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::update_phone_number_voice_settings_request_usage_payment_method"
+    )]
     pub usage_payment_method: UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod,
 }
 
@@ -11479,13 +11495,15 @@ pub struct UpdateTexmlApplicationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_callback: Option<String>,
     /// HTTP request method Telnyx should use when requesting the status_callback URL.
-    #[serde(default)]
+    #[serde(
+        default = "defaults::update_texml_application_request_status_callback_method"
+    )]
     pub status_callback_method: UpdateTexmlApplicationRequestStatusCallbackMethod,
     /// URL to which Telnyx will deliver your XML Translator webhooks if we get an error response from your voice_url.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice_fallback_url: Option<String>,
     /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
-    #[serde(default)]
+    #[serde(default = "defaults::update_texml_application_request_voice_method")]
     pub voice_method: UpdateTexmlApplicationRequestVoiceMethod,
     /// URL to which Telnyx will deliver your XML Translator webhooks.
     pub voice_url: String,
@@ -11608,7 +11626,7 @@ pub struct UplinkData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub amount: Option<f64>,
     /// Transmission unit
-    #[serde(default)]
+    #[serde(default = "defaults::uplink_data_unit")]
     pub unit: UplinkDataUnit,
 }
 
@@ -12692,7 +12710,7 @@ pub struct Settings {
     /// The certificate fingerprint for the identity provider (IdP)
     pub idp_cert_fingerprint: String,
     /// The algorithm used to generate the identity provider's (IdP) certificate fingerprint
-    #[serde(default)]
+    #[serde(default = "defaults::settings_idp_cert_fingerprint_algorithm")]
     pub idp_cert_fingerprint_algorithm: SettingsIdpCertFingerprintAlgorithm,
     /// The Entity ID for the identity provider (IdP).
     pub idp_entity_id: String,
@@ -12822,34 +12840,7 @@ pub struct AuthenticationProviderSettings {
 }
 
 /// The algorithm used to generate the identity provider's (IdP) certificate fingerprint
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SettingsIdpCertFingerprintAlgorithm {
-    /// `sha1`
-    #[serde(rename = "sha1")]
-    #[default]
-    Sha1,
-    /// `sha256`
-    #[serde(rename = "sha256")]
-    Sha256,
-    /// `sha384`
-    #[serde(rename = "sha384")]
-    Sha384,
-    /// `sha512`
-    #[serde(rename = "sha512")]
-    Sha512,
-}
+pub type SettingsIdpCertFingerprintAlgorithm = AuthenticationProviderSettingsIdpCertFingerprintAlgorithm;
 
 #[derive(
     Debug,
@@ -13121,23 +13112,7 @@ pub struct CallBridgedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallBridgedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallBridgedRecordType = CallAnsweredRecordType;
 
 /// `Latency` directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
 #[derive(
@@ -13170,31 +13145,7 @@ pub enum CallControlApplicationAnchorsiteOverride {
 }
 
 /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallControlApplicationDtmfType {
-    /// `RFC 2833`
-    #[serde(rename = "RFC 2833")]
-    #[default]
-    Rfc2833,
-    /// `Inband`
-    #[serde(rename = "Inband")]
-    Inband,
-    /// `SIP INFO`
-    #[serde(rename = "SIP INFO")]
-    SipInfo,
-}
+pub type CallControlApplicationDtmfType = DtmfType;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
 #[derive(
@@ -13241,28 +13192,7 @@ pub enum CallControlApplicationRecordType {
 }
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallControlApplicationWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type CallControlApplicationWebhookApiVersion = WebhookApiVersion;
 
 /// The type of event being delivered.
 #[derive(
@@ -13321,23 +13251,7 @@ pub struct CallDtmfReceivedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallDtmfReceivedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallDtmfReceivedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -13393,23 +13307,7 @@ pub struct CallEnqueuedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallEnqueuedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallEnqueuedRecordType = CallAnsweredRecordType;
 
 #[derive(
     Debug,
@@ -13493,23 +13391,7 @@ pub struct CallForkStartedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallForkStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallForkStartedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -13530,46 +13412,10 @@ pub enum CallForkStoppedEventType {
     CallForkStopped,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallForkStoppedPayload {
-    /// ID that is unique to the call and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// ID that is unique to the call session and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-}
+pub type CallForkStoppedPayload = CallForkStartedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallForkStoppedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallForkStoppedRecordType = CallAnsweredRecordType;
 
 /// Call forwarding type. 'forwards_to' must be set for this to have an effect.
 #[derive(
@@ -13684,23 +13530,7 @@ pub struct CallGatherEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallGatherEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallGatherEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -13855,23 +13685,7 @@ pub struct CallHangupPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallHangupRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallHangupRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -13977,23 +13791,7 @@ pub struct CallInitiatedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallInitiatedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallInitiatedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14080,23 +13878,7 @@ pub struct CallLeftQueuePayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallLeftQueueRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallLeftQueueRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14180,23 +13962,7 @@ pub struct CallMachineDetectionEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallMachineDetectionEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallMachineDetectionEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14277,23 +14043,7 @@ pub struct CallMachineGreetingEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallMachineGreetingEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallMachineGreetingEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14380,23 +14130,7 @@ pub struct CallPlaybackEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallPlaybackEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallPlaybackEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14455,23 +14189,7 @@ pub struct CallPlaybackStartedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallPlaybackStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallPlaybackStartedRecordType = CallAnsweredRecordType;
 
 /// When using 'dual' channels, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
 #[derive(
@@ -14583,24 +14301,7 @@ pub struct CallRecordingSavedPayloadPublicRecordingUrls {
 }
 
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -> Call Recordings documentation, or via Mission Control under Reporting -> Recordings.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallRecordingSavedPayloadRecordingUrls {
-    /// Recording URL in requested `mp3` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// Recording URL in requested `wav` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
-}
+pub type CallRecordingSavedPayloadRecordingUrls = CallRecordingSavedPayloadPublicRecordingUrls;
 
 #[derive(
     Debug,
@@ -14643,23 +14344,7 @@ pub struct CallRecordingSavedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallRecordingSavedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallRecordingSavedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14718,23 +14403,7 @@ pub struct CallReferCompletedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallReferCompletedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallReferCompletedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14755,61 +14424,10 @@ pub enum CallReferFailedEventType {
     CallReferFailed,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallReferFailedPayload {
-    /// Unique ID for controlling the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// ID that is unique to the call and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// ID that is unique to the call session and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// State received from a command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// Number or SIP URI placing the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// SIP NOTIFY event status for tracking the REFER attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_notify_response: Option<i64>,
-    /// Destination number or SIP URI of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
+pub type CallReferFailedPayload = CallReferCompletedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallReferFailedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallReferFailedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -14830,61 +14448,10 @@ pub enum CallReferStartedEventType {
     CallReferStarted,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallReferStartedPayload {
-    /// Unique ID for controlling the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// ID that is unique to the call and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// ID that is unique to the call session and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// State received from a command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// Number or SIP URI placing the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// SIP NOTIFY event status for tracking the REFER attempt.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_notify_response: Option<i64>,
-    /// Destination number or SIP URI of the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
+pub type CallReferStartedPayload = CallReferCompletedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallReferStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallReferStartedRecordType = CallAnsweredRecordType;
 
 /// Enables Answering Machine Detection. When a call is answered, Telnyx runs real-time detection to determine if it was picked up by a human or a machine and sends an `call.machine.detection.ended` webhook with the analysis result. If 'greeting_end' or 'detect_words' is used and a 'machine' is detected, you will receive another 'call.machine.greeting.ended' webhook when the answering machine greeting ends with a beep or silence. If `detect_beep` is used, you will only receive 'call.machine.greeting.ended' if a beep is detected.
 #[derive(
@@ -14955,28 +14522,7 @@ pub struct CallRequestAnsweringMachineDetectionConfig {
 }
 
 /// HTTP request type used for `webhook_url`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallRequestWebhookUrlMethod {
-    /// `POST`
-    #[serde(rename = "POST")]
-    #[default]
-    Post,
-    /// `GET`
-    #[serde(rename = "GET")]
-    Get,
-}
+pub type CallRequestWebhookUrlMethod = AnswerRequestWebhookUrlMethod;
 
 /// The type of event being delivered.
 #[derive(
@@ -15051,23 +14597,7 @@ pub struct CallSpeakEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallSpeakEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallSpeakEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -15117,23 +14647,7 @@ pub struct CallSpeakStartedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CallSpeakStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type CallSpeakStartedRecordType = CallAnsweredRecordType;
 
 /// A phone number type that identifies the type of service associated with the requested phone number
 #[derive(
@@ -15615,23 +15129,7 @@ pub struct ConferenceCreatedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceCreatedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceCreatedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -15715,23 +15213,7 @@ pub struct ConferenceEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -15787,23 +15269,7 @@ pub struct ConferenceFloorChangedEventPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceFloorChangedEventRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceFloorChangedEventRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -15856,23 +15322,7 @@ pub struct ConferenceParticipantJoinedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceParticipantJoinedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceParticipantJoinedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -15893,55 +15343,10 @@ pub enum ConferenceParticipantLeftEventType {
     ConferenceParticipantLeft,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceParticipantLeftPayload {
-    /// Call ID used to issue commands via Call Control API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// ID that is unique to the call and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// ID that is unique to the call session and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// State received from a command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// Conference ID that the participant joined.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-}
+pub type ConferenceParticipantLeftPayload = ConferenceParticipantJoinedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceParticipantLeftRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceParticipantLeftRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16006,23 +15411,7 @@ pub struct ConferenceParticipantPlaybackEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceParticipantPlaybackEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceParticipantPlaybackEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16043,67 +15432,10 @@ pub enum ConferenceParticipantPlaybackStartedEventType {
     ConferenceParticipantPlaybackStarted,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceParticipantPlaybackStartedPayload {
-    /// Participant's call ID used to issue commands via Call Control API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// ID that is unique to the call and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// ID that is unique to the call session and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// State received from a command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// ID of the conference the text was spoken in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// ID that is unique to the call session that started the conference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// The name of the audio media file being played back, if media_name has been used to start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_name: Option<String>,
-    /// The audio URL being played back, if audio_url has been used to start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_url: Option<String>,
-    /// ISO 8601 datetime of when the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<::oapi_gen_runtime::DateTime>,
-}
+pub type ConferenceParticipantPlaybackStartedPayload = ConferenceParticipantPlaybackEndedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceParticipantPlaybackStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceParticipantPlaybackStartedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16162,23 +15494,7 @@ pub struct ConferenceParticipantSpeakEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceParticipantSpeakEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceParticipantSpeakEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16199,61 +15515,10 @@ pub enum ConferenceParticipantSpeakStartedEventType {
     ConferenceParticipantSpeakStarted,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceParticipantSpeakStartedPayload {
-    /// Participant's call ID used to issue commands via Call Control API.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_control_id: Option<String>,
-    /// ID that is unique to the call and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_leg_id: Option<String>,
-    /// ID that is unique to the call session and can be used to correlate webhook events.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub call_session_id: Option<String>,
-    /// State received from a command.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_state: Option<String>,
-    /// ID of the conference the text was spoken in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// ID that is unique to the call session that started the conference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// ISO 8601 datetime of when the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<::oapi_gen_runtime::DateTime>,
-}
+pub type ConferenceParticipantSpeakStartedPayload = ConferenceParticipantSpeakEndedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceParticipantSpeakStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceParticipantSpeakStartedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16306,23 +15571,7 @@ pub struct ConferencePlaybackEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferencePlaybackEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferencePlaybackEndedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16343,55 +15592,10 @@ pub enum ConferencePlaybackStartedEventType {
     ConferencePlaybackStarted,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferencePlaybackStartedPayload {
-    /// ID of the conference the text was spoken in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// ID that is unique to the call session that started the conference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// The name of the audio media file being played back, if media_name has been used to start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_name: Option<String>,
-    /// The audio URL being played back, if audio_url has been used to start.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_url: Option<String>,
-    /// ISO 8601 datetime of when the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<::oapi_gen_runtime::DateTime>,
-}
+pub type ConferencePlaybackStartedPayload = ConferencePlaybackEndedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferencePlaybackStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferencePlaybackStartedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16413,26 +15617,7 @@ pub enum ConferenceRecordingSavedEventType {
 }
 
 /// Whether recording was recorded in `single` or `dual` channel.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceRecordingSavedPayloadChannels {
-    /// `single`
-    #[serde(rename = "single")]
-    Single,
-    /// `dual`
-    #[serde(rename = "dual")]
-    Dual,
-}
+pub type ConferenceRecordingSavedPayloadChannels = CallRecordingSavedPayloadChannels;
 
 /// The audio file format used when storing the call recording. Can be either `mp3` or `wav`.
 #[derive(
@@ -16457,44 +15642,10 @@ pub enum ConferenceRecordingSavedPayloadFormat {
 }
 
 /// Recording URLs in requested format. The URL is valid for as long as the file exists. For security purposes, this feature is activated on a per request basis.  Please contact customer support with your Account ID to request activation.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceRecordingSavedPayloadPublicRecordingUrls {
-    /// Recording URL in requested `mp3` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// Recording URL in requested `wav` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
-}
+pub type ConferenceRecordingSavedPayloadPublicRecordingUrls = CallRecordingSavedPayloadPublicRecordingUrls;
 
 /// Recording URLs in requested format. These URLs are valid for 10 minutes. After 10 minutes, you may retrieve recordings via API using Reports -> Call Recordings documentation, or via Mission Control under Reporting -> Recordings.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceRecordingSavedPayloadRecordingUrls {
-    /// Recording URL in requested `mp3` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mp3: Option<String>,
-    /// Recording URL in requested `wav` format.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub wav: Option<String>,
-}
+pub type ConferenceRecordingSavedPayloadRecordingUrls = CallRecordingSavedPayloadPublicRecordingUrls;
 
 #[derive(
     Debug,
@@ -16542,23 +15693,7 @@ pub struct ConferenceRecordingSavedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceRecordingSavedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceRecordingSavedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -16605,23 +15740,7 @@ pub struct ConferenceSpeakEndedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceSpeakEndedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceSpeakEndedRecordType = CallAnsweredRecordType;
 
 /// The language used to speak the text.
 #[derive(
@@ -16791,73 +15910,13 @@ pub enum ConferenceSpeakStartedEventType {
     ConferenceSpeakStarted,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceSpeakStartedPayload {
-    /// ID of the conference the text was spoken in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub conference_id: Option<String>,
-    /// Call Control App ID (formerly Telnyx connection ID) used in the call.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub connection_id: Option<String>,
-    /// ID that is unique to the call session that started the conference.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub creator_call_session_id: Option<String>,
-    /// ISO 8601 datetime of when the event occurred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub occurred_at: Option<::oapi_gen_runtime::DateTime>,
-}
+pub type ConferenceSpeakStartedPayload = ConferenceSpeakEndedPayload;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConferenceSpeakStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type ConferenceSpeakStartedRecordType = CallAnsweredRecordType;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ConnectionWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type ConnectionWebhookApiVersion = WebhookApiVersion;
 
 /// RTCP port by default is rtp+1, it can also be set to rtcp-mux
 #[derive(
@@ -16884,85 +15943,13 @@ pub enum ConnectionRtcpSettingsPort {
 }
 
 /// <code>Latency</code> directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCallControlApplicationRequestAnchorsiteOverride {
-    /// `"Latency"`
-    #[serde(rename = "\"Latency\"")]
-    #[default]
-    Latency,
-    /// `"Chicago, IL"`
-    #[serde(rename = "\"Chicago, IL\"")]
-    ChicagoIl,
-    /// `"Ashburn, VA"`
-    #[serde(rename = "\"Ashburn, VA\"")]
-    AshburnVa,
-    /// `"San Jose, CA"`
-    #[serde(rename = "\"San Jose, CA\"")]
-    SanJoseCa,
-}
+pub type CreateCallControlApplicationRequestAnchorsiteOverride = CallControlApplicationAnchorsiteOverride;
 
 /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCallControlApplicationRequestDtmfType {
-    /// `RFC 2833`
-    #[serde(rename = "RFC 2833")]
-    #[default]
-    Rfc2833,
-    /// `Inband`
-    #[serde(rename = "Inband")]
-    Inband,
-    /// `SIP INFO`
-    #[serde(rename = "SIP INFO")]
-    SipInfo,
-}
+pub type CreateCallControlApplicationRequestDtmfType = DtmfType;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCallControlApplicationRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type CreateCallControlApplicationRequestWebhookApiVersion = WebhookApiVersion;
 
 /// Whether a beep sound should be played when participants join and/or leave the conference.
 #[derive(
@@ -17144,52 +16131,10 @@ pub enum CreateCredentialConnectionRequestSipUriCallingPreference {
 }
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCredentialConnectionRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type CreateCredentialConnectionRequestWebhookApiVersion = WebhookApiVersion;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct CreateFaxApplicationRequestInbound {
@@ -17200,7 +16145,9 @@ pub struct CreateFaxApplicationRequestInbound {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sip_subdomain: Option<String>,
     /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
+    #[serde(
+        default = "defaults::create_fax_application_request_inbound_sip_subdomain_receive_settings"
+    )]
     pub sip_subdomain_receive_settings: CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings,
 }
 
@@ -17223,34 +16170,7 @@ pub struct CreateFaxApplicationRequestOutbound {
 }
 
 /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundFqdnAniNumberFormat {
-    /// `+E.164`
-    #[serde(rename = "+E.164")]
-    PlusE164,
-    /// `E.164`
-    #[serde(rename = "E.164")]
-    E164,
-    /// `+E.164-national`
-    #[serde(rename = "+E.164-national")]
-    PlusE164National,
-    /// `E.164-national`
-    #[serde(rename = "E.164-national")]
-    #[default]
-    E164National,
-}
+pub type InboundFqdnAniNumberFormat = CredentialInboundAniNumberFormat;
 
 /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or null, other values are not allowed.
 #[derive(
@@ -17274,34 +16194,7 @@ pub enum InboundFqdnDefaultRoutingMethod {
     RoundRobin,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundFqdnDnisNumberFormat {
-    /// `+e164`
-    #[serde(rename = "+e164")]
-    PlusE164,
-    /// `e164`
-    #[serde(rename = "e164")]
-    #[default]
-    E164,
-    /// `national`
-    #[serde(rename = "national")]
-    National,
-    /// `sip_username`
-    #[serde(rename = "sip_username")]
-    SipUsername,
-}
+pub type InboundFqdnDnisNumberFormat = CredentialInboundDnisNumberFormat;
 
 /// Selects which `sip_region` to receive inbound calls from. If null, the default region (US) will be used.
 #[derive(
@@ -17331,160 +16224,21 @@ pub enum InboundFqdnSipRegion {
 }
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundFqdnSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type InboundFqdnSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateFqdnConnectionRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type CreateFqdnConnectionRequestWebhookApiVersion = WebhookApiVersion;
 
 /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateInboundIpRequestAniNumberFormat {
-    /// `+E.164`
-    #[serde(rename = "+E.164")]
-    PlusE164,
-    /// `E.164`
-    #[serde(rename = "E.164")]
-    E164,
-    /// `+E.164-national`
-    #[serde(rename = "+E.164-national")]
-    PlusE164National,
-    /// `E.164-national`
-    #[serde(rename = "E.164-national")]
-    #[default]
-    E164National,
-}
+pub type CreateInboundIpRequestAniNumberFormat = CredentialInboundAniNumberFormat;
 
 /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or left blank, other values are not allowed.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateInboundIpRequestDefaultRoutingMethod {
-    /// `sequential`
-    #[serde(rename = "sequential")]
-    Sequential,
-    /// `round-robin`
-    #[serde(rename = "round-robin")]
-    RoundRobin,
-}
+pub type CreateInboundIpRequestDefaultRoutingMethod = InboundFqdnDefaultRoutingMethod;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateInboundIpRequestDnisNumberFormat {
-    /// `+e164`
-    #[serde(rename = "+e164")]
-    PlusE164,
-    /// `e164`
-    #[serde(rename = "e164")]
-    #[default]
-    E164,
-    /// `national`
-    #[serde(rename = "national")]
-    National,
-    /// `sip_username`
-    #[serde(rename = "sip_username")]
-    SipUsername,
-}
+pub type CreateInboundIpRequestDnisNumberFormat = CredentialInboundDnisNumberFormat;
 
 /// Selects which `sip_region` to receive inbound calls from. If null, the default region (US) will be used.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateInboundIpRequestSipRegion {
-    /// `US`
-    #[serde(rename = "US")]
-    #[default]
-    Us,
-    /// `Europe`
-    #[serde(rename = "Europe")]
-    Europe,
-    /// `Australia`
-    #[serde(rename = "Australia")]
-    Australia,
-}
+pub type CreateInboundIpRequestSipRegion = InboundFqdnSipRegion;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
 #[derive(
@@ -17509,31 +16263,7 @@ pub enum CreateInboundIpRequestSipSubdomainReceiveSettings {
 }
 
 /// Specifies when we apply your ani_override setting. Only applies when ani_override is not blank.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundIpAniOverrideType {
-    /// `always`
-    #[serde(rename = "always")]
-    #[default]
-    Always,
-    /// `normal`
-    #[serde(rename = "normal")]
-    Normal,
-    /// `emergency`
-    #[serde(rename = "emergency")]
-    Emergency,
-}
+pub type OutboundIpAniOverrideType = CredentialOutboundAniOverrideType;
 
 #[derive(
     Debug,
@@ -17559,91 +16289,13 @@ pub enum OutboundIpIpAuthenticationMethod {
 }
 
 /// This setting only affects connections with Fax-type Outbound Voice Profiles. The setting dictates whether or not Telnyx sends a t.38 reinvite.<br/><br/> By default, Telnyx will send the re-invite. If set to `customer`, the caller is expected to send the t.38 reinvite.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundIpT38ReinviteSource {
-    /// `telnyx`
-    #[serde(rename = "telnyx")]
-    #[default]
-    Telnyx,
-    /// `customer`
-    #[serde(rename = "customer")]
-    Customer,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `passthru`
-    #[serde(rename = "passthru")]
-    Passthru,
-    /// `caller-passthru`
-    #[serde(rename = "caller-passthru")]
-    CallerPassthru,
-    /// `callee-passthru`
-    #[serde(rename = "callee-passthru")]
-    CalleePassthru,
-}
+pub type OutboundIpT38ReinviteSource = CredentialOutboundT38ReinviteSource;
 
 /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateIpConnectionRequestTransportProtocol {
-    /// `UDP`
-    #[serde(rename = "UDP")]
-    #[default]
-    Udp,
-    /// `TCP`
-    #[serde(rename = "TCP")]
-    Tcp,
-    /// `TLS`
-    #[serde(rename = "TLS")]
-    Tls,
-}
+pub type CreateIpConnectionRequestTransportProtocol = FqdnConnectionTransportProtocol;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateIpConnectionRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type CreateIpConnectionRequestWebhookApiVersion = WebhookApiVersion;
 
 /// The protocol for sending the message, either SMS or MMS.
 #[derive(
@@ -17668,26 +16320,7 @@ pub enum CreateLongCodeMessageRequestType {
 }
 
 /// The protocol for sending the message, either SMS or MMS.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateMessageRequestType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type CreateMessageRequestType = CreateLongCodeMessageRequestType;
 
 /// Determines which webhook format will be used, Telnyx API v1, v2, or a legacy 2010-04-01 format.
 #[derive(
@@ -17793,174 +16426,25 @@ pub enum PhoneNumberRegulatoryRequirementFieldType {
 }
 
 /// The status of the phone number in the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PhoneNumberStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type PhoneNumberStatus = CreateNumberBlockOrderRequestStatus;
 
 /// The status of the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateNumberOrderRequestStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type CreateNumberOrderRequestStatus = CreateNumberBlockOrderRequestStatus;
 
 /// The protocol for sending the message, either SMS or MMS.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateNumberPoolMessageRequestType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type CreateNumberPoolMessageRequestType = CreateLongCodeMessageRequestType;
 
 /// The status of the phone number's reservation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ReservedPhoneNumberStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type ReservedPhoneNumberStatus = CreateNumberBlockOrderRequestStatus;
 
 /// The status of the entire reservation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateNumberReservationRequestStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type CreateNumberReservationRequestStatus = CreateNumberBlockOrderRequestStatus;
 
 /// When using 'dual' channels, the final audio file will be a stereo recording with the first leg on channel A, and the rest on channel B.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundCallRecordingCallRecordingChannels {
-    /// `single`
-    #[serde(rename = "single")]
-    #[default]
-    Single,
-    /// `dual`
-    #[serde(rename = "dual")]
-    Dual,
-}
+pub type OutboundCallRecordingCallRecordingChannels = CallRecordingInboundCallRecordingChannels;
 
 /// The audio file format for calls being recorded.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundCallRecordingCallRecordingFormat {
-    /// `wav`
-    #[serde(rename = "wav")]
-    #[default]
-    Wav,
-    /// `mp3`
-    #[serde(rename = "mp3")]
-    Mp3,
-}
+pub type OutboundCallRecordingCallRecordingFormat = CallRecordingInboundCallRecordingFormat;
 
 /// Specifies which calls are recorded.
 #[derive(
@@ -17988,63 +16472,12 @@ pub enum OutboundCallRecordingCallRecordingType {
 }
 
 /// The protocol for sending the message, either SMS or MMS.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateShortCodeMessageRequestType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type CreateShortCodeMessageRequestType = CreateLongCodeMessageRequestType;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateTexmlApplicationRequestInbound {
-    /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_subdomain: Option<String>,
-    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
-    pub sip_subdomain_receive_settings: CreateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,
-}
+pub type CreateTexmlApplicationRequestInbound = CallControlApplicationInbound;
 
 #[derive(
     Debug,
@@ -18089,28 +16522,7 @@ pub enum CreateTexmlApplicationRequestStatusCallbackMethod {
 }
 
 /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateTexmlApplicationRequestVoiceMethod {
-    /// `get`
-    #[serde(rename = "get")]
-    Get,
-    /// `post`
-    #[serde(rename = "post")]
-    #[default]
-    Post,
-}
+pub type CreateTexmlApplicationRequestVoiceMethod = CreateTexmlApplicationRequestStatusCallbackMethod;
 
 /// The language policy the message should follow
 #[derive(
@@ -18275,28 +16687,7 @@ pub enum CredentialConnectionSipUriCallingPreference {
 }
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CredentialConnectionWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type CredentialConnectionWebhookApiVersion = WebhookApiVersion;
 
 /// Indicates the completion level of the CSV report. Only complete CSV download requests will be able to be retrieved.
 #[derive(
@@ -18613,24 +17004,7 @@ pub enum EmergencySettingsEmergencyStatus {
     Deprovisioning,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ErrorSource2 {
-    /// Indicates which query parameter caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// JSON pointer (RFC6901) to the offending entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-}
+pub type ErrorSource2 = ErrorSource;
 
 /// Currency of the rate and cost
 #[derive(
@@ -18664,84 +17038,13 @@ pub enum WirelessCostCurrency {
 }
 
 /// Currency of the rate and cost
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum WirelessRateCurrency {
-    /// `AUD`
-    #[serde(rename = "AUD")]
-    Aud,
-    /// `CAD`
-    #[serde(rename = "CAD")]
-    Cad,
-    /// `EUR`
-    #[serde(rename = "EUR")]
-    Eur,
-    /// `GBP`
-    #[serde(rename = "GBP")]
-    Gbp,
-    /// `USD`
-    #[serde(rename = "USD")]
-    Usd,
-}
+pub type WirelessRateCurrency = WirelessCostCurrency;
 
 /// Transmission unit
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UplinkDataUnit {
-    /// `B`
-    #[serde(rename = "B")]
-    B,
-    /// `KB`
-    #[serde(rename = "KB")]
-    Kb,
-    /// `MB`
-    #[serde(rename = "MB")]
-    #[default]
-    Mb,
-}
+pub type UplinkDataUnit = DownlinkDataUnit;
 
 /// The direction of the fax.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxDirection {
-    /// `inbound`
-    #[serde(rename = "inbound")]
-    Inbound,
-    /// `outbound`
-    #[serde(rename = "outbound")]
-    Outbound,
-}
+pub type FaxDirection = MessageDetailRecordDirection;
 
 /// Identifies the type of the resource.
 #[derive(
@@ -18806,59 +17109,11 @@ pub enum FaxStatus {
 }
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxApplicationInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type FaxApplicationInboundSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub struct FaxApplicationInbound {
-    /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_subdomain: Option<String>,
-    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
-    pub sip_subdomain_receive_settings: FaxApplicationInboundSipSubdomainReceiveSettings,
-}
+pub type FaxApplicationInbound = CreateFaxApplicationRequestInbound;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct FaxApplicationOutbound {
-    /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_voice_profile_id: Option<OutboundVoiceProfileId>,
-}
+pub type FaxApplicationOutbound = CreateFaxApplicationRequestOutbound;
 
 /// The type of event being delivered.
 #[derive(
@@ -18880,26 +17135,7 @@ pub enum FaxDeliveredEventType {
 }
 
 /// The direction of the fax.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxDeliveredPayloadDirection {
-    /// `inbound`
-    #[serde(rename = "inbound")]
-    Inbound,
-    /// `outbound`
-    #[serde(rename = "outbound")]
-    Outbound,
-}
+pub type FaxDeliveredPayloadDirection = MessageDetailRecordDirection;
 
 /// The status of the fax.
 #[derive(
@@ -18967,23 +17203,7 @@ pub struct FaxDeliveredPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxDeliveredRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type FaxDeliveredRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -19005,26 +17225,7 @@ pub enum FaxFailedEventType {
 }
 
 /// The direction of the fax.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxFailedPayloadDirection {
-    /// `inbound`
-    #[serde(rename = "inbound")]
-    Inbound,
-    /// `outbound`
-    #[serde(rename = "outbound")]
-    Outbound,
-}
+pub type FaxFailedPayloadDirection = MessageDetailRecordDirection;
 
 /// Cause of the sending failure
 #[derive(
@@ -19108,23 +17309,7 @@ pub struct FaxFailedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxFailedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type FaxFailedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -19146,26 +17331,7 @@ pub enum FaxMediaProcessedEventType {
 }
 
 /// The direction of the fax.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxMediaProcessedPayloadDirection {
-    /// `inbound`
-    #[serde(rename = "inbound")]
-    Inbound,
-    /// `outbound`
-    #[serde(rename = "outbound")]
-    Outbound,
-}
+pub type FaxMediaProcessedPayloadDirection = MessageDetailRecordDirection;
 
 /// The status of the fax.
 #[derive(
@@ -19227,23 +17393,7 @@ pub struct FaxMediaProcessedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxMediaProcessedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type FaxMediaProcessedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -19265,26 +17415,7 @@ pub enum FaxQueuedEventType {
 }
 
 /// The direction of the fax.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxQueuedPayloadDirection {
-    /// `inbound`
-    #[serde(rename = "inbound")]
-    Inbound,
-    /// `outbound`
-    #[serde(rename = "outbound")]
-    Outbound,
-}
+pub type FaxQueuedPayloadDirection = MessageDetailRecordDirection;
 
 /// The status of the fax.
 #[derive(
@@ -19346,23 +17477,7 @@ pub struct FaxQueuedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxQueuedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type FaxQueuedRecordType = CallAnsweredRecordType;
 
 /// The type of event being delivered.
 #[derive(
@@ -19384,26 +17499,7 @@ pub enum FaxSendingStartedEventType {
 }
 
 /// The direction of the fax.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxSendingStartedPayloadDirection {
-    /// `inbound`
-    #[serde(rename = "inbound")]
-    Inbound,
-    /// `outbound`
-    #[serde(rename = "outbound")]
-    Outbound,
-}
+pub type FaxSendingStartedPayloadDirection = MessageDetailRecordDirection;
 
 /// The status of the fax.
 #[derive(
@@ -19465,23 +17561,7 @@ pub struct FaxSendingStartedPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FaxSendingStartedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type FaxSendingStartedRecordType = CallAnsweredRecordType;
 
 #[derive(
     Debug,
@@ -19507,29 +17587,7 @@ pub enum FilterCldFilter {
     EndsWith,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FilterCliFilter {
-    /// `contains`
-    #[serde(rename = "contains")]
-    Contains,
-    /// `starts_with`
-    #[serde(rename = "starts_with")]
-    StartsWith,
-    /// `ends_with`
-    #[serde(rename = "ends_with")]
-    EndsWith,
-}
+pub type FilterCliFilter = FilterCldFilter;
 
 #[derive(
     Debug,
@@ -19553,155 +17611,13 @@ pub enum FilterFilterType {
 }
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FqdnConnectionWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type FqdnConnectionWebhookApiVersion = WebhookApiVersion;
 
 /// The language you want spoken.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GatherUsingSpeakRequestLanguage {
-    /// `arb`
-    #[serde(rename = "arb")]
-    Arb,
-    /// `cmn-CN`
-    #[serde(rename = "cmn-CN")]
-    CmnCn,
-    /// `cy-GB`
-    #[serde(rename = "cy-GB")]
-    CyGb,
-    /// `da-DK`
-    #[serde(rename = "da-DK")]
-    DaDk,
-    /// `de-DE`
-    #[serde(rename = "de-DE")]
-    DeDe,
-    /// `en-AU`
-    #[serde(rename = "en-AU")]
-    EnAu,
-    /// `en-GB`
-    #[serde(rename = "en-GB")]
-    EnGb,
-    /// `en-GB-WLS`
-    #[serde(rename = "en-GB-WLS")]
-    EnGbWls,
-    /// `en-IN`
-    #[serde(rename = "en-IN")]
-    EnIn,
-    /// `en-US`
-    #[serde(rename = "en-US")]
-    EnUs,
-    /// `es-ES`
-    #[serde(rename = "es-ES")]
-    EsEs,
-    /// `es-MX`
-    #[serde(rename = "es-MX")]
-    EsMx,
-    /// `es-US`
-    #[serde(rename = "es-US")]
-    EsUs,
-    /// `fr-CA`
-    #[serde(rename = "fr-CA")]
-    FrCa,
-    /// `fr-FR`
-    #[serde(rename = "fr-FR")]
-    FrFr,
-    /// `hi-IN`
-    #[serde(rename = "hi-IN")]
-    HiIn,
-    /// `is-IS`
-    #[serde(rename = "is-IS")]
-    IsIs,
-    /// `it-IT`
-    #[serde(rename = "it-IT")]
-    ItIt,
-    /// `ja-JP`
-    #[serde(rename = "ja-JP")]
-    JaJp,
-    /// `ko-KR`
-    #[serde(rename = "ko-KR")]
-    KoKr,
-    /// `nb-NO`
-    #[serde(rename = "nb-NO")]
-    NbNo,
-    /// `nl-NL`
-    #[serde(rename = "nl-NL")]
-    NlNl,
-    /// `pl-PL`
-    #[serde(rename = "pl-PL")]
-    PlPl,
-    /// `pt-BR`
-    #[serde(rename = "pt-BR")]
-    PtBr,
-    /// `pt-PT`
-    #[serde(rename = "pt-PT")]
-    PtPt,
-    /// `ro-RO`
-    #[serde(rename = "ro-RO")]
-    RoRo,
-    /// `ru-RU`
-    #[serde(rename = "ru-RU")]
-    RuRu,
-    /// `sv-SE`
-    #[serde(rename = "sv-SE")]
-    SvSe,
-    /// `tr-TR`
-    #[serde(rename = "tr-TR")]
-    TrTr,
-}
+pub type GatherUsingSpeakRequestLanguage = ConferenceSpeakRequestLanguage;
 
 /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GatherUsingSpeakRequestPayloadType {
-    /// `text`
-    #[serde(rename = "text")]
-    #[default]
-    Text,
-    /// `ssml`
-    #[serde(rename = "ssml")]
-    Ssml,
-}
+pub type GatherUsingSpeakRequestPayloadType = ConferenceSpeakRequestPayloadType;
 
 /// This parameter impacts speech quality, language options and payload types. When using `basic`, only the `en-US` language and payload type `text` are allowed.
 #[derive(
@@ -19728,26 +17644,7 @@ pub enum GatherUsingSpeakRequestServiceLevel {
 }
 
 /// The gender of the voice used to speak back the text.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GatherUsingSpeakRequestVoice {
-    /// `male`
-    #[serde(rename = "male")]
-    Male,
-    /// `female`
-    #[serde(rename = "female")]
-    Female,
-}
+pub type GatherUsingSpeakRequestVoice = ConferenceSpeakRequestVoice;
 
 #[derive(
     Debug,
@@ -19777,134 +17674,18 @@ pub enum HostedNumberStatus {
 }
 
 /// This setting allows you to set the format with which the caller's number (ANI) is sent for inbound phone calls.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundIpAniNumberFormat {
-    /// `+E.164`
-    #[serde(rename = "+E.164")]
-    PlusE164,
-    /// `E.164`
-    #[serde(rename = "E.164")]
-    E164,
-    /// `+E.164-national`
-    #[serde(rename = "+E.164-national")]
-    PlusE164National,
-    /// `E.164-national`
-    #[serde(rename = "E.164-national")]
-    #[default]
-    E164National,
-}
+pub type InboundIpAniNumberFormat = CredentialInboundAniNumberFormat;
 
 /// Default routing method to be used when a number is associated with the connection. Must be one of the routing method types or left blank, other values are not allowed.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundIpDefaultRoutingMethod {
-    /// `sequential`
-    #[serde(rename = "sequential")]
-    Sequential,
-    /// `round-robin`
-    #[serde(rename = "round-robin")]
-    RoundRobin,
-}
+pub type InboundIpDefaultRoutingMethod = InboundFqdnDefaultRoutingMethod;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundIpDnisNumberFormat {
-    /// `+e164`
-    #[serde(rename = "+e164")]
-    PlusE164,
-    /// `e164`
-    #[serde(rename = "e164")]
-    #[default]
-    E164,
-    /// `national`
-    #[serde(rename = "national")]
-    National,
-    /// `sip_username`
-    #[serde(rename = "sip_username")]
-    SipUsername,
-}
+pub type InboundIpDnisNumberFormat = CredentialInboundDnisNumberFormat;
 
 /// Selects which `sip_region` to receive inbound calls from. If null, the default region (US) will be used.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundIpSipRegion {
-    /// `US`
-    #[serde(rename = "US")]
-    #[default]
-    Us,
-    /// `Europe`
-    #[serde(rename = "Europe")]
-    Europe,
-    /// `Australia`
-    #[serde(rename = "Australia")]
-    Australia,
-}
+pub type InboundIpSipRegion = InboundFqdnSipRegion;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundIpSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    FromAnyone,
-}
+pub type InboundIpSipSubdomainReceiveSettings = CreateInboundIpRequestSipSubdomainReceiveSettings;
 
 /// The type of event being delivered.
 #[derive(
@@ -20058,38 +17839,7 @@ pub enum InboundMessagePayloadDirection {
 }
 
 /// The line-type of the sender.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundMessagePayloadFromLineType {
-    /// `Wireline`
-    #[serde(rename = "Wireline")]
-    Wireline,
-    /// `Wireless`
-    #[serde(rename = "Wireless")]
-    Wireless,
-    /// `VoWiFi`
-    #[serde(rename = "VoWiFi")]
-    VoWiFi,
-    /// `VoIP`
-    #[serde(rename = "VoIP")]
-    VoIp,
-    /// `Pre-Paid Wireless`
-    #[serde(rename = "Pre-Paid Wireless")]
-    PrePaidWireless,
-    /// ``
-    #[serde(rename = "")]
-    Empty,
-}
+pub type InboundMessagePayloadFromLineType = InboundMessagePayloadCcItemLineType;
 
 #[derive(
     Debug,
@@ -20181,38 +17931,7 @@ pub enum InboundMessagePayloadRecordType {
 }
 
 /// The line-type of the receiver.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundMessagePayloadToItemLineType {
-    /// `Wireline`
-    #[serde(rename = "Wireline")]
-    Wireline,
-    /// `Wireless`
-    #[serde(rename = "Wireless")]
-    Wireless,
-    /// `VoWiFi`
-    #[serde(rename = "VoWiFi")]
-    VoWiFi,
-    /// `VoIP`
-    #[serde(rename = "VoIP")]
-    VoIp,
-    /// `Pre-Paid Wireless`
-    #[serde(rename = "Pre-Paid Wireless")]
-    PrePaidWireless,
-    /// ``
-    #[serde(rename = "")]
-    Empty,
-}
+pub type InboundMessagePayloadToItemLineType = InboundMessagePayloadCcItemLineType;
 
 #[derive(
     Debug,
@@ -20278,45 +17997,10 @@ pub struct InboundMessagePayloadToItem {
 }
 
 /// The type of message. This value can be either 'sms' or 'mms'.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundMessagePayloadType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type InboundMessagePayloadType = CreateLongCodeMessageRequestType;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum InboundMessageRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type InboundMessageRecordType = CallAnsweredRecordType;
 
 #[derive(
     Debug,
@@ -20394,55 +18078,10 @@ pub enum InventoryCoveragePhoneNumberType {
 }
 
 /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum IpConnectionTransportProtocol {
-    /// `UDP`
-    #[serde(rename = "UDP")]
-    #[default]
-    Udp,
-    /// `TCP`
-    #[serde(rename = "TCP")]
-    Tcp,
-    /// `TLS`
-    #[serde(rename = "TLS")]
-    Tls,
-}
+pub type IpConnectionTransportProtocol = FqdnConnectionTransportProtocol;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum IpConnectionWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type IpConnectionWebhookApiVersion = WebhookApiVersion;
 
 /// Whether a beep sound should be played when the participant joins and/or leaves the conference. Can be used to override the conference-level setting.
 #[derive(
@@ -20473,60 +18112,10 @@ pub enum JoinConferenceRequestBeepEnabled {
 }
 
 /// Sets the joining participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum JoinConferenceRequestSupervisorRole {
-    /// `barge`
-    #[serde(rename = "barge")]
-    Barge,
-    /// `monitor`
-    #[serde(rename = "monitor")]
-    Monitor,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `whisper`
-    #[serde(rename = "whisper")]
-    Whisper,
-}
+pub type JoinConferenceRequestSupervisorRole = ConferenceCallRequestSupervisorRole;
 
 /// Whether a beep sound should be played when the participant leaves the conference. Can be used to override the conference-level setting.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum LeaveConferenceRequestBeepEnabled {
-    /// `always`
-    #[serde(rename = "always")]
-    Always,
-    /// `never`
-    #[serde(rename = "never")]
-    Never,
-    /// `on_enter`
-    #[serde(rename = "on_enter")]
-    OnEnter,
-    /// `on_exit`
-    #[serde(rename = "on_exit")]
-    OnExit,
-}
+pub type LeaveConferenceRequestBeepEnabled = JoinConferenceRequestBeepEnabled;
 
 /// Identifies the type of the resource.
 #[derive(
@@ -20613,26 +18202,7 @@ pub enum ManagedAccountRecordType {
     ManagedAccount,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrDetailReportResponseDirectionsItem {
-    /// `INBOUND`
-    #[serde(rename = "INBOUND")]
-    Inbound,
-    /// `OUTBOUND`
-    #[serde(rename = "OUTBOUND")]
-    Outbound,
-}
+pub type MdrDetailReportResponseDirectionsItem = Direction;
 
 #[derive(
     Debug,
@@ -20658,32 +18228,7 @@ pub enum MdrDetailReportResponseRecordTypesItem {
     Errors,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrDetailReportResponseStatus {
-    /// `PENDING`
-    #[serde(rename = "PENDING")]
-    Pending,
-    /// `COMPLETE`
-    #[serde(rename = "COMPLETE")]
-    Complete,
-    /// `FAILED`
-    #[serde(rename = "FAILED")]
-    Failed,
-    /// `EXPIRED`
-    #[serde(rename = "EXPIRED")]
-    Expired,
-}
+pub type MdrDetailReportResponseStatus = CdrUsageReportResponseStatus;
 
 #[derive(
     Debug,
@@ -20709,191 +18254,22 @@ pub enum MdrUsageReportResponseAggregationType {
     Tags,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrUsageReportResponseStatus {
-    /// `PENDING`
-    #[serde(rename = "PENDING")]
-    Pending,
-    /// `COMPLETE`
-    #[serde(rename = "COMPLETE")]
-    Complete,
-    /// `FAILED`
-    #[serde(rename = "FAILED")]
-    Failed,
-    /// `EXPIRED`
-    #[serde(rename = "EXPIRED")]
-    Expired,
-}
+pub type MdrUsageReportResponseStatus = CdrUsageReportResponseStatus;
 
 /// Currency of the rate and cost
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrDetailResponseCurrency {
-    /// `AUD`
-    #[serde(rename = "AUD")]
-    Aud,
-    /// `CAD`
-    #[serde(rename = "CAD")]
-    Cad,
-    /// `EUR`
-    #[serde(rename = "EUR")]
-    Eur,
-    /// `GBP`
-    #[serde(rename = "GBP")]
-    Gbp,
-    /// `USD`
-    #[serde(rename = "USD")]
-    Usd,
-}
+pub type MdrDetailResponseCurrency = WirelessCostCurrency;
 
 /// Type of message
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrDetailResponseMessageType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type MdrDetailResponseMessageType = CreateLongCodeMessageRequestType;
 
 /// Message status
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrDetailResponseStatus {
-    /// `GW_TIMEOUT`
-    #[serde(rename = "GW_TIMEOUT")]
-    GwTimeout,
-    /// `DELIVERED`
-    #[serde(rename = "DELIVERED")]
-    Delivered,
-    /// `DLR_UNCONFIRMED`
-    #[serde(rename = "DLR_UNCONFIRMED")]
-    DlrUnconfirmed,
-    /// `DLR_TIMEOUT`
-    #[serde(rename = "DLR_TIMEOUT")]
-    DlrTimeout,
-    /// `RECEIVED`
-    #[serde(rename = "RECEIVED")]
-    Received,
-    /// `GW_REJECT`
-    #[serde(rename = "GW_REJECT")]
-    GwReject,
-    /// `FAILED`
-    #[serde(rename = "FAILED")]
-    Failed,
-}
+pub type MdrDetailResponseStatus = MessageStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrPostDetailReportRequestDirectionsItem {
-    /// `INBOUND`
-    #[serde(rename = "INBOUND")]
-    Inbound,
-    /// `OUTBOUND`
-    #[serde(rename = "OUTBOUND")]
-    Outbound,
-}
+pub type MdrPostDetailReportRequestDirectionsItem = Direction;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrPostDetailReportRequestRecordTypesItem {
-    /// `INCOMPLETE`
-    #[serde(rename = "INCOMPLETE")]
-    Incomplete,
-    /// `COMPLETED`
-    #[serde(rename = "COMPLETED")]
-    Completed,
-    /// `ERRORS`
-    #[serde(rename = "ERRORS")]
-    Errors,
-}
+pub type MdrPostDetailReportRequestRecordTypesItem = MdrDetailReportResponseRecordTypesItem;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MdrPostUsageReportRequestAggregationType {
-    /// `NO_AGGREGATION`
-    #[serde(rename = "NO_AGGREGATION")]
-    NoAggregation,
-    /// `PROFILE`
-    #[serde(rename = "PROFILE")]
-    Profile,
-    /// `TAGS`
-    #[serde(rename = "TAGS")]
-    Tags,
-}
+pub type MdrPostUsageReportRequestAggregationType = MdrUsageReportResponseAggregationType;
 
 /// Controls how media is handled for the phone number. default: media routed through Telnyx with transcode support. proxy: media routed through Telnyx with no transcode support.
 #[derive(
@@ -21053,35 +18429,7 @@ pub enum MessagingProfileHighLevelMetricsRecordType {
     MessagingProfileMetrics,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MoneyCurrency {
-    /// `AUD`
-    #[serde(rename = "AUD")]
-    Aud,
-    /// `CAD`
-    #[serde(rename = "CAD")]
-    Cad,
-    /// `EUR`
-    #[serde(rename = "EUR")]
-    Eur,
-    /// `GBP`
-    #[serde(rename = "GBP")]
-    Gbp,
-    /// `USD`
-    #[serde(rename = "USD")]
-    Usd,
-}
+pub type MoneyCurrency = WirelessCostCurrency;
 
 /// A Channel Type ID
 #[derive(
@@ -21209,29 +18557,7 @@ pub enum NotificationSettingStatus {
 }
 
 /// The status of the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberBlockOrderStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type NumberBlockOrderStatus = CreateNumberBlockOrderRequestStatus;
 
 /// Indicates whether or not the requested phone number has been ported
 #[derive(
@@ -21259,53 +18585,9 @@ pub enum PortabilityPortedStatus {
 }
 
 /// The status of the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberOrderStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type NumberOrderStatus = CreateNumberBlockOrderRequestStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberOrderDocumentRequirementType {
-    /// `address_proof`
-    #[serde(rename = "address_proof")]
-    AddressProof,
-    /// `identification`
-    #[serde(rename = "identification")]
-    Identification,
-    /// `reg_form`
-    #[serde(rename = "reg_form")]
-    RegForm,
-}
+pub type NumberOrderDocumentRequirementType = CreateNumberOrderDocumentRequestRequirementType;
 
 #[derive(
     Debug,
@@ -21338,98 +18620,16 @@ pub enum NumberOrderPhoneNumberPhoneNumberType {
 }
 
 /// The status of the phone number in the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberOrderPhoneNumberStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type NumberOrderPhoneNumberStatus = CreateNumberBlockOrderRequestStatus;
 
 /// The status of the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberOrderWithPhoneNumbersStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type NumberOrderWithPhoneNumbersStatus = CreateNumberBlockOrderRequestStatus;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberOrderedRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type NumberOrderedRecordType = CallAnsweredRecordType;
 
 /// The status of the entire reservation.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum NumberReservationStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type NumberReservationStatus = CreateNumberBlockOrderRequestStatus;
 
 /// The type of event being delivered.
 #[derive(
@@ -21453,24 +18653,7 @@ pub enum OutboundMessageEventType {
     MessageFinalized,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct OutboundMessagePayloadCost {
-    /// The amount deducted from your account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// The ISO 4217 currency identifier.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
+pub type OutboundMessagePayloadCost = InboundMessagePayloadCost;
 
 /// The direction of the message. Inbound messages are sent to you whereas outbound messages are sent from you.
 #[derive(
@@ -21492,38 +18675,7 @@ pub enum OutboundMessagePayloadDirection {
 }
 
 /// The line-type of the receiver.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundMessagePayloadFromLineType {
-    /// `Wireline`
-    #[serde(rename = "Wireline")]
-    Wireline,
-    /// `Wireless`
-    #[serde(rename = "Wireless")]
-    Wireless,
-    /// `VoWiFi`
-    #[serde(rename = "VoWiFi")]
-    VoWiFi,
-    /// `VoIP`
-    #[serde(rename = "VoIP")]
-    VoIp,
-    /// `Pre-Paid Wireless`
-    #[serde(rename = "Pre-Paid Wireless")]
-    PrePaidWireless,
-    /// ``
-    #[serde(rename = "")]
-    Empty,
-}
+pub type OutboundMessagePayloadFromLineType = InboundMessagePayloadCcItemLineType;
 
 #[derive(
     Debug,
@@ -21573,57 +18725,10 @@ pub struct OutboundMessagePayloadMediaItem {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundMessagePayloadRecordType {
-    /// `message`
-    #[serde(rename = "message")]
-    Message,
-}
+pub type OutboundMessagePayloadRecordType = InboundMessagePayloadRecordType;
 
 /// The line-type of the receiver.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundMessagePayloadToItemLineType {
-    /// `Wireline`
-    #[serde(rename = "Wireline")]
-    Wireline,
-    /// `Wireless`
-    #[serde(rename = "Wireless")]
-    Wireless,
-    /// `VoWiFi`
-    #[serde(rename = "VoWiFi")]
-    VoWiFi,
-    /// `VoIP`
-    #[serde(rename = "VoIP")]
-    VoIp,
-    /// `Pre-Paid Wireless`
-    #[serde(rename = "Pre-Paid Wireless")]
-    PrePaidWireless,
-    /// ``
-    #[serde(rename = "")]
-    Empty,
-}
+pub type OutboundMessagePayloadToItemLineType = InboundMessagePayloadCcItemLineType;
 
 /// The delivery status of the message.
 #[derive(
@@ -21691,45 +18796,10 @@ pub struct OutboundMessagePayloadToItem {
 }
 
 /// The type of message.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundMessagePayloadType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type OutboundMessagePayloadType = CreateLongCodeMessageRequestType;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OutboundMessageRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type OutboundMessageRecordType = CallAnsweredRecordType;
 
 #[derive(
     Debug,
@@ -21952,93 +19022,13 @@ pub enum PhoneNumberDeletedDetailedStatus {
 }
 
 /// Specifies whether the number can have overrides to the routing settings on itself (enabled) or if it uses the associated connection for all routing settings (disabled). Defaults to enabled but will be changed to disabled in the future. There are performance advantages to using disabled and setting all routing information at the connection level.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PhoneNumberDetailedNumberLevelRouting {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    #[default]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-}
+pub type PhoneNumberDetailedNumberLevelRouting = PhoneNumberDeletedDetailedNumberLevelRouting;
 
 /// The phone number's type.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PhoneNumberDetailedPhoneNumberType {
-    /// `longcode`
-    #[serde(rename = "longcode")]
-    Longcode,
-    /// `tollfree`
-    #[serde(rename = "tollfree")]
-    Tollfree,
-}
+pub type PhoneNumberDetailedPhoneNumberType = PhoneNumberDeletedDetailedPhoneNumberType;
 
 /// The phone number's current status.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum PhoneNumberDetailedStatus {
-    /// `purchase-pending`
-    #[serde(rename = "purchase-pending")]
-    PurchasePending,
-    /// `purchase-failed`
-    #[serde(rename = "purchase-failed")]
-    PurchaseFailed,
-    /// `port-pending`
-    #[serde(rename = "port-pending")]
-    PortPending,
-    /// `port-failed`
-    #[serde(rename = "port-failed")]
-    PortFailed,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-    /// `deleted`
-    #[serde(rename = "deleted")]
-    Deleted,
-    /// `emergency-only`
-    #[serde(rename = "emergency-only")]
-    EmergencyOnly,
-    /// `ported-out`
-    #[serde(rename = "ported-out")]
-    PortedOut,
-    /// `port-out-pending`
-    #[serde(rename = "port-out-pending")]
-    PortOutPending,
-}
+pub type PhoneNumberDetailedStatus = PhoneNumberDeletedDetailedStatus;
 
 #[derive(
     Debug,
@@ -22492,72 +19482,12 @@ pub enum QueueCallRecordType {
     QueueCall,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ReadCommentCommentRecordType {
-    /// `number_order`
-    #[serde(rename = "number_order")]
-    NumberOrder,
-    /// `sub_number_order`
-    #[serde(rename = "sub_number_order")]
-    SubNumberOrder,
-    /// `number_order_phone_number`
-    #[serde(rename = "number_order_phone_number")]
-    NumberOrderPhoneNumber,
-}
+pub type ReadCommentCommentRecordType = CommentCommentRecordType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ReadCommentCommenterType {
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-}
+pub type ReadCommentCommenterType = CommentCommenterType;
 
 /// When `dual`, final audio file has the first leg on channel A, and the rest on channel B.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RecordingChannels {
-    /// `single`
-    #[serde(rename = "single")]
-    Single,
-    /// `dual`
-    #[serde(rename = "dual")]
-    Dual,
-}
+pub type RecordingChannels = CallRecordingSavedPayloadChannels;
 
 /// The links to download the recording files
 #[derive(
@@ -22720,29 +19650,7 @@ pub struct SimCardGroupActionSettings {
     pub private_wireless_gateway_id: Option<::oapi_gen_runtime::Uuid>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimCardGroupActionStatus {
-    /// `in-progress`
-    #[serde(rename = "in-progress")]
-    InProgress,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type SimCardGroupActionStatus = CompleteOtaUpdateStatus;
 
 /// Represents the type of the operation requested.
 #[derive(
@@ -22871,43 +19779,9 @@ pub struct SimCardOrderPreviewShippingCost {
     pub currency: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardOrderPreviewSimCardsCost {
-    /// A string representing the cost amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// ISO 4217 currency string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
+pub type SimCardOrderPreviewSimCardsCost = SimCardOrderPreviewShippingCost;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardOrderPreviewTotalCost {
-    /// A string representing the cost amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub amount: Option<String>,
-    /// ISO 4217 currency string.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub currency: Option<String>,
-}
+pub type SimCardOrderPreviewTotalCost = SimCardOrderPreviewShippingCost;
 
 /// The current status or failure details of the SIM card's public IP. <ul>
 /// <li><code>provisioning</code> - the IP is being provisioned.</li>
@@ -22916,34 +19790,7 @@ pub struct SimCardOrderPreviewTotalCost {
 /// <li><code>decommissioning</code> - the public IP is being removed from the SIM card.</li>
 /// </ul>
 /// Transitioning between the provisioning and provisioned states may take some time.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimCardPublicIpStatusValue {
-    /// `provisioning`
-    #[serde(rename = "provisioning")]
-    #[default]
-    Provisioning,
-    /// `provisioned`
-    #[serde(rename = "provisioned")]
-    Provisioned,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `decommissioning`
-    #[serde(rename = "decommissioning")]
-    Decommissioning,
-}
+pub type SimCardPublicIpStatusValue = PrivateWirelessGatewayStatusValue;
 
 #[derive(
     Debug,
@@ -23021,254 +19868,24 @@ pub enum ShortCodeRecordType {
 /// <li><code>data_limit_exceeded</code> - the card has exceeded its data consumption limit</li>
 /// </ul>
 /// Transitioning between the enabled and disabled states may take a period of time.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimpleSimCardStatus {
-    /// `registering`
-    #[serde(rename = "registering")]
-    Registering,
-    /// `enabling`
-    #[serde(rename = "enabling")]
-    Enabling,
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `disabling`
-    #[serde(rename = "disabling")]
-    Disabling,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-    /// `data_limit_exceeded`
-    #[serde(rename = "data_limit_exceeded")]
-    DataLimitExceeded,
-}
+pub type SimpleSimCardStatus = SimCardStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimplifiedOtaUpdateStatus {
-    /// `in-progress`
-    #[serde(rename = "in-progress")]
-    InProgress,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type SimplifiedOtaUpdateStatus = CompleteOtaUpdateStatus;
 
 /// Represents the type of the operation requested. This will relate directly to the source of the request.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimplifiedOtaUpdateType {
-    /// `sim_card_network_preferences`
-    #[serde(rename = "sim_card_network_preferences")]
-    SimCardNetworkPreferences,
-}
+pub type SimplifiedOtaUpdateType = CompleteOtaUpdateType;
 
 /// The language you want spoken.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SpeakRequestLanguage {
-    /// `arb`
-    #[serde(rename = "arb")]
-    Arb,
-    /// `cmn-CN`
-    #[serde(rename = "cmn-CN")]
-    CmnCn,
-    /// `cy-GB`
-    #[serde(rename = "cy-GB")]
-    CyGb,
-    /// `da-DK`
-    #[serde(rename = "da-DK")]
-    DaDk,
-    /// `de-DE`
-    #[serde(rename = "de-DE")]
-    DeDe,
-    /// `en-AU`
-    #[serde(rename = "en-AU")]
-    EnAu,
-    /// `en-GB`
-    #[serde(rename = "en-GB")]
-    EnGb,
-    /// `en-GB-WLS`
-    #[serde(rename = "en-GB-WLS")]
-    EnGbWls,
-    /// `en-IN`
-    #[serde(rename = "en-IN")]
-    EnIn,
-    /// `en-US`
-    #[serde(rename = "en-US")]
-    EnUs,
-    /// `es-ES`
-    #[serde(rename = "es-ES")]
-    EsEs,
-    /// `es-MX`
-    #[serde(rename = "es-MX")]
-    EsMx,
-    /// `es-US`
-    #[serde(rename = "es-US")]
-    EsUs,
-    /// `fr-CA`
-    #[serde(rename = "fr-CA")]
-    FrCa,
-    /// `fr-FR`
-    #[serde(rename = "fr-FR")]
-    FrFr,
-    /// `hi-IN`
-    #[serde(rename = "hi-IN")]
-    HiIn,
-    /// `is-IS`
-    #[serde(rename = "is-IS")]
-    IsIs,
-    /// `it-IT`
-    #[serde(rename = "it-IT")]
-    ItIt,
-    /// `ja-JP`
-    #[serde(rename = "ja-JP")]
-    JaJp,
-    /// `ko-KR`
-    #[serde(rename = "ko-KR")]
-    KoKr,
-    /// `nb-NO`
-    #[serde(rename = "nb-NO")]
-    NbNo,
-    /// `nl-NL`
-    #[serde(rename = "nl-NL")]
-    NlNl,
-    /// `pl-PL`
-    #[serde(rename = "pl-PL")]
-    PlPl,
-    /// `pt-BR`
-    #[serde(rename = "pt-BR")]
-    PtBr,
-    /// `pt-PT`
-    #[serde(rename = "pt-PT")]
-    PtPt,
-    /// `ro-RO`
-    #[serde(rename = "ro-RO")]
-    RoRo,
-    /// `ru-RU`
-    #[serde(rename = "ru-RU")]
-    RuRu,
-    /// `sv-SE`
-    #[serde(rename = "sv-SE")]
-    SvSe,
-    /// `tr-TR`
-    #[serde(rename = "tr-TR")]
-    TrTr,
-}
+pub type SpeakRequestLanguage = ConferenceSpeakRequestLanguage;
 
 /// The type of the provided payload. The payload can either be plain text, or Speech Synthesis Markup Language (SSML).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SpeakRequestPayloadType {
-    /// `text`
-    #[serde(rename = "text")]
-    #[default]
-    Text,
-    /// `ssml`
-    #[serde(rename = "ssml")]
-    Ssml,
-}
+pub type SpeakRequestPayloadType = ConferenceSpeakRequestPayloadType;
 
 /// This parameter impacts speech quality, language options and payload types. When using `basic`, only the `en-US` language and payload type `text` are allowed.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SpeakRequestServiceLevel {
-    /// `basic`
-    #[serde(rename = "basic")]
-    Basic,
-    /// `premium`
-    #[serde(rename = "premium")]
-    #[default]
-    Premium,
-}
+pub type SpeakRequestServiceLevel = GatherUsingSpeakRequestServiceLevel;
 
 /// The gender of the voice used to speak back the text.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SpeakRequestVoice {
-    /// `male`
-    #[serde(rename = "male")]
-    Male,
-    /// `female`
-    #[serde(rename = "female")]
-    Female,
-}
+pub type SpeakRequestVoice = ConferenceSpeakRequestVoice;
 
 /// Optionally specify a media type to stream. If `decrpyted` selected, Telnyx will decrypt incoming SIP media before forking to the target. `rx` and `tx` are required fields if `decrypted` selected.
 #[derive(
@@ -23295,208 +19912,27 @@ pub enum StartForkingRequestStreamType {
 }
 
 /// When `dual`, final audio file will be stereo recorded with the first leg on channel A, and the rest on channel B.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum StartRecordingRequestChannels {
-    /// `single`
-    #[serde(rename = "single")]
-    Single,
-    /// `dual`
-    #[serde(rename = "dual")]
-    Dual,
-}
+pub type StartRecordingRequestChannels = CallRecordingSavedPayloadChannels;
 
 /// The audio file format used when storing the call recording. Can be either `mp3` or `wav`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum StartRecordingRequestFormat {
-    /// `wav`
-    #[serde(rename = "wav")]
-    Wav,
-    /// `mp3`
-    #[serde(rename = "mp3")]
-    Mp3,
-}
+pub type StartRecordingRequestFormat = ConferenceRecordingSavedPayloadFormat;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SubNumberOrderPhoneNumberType {
-    /// `local`
-    #[serde(rename = "local")]
-    Local,
-    /// `toll-free`
-    #[serde(rename = "toll-free")]
-    TollFree,
-    /// `mobile`
-    #[serde(rename = "mobile")]
-    Mobile,
-    /// `national`
-    #[serde(rename = "national")]
-    National,
-    /// `shared-cost`
-    #[serde(rename = "shared-cost")]
-    SharedCost,
-}
+pub type SubNumberOrderPhoneNumberType = NumberOrderPhoneNumberPhoneNumberType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SubNumberOrderRegulatoryRequirementFieldType {
-    /// `textual`
-    #[serde(rename = "textual")]
-    Textual,
-    /// `datetime`
-    #[serde(rename = "datetime")]
-    Datetime,
-    /// `address`
-    #[serde(rename = "address")]
-    Address,
-    /// `document`
-    #[serde(rename = "document")]
-    Document,
-}
+pub type SubNumberOrderRegulatoryRequirementFieldType = PhoneNumberRegulatoryRequirementFieldType;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TexmlApplicationInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type TexmlApplicationInboundSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TexmlApplicationInbound {
-    /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_subdomain: Option<String>,
-    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
-    pub sip_subdomain_receive_settings: TexmlApplicationInboundSipSubdomainReceiveSettings,
-}
+pub type TexmlApplicationInbound = CallControlApplicationInbound;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct TexmlApplicationOutbound {
-    /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_voice_profile_id: Option<OutboundVoiceProfileId>,
-}
+pub type TexmlApplicationOutbound = CreateTexmlApplicationRequestOutbound;
 
 /// HTTP request method Telnyx should use when requesting the status_callback URL.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TexmlApplicationStatusCallbackMethod {
-    /// `get`
-    #[serde(rename = "get")]
-    Get,
-    /// `post`
-    #[serde(rename = "post")]
-    #[default]
-    Post,
-}
+pub type TexmlApplicationStatusCallbackMethod = CreateTexmlApplicationRequestStatusCallbackMethod;
 
 /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TexmlApplicationVoiceMethod {
-    /// `get`
-    #[serde(rename = "get")]
-    Get,
-    /// `post`
-    #[serde(rename = "post")]
-    #[default]
-    Post,
-}
+pub type TexmlApplicationVoiceMethod = CreateTexmlApplicationRequestStatusCallbackMethod;
 
 /// The type of event being delivered.
 #[derive(
@@ -23549,23 +19985,7 @@ pub struct TranscriptionPayload {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TranscriptionRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type TranscriptionRecordType = CallAnsweredRecordType;
 
 /// Language to use for speech recognition
 #[derive(
@@ -23604,424 +20024,52 @@ pub enum TranscriptionStartRequestLanguage {
 }
 
 /// Enables Answering Machine Detection. When a call is answered, Telnyx runs real-time detection to determine if it was picked up by a human or a machine and sends an `call.machine.detection.ended` webhook with the analysis result. If 'greeting_end' or 'detect_words' is used and a 'machine' is detected, you will receive another 'call.machine.greeting.ended' webhook when the answering machine greeting ends with a beep or silence. If `detect_beep` is used, you will only receive 'call.machine.greeting.ended' if a beep is detected.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TransferCallRequestAnsweringMachineDetection {
-    /// `detect`
-    #[serde(rename = "detect")]
-    Detect,
-    /// `detect_beep`
-    #[serde(rename = "detect_beep")]
-    DetectBeep,
-    /// `detect_words`
-    #[serde(rename = "detect_words")]
-    DetectWords,
-    /// `greeting_end`
-    #[serde(rename = "greeting_end")]
-    GreetingEnd,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    #[default]
-    Disabled,
-}
+pub type TransferCallRequestAnsweringMachineDetection = CallRequestAnsweringMachineDetection;
 
 /// Optional configuration parameters to modify 'answering_machine_detection' performance.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub struct TransferCallRequestAnsweringMachineDetectionConfig {
-    /// Silence duration threshold after a greeting message or voice for it be considered human.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<800>")]
-    pub after_greeting_silence_millis: i32,
-    /// Maximum threshold for silence between words.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<50>")]
-    pub between_words_silence_millis: i32,
-    /// Maximum threshold of a human greeting. If greeting longer than this value, considered machine.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<3500>")]
-    pub greeting_duration_millis: i32,
-    /// If machine already detected, maximum threshold for silence between words. If exceeded, the greeting is considered ended.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<1500>")]
-    pub greeting_silence_duration_millis: i32,
-    /// If machine already detected, maximum timeout threshold to determine the end of the machine greeting.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<5000>")]
-    pub greeting_total_analysis_time_millis: i32,
-    /// If initial silence duration is greater than this value, consider it a machine.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<3500>")]
-    pub initial_silence_millis: i32,
-    /// If number of detected words is greater than this value, consder it a machine.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<5>")]
-    pub maximum_number_of_words: i32,
-    /// If a single word lasts longer than this threshold, consider it a machine.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<3500>")]
-    pub maximum_word_length_millis: i32,
-    /// Minimum noise threshold for any analysis.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<256>")]
-    pub silence_threshold: i32,
-    /// Maximum timeout threshold for overall detection.
-    #[serde(default = "::oapi_gen_runtime::defaults::i32::<3500>")]
-    pub total_analysis_time_millis: i32,
-}
+pub type TransferCallRequestAnsweringMachineDetectionConfig = CallRequestAnsweringMachineDetectionConfig;
 
 /// HTTP request type used for `webhook_url`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TransferCallRequestWebhookUrlMethod {
-    /// `POST`
-    #[serde(rename = "POST")]
-    #[default]
-    Post,
-    /// `GET`
-    #[serde(rename = "GET")]
-    Get,
-}
+pub type TransferCallRequestWebhookUrlMethod = AnswerRequestWebhookUrlMethod;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UnprocessableEntityErrorSource {
-    /// Indicates which query parameter caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// JSON pointer (RFC6901) to the offending entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-}
+pub type UnprocessableEntityErrorSource = ErrorSource;
 
 /// <code>Latency</code> directs Telnyx to route media through the site with the lowest round-trip time to the user's connection. Telnyx calculates this time using ICMP ping messages. This can be disabled by specifying a site to handle all media.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateCallControlApplicationRequestAnchorsiteOverride {
-    /// `"Latency"`
-    #[serde(rename = "\"Latency\"")]
-    #[default]
-    Latency,
-    /// `"Chicago, IL"`
-    #[serde(rename = "\"Chicago, IL\"")]
-    ChicagoIl,
-    /// `"Ashburn, VA"`
-    #[serde(rename = "\"Ashburn, VA\"")]
-    AshburnVa,
-    /// `"San Jose, CA"`
-    #[serde(rename = "\"San Jose, CA\"")]
-    SanJoseCa,
-}
+pub type UpdateCallControlApplicationRequestAnchorsiteOverride = CallControlApplicationAnchorsiteOverride;
 
 /// Sets the type of DTMF digits sent from Telnyx to this Connection. Note that DTMF digits sent to Telnyx will be accepted in all formats.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateCallControlApplicationRequestDtmfType {
-    /// `RFC 2833`
-    #[serde(rename = "RFC 2833")]
-    #[default]
-    Rfc2833,
-    /// `Inband`
-    #[serde(rename = "Inband")]
-    Inband,
-    /// `SIP INFO`
-    #[serde(rename = "SIP INFO")]
-    SipInfo,
-}
+pub type UpdateCallControlApplicationRequestDtmfType = DtmfType;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateCallControlApplicationRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type UpdateCallControlApplicationRequestWebhookApiVersion = WebhookApiVersion;
 
 /// Sets the participant as a supervisor for the conference. A conference can have multiple supervisors. "barge" means the supervisor enters the conference as a normal participant. This is the same as "none". "monitor" means the supervisor is muted but can hear all participants. "whisper" means that only the specified "whisper_call_control_ids" can hear the supervisor. Defaults to "none".
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateConferenceRequestSupervisorRole {
-    /// `barge`
-    #[serde(rename = "barge")]
-    Barge,
-    /// `monitor`
-    #[serde(rename = "monitor")]
-    Monitor,
-    /// `none`
-    #[serde(rename = "none")]
-    None,
-    /// `whisper`
-    #[serde(rename = "whisper")]
-    Whisper,
-}
+pub type UpdateConferenceRequestSupervisorRole = ConferenceCallRequestSupervisorRole;
 
 /// This feature enables inbound SIP URI calls to your Credential Auth Connection. If enabled for all (unrestricted) then anyone who calls the SIP URI \<your-username>@telnyx.com will be connected to your Connection. You can also choose to allow only calls that are originated on any Connections under your account (internal).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateCredentialConnectionRequestSipUriCallingPreference {
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    #[default]
-    Disabled,
-    /// `unrestricted`
-    #[serde(rename = "unrestricted")]
-    Unrestricted,
-    /// `internal`
-    #[serde(rename = "internal")]
-    Internal,
-}
+pub type UpdateCredentialConnectionRequestSipUriCallingPreference = CreateCredentialConnectionRequestSipUriCallingPreference;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateCredentialConnectionRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type UpdateCredentialConnectionRequestWebhookApiVersion = WebhookApiVersion;
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateFaxApplicationRequestInbound {
-    /// When set, this will limit the number of concurrent inbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_subdomain: Option<String>,
-    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
-    pub sip_subdomain_receive_settings: UpdateFaxApplicationRequestInboundSipSubdomainReceiveSettings,
-}
+pub type UpdateFaxApplicationRequestInbound = CreateFaxApplicationRequestInbound;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateFaxApplicationRequestOutbound {
-    /// When set, this will limit the number of concurrent outbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_voice_profile_id: Option<OutboundVoiceProfileId>,
-}
+pub type UpdateFaxApplicationRequestOutbound = CreateFaxApplicationRequestOutbound;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateFqdnConnectionRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type UpdateFqdnConnectionRequestWebhookApiVersion = WebhookApiVersion;
 
 /// One of UDP, TLS, or TCP. Applies only to connections with IP authentication or FQDN authentication.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateIpConnectionRequestTransportProtocol {
-    /// `UDP`
-    #[serde(rename = "UDP")]
-    #[default]
-    Udp,
-    /// `TCP`
-    #[serde(rename = "TCP")]
-    Tcp,
-    /// `TLS`
-    #[serde(rename = "TLS")]
-    Tls,
-}
+pub type UpdateIpConnectionRequestTransportProtocol = FqdnConnectionTransportProtocol;
 
 /// Determines which webhook format will be used, Telnyx API v1 or v2.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateIpConnectionRequestWebhookApiVersion {
-    /// `1`
-    #[serde(rename = "1")]
-    #[default]
-    V1,
-    /// `2`
-    #[serde(rename = "2")]
-    V2,
-}
+pub type UpdateIpConnectionRequestWebhookApiVersion = WebhookApiVersion;
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateMessagingProfileRequestRecordType {
-    /// `messaging_profile`
-    #[serde(rename = "messaging_profile")]
-    MessagingProfile,
-}
+pub type UpdateMessagingProfileRequestRecordType = MessagingProfileRecordType;
 
 /// Determines which webhook format will be used, Telnyx API v1, v2, or a legacy 2010-04-01 format.
 #[derive(
@@ -24048,102 +20096,16 @@ pub enum UpdateMessagingProfileRequestWebhookApiVersion {
     V2025_10_15T13_52_39_207Z,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateNumberOrderDocumentRequestRequirementType {
-    /// `address_proof`
-    #[serde(rename = "address_proof")]
-    AddressProof,
-    /// `identification`
-    #[serde(rename = "identification")]
-    Identification,
-    /// `reg_form`
-    #[serde(rename = "reg_form")]
-    RegForm,
-}
+pub type UpdateNumberOrderDocumentRequestRequirementType = CreateNumberOrderDocumentRequestRequirementType;
 
 /// The status of the order.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateNumberOrderRequestStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `success`
-    #[serde(rename = "success")]
-    Success,
-    /// `failure`
-    #[serde(rename = "failure")]
-    Failure,
-}
+pub type UpdateNumberOrderRequestStatus = CreateNumberBlockOrderRequestStatus;
 
 /// Specifies whether the number can have overrides to the routing settings on itself (enabled) or if it uses the associated connection for all routing settings (disabled). Defaults to enabled but will be changed to disabled in the future. There are performance advantages to using disabled and setting all routing information at the connection level.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdatePhoneNumberRequestNumberLevelRouting {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    #[default]
-    Enabled,
-    /// `disabled`
-    #[serde(rename = "disabled")]
-    Disabled,
-}
+pub type UpdatePhoneNumberRequestNumberLevelRouting = PhoneNumberDeletedDetailedNumberLevelRouting;
 
 /// Controls whether a number is billed per minute or uses your concurrent channels.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod {
-    /// `pay-per-minute`
-    #[serde(rename = "pay-per-minute")]
-    #[default]
-    PayPerMinute,
-    /// `channel`
-    #[serde(rename = "channel")]
-    Channel,
-}
+pub type UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod = PhoneNumberWithVoiceSettingsUsagePaymentMethod;
 
 #[derive(
     Debug,
@@ -24162,107 +20124,17 @@ pub struct UpdatePortingOrderActivationSettings {
 }
 
 /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings {
-    /// `only_my_connections`
-    #[serde(rename = "only_my_connections")]
-    OnlyMyConnections,
-    /// `from_anyone`
-    #[serde(rename = "from_anyone")]
-    #[default]
-    FromAnyone,
-}
+pub type UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings = CallControlApplicationInboundSipSubdomainReceiveSettings;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateTexmlApplicationRequestInbound {
-    /// When set, this will limit the total number of inbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    /// Specifies a subdomain that can be used to receive Inbound calls to a Connection, in the same way a phone number is used, from a SIP endpoint. Example: the subdomain "example.sip.telnyx.com" can be called from any SIP endpoint by using the SIP URI "sip:@example.sip.telnyx.com" where the user part can be any alphanumeric value. Please note TLS encrypted calls are not allowed for subdomain calls.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sip_subdomain: Option<String>,
-    /// This option can be enabled to receive calls from: "Anyone" (any SIP endpoint in the public Internet) or "Only my connections" (any connection assigned to the same Telnyx user).
-    #[serde(default)]
-    pub sip_subdomain_receive_settings: UpdateTexmlApplicationRequestInboundSipSubdomainReceiveSettings,
-}
+pub type UpdateTexmlApplicationRequestInbound = CallControlApplicationInbound;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateTexmlApplicationRequestOutbound {
-    /// When set, this will limit the total number of outbound calls to phone numbers associated with this connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub channel_limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub outbound_voice_profile_id: Option<OutboundVoiceProfileId>,
-}
+pub type UpdateTexmlApplicationRequestOutbound = CreateTexmlApplicationRequestOutbound;
 
 /// HTTP request method Telnyx should use when requesting the status_callback URL.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateTexmlApplicationRequestStatusCallbackMethod {
-    /// `get`
-    #[serde(rename = "get")]
-    Get,
-    /// `post`
-    #[serde(rename = "post")]
-    #[default]
-    Post,
-}
+pub type UpdateTexmlApplicationRequestStatusCallbackMethod = CreateTexmlApplicationRequestStatusCallbackMethod;
 
 /// HTTP request method Telnyx will use to interact with your XML Translator webhooks. Either 'get' or 'post'.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UpdateTexmlApplicationRequestVoiceMethod {
-    /// `get`
-    #[serde(rename = "get")]
-    Get,
-    /// `post`
-    #[serde(rename = "post")]
-    #[default]
-    Post,
-}
+pub type UpdateTexmlApplicationRequestVoiceMethod = CreateTexmlApplicationRequestStatusCallbackMethod;
 
 /// Identifies the type of the resource.
 #[derive(
@@ -24284,23 +20156,7 @@ pub enum UploadMediaRecordType {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum UserBalanceRecordType {
-    /// `balance`
-    #[serde(rename = "balance")]
-    Balance,
-}
+pub type UserBalanceRecordType = ManagedAccountBalanceRecordType;
 
 /// Indicates whether an address is valid or invalid.
 #[derive(
@@ -24355,59 +20211,9 @@ pub struct VerifyVerificationCodeResponseData {
 }
 
 /// Indicates the status of the report, which is updated asynchronously.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum WdrReportStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `complete`
-    #[serde(rename = "complete")]
-    Complete,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-    /// `deleted`
-    #[serde(rename = "deleted")]
-    Deleted,
-}
+pub type WdrReportStatus = LedgerBillingGroupReportStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum WhatsAppDetailRecordReportStatus {
-    /// `PENDING`
-    #[serde(rename = "PENDING")]
-    Pending,
-    /// `COMPLETE`
-    #[serde(rename = "COMPLETE")]
-    Complete,
-    /// `FAILED`
-    #[serde(rename = "FAILED")]
-    Failed,
-    /// `EXPIRED`
-    #[serde(rename = "EXPIRED")]
-    Expired,
-}
+pub type WhatsAppDetailRecordReportStatus = CdrUsageReportResponseStatus;
 
 /// Identifies the type of the resource.
 #[derive(
@@ -24511,26 +20317,7 @@ pub enum AttemptStatus {
 }
 
 /// Delivery status: 'delivered' when successfuly delivered or 'failed' if all attempts have failed.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum WebhookDeliveryStatus {
-    /// `delivered`
-    #[serde(rename = "delivered")]
-    Delivered,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type WebhookDeliveryStatus = AttemptStatus;
 
 /// The type of event being delivered.
 #[derive(
@@ -24552,23 +20339,7 @@ pub enum WebhookDeliveryWebhookEventType {
 }
 
 /// Identifies the type of the resource.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum WebhookDeliveryWebhookRecordType {
-    /// `event`
-    #[serde(rename = "event")]
-    Event,
-}
+pub type WebhookDeliveryWebhookRecordType = CallAnsweredRecordType;
 
 /// Original webhook JSON data. Payload fields vary according to event type.
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -24621,69 +20392,15 @@ pub struct CreateBulkTelephonyCredentialCreated {
     pub data: Option<CreateBulkTelephonyCredentialCreatedData>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteBulkTelephonyCredentialCreatedData {
-    /// Amount of credentials affected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<i64>,
-}
+pub type DeleteBulkTelephonyCredentialCreatedData = CreateBulkTelephonyCredentialCreatedData;
 
 /// Bulk Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteBulkTelephonyCredentialCreated {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DeleteBulkTelephonyCredentialCreatedData>,
-}
+pub type DeleteBulkTelephonyCredentialCreated = CreateBulkTelephonyCredentialCreated;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateBulkTelephonyCredentialCreatedData {
-    /// Amount of credentials affected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<i64>,
-}
+pub type UpdateBulkTelephonyCredentialCreatedData = CreateBulkTelephonyCredentialCreatedData;
 
 /// Bulk Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateBulkTelephonyCredentialCreated {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<UpdateBulkTelephonyCredentialCreatedData>,
-}
+pub type UpdateBulkTelephonyCredentialCreated = CreateBulkTelephonyCredentialCreated;
 
 #[derive(
     Debug,
@@ -24743,37 +20460,10 @@ pub enum BulkCredentialActionAction {
     Deactivate,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct BulkCredentialActionOkData {
-    /// Amount of credentials affected
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<i64>,
-}
+pub type BulkCredentialActionOkData = CreateBulkTelephonyCredentialCreatedData;
 
 /// Bulk Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct BulkCredentialActionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<BulkCredentialActionOkData>,
-}
+pub type BulkCredentialActionOk = CreateBulkTelephonyCredentialCreated;
 
 #[derive(
     Debug,
@@ -24846,35 +20536,9 @@ pub struct ValidateAddressOk {
     pub data: Option<ValidateAddressResult>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetAddressOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Address>,
-}
+pub type GetAddressOk = CreateAddressOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteAddressOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Address>,
-}
+pub type DeleteAddressOk = CreateAddressOk;
 
 #[derive(
     Debug,
@@ -24955,50 +20619,11 @@ pub struct CreateAuthenticationProviderOk {
     pub data: Option<AuthenticationProvider>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetAuthenticationProviderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<AuthenticationProvider>,
-}
+pub type GetAuthenticationProviderOk = CreateAuthenticationProviderOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteAuthenticationProviderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<AuthenticationProvider>,
-}
+pub type DeleteAuthenticationProviderOk = CreateAuthenticationProviderOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateAuthenticationProviderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<AuthenticationProvider>,
-}
+pub type UpdateAuthenticationProviderOk = CreateAuthenticationProviderOk;
 
 #[derive(
     Debug,
@@ -25093,35 +20718,7 @@ pub enum ListAvailablePhoneNumbersFilterNumberType {
     Local,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListAvailablePhoneNumbersFilterFeaturesItem {
-    /// `sms`
-    #[serde(rename = "sms")]
-    Sms,
-    /// `mms`
-    #[serde(rename = "mms")]
-    Mms,
-    /// `voice`
-    #[serde(rename = "voice")]
-    Voice,
-    /// `fax`
-    #[serde(rename = "fax")]
-    Fax,
-    /// `emergency`
-    #[serde(rename = "emergency")]
-    Emergency,
-}
+pub type ListAvailablePhoneNumbersFilterFeaturesItem = ListAvailablePhoneNumberBlocksFilterFeaturesItem;
 
 /// List Available Phone Numbers Response
 #[derive(
@@ -25188,50 +20785,11 @@ pub struct CreateBillingGroupOk {
     pub data: Option<BillingGroup>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveBillingGroupOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<BillingGroup>,
-}
+pub type RetrieveBillingGroupOk = CreateBillingGroupOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteBillingGroupOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<BillingGroup>,
-}
+pub type DeleteBillingGroupOk = CreateBillingGroupOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateBillingGroupOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<BillingGroup>,
-}
+pub type UpdateBillingGroupOk = CreateBillingGroupOk;
 
 #[derive(
     Debug,
@@ -25294,94 +20852,17 @@ pub struct CreateCallControlApplicationCreated {
 }
 
 /// Call Control Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveCallControlApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlApplication>,
-}
+pub type RetrieveCallControlApplicationOk = CreateCallControlApplicationCreated;
 
 /// Call Control Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteCallControlApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlApplication>,
-}
+pub type DeleteCallControlApplicationOk = CreateCallControlApplicationCreated;
 
 /// Call Control Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateCallControlApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlApplication>,
-}
+pub type UpdateCallControlApplicationOk = CreateCallControlApplicationCreated;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListCallEventsFilterStatus {
-    /// `delivered`
-    #[serde(rename = "delivered")]
-    Delivered,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type ListCallEventsFilterStatus = AttemptStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListCallEventsFilterType {
-    /// `command`
-    #[serde(rename = "command")]
-    Command,
-    /// `webhook`
-    #[serde(rename = "webhook")]
-    Webhook,
-}
+pub type ListCallEventsFilterType = CallEventType;
 
 /// List Call Events Response
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -25409,20 +20890,7 @@ pub struct CallDialOk {
 }
 
 /// Retrieve Call Status Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveCallStatusOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Call>,
-}
+pub type RetrieveCallStatusOk = CallDialOk;
 
 /// Call Control Command Response
 #[derive(
@@ -25441,356 +20909,70 @@ pub struct CallAnswerOk {
 }
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallBridgeOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallBridgeOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallEnqueueOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallEnqueueOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallForkStartOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallForkStartOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallForkStopOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallForkStopOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallGatherStopOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallGatherStopOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallGatherUsingAudioOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallGatherUsingAudioOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallGatherUsingSpeakOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallGatherUsingSpeakOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallHangupOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallHangupOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct LeaveQueueOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type LeaveQueueOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallPlaybackStartOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallPlaybackStartOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallPlaybackStopOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallPlaybackStopOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallRecordPauseOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallRecordPauseOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallRecordResumeOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallRecordResumeOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallRecordStartOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallRecordStartOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallRecordStopOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallRecordStopOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallReferOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallReferOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallRejectOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallRejectOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallSendDtmfOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallSendDtmfOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallSpeakOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallSpeakOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallTranscriptionStartOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallTranscriptionStartOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallTranscriptionStopOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallTranscriptionStopOk = CallAnswerOk;
 
 /// Call Control Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CallTransferOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CallControlCommandResult>,
-}
+pub type CallTransferOk = CallAnswerOk;
 
 #[derive(
     Debug,
@@ -25809,93 +20991,11 @@ pub struct ListCommentsOk {
     pub meta: Option<PaginationMeta>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCommentOkDataCommentRecordType {
-    /// `number_order`
-    #[serde(rename = "number_order")]
-    NumberOrder,
-    /// `sub_number_order`
-    #[serde(rename = "sub_number_order")]
-    SubNumberOrder,
-    /// `number_order_phone_number`
-    #[serde(rename = "number_order_phone_number")]
-    NumberOrderPhoneNumber,
-}
+pub type CreateCommentOkDataCommentRecordType = CommentCommentRecordType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateCommentOkDataCommenterType {
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-}
+pub type CreateCommentOkDataCommenterType = CommentCommenterType;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CreateCommentOkData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_record_id: Option<::oapi_gen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_record_type: Option<CreateCommentOkDataCommentRecordType>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commenter: Option<String>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commenter_type: Option<CreateCommentOkDataCommenterType>,
-    /// An ISO 8901 datetime string denoting when the comment was created.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<::oapi_gen_runtime::Uuid>,
-    /// An ISO 8901 datetime string for when the comment was read.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_at: Option<String>,
-    /// An ISO 8901 datetime string for when the comment was updated.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-}
+pub type CreateCommentOkData = Comment;
 
 #[derive(
     Debug,
@@ -25912,211 +21012,21 @@ pub struct CreateCommentOk {
     pub data: Option<CreateCommentOkData>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RetrieveCommentOkDataCommentRecordType {
-    /// `number_order`
-    #[serde(rename = "number_order")]
-    NumberOrder,
-    /// `sub_number_order`
-    #[serde(rename = "sub_number_order")]
-    SubNumberOrder,
-    /// `number_order_phone_number`
-    #[serde(rename = "number_order_phone_number")]
-    NumberOrderPhoneNumber,
-}
+pub type RetrieveCommentOkDataCommentRecordType = CommentCommentRecordType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RetrieveCommentOkDataCommenterType {
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-}
+pub type RetrieveCommentOkDataCommenterType = CommentCommenterType;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveCommentOkData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_record_id: Option<::oapi_gen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_record_type: Option<RetrieveCommentOkDataCommentRecordType>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commenter: Option<String>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commenter_type: Option<RetrieveCommentOkDataCommenterType>,
-    /// An ISO 8901 datetime string denoting when the comment was created.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<::oapi_gen_runtime::Uuid>,
-    /// An ISO 8901 datetime string for when the comment was read.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_at: Option<String>,
-    /// An ISO 8901 datetime string for when the comment was updated.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-}
+pub type RetrieveCommentOkData = Comment;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveCommentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<RetrieveCommentOkData>,
-}
+pub type RetrieveCommentOk = CreateCommentOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MarkCommentReadOkDataCommentRecordType {
-    /// `number_order`
-    #[serde(rename = "number_order")]
-    NumberOrder,
-    /// `sub_number_order`
-    #[serde(rename = "sub_number_order")]
-    SubNumberOrder,
-    /// `number_order_phone_number`
-    #[serde(rename = "number_order_phone_number")]
-    NumberOrderPhoneNumber,
-}
+pub type MarkCommentReadOkDataCommentRecordType = CommentCommentRecordType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum MarkCommentReadOkDataCommenterType {
-    /// `admin`
-    #[serde(rename = "admin")]
-    Admin,
-    /// `user`
-    #[serde(rename = "user")]
-    User,
-}
+pub type MarkCommentReadOkDataCommenterType = CommentCommenterType;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct MarkCommentReadOkData {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_record_id: Option<::oapi_gen_runtime::Uuid>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment_record_type: Option<MarkCommentReadOkDataCommentRecordType>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commenter: Option<String>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub commenter_type: Option<MarkCommentReadOkDataCommenterType>,
-    /// An ISO 8901 datetime string denoting when the comment was created.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<::oapi_gen_runtime::Uuid>,
-    /// An ISO 8901 datetime string for when the comment was read.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub read_at: Option<String>,
-    /// An ISO 8901 datetime string for when the comment was updated.
-    ///
-    /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-}
+pub type MarkCommentReadOkData = Comment;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct MarkCommentReadOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MarkCommentReadOkData>,
-}
+pub type MarkCommentReadOk = CreateCommentOk;
 
 /// List Conferences Response
 #[derive(
@@ -26171,20 +21081,7 @@ pub struct ListConferenceParticipantsOk {
 }
 
 /// Conference Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveConferenceOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Conference>,
-}
+pub type RetrieveConferenceOk = CreateConferenceOk;
 
 /// Conference Command Response
 #[derive(
@@ -26203,222 +21100,42 @@ pub struct ConferenceDialParticipantInOk {
 }
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceHoldParticipantsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceHoldParticipantsOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceJoinOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceJoinOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceLeaveOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceLeaveOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceMuteParticipantsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceMuteParticipantsOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferencePlayAudioOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferencePlayAudioOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceStartRecordingOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceStartRecordingOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceStopRecordingOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceStopRecordingOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceSpeakTextOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceSpeakTextOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceStopAudioOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceStopAudioOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceUnholdParticipantsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceUnholdParticipantsOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceUnmuteParticipantsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceUnmuteParticipantsOk = ConferenceDialParticipantInOk;
 
 /// Conference Command Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConferenceUpdateOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ConferenceCommandResult>,
-}
+pub type ConferenceUpdateOk = ConferenceDialParticipantInOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListConnectionsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    #[default]
-    CreatedAt,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-}
+pub type ListConnectionsSort = ListCallControlApplicationsSort;
 
 /// List Connections Response
 #[derive(
@@ -26454,31 +21171,7 @@ pub struct RetrieveConnectionOk {
     pub data: Option<Connection>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListCredentialConnectionsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    #[default]
-    CreatedAt,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-}
+pub type ListCredentialConnectionsSort = ListCallControlApplicationsSort;
 
 /// List Credential Connections Response
 #[derive(
@@ -26515,52 +21208,13 @@ pub struct CreateCredentialConnectionCreated {
 }
 
 /// Credential Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveCredentialConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CredentialConnection>,
-}
+pub type RetrieveCredentialConnectionOk = CreateCredentialConnectionCreated;
 
 /// Credential Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteCredentialConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CredentialConnection>,
-}
+pub type DeleteCredentialConnectionOk = CreateCredentialConnectionCreated;
 
 /// Credential Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateCredentialConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<CredentialConnection>,
-}
+pub type UpdateCredentialConnectionOk = CreateCredentialConnectionCreated;
 
 #[derive(
     Debug,
@@ -26611,76 +21265,13 @@ pub struct CreateDocumentOk {
     pub data: Option<DocServiceDocument>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveDocumentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DocServiceDocument>,
-}
+pub type RetrieveDocumentOk = CreateDocumentOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteDocumentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DocServiceDocument>,
-}
+pub type DeleteDocumentOk = CreateDocumentOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateDocumentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<DocServiceDocument>,
-}
+pub type UpdateDocumentOk = CreateDocumentOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListFaxApplicationsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    #[default]
-    CreatedAt,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-}
+pub type ListFaxApplicationsSort = ListCallControlApplicationsSort;
 
 /// Get All Fax Applications Response
 #[derive(
@@ -26717,52 +21308,13 @@ pub struct CreateFaxApplicationCreated {
 }
 
 /// Fax Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetFaxApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FaxApplication>,
-}
+pub type GetFaxApplicationOk = CreateFaxApplicationCreated;
 
 /// Fax Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteFaxApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FaxApplication>,
-}
+pub type DeleteFaxApplicationOk = CreateFaxApplicationCreated;
 
 /// Fax Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateFaxApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FaxApplication>,
-}
+pub type UpdateFaxApplicationOk = CreateFaxApplicationCreated;
 
 /// List Faxes Response
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -26790,62 +21342,12 @@ pub struct SendFaxAccepted {
 }
 
 /// Get Fax Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ViewFaxOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Fax>,
-}
+pub type ViewFaxOk = SendFaxAccepted;
 
 /// Refresh Fax Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RefreshFaxOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub result: Option<String>,
-}
+pub type RefreshFaxOk = CallControlCommandResult;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListFqdnConnectionsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    #[default]
-    CreatedAt,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-}
+pub type ListFqdnConnectionsSort = ListCallControlApplicationsSort;
 
 /// List FQDN Connections Response
 #[derive(
@@ -26882,52 +21384,13 @@ pub struct CreateFqdnConnectionCreated {
 }
 
 /// FQDN Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveFqdnConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FqdnConnection>,
-}
+pub type RetrieveFqdnConnectionOk = CreateFqdnConnectionCreated;
 
 /// FQDN Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteFqdnConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FqdnConnection>,
-}
+pub type DeleteFqdnConnectionOk = CreateFqdnConnectionCreated;
 
 /// FQDN Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateFqdnConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<FqdnConnection>,
-}
+pub type UpdateFqdnConnectionOk = CreateFqdnConnectionCreated;
 
 /// List FQDNs Response
 #[derive(
@@ -26964,74 +21427,16 @@ pub struct CreateFqdnCreated {
 }
 
 /// FQDN Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveFqdnOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Fqdn>,
-}
+pub type RetrieveFqdnOk = CreateFqdnCreated;
 
 /// FQDN Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteFqdnOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Fqdn>,
-}
+pub type DeleteFqdnOk = CreateFqdnCreated;
 
 /// FQDN Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateFqdnOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Fqdn>,
-}
+pub type UpdateFqdnOk = CreateFqdnCreated;
 
 /// Filter by number type
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum CreateInventoryCoverageRequestFilterNumberType {
-    /// `did`
-    #[serde(rename = "did")]
-    Did,
-    /// `toll-free`
-    #[serde(rename = "toll-free")]
-    TollFree,
-}
+pub type CreateInventoryCoverageRequestFilterNumberType = InventoryCoverageNumberType;
 
 /// Filter by phone number type
 #[derive(
@@ -27140,31 +21545,7 @@ pub struct CreateInventoryCoverageRequestOk {
     pub meta: Option<InventoryCoverageMetadata>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListIpConnectionsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    #[default]
-    CreatedAt,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-}
+pub type ListIpConnectionsSort = ListCallControlApplicationsSort;
 
 /// List Ip Connections Response
 #[derive(
@@ -27201,52 +21582,13 @@ pub struct CreateIpConnectionCreated {
 }
 
 /// Ip Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveIpConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<IpConnection>,
-}
+pub type RetrieveIpConnectionOk = CreateIpConnectionCreated;
 
 /// Ip Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteIpConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<IpConnection>,
-}
+pub type DeleteIpConnectionOk = CreateIpConnectionCreated;
 
 /// Ip Connection Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateIpConnectionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<IpConnection>,
-}
+pub type UpdateIpConnectionOk = CreateIpConnectionCreated;
 
 /// List Ips Response
 #[derive(
@@ -27281,52 +21623,13 @@ pub struct CreateIpCreated {
 }
 
 /// Ip Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveIpOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Ip>,
-}
+pub type RetrieveIpOk = CreateIpCreated;
 
 /// Ip Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteIpOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Ip>,
-}
+pub type DeleteIpOk = CreateIpCreated;
 
 /// Ip Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateIpOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Ip>,
-}
+pub type UpdateIpOk = CreateIpCreated;
 
 #[derive(
     Debug,
@@ -27343,20 +21646,7 @@ pub struct CreateLedgerBillingGroupReportOk {
     pub data: Option<LedgerBillingGroupReport>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveLedgerBillingGroupReportOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<LedgerBillingGroupReport>,
-}
+pub type RetrieveLedgerBillingGroupReportOk = CreateLedgerBillingGroupReportOk;
 
 #[derive(
     Debug,
@@ -27419,62 +21709,15 @@ pub struct CreateManagedAccountUnprocessableEntityBody {
     pub errors: Option<Vec<UnprocessableEntityError>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveManagedAccountOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ManagedAccount>,
-}
+pub type RetrieveManagedAccountOk = CreateManagedAccountOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DisableManagedAccountOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ManagedAccount>,
-}
+pub type DisableManagedAccountOk = CreateManagedAccountOk;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DisableManagedAccountUnprocessableEntityBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<UnprocessableEntityError>>,
-}
+pub type DisableManagedAccountUnprocessableEntityBody = CreateManagedAccountUnprocessableEntityBody;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct EnableManagedAccountOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ManagedAccount>,
-}
+pub type EnableManagedAccountOk = CreateManagedAccountOk;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct EnableManagedAccountUnprocessableEntityBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<UnprocessableEntityError>>,
-}
+pub type EnableManagedAccountUnprocessableEntityBody = CreateManagedAccountUnprocessableEntityBody;
 
 /// List of media resources response
 #[derive(
@@ -27511,36 +21754,10 @@ pub struct CreateMediaCreated {
 }
 
 /// Media resource response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetMediaOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MediaResource>,
-}
+pub type GetMediaOk = CreateMediaCreated;
 
 /// Media resource response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateMediaOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MediaResource>,
-}
+pub type UpdateMediaOk = CreateMediaCreated;
 
 /// Message Response
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -27550,32 +21767,16 @@ pub struct CreateMessageOk {
 }
 
 /// Message Response
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateLongCodeMessageOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundMessagePayload>,
-}
+pub type CreateLongCodeMessageOk = CreateMessageOk;
 
 /// Message Response
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateNumberPoolMessageOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundMessagePayload>,
-}
+pub type CreateNumberPoolMessageOk = CreateMessageOk;
 
 /// Message Response
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreateShortCodeMessageOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundMessagePayload>,
-}
+pub type CreateShortCodeMessageOk = CreateMessageOk;
 
 /// Message Response
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RetrieveMessageOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundMessagePayload>,
-}
+pub type RetrieveMessageOk = CreateMessageOk;
 
 /// List Messaging Hosted Number Order Response
 #[derive(
@@ -27612,36 +21813,10 @@ pub struct CreateMessagingHostedNumberOrderOk {
 }
 
 /// Retrieve Messaging Hosted Number Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveMessagingHostedNumberOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MessagingHostedNumberOrder>,
-}
+pub type RetrieveMessagingHostedNumberOrderOk = CreateMessagingHostedNumberOrderOk;
 
 /// Retrieve Messaging Hosted Number Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UploadFileMessagingHostedNumberOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MessagingHostedNumberOrder>,
-}
+pub type UploadFileMessagingHostedNumberOrderOk = CreateMessagingHostedNumberOrderOk;
 
 /// Retrieve Messaging Hosted Number Response
 #[derive(
@@ -27720,60 +21895,15 @@ pub struct CreateMessagingProfileOk {
 }
 
 /// Messaging Profile Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RetrieveMessagingProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MessagingProfile>,
-}
+pub type RetrieveMessagingProfileOk = CreateMessagingProfileOk;
 
 /// Messaging Profile Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DeleteMessagingProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MessagingProfile>,
-}
+pub type DeleteMessagingProfileOk = CreateMessagingProfileOk;
 
 /// Messaging Profile Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateMessagingProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<MessagingProfile>,
-}
+pub type UpdateMessagingProfileOk = CreateMessagingProfileOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum RetrieveMessagingProfileDetailedMetricsTimeFrame {
-    /// `1h`
-    #[serde(rename = "1h")]
-    V1h,
-    /// `3h`
-    #[serde(rename = "3h")]
-    V3h,
-    /// `24h`
-    #[serde(rename = "24h")]
-    #[default]
-    V24h,
-    /// `3d`
-    #[serde(rename = "3d")]
-    V3d,
-    /// `7d`
-    #[serde(rename = "7d")]
-    V7d,
-    /// `30d`
-    #[serde(rename = "30d")]
-    V30d,
-}
+pub type RetrieveMessagingProfileDetailedMetricsTimeFrame = ListMessagingProfileMetricsTimeFrame;
 
 /// Retrieve Messaging Profile Metrics Response
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -27903,71 +22033,13 @@ pub struct CreateNotificationChannelsOk {
     pub data: Option<NotificationChannel>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNotificationChannelOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationChannel>,
-}
+pub type RetrieveNotificationChannelOk = CreateNotificationChannelsOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteNotificationChannelOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationChannel>,
-}
+pub type DeleteNotificationChannelOk = CreateNotificationChannelsOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateNotificationChannelOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationChannel>,
-}
+pub type UpdateNotificationChannelOk = CreateNotificationChannelsOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FindNotificationsEventsConditionsFilterAssociatedRecordTypeEq {
-    /// `account`
-    #[serde(rename = "account")]
-    Account,
-    /// `phone_number`
-    #[serde(rename = "phone_number")]
-    PhoneNumber,
-}
+pub type FindNotificationsEventsConditionsFilterAssociatedRecordTypeEq = NotificationEventConditionAssociatedRecordType;
 
 #[derive(
     Debug,
@@ -28035,110 +22107,15 @@ pub struct CreateNotificationProfileOk {
     pub data: Option<NotificationProfile>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNotificationProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationProfile>,
-}
+pub type RetrieveNotificationProfileOk = CreateNotificationProfileOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteNotificationProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationProfile>,
-}
+pub type DeleteNotificationProfileOk = CreateNotificationProfileOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateNotificationProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationProfile>,
-}
+pub type UpdateNotificationProfileOk = CreateNotificationProfileOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListNotificationSettingsFilterAssociatedRecordTypeEq {
-    /// `account`
-    #[serde(rename = "account")]
-    Account,
-    /// `phone_number`
-    #[serde(rename = "phone_number")]
-    PhoneNumber,
-}
+pub type ListNotificationSettingsFilterAssociatedRecordTypeEq = NotificationEventConditionAssociatedRecordType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListNotificationSettingsFilterStatusEq {
-    /// `enabled`
-    #[serde(rename = "enabled")]
-    Enabled,
-    /// `enable-received`
-    #[serde(rename = "enable-received")]
-    EnableReceived,
-    /// `enable-pending`
-    #[serde(rename = "enable-pending")]
-    EnablePending,
-    /// `enable-submtited`
-    #[serde(rename = "enable-submtited")]
-    EnableSubmtited,
-    /// `delete-received`
-    #[serde(rename = "delete-received")]
-    DeleteReceived,
-    /// `delete-pending`
-    #[serde(rename = "delete-pending")]
-    DeletePending,
-    /// `delete-submitted`
-    #[serde(rename = "delete-submitted")]
-    DeleteSubmitted,
-    /// `deleted`
-    #[serde(rename = "deleted")]
-    Deleted,
-}
+pub type ListNotificationSettingsFilterStatusEq = NotificationSettingStatus;
 
 #[derive(
     Debug,
@@ -28172,65 +22149,13 @@ pub struct CreateNotificationSettingOk {
     pub data: Option<NotificationSetting>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CreateNotificationSettingCreated {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationSetting>,
-}
+pub type CreateNotificationSettingCreated = CreateNotificationSettingOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNotificationSettingOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationSetting>,
-}
+pub type RetrieveNotificationSettingOk = CreateNotificationSettingOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteNotificationSettingOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationSetting>,
-}
+pub type DeleteNotificationSettingOk = CreateNotificationSettingOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteNotificationSettingCreated {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NotificationSetting>,
-}
+pub type DeleteNotificationSettingCreated = CreateNotificationSettingOk;
 
 /// List Number Block Orders Response
 #[derive(
@@ -28251,36 +22176,10 @@ pub struct ListNumberBlockOrdersOk {
 }
 
 /// Number Block Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CreateNumberBlockOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberBlockOrder>,
-}
+pub type CreateNumberBlockOrderOk = NumberOrderBlockEvent;
 
 /// Number Block Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNumberBlockOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberBlockOrder>,
-}
+pub type RetrieveNumberBlockOrderOk = NumberOrderBlockEvent;
 
 #[derive(
     Debug,
@@ -28354,36 +22253,10 @@ pub struct CreateNumberOrderDocumentOk {
 }
 
 /// Number Order Document Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNumberOrderDocumentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberOrderDocument>,
-}
+pub type RetrieveNumberOrderDocumentOk = CreateNumberOrderDocumentOk;
 
 /// Number Order Document Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateNumberOrderDocumentOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberOrderDocument>,
-}
+pub type UpdateNumberOrderDocumentOk = CreateNumberOrderDocumentOk;
 
 /// List Number Order Phone Numbers Response
 #[derive(
@@ -28420,20 +22293,7 @@ pub struct RetrieveNumberOrderPhoneNumberOk {
 }
 
 /// Number Order Phone Number Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateNumberOrderPhoneNumberOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberOrderPhoneNumber>,
-}
+pub type UpdateNumberOrderPhoneNumberOk = RetrieveNumberOrderPhoneNumberOk;
 
 /// List Number Orders Response
 #[derive(
@@ -28470,36 +22330,10 @@ pub struct CreateNumberOrderOk {
 }
 
 /// Number Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNumberOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberOrderWithPhoneNumbers>,
-}
+pub type RetrieveNumberOrderOk = CreateNumberOrderOk;
 
 /// Number Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateNumberOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberOrderWithPhoneNumbers>,
-}
+pub type UpdateNumberOrderOk = CreateNumberOrderOk;
 
 /// List Number Reservations Response
 #[derive(
@@ -28536,78 +22370,14 @@ pub struct CreateNumberReservationOk {
 }
 
 /// Number Reservation Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveNumberReservationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberReservation>,
-}
+pub type RetrieveNumberReservationOk = CreateNumberReservationOk;
 
 /// Number Reservation Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ExtendNumberReservationExpiryTimeOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<NumberReservation>,
-}
+pub type ExtendNumberReservationExpiryTimeOk = CreateNumberReservationOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OtaUpdatesListFilterStatus {
-    /// `in-progress`
-    #[serde(rename = "in-progress")]
-    InProgress,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type OtaUpdatesListFilterStatus = CompleteOtaUpdateStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum OtaUpdatesListFilterType {
-    /// `sim_card_network_preferences`
-    #[serde(rename = "sim_card_network_preferences")]
-    SimCardNetworkPreferences,
-}
+pub type OtaUpdatesListFilterType = CompleteOtaUpdateType;
 
 #[derive(
     Debug,
@@ -28711,44 +22481,16 @@ pub struct CreateOutboundVoiceProfileOk {
 }
 
 /// Outbound Voice Profile Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RetrieveOutboundVoiceProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundVoiceProfile>,
-}
+pub type RetrieveOutboundVoiceProfileOk = CreateOutboundVoiceProfileOk;
 
 /// Outbound Voice Profile Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct DeleteOutboundVoiceProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundVoiceProfile>,
-}
+pub type DeleteOutboundVoiceProfileOk = CreateOutboundVoiceProfileOk;
 
 /// Outbound Voice Profile Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateOutboundVoiceProfileOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<OutboundVoiceProfile>,
-}
+pub type UpdateOutboundVoiceProfileOk = CreateOutboundVoiceProfileOk;
 
 /// Identifies the type of the background job.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListPhoneNumberBlocksJobsFilterType {
-    /// `delete_phone_number_block`
-    #[serde(rename = "delete_phone_number_block")]
-    DeletePhoneNumberBlock,
-}
+pub type ListPhoneNumberBlocksJobsFilterType = PhoneNumberBlocksJobType;
 
 /// Identifies the status of the background job.
 #[derive(
@@ -28813,11 +22555,7 @@ pub struct CreatePhoneNumberBlocksJobDeletePhoneNumberBlockAccepted {
 }
 
 /// Phone Number Blocks Job
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RetrievePhoneNumberBlocksJobOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumberBlocksJob>,
-}
+pub type RetrievePhoneNumberBlocksJobOk = CreatePhoneNumberBlocksJobDeletePhoneNumberBlockAccepted;
 
 #[derive(
     Debug,
@@ -28962,20 +22700,7 @@ pub struct CreateCsvDownloadOk {
 }
 
 /// CSV Download Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrieveCsvDownloadOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<CsvDownload>>,
-}
+pub type RetrieveCsvDownloadOk = CreateCsvDownloadOk;
 
 #[derive(
     Debug,
@@ -29051,85 +22776,16 @@ pub struct UpdateOutboundChannelsOk {
     pub data: Option<UpdateOutboundChannelsOkData>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateOutboundChannelsDefaultBodyErrorsItemSource {
-    /// Indicates which query parameter caused the error.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub parameter: Option<String>,
-    /// JSON pointer (RFC6901) to the offending entity.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pointer: Option<String>,
-}
+pub type UpdateOutboundChannelsDefaultBodyErrorsItemSource = ErrorSource;
 
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateOutboundChannelsDefaultBodyErrorsItem {
-    pub code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<::oapi_gen_runtime::JsonObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<UpdateOutboundChannelsDefaultBodyErrorsItemSource>,
-    pub title: String,
-}
+pub type UpdateOutboundChannelsDefaultBodyErrorsItem = Error;
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdateOutboundChannelsDefaultBody {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub errors: Option<Vec<UpdateOutboundChannelsDefaultBodyErrorsItem>>,
-}
+pub type UpdateOutboundChannelsDefaultBody = Errors;
 
 /// Identifies the type of the background job.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListPhoneNumbersJobsFilterType {
-    /// `update_emergency_settings`
-    #[serde(rename = "update_emergency_settings")]
-    UpdateEmergencySettings,
-    /// `delete_phone_numbers`
-    #[serde(rename = "delete_phone_numbers")]
-    DeletePhoneNumbers,
-    /// `update_phone_numbers`
-    #[serde(rename = "update_phone_numbers")]
-    UpdatePhoneNumbers,
-}
+pub type ListPhoneNumbersJobsFilterType = PhoneNumbersJobType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListPhoneNumbersJobsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    CreatedAt,
-}
+pub type ListPhoneNumbersJobsSort = ListPhoneNumberBlocksJobsSort;
 
 /// List Phone Numbers Background Jobs Response
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -29148,82 +22804,20 @@ pub struct CreatePhoneNumbersJobDeletePhoneNumbersAccepted {
 }
 
 /// Phone Numbers Enable Emergency
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreatePhoneNumbersJobUpdateEmergencySettingsAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumbersJob>,
-}
+pub type CreatePhoneNumbersJobUpdateEmergencySettingsAccepted = CreatePhoneNumbersJobDeletePhoneNumbersAccepted;
 
 /// Phone Numbers Job Update Phone Numbers
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct CreatePhoneNumbersJobUpdatePhoneNumberAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumbersJob>,
-}
+pub type CreatePhoneNumbersJobUpdatePhoneNumberAccepted = CreatePhoneNumbersJobDeletePhoneNumbersAccepted;
 
 /// Phone Numbers Job
-#[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct RetrievePhoneNumbersJobOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumbersJob>,
-}
+pub type RetrievePhoneNumbersJobOk = CreatePhoneNumbersJobDeletePhoneNumbersAccepted;
 
 /// List Messaging Settings Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct ListPhoneNumbersWithMessagingSettingsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<PhoneNumberWithMessagingSettings>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<PaginationMeta>,
-}
+pub type ListPhoneNumbersWithMessagingSettingsOk = ListMessagingProfilePhoneNumbersOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListPhoneNumbersWithVoiceSettingsFilterUsagePaymentMethod {
-    /// `pay-per-minute`
-    #[serde(rename = "pay-per-minute")]
-    PayPerMinute,
-    /// `channel`
-    #[serde(rename = "channel")]
-    Channel,
-}
+pub type ListPhoneNumbersWithVoiceSettingsFilterUsagePaymentMethod = ListPhoneNumbersFilterUsagePaymentMethod;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListPhoneNumbersWithVoiceSettingsSort {
-    /// `purchased_at`
-    #[serde(rename = "purchased_at")]
-    PurchasedAt,
-    /// `phone_number`
-    #[serde(rename = "phone_number")]
-    PhoneNumber,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `usage_payment_method`
-    #[serde(rename = "usage_payment_method")]
-    UsagePaymentMethod,
-}
+pub type ListPhoneNumbersWithVoiceSettingsSort = ListPhoneNumbersSort;
 
 /// List Phone Numbers With Voice Settings Response
 #[derive(
@@ -29276,20 +22870,7 @@ pub struct DeletePhoneNumberOk {
 }
 
 /// Phone Number Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdatePhoneNumberOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumberDetailed>,
-}
+pub type UpdatePhoneNumberOk = RetrievePhoneNumberOk;
 
 /// Phone Number Enable Emergency
 #[derive(
@@ -29308,20 +22889,7 @@ pub struct EnableEmergencyPhoneNumberOk {
 }
 
 /// Phone Number Enable Emergency
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct EnableEmergencyPhoneNumberAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumberWithVoiceSettings>,
-}
+pub type EnableEmergencyPhoneNumberAccepted = EnableEmergencyPhoneNumberOk;
 
 /// Retrieve Messaging Settings Response
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -29331,43 +22899,13 @@ pub struct RetrievePhoneNumberWithMessagingSettingsOk {
 }
 
 /// Retrieve Messaging Settings Response
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
-pub struct UpdatePhoneNumberWithMessagingSettingsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumberWithMessagingSettings>,
-}
+pub type UpdatePhoneNumberWithMessagingSettingsOk = RetrievePhoneNumberWithMessagingSettingsOk;
 
 /// Retrieve Phone Number Voice Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RetrievePhoneNumberWithVoiceSettingsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumberWithVoiceSettings>,
-}
+pub type RetrievePhoneNumberWithVoiceSettingsOk = EnableEmergencyPhoneNumberOk;
 
 /// Retrieve Phone Number Voice Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdatePhoneNumberWithVoiceSettingsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PhoneNumberWithVoiceSettings>,
-}
+pub type UpdatePhoneNumberWithVoiceSettingsOk = EnableEmergencyPhoneNumberOk;
 
 #[derive(
     Debug,
@@ -29507,71 +23045,13 @@ pub struct GetPortingOrderOk {
     pub meta: Option<GetPortingOrderOkMeta>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeletePortingOrderOkMeta {
-    /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers_url: Option<String>,
-}
+pub type DeletePortingOrderOkMeta = GetPortingOrderOkMeta;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeletePortingOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<DeletePortingOrderOkMeta>,
-}
+pub type DeletePortingOrderOk = GetPortingOrderOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdatePortingOrderOkMeta {
-    /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers_url: Option<String>,
-}
+pub type UpdatePortingOrderOkMeta = GetPortingOrderOkMeta;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdatePortingOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<UpdatePortingOrderOkMeta>,
-}
+pub type UpdatePortingOrderOk = GetPortingOrderOk;
 
 #[derive(
     Debug,
@@ -29588,71 +23068,13 @@ pub struct ActivatePortingOrderAccepted {
     pub data: Option<PortingOrdersActivationJob>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CancelPortingOrderOkMeta {
-    /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers_url: Option<String>,
-}
+pub type CancelPortingOrderOkMeta = GetPortingOrderOkMeta;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct CancelPortingOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<CancelPortingOrderOkMeta>,
-}
+pub type CancelPortingOrderOk = GetPortingOrderOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConfirmPortingOrderOkMeta {
-    /// Link to list all phone numbers
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_numbers_url: Option<String>,
-}
+pub type ConfirmPortingOrderOkMeta = GetPortingOrderOkMeta;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ConfirmPortingOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PortingOrder>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<ConfirmPortingOrderOkMeta>,
-}
+pub type ConfirmPortingOrderOk = GetPortingOrderOk;
 
 #[derive(
     Debug,
@@ -29671,20 +23093,7 @@ pub struct ListPortingOrdersActivationJobsOk {
     pub meta: Option<PaginationMeta>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetPortingOrdersActivationJobOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PortingOrdersActivationJob>,
-}
+pub type GetPortingOrdersActivationJobOk = ActivatePortingOrderAccepted;
 
 #[derive(
     Debug,
@@ -29735,38 +23144,7 @@ pub struct GetPortingPhoneNumbersOk {
     pub meta: Option<PaginationMeta>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum ListPortoutRequestFilterStatus {
-    /// `pending`
-    #[serde(rename = "pending")]
-    Pending,
-    /// `authorized`
-    #[serde(rename = "authorized")]
-    Authorized,
-    /// `ported`
-    #[serde(rename = "ported")]
-    Ported,
-    /// `rejected`
-    #[serde(rename = "rejected")]
-    Rejected,
-    /// `rejected-pending`
-    #[serde(rename = "rejected-pending")]
-    RejectedPending,
-    /// `canceled`
-    #[serde(rename = "canceled")]
-    Canceled,
-}
+pub type ListPortoutRequestFilterStatus = PortoutDetailsStatus;
 
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct ListPortoutRequestOk {
@@ -29851,20 +23229,7 @@ pub enum UpdatePortoutRequestStatus {
     Rejected,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdatePortoutRequestOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PortoutDetails>,
-}
+pub type UpdatePortoutRequestOk = FindPortoutRequestOk;
 
 #[derive(
     Debug,
@@ -29906,35 +23271,9 @@ pub struct CreatePrivateWirelessGatewayAccepted {
     pub data: Option<PrivateWirelessGateway>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetPrivateWirelessGatewayOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PrivateWirelessGateway>,
-}
+pub type GetPrivateWirelessGatewayOk = CreatePrivateWirelessGatewayAccepted;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeletePrivateWirelessGatewayOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<PrivateWirelessGateway>,
-}
+pub type DeletePrivateWirelessGatewayOk = CreatePrivateWirelessGatewayAccepted;
 
 /// Queue Response
 #[derive(
@@ -30020,164 +23359,20 @@ pub struct RetrieveRecordingOk {
     pub data: Option<Recording>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetUsageReportSyncAggregationType {
-    /// `NO_AGGREGATION`
-    #[serde(rename = "NO_AGGREGATION")]
-    NoAggregation,
-    /// `CONNECTION`
-    #[serde(rename = "CONNECTION")]
-    Connection,
-    /// `TAG`
-    #[serde(rename = "TAG")]
-    Tag,
-    /// `BILLING_GROUP`
-    #[serde(rename = "BILLING_GROUP")]
-    BillingGroup,
-}
+pub type GetUsageReportSyncAggregationType = CdrUsageReportResponseAggregationType;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetUsageReportSyncProductBreakdown {
-    /// `NO_BREAKDOWN`
-    #[serde(rename = "NO_BREAKDOWN")]
-    NoBreakdown,
-    /// `DID_VS_TOLL_FREE`
-    #[serde(rename = "DID_VS_TOLL_FREE")]
-    DidVsTollFree,
-    /// `COUNTRY`
-    #[serde(rename = "COUNTRY")]
-    Country,
-    /// `DID_VS_TOLL_FREE_PER_COUNTRY`
-    #[serde(rename = "DID_VS_TOLL_FREE_PER_COUNTRY")]
-    DidVsTollFreePerCountry,
-}
+pub type GetUsageReportSyncProductBreakdown = CdrUsageReportResponseProductBreakdown;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetUsageReportSync1AggregationType {
-    /// `NO_AGGREGATION`
-    #[serde(rename = "NO_AGGREGATION")]
-    NoAggregation,
-    /// `PROFILE`
-    #[serde(rename = "PROFILE")]
-    Profile,
-    /// `TAGS`
-    #[serde(rename = "TAGS")]
-    Tags,
-}
+pub type GetUsageReportSync1AggregationType = MdrUsageReportResponseAggregationType;
 
 /// Direction (inbound or outbound)
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetReportsMdrsDirection {
-    /// `INBOUND`
-    #[serde(rename = "INBOUND")]
-    Inbound,
-    /// `OUTBOUND`
-    #[serde(rename = "OUTBOUND")]
-    Outbound,
-}
+pub type GetReportsMdrsDirection = Direction;
 
 /// Message status
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetReportsMdrsStatus {
-    /// `GW_TIMEOUT`
-    #[serde(rename = "GW_TIMEOUT")]
-    GwTimeout,
-    /// `DELIVERED`
-    #[serde(rename = "DELIVERED")]
-    Delivered,
-    /// `DLR_UNCONFIRMED`
-    #[serde(rename = "DLR_UNCONFIRMED")]
-    DlrUnconfirmed,
-    /// `DLR_TIMEOUT`
-    #[serde(rename = "DLR_TIMEOUT")]
-    DlrTimeout,
-    /// `RECEIVED`
-    #[serde(rename = "RECEIVED")]
-    Received,
-    /// `GW_REJECT`
-    #[serde(rename = "GW_REJECT")]
-    GwReject,
-    /// `FAILED`
-    #[serde(rename = "FAILED")]
-    Failed,
-}
+pub type GetReportsMdrsStatus = MessageStatus;
 
 /// Type of message
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetReportsMdrsMessageType {
-    /// `SMS`
-    #[serde(rename = "SMS")]
-    Sms,
-    /// `MMS`
-    #[serde(rename = "MMS")]
-    Mms,
-}
+pub type GetReportsMdrsMessageType = CreateLongCodeMessageRequestType;
 
 #[derive(
     Debug,
@@ -30403,22 +23598,7 @@ pub struct ViewRoomSessionOk {
     pub data: Option<RoomSession>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct NestedListRoomParticipantsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<RoomParticipant>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<PaginationMeta>,
-}
+pub type NestedListRoomParticipantsOk = ListRoomParticipantsOk;
 
 #[derive(
     Debug,
@@ -30452,20 +23632,7 @@ pub struct CreateRoomCreated {
     pub data: Option<Room>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ViewRoomOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Room>,
-}
+pub type ViewRoomOk = CreateRoomCreated;
 
 #[derive(
     Debug,
@@ -30538,40 +23705,10 @@ pub struct RefreshRoomClientTokenCreated {
     pub data: Option<RefreshRoomClientTokenCreatedData>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct NestedListRoomSessionsOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<RoomSession>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<PaginationMeta>,
-}
+pub type NestedListRoomSessionsOk = ListRoomSessionsOk;
 
 /// List Short Codes Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct ListShortCodesOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<Vec<ShortCode>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub meta: Option<PaginationMeta>,
-}
+pub type ListShortCodesOk = ListMessagingProfileShortCodesOk;
 
 /// Short Code Response
 #[derive(
@@ -30590,65 +23727,11 @@ pub struct RetrieveShortCodeOk {
 }
 
 /// Short Code Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateShortCodeOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<ShortCode>,
-}
+pub type UpdateShortCodeOk = RetrieveShortCodeOk;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimCardGroupActionsGetFilterStatus {
-    /// `in-progress`
-    #[serde(rename = "in-progress")]
-    InProgress,
-    /// `completed`
-    #[serde(rename = "completed")]
-    Completed,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type SimCardGroupActionsGetFilterStatus = CompleteOtaUpdateStatus;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum SimCardGroupActionsGetFilterType {
-    /// `set_private_wireless_gateway`
-    #[serde(rename = "set_private_wireless_gateway")]
-    SetPrivateWirelessGateway,
-    /// `remove_private_wireless_gateway`
-    #[serde(rename = "remove_private_wireless_gateway")]
-    RemovePrivateWirelessGateway,
-}
+pub type SimCardGroupActionsGetFilterType = SimCardGroupActionType;
 
 #[derive(
     Debug,
@@ -30714,65 +23797,13 @@ pub struct SimCardGroupsPostOk {
     pub data: Option<SimCardGroup>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardGroupsGetOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardGroup>,
-}
+pub type SimCardGroupsGetOk = SimCardGroupsPostOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardGroupDeleteOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardGroup>,
-}
+pub type SimCardGroupDeleteOk = SimCardGroupsPostOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardGroupUpdateOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardGroup>,
-}
+pub type SimCardGroupUpdateOk = SimCardGroupsPostOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct RemoveSimCardGroupPrivateWirelessGatewayAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardGroupAction>,
-}
+pub type RemoveSimCardGroupPrivateWirelessGatewayAccepted = SimCardGroupActionGetOk;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SetSimCardGroupPrivateWirelessGatewayBody {
@@ -30780,20 +23811,7 @@ pub struct SetSimCardGroupPrivateWirelessGatewayBody {
     pub private_wireless_gateway_id: ::oapi_gen_runtime::Uuid,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SetSimCardGroupPrivateWirelessGatewayAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardGroupAction>,
-}
+pub type SetSimCardGroupPrivateWirelessGatewayAccepted = SimCardGroupActionGetOk;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct SimCardOrdersPreviewBody {
@@ -30850,20 +23868,7 @@ pub struct SimCardOrdersPostOk {
     pub data: Option<SimCardOrder>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardOrderGetOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardOrder>,
-}
+pub type SimCardOrderGetOk = SimCardOrdersPostOk;
 
 #[derive(
     Debug,
@@ -30913,35 +23918,9 @@ pub struct SimCardGetOk {
     pub data: Option<SimCard>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardDeleteOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCard>,
-}
+pub type SimCardDeleteOk = SimCardGetOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardUpdateOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCard>,
-}
+pub type SimCardUpdateOk = SimCardGetOk;
 
 #[derive(
     Debug,
@@ -30958,35 +23937,9 @@ pub struct SimCardDisableAccepted {
     pub data: Option<SimpleSimCard>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardEnableAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimpleSimCard>,
-}
+pub type SimCardEnableAccepted = SimCardDisableAccepted;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardSetStandbyAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimpleSimCard>,
-}
+pub type SimCardSetStandbyAccepted = SimCardDisableAccepted;
 
 #[derive(
     Debug,
@@ -31021,35 +23974,9 @@ pub struct SimCardNetworkPreferencesPutBody {
     >,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardNetworkPreferencesPutAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardNetworkPreferenceWithOtaUpdates>,
-}
+pub type SimCardNetworkPreferencesPutAccepted = SimCardNetworkPreferencesGetOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardNetworkPreferencesDeleteAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardNetworkPreferenceWithOtaUpdates>,
-}
+pub type SimCardNetworkPreferencesDeleteAccepted = SimCardNetworkPreferencesGetOk;
 
 #[derive(
     Debug,
@@ -31066,50 +23993,11 @@ pub struct SimCardPublicIpGetOk {
     pub data: Option<SimCardPublicIp>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardPublicIpPostAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardPublicIp>,
-}
+pub type SimCardPublicIpPostAccepted = SimCardPublicIpGetOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardPublicIpDeleteOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardPublicIp>,
-}
+pub type SimCardPublicIpDeleteOk = SimCardPublicIpGetOk;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct SimCardPublicIpDeleteAccepted {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SimCardPublicIp>,
-}
+pub type SimCardPublicIpDeleteAccepted = SimCardPublicIpGetOk;
 
 #[derive(
     Debug,
@@ -31163,20 +24051,7 @@ pub struct RetrieveSubNumberOrderOk {
 }
 
 /// Sub Number Order Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateSubNumberOrderOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<SubNumberOrder>,
-}
+pub type UpdateSubNumberOrderOk = RetrieveSubNumberOrderOk;
 
 /// Get All Telephony Credential Response
 #[derive(
@@ -31248,115 +24123,20 @@ pub struct ListTagsOk {
 }
 
 /// Telephony Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetTelephonyCredentialOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TelephonyCredential>,
-}
+pub type GetTelephonyCredentialOk = CreateTelephonyCredentialCreated;
 
 /// Telephony Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteTelephonyCredentialOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TelephonyCredential>,
-}
+pub type DeleteTelephonyCredentialOk = CreateTelephonyCredentialCreated;
 
 /// Telephony Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateTelephonyCredentialOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TelephonyCredential>,
-}
+pub type UpdateTelephonyCredentialOk = CreateTelephonyCredentialCreated;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum TelephonyCredentialActionAction {
-    /// `activate`
-    #[serde(rename = "activate")]
-    Activate,
-    /// `deactivate`
-    #[serde(rename = "deactivate")]
-    Deactivate,
-}
+pub type TelephonyCredentialActionAction = BulkCredentialActionAction;
 
 /// Telephony Credential Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct TelephonyCredentialActionOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TelephonyCredential>,
-}
+pub type TelephonyCredentialActionOk = CreateTelephonyCredentialCreated;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum FindTexmlApplicationsSort {
-    /// `created_at`
-    #[serde(rename = "created_at")]
-    #[default]
-    CreatedAt,
-    /// `connection_name`
-    #[serde(rename = "connection_name")]
-    ConnectionName,
-    /// `active`
-    #[serde(rename = "active")]
-    Active,
-}
+pub type FindTexmlApplicationsSort = ListCallControlApplicationsSort;
 
 /// Get All Texml Applications Response
 #[derive(
@@ -31393,52 +24173,13 @@ pub struct CreateTexmlApplicationCreated {
 }
 
 /// Texml Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetTexmlApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TexmlApplication>,
-}
+pub type GetTexmlApplicationOk = CreateTexmlApplicationCreated;
 
 /// Texml Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteTexmlApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TexmlApplication>,
-}
+pub type DeleteTexmlApplicationOk = CreateTexmlApplicationCreated;
 
 /// Texml Application Response
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct UpdateTexmlApplicationOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<TexmlApplication>,
-}
+pub type UpdateTexmlApplicationOk = CreateTexmlApplicationCreated;
 
 /// Create Verify Profile Request
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -31494,26 +24235,7 @@ pub struct UpdateVerifyProfileBody {
     pub whatsapp: Option<UpdateVerifyProfileWhatsappRequest>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub enum GetWebhookDeliveriesFilterStatusEq {
-    /// `delivered`
-    #[serde(rename = "delivered")]
-    Delivered,
-    /// `failed`
-    #[serde(rename = "failed")]
-    Failed,
-}
+pub type GetWebhookDeliveriesFilterStatusEq = AttemptStatus;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct GetWebhookDeliveriesOk {
@@ -31623,40 +24345,62 @@ pub struct CreateWdrReportCreated {
     pub data: Option<WdrReport>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct GetWdrReportOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<WdrReport>,
-}
+pub type GetWdrReportOk = CreateWdrReportCreated;
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-pub struct DeleteWdrReportOk {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub data: Option<WdrReport>,
-}
+pub type DeleteWdrReportOk = CreateWdrReportCreated;
 
 /// Default values of optional properties that a literal cannot express.
 mod defaults {
+    pub(super) fn call_control_application_dtmf_type() -> super::CallControlApplicationDtmfType {
+        super::CallControlApplicationDtmfType::Rfc2833
+    }
+    pub(super) fn call_control_application_webhook_api_version() -> super::CallControlApplicationWebhookApiVersion {
+        super::CallControlApplicationWebhookApiVersion::V1
+    }
+    pub(super) fn call_request_webhook_url_method() -> super::CallRequestWebhookUrlMethod {
+        super::CallRequestWebhookUrlMethod::Post
+    }
+    pub(super) fn connection_webhook_api_version() -> super::ConnectionWebhookApiVersion {
+        super::ConnectionWebhookApiVersion::V1
+    }
     pub(super) fn consumed_data_unit() -> String {
         "B".to_owned()
+    }
+    pub(super) fn create_call_control_application_request_anchorsite_override() -> super::CreateCallControlApplicationRequestAnchorsiteOverride {
+        super::CreateCallControlApplicationRequestAnchorsiteOverride::Latency
+    }
+    pub(super) fn create_call_control_application_request_dtmf_type() -> super::CreateCallControlApplicationRequestDtmfType {
+        super::CreateCallControlApplicationRequestDtmfType::Rfc2833
+    }
+    pub(super) fn create_call_control_application_request_webhook_api_version() -> super::CreateCallControlApplicationRequestWebhookApiVersion {
+        super::CreateCallControlApplicationRequestWebhookApiVersion::V1
+    }
+    pub(super) fn create_credential_connection_request_webhook_api_version() -> super::CreateCredentialConnectionRequestWebhookApiVersion {
+        super::CreateCredentialConnectionRequestWebhookApiVersion::V1
+    }
+    pub(super) fn create_fqdn_connection_request_webhook_api_version() -> super::CreateFqdnConnectionRequestWebhookApiVersion {
+        super::CreateFqdnConnectionRequestWebhookApiVersion::V1
+    }
+    pub(super) fn create_inbound_ip_request_ani_number_format() -> super::CreateInboundIpRequestAniNumberFormat {
+        super::CreateInboundIpRequestAniNumberFormat::E164National
+    }
+    pub(super) fn create_inbound_ip_request_dnis_number_format() -> super::CreateInboundIpRequestDnisNumberFormat {
+        super::CreateInboundIpRequestDnisNumberFormat::E164
+    }
+    pub(super) fn create_inbound_ip_request_sip_region() -> super::CreateInboundIpRequestSipRegion {
+        super::CreateInboundIpRequestSipRegion::Us
+    }
+    pub(super) fn create_ip_connection_request_transport_protocol() -> super::CreateIpConnectionRequestTransportProtocol {
+        super::CreateIpConnectionRequestTransportProtocol::Udp
+    }
+    pub(super) fn create_ip_connection_request_webhook_api_version() -> super::CreateIpConnectionRequestWebhookApiVersion {
+        super::CreateIpConnectionRequestWebhookApiVersion::V1
+    }
+    pub(super) fn create_texml_application_request_voice_method() -> super::CreateTexmlApplicationRequestVoiceMethod {
+        super::CreateTexmlApplicationRequestVoiceMethod::Post
+    }
+    pub(super) fn credential_connection_webhook_api_version() -> super::CredentialConnectionWebhookApiVersion {
+        super::CredentialConnectionWebhookApiVersion::V1
     }
     pub(super) fn credential_inbound_timeout_2xx_secs() -> String {
         "90".to_owned()
@@ -31670,11 +24414,17 @@ mod defaults {
     pub(super) fn fax_quality() -> String {
         "high".to_owned()
     }
+    pub(super) fn fqdn_connection_webhook_api_version() -> super::FqdnConnectionWebhookApiVersion {
+        super::FqdnConnectionWebhookApiVersion::V1
+    }
     pub(super) fn gather_using_audio_request_terminating_digit() -> String {
         "#".to_owned()
     }
     pub(super) fn gather_using_audio_request_valid_digits() -> String {
         "0123456789#*".to_owned()
+    }
+    pub(super) fn gather_using_speak_request_payload_type() -> super::GatherUsingSpeakRequestPayloadType {
+        super::GatherUsingSpeakRequestPayloadType::Text
     }
     pub(super) fn gather_using_speak_request_terminating_digit() -> String {
         "#".to_owned()
@@ -31682,8 +24432,47 @@ mod defaults {
     pub(super) fn gather_using_speak_request_valid_digits() -> String {
         "0123456789#*".to_owned()
     }
+    pub(super) fn inbound_fqdn_ani_number_format() -> super::InboundFqdnAniNumberFormat {
+        super::InboundFqdnAniNumberFormat::E164National
+    }
+    pub(super) fn inbound_fqdn_dnis_number_format() -> super::InboundFqdnDnisNumberFormat {
+        super::InboundFqdnDnisNumberFormat::E164
+    }
+    pub(super) fn inbound_fqdn_sip_subdomain_receive_settings() -> super::InboundFqdnSipSubdomainReceiveSettings {
+        super::InboundFqdnSipSubdomainReceiveSettings::FromAnyone
+    }
+    pub(super) fn inbound_ip_ani_number_format() -> super::InboundIpAniNumberFormat {
+        super::InboundIpAniNumberFormat::E164National
+    }
+    pub(super) fn inbound_ip_dnis_number_format() -> super::InboundIpDnisNumberFormat {
+        super::InboundIpDnisNumberFormat::E164
+    }
+    pub(super) fn inbound_ip_sip_region() -> super::InboundIpSipRegion {
+        super::InboundIpSipRegion::Us
+    }
+    pub(super) fn ip_connection_transport_protocol() -> super::IpConnectionTransportProtocol {
+        super::IpConnectionTransportProtocol::Udp
+    }
+    pub(super) fn ip_connection_webhook_api_version() -> super::IpConnectionWebhookApiVersion {
+        super::IpConnectionWebhookApiVersion::V1
+    }
     pub(super) fn message_body_record_type() -> String {
         "message_body".to_owned()
+    }
+    pub(super) fn outbound_call_recording_call_recording_channels() -> super::OutboundCallRecordingCallRecordingChannels {
+        super::OutboundCallRecordingCallRecordingChannels::Single
+    }
+    pub(super) fn outbound_call_recording_call_recording_format() -> super::OutboundCallRecordingCallRecordingFormat {
+        super::OutboundCallRecordingCallRecordingFormat::Wav
+    }
+    pub(super) fn outbound_ip_ani_override_type() -> super::OutboundIpAniOverrideType {
+        super::OutboundIpAniOverrideType::Always
+    }
+    pub(super) fn outbound_ip_t38_reinvite_source() -> super::OutboundIpT38ReinviteSource {
+        super::OutboundIpT38ReinviteSource::Telnyx
+    }
+    pub(super) fn phone_number_detailed_number_level_routing() -> super::PhoneNumberDetailedNumberLevelRouting {
+        super::PhoneNumberDetailedNumberLevelRouting::Enabled
     }
     pub(super) fn play_audio_url_request_stop() -> String {
         "all".to_owned()
@@ -31697,10 +24486,76 @@ mod defaults {
     pub(super) fn private_wireless_gateway_region_code() -> String {
         "ashburn-va".to_owned()
     }
+    pub(super) fn sim_card_public_ip_status_value() -> super::SimCardPublicIpStatusValue {
+        super::SimCardPublicIpStatusValue::Provisioning
+    }
     pub(super) fn send_fax_multipart_request_quality() -> String {
         "high".to_owned()
     }
     pub(super) fn send_fax_request_quality() -> String {
         "high".to_owned()
+    }
+    pub(super) fn speak_request_payload_type() -> super::SpeakRequestPayloadType {
+        super::SpeakRequestPayloadType::Text
+    }
+    pub(super) fn speak_request_service_level() -> super::SpeakRequestServiceLevel {
+        super::SpeakRequestServiceLevel::Premium
+    }
+    pub(super) fn texml_application_status_callback_method() -> super::TexmlApplicationStatusCallbackMethod {
+        super::TexmlApplicationStatusCallbackMethod::Post
+    }
+    pub(super) fn texml_application_voice_method() -> super::TexmlApplicationVoiceMethod {
+        super::TexmlApplicationVoiceMethod::Post
+    }
+    pub(super) fn transfer_call_request_answering_machine_detection() -> super::TransferCallRequestAnsweringMachineDetection {
+        super::TransferCallRequestAnsweringMachineDetection::Disabled
+    }
+    pub(super) fn transfer_call_request_webhook_url_method() -> super::TransferCallRequestWebhookUrlMethod {
+        super::TransferCallRequestWebhookUrlMethod::Post
+    }
+    pub(super) fn update_call_control_application_request_anchorsite_override() -> super::UpdateCallControlApplicationRequestAnchorsiteOverride {
+        super::UpdateCallControlApplicationRequestAnchorsiteOverride::Latency
+    }
+    pub(super) fn update_call_control_application_request_dtmf_type() -> super::UpdateCallControlApplicationRequestDtmfType {
+        super::UpdateCallControlApplicationRequestDtmfType::Rfc2833
+    }
+    pub(super) fn update_call_control_application_request_webhook_api_version() -> super::UpdateCallControlApplicationRequestWebhookApiVersion {
+        super::UpdateCallControlApplicationRequestWebhookApiVersion::V1
+    }
+    pub(super) fn update_credential_connection_request_sip_uri_calling_preference() -> super::UpdateCredentialConnectionRequestSipUriCallingPreference {
+        super::UpdateCredentialConnectionRequestSipUriCallingPreference::Disabled
+    }
+    pub(super) fn update_credential_connection_request_webhook_api_version() -> super::UpdateCredentialConnectionRequestWebhookApiVersion {
+        super::UpdateCredentialConnectionRequestWebhookApiVersion::V1
+    }
+    pub(super) fn update_fqdn_connection_request_webhook_api_version() -> super::UpdateFqdnConnectionRequestWebhookApiVersion {
+        super::UpdateFqdnConnectionRequestWebhookApiVersion::V1
+    }
+    pub(super) fn update_ip_connection_request_transport_protocol() -> super::UpdateIpConnectionRequestTransportProtocol {
+        super::UpdateIpConnectionRequestTransportProtocol::Udp
+    }
+    pub(super) fn update_ip_connection_request_webhook_api_version() -> super::UpdateIpConnectionRequestWebhookApiVersion {
+        super::UpdateIpConnectionRequestWebhookApiVersion::V1
+    }
+    pub(super) fn update_phone_number_request_number_level_routing() -> super::UpdatePhoneNumberRequestNumberLevelRouting {
+        super::UpdatePhoneNumberRequestNumberLevelRouting::Enabled
+    }
+    pub(super) fn update_phone_number_voice_settings_request_usage_payment_method() -> super::UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod {
+        super::UpdatePhoneNumberVoiceSettingsRequestUsagePaymentMethod::PayPerMinute
+    }
+    pub(super) fn update_texml_application_request_status_callback_method() -> super::UpdateTexmlApplicationRequestStatusCallbackMethod {
+        super::UpdateTexmlApplicationRequestStatusCallbackMethod::Post
+    }
+    pub(super) fn update_texml_application_request_voice_method() -> super::UpdateTexmlApplicationRequestVoiceMethod {
+        super::UpdateTexmlApplicationRequestVoiceMethod::Post
+    }
+    pub(super) fn uplink_data_unit() -> super::UplinkDataUnit {
+        super::UplinkDataUnit::Mb
+    }
+    pub(super) fn settings_idp_cert_fingerprint_algorithm() -> super::SettingsIdpCertFingerprintAlgorithm {
+        super::SettingsIdpCertFingerprintAlgorithm::Sha1
+    }
+    pub(super) fn create_fax_application_request_inbound_sip_subdomain_receive_settings() -> super::CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings {
+        super::CreateFaxApplicationRequestInboundSipSubdomainReceiveSettings::FromAnyone
     }
 }

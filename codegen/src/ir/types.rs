@@ -154,6 +154,10 @@ pub struct TypeDef {
     pub deprecated: bool,
     /// Whether the schema also admits `null`: references to the type are `Option`s.
     pub nullable: bool,
+    /// Whether the schema is inline (named from its context) rather than a component
+    /// or another `$ref` target. An inline type identical to an earlier type becomes
+    /// an alias of it.
+    pub inline: bool,
     /// The schema it comes from.
     pub location: Location,
     /// Constraints of the schema itself (for aliases of constrained primitives).

@@ -10,7 +10,71 @@ use crate::ir::{AdditionalProperties, Primitive, TypeDef, TypeId, TypeKind, Type
 pub(super) fn finish(types: &mut TypeSpace) {
     newtype_recursive_aliases(types);
     box_cycles(types);
+    alias_duplicate_inline_types(types);
     compute_traits(types);
+}
+
+/// Makes every inline type that is identical to an earlier type (same shape, fields,
+/// docs of its members, constraints; names of the types themselves aside) an alias of
+/// that type. APIs repeat inline schemas a lot (FastAPI inlines every union, real
+/// documents repeat enums per property); emitting each once keeps generated code small
+/// and quick to compile, and the aliases keep every name.
+fn alias_duplicate_inline_types(types: &mut TypeSpace) {
+    let n = types.defs.len();
+    let mut canonical: Vec<usize> = (0..n).collect();
+    // Merging two types can make types that refer to them identical: repeat until
+    // nothing changes (each round merges at least one type, or stops).
+    loop {
+        let mut first_with_key: HashMap<String, usize> = HashMap::new();
+        let mut changed = false;
+        for i in 0..n {
+            if canonical[i] != i || matches!(types.defs[i].kind, TypeKind::Alias(_)) {
+                continue;
+            }
+            let key = shape_key(&types.defs[i], &canonical);
+            match first_with_key.get(&key) {
+                Some(&first) if types.defs[i].inline => {
+                    canonical[i] = first;
+                    changed = true;
+                }
+                Some(_) => {}
+                None => {
+                    first_with_key.insert(key, i);
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (i, def) in types.defs.iter_mut().enumerate() {
+        if canonical[i] != i {
+            def.kind = TypeKind::Alias(TypeRef::Named(TypeId(canonical[i])));
+        }
+    }
+}
+
+/// A string equal for two definitions exactly when they would emit the same item
+/// apart from the type's own name and docs, reading references through `canonical`.
+fn shape_key(def: &TypeDef, canonical: &[usize]) -> String {
+    let mut kind = def.kind.clone();
+    for part in parts_mut(&mut kind) {
+        canonicalize(part, canonical);
+    }
+    format!("{kind:?}|{}|{:?}", def.nullable, def.constraints)
+}
+
+fn canonicalize(ty: &mut TypeRef, canonical: &[usize]) {
+    match ty {
+        TypeRef::Named(id) => id.0 = canonical[id.0],
+        TypeRef::Primitive(_) => {}
+        TypeRef::Tuple(items) => items.iter_mut().for_each(|t| canonicalize(t, canonical)),
+        TypeRef::Array(inner)
+        | TypeRef::Set(inner)
+        | TypeRef::Map(inner)
+        | TypeRef::Option(inner)
+        | TypeRef::Boxed(inner) => canonicalize(inner, canonical),
+    }
 }
 
 /// The type expressions a definition is made of.
@@ -29,8 +93,8 @@ fn parts(def: &TypeDef) -> Vec<&TypeRef> {
     }
 }
 
-fn parts_mut(def: &mut TypeDef) -> Vec<&mut TypeRef> {
-    match &mut def.kind {
+fn parts_mut(kind: &mut TypeKind) -> Vec<&mut TypeRef> {
+    match kind {
         TypeKind::Struct(s) => {
             let mut parts: Vec<&mut TypeRef> = s.fields.iter_mut().map(|f| &mut f.ty).collect();
             if let AdditionalProperties::Keep { ty, .. } = &mut s.additional {
@@ -136,7 +200,7 @@ fn box_cycles(types: &mut TypeSpace) {
             continue;
         }
         let own = component_of[i];
-        for part in parts_mut(&mut types.defs[i]) {
+        for part in parts_mut(&mut types.defs[i].kind) {
             box_in(part, &|id: TypeId| {
                 expansion[&id.0].iter().any(|&j| component_of[j] == own)
             });

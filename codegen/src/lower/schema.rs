@@ -97,6 +97,7 @@ impl<'a> Lowerer<'a> {
             examples: Vec::new(),
             deprecated: false,
             nullable: false,
+            inline: false,
             location: location.clone(),
             constraints: Constraints::default(),
         });
@@ -161,6 +162,7 @@ impl<'a> Lowerer<'a> {
             examples: examples(node),
             deprecated: node.bool("deprecated").unwrap_or(false),
             nullable: false,
+            inline: true,
             location: node.location.clone(),
             constraints,
         });
