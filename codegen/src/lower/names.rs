@@ -108,8 +108,9 @@ pub fn snake(raw: &str, fallback: &str) -> String {
     name
 }
 
-/// `raw` in UpperCamelCase, valid as a Rust identifier and not a keyword; `fallback`
-/// when `raw` has no letters or digits, and `prefix` put before a leading digit.
+/// `raw` in UpperCamelCase: `fallback` when `raw` has no letters or digits, and
+/// `prefix` put before a leading digit. Not escaped for keywords: use it for pieces
+/// of longer names, and [`type_name`] for whole ones.
 pub fn camel(raw: &str, fallback: &str, prefix: &str) -> String {
     let mut name = String::new();
     for word in words(raw) {
@@ -130,15 +131,25 @@ pub fn camel(raw: &str, fallback: &str, prefix: &str) -> String {
     if name.starts_with(|c: char| c.is_ascii_digit()) {
         name.insert_str(0, prefix);
     }
+    name
+}
+
+/// `name` with `_` appended if it is a keyword.
+pub fn escape_keyword(mut name: String) -> String {
     if KEYWORDS.contains(&name.as_str()) {
         name.push('_');
     }
     name
 }
 
-/// A type name for `raw`.
+/// A whole type name for `raw`: UpperCamelCase, valid, not a keyword.
 pub fn type_name(raw: &str) -> String {
-    camel(raw, "Type", "T")
+    escape_keyword(camel(raw, "Type", "T"))
+}
+
+/// A piece of a type name made from `raw`, to append to another piece.
+pub fn name_part(raw: &str) -> String {
+    camel(raw, "Value", "")
 }
 
 /// An enum variant name for the wire value `value`: symbols that carry the meaning
@@ -179,7 +190,7 @@ pub fn variant_name(value: &str) -> String {
             None => spelled.push(c),
         }
     }
-    camel(&spelled, "Value", "V")
+    escape_keyword(camel(&spelled, "Value", "V"))
 }
 
 #[cfg(test)]
@@ -214,6 +225,8 @@ mod tests {
         assert_eq!(type_name("v1.2"), "V1_2");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(type_name("---"), "Type");
+        assert_eq!(name_part("self"), "Self");
+        assert_eq!(name_part("2nd"), "2nd");
     }
 
     #[test]

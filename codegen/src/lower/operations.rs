@@ -67,7 +67,7 @@ impl<'a> Lowerer<'a> {
                     None => derived_operation_id(method, template),
                 };
                 let fn_name = fn_names.claim(&names::snake(&operation_id, "operation"));
-                let base = names::type_name(&operation_id);
+                let base = names::camel(&operation_id, "Operation", "Op");
                 let type_names = OperationTypeNames {
                     input: self.type_names.claim(&format!("{base}Request")),
                     response: self.type_names.claim(&format!("{base}Response")),
@@ -317,7 +317,7 @@ impl<'a> Lowerer<'a> {
         let explode = node
             .bool("explode")
             .unwrap_or(style == ParameterStyle::Form);
-        let hint = format!("{base}{}", names::type_name(name));
+        let hint = format!("{base}{}", names::name_part(name));
         let (schema, json_content) = match (node.get("schema"), node.get("content")) {
             (Some(schema), _) => (Some(schema), false),
             (None, Some(content)) => match content.entries().next() {
@@ -461,7 +461,7 @@ impl<'a> Lowerer<'a> {
                     };
                     let ty = match header.get("schema") {
                         Some(schema) => {
-                            let hint = format!("{hint}{}", names::type_name(name));
+                            let hint = format!("{hint}{}", names::name_part(name));
                             self.schema_type(&schema, &hint, 0)
                         }
                         None => TypeRef::Primitive(Primitive::String),
@@ -618,7 +618,7 @@ fn status_label(status: StatusCode) -> String {
         }
         .to_owned(),
         StatusCode::Code(code) => match reason_phrase(code) {
-            Some(phrase) => names::type_name(phrase),
+            Some(phrase) => names::name_part(phrase),
             None => format!("Status{code}"),
         },
     }

@@ -151,7 +151,9 @@ impl<'a> Lowerer<'a> {
 
     /// Names a new inline type.
     fn inline_type(&mut self, node: &Node<'a>, hint: &str, kind: TypeKind) -> TypeId {
-        let name = self.type_names.claim(hint);
+        let name = self
+            .type_names
+            .claim(&names::escape_keyword(hint.to_owned()));
         let id = TypeId(self.types.defs.len());
         let constraints = self.constraints(node);
         self.types.defs.push(TypeDef {
@@ -230,7 +232,7 @@ impl<'a> Lowerer<'a> {
                                 shape: Shape::Kind(kind),
                                 ..
                             } => {
-                                let hint = format!("{hint}{}", names::type_name(t));
+                                let hint = format!("{hint}{}", names::name_part(t));
                                 TypeRef::Named(self.inline_type(node, &hint, kind))
                             }
                         };
@@ -445,7 +447,7 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::with_capacity(properties.len());
         for (name, property) in properties {
             let rust_name = field_names.claim(&names::snake(name, "field"));
-            let field_hint = format!("{hint}{}", names::type_name(name));
+            let field_hint = format!("{hint}{}", names::name_part(name));
             fields.push(self.field(name, rust_name, &property, required, &field_hint, depth));
         }
         let additional = match additional {
@@ -670,7 +672,7 @@ impl<'a> Lowerer<'a> {
         let mut variants = Vec::with_capacity(members.len());
         for (i, member) in members.iter().enumerate() {
             let member_hint = match member.str("title") {
-                Some(title) => format!("{hint}{}", names::type_name(title)),
+                Some(title) => format!("{hint}{}", names::name_part(title)),
                 None => format!("{hint}Variant{}", i + 1),
             };
             let ty = self.schema_type(member, &member_hint, depth + 1);
