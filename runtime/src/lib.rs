@@ -8,8 +8,10 @@
 pub mod base64;
 pub mod defaults;
 pub mod discriminator;
+pub mod string_enum;
 
 pub use self::base64::Base64;
+pub use self::string_enum::StringEnum;
 
 /// An RFC 3339 timestamp (`format: date-time`), normalised to UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;

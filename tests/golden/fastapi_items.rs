@@ -171,28 +171,40 @@ pub struct NotFoundError {
 }
 
 /// Status
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Status {
     /// `draft`
-    #[serde(rename = "draft")]
     Draft,
     /// `active`
-    #[serde(rename = "active")]
     Active,
     /// `archived`
-    #[serde(rename = "archived")]
     Archived,
+}
+
+impl ::oapi_gen_runtime::StringEnum for Status {
+    const NAME: &'static str = "Status";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Draft, "draft"),
+        (Self::Active, "active"),
+        (Self::Archived, "archived"),
+    ];
+}
+
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 /// ValidationError
@@ -214,69 +226,98 @@ pub struct ValidationError {
 }
 
 /// Pet Type
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CatPetType {
     /// `cat`
-    #[serde(rename = "cat")]
     #[default]
     Cat,
 }
 
+impl ::oapi_gen_runtime::StringEnum for CatPetType {
+    const NAME: &'static str = "CatPetType";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Cat, "cat")];
+}
+
+impl ::serde::Serialize for CatPetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CatPetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
 /// Unit
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DimensionsUnit {
     /// `cm`
-    #[serde(rename = "cm")]
     #[default]
     Cm,
     /// `in`
-    #[serde(rename = "in")]
     In,
 }
 
+impl ::oapi_gen_runtime::StringEnum for DimensionsUnit {
+    const NAME: &'static str = "DimensionsUnit";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Cm, "cm"),
+        (Self::In, "in"),
+    ];
+}
+
+impl ::serde::Serialize for DimensionsUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DimensionsUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
 /// Pet Type
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum DogPetType {
     /// `dog`
-    #[serde(rename = "dog")]
     #[default]
     Dog,
+}
+
+impl ::oapi_gen_runtime::StringEnum for DogPetType {
+    const NAME: &'static str = "DogPetType";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Dog, "dog")];
+}
+
+impl ::serde::Serialize for DogPetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DogPetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
@@ -290,24 +331,33 @@ pub enum ValidationErrorLocItem {
 }
 
 /// Status
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum HealthStatus {
     /// `ok`
-    #[serde(rename = "ok")]
     #[default]
     Ok,
+}
+
+impl ::oapi_gen_runtime::StringEnum for HealthStatus {
+    const NAME: &'static str = "HealthStatus";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Ok, "ok")];
+}
+
+impl ::serde::Serialize for HealthStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HealthStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 /// Mascot

@@ -113,25 +113,37 @@ pub struct Option2 {
 pub type String2 = String;
 
 /// Shadows `std::result::Result`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Result2 {
     /// `ok`
-    #[serde(rename = "ok")]
     Ok,
     /// `error`
-    #[serde(rename = "error")]
     Error,
+}
+
+impl ::oapi_gen_runtime::StringEnum for Result2 {
+    const NAME: &'static str = "Result2";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Ok, "ok"),
+        (Self::Error, "error"),
+    ];
+}
+
+impl ::serde::Serialize for Result2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 /// Collides with the response type generated for `getPet`.

@@ -112,23 +112,35 @@ pub struct Envelope {
 pub type FreeForm = ::oapi_gen_runtime::JsonObject;
 
 /// A nullable enum; `null` is listed among the values as 3.0.3 asks.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PetSize {
     /// `small`
-    #[serde(rename = "small")]
     Small,
     /// `large`
-    #[serde(rename = "large")]
     Large,
+}
+
+impl ::oapi_gen_runtime::StringEnum for PetSize {
+    const NAME: &'static str = "PetSize";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Small, "small"),
+        (Self::Large, "large"),
+    ];
+}
+
+impl ::serde::Serialize for PetSize {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PetSize {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }

@@ -66,44 +66,62 @@ pub struct Shipment {
 }
 
 /// Always `"profile"`.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum ProfileKind {
     /// `profile`
-    #[serde(rename = "profile")]
     #[default]
     Profile,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl ::oapi_gen_runtime::StringEnum for ProfileKind {
+    const NAME: &'static str = "ProfileKind";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Profile, "profile")];
+}
+
+impl ::serde::Serialize for ProfileKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProfileKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum MeasurementUnit {
     /// `kg`
-    #[serde(rename = "kg")]
     #[default]
     Kg,
+}
+
+impl ::oapi_gen_runtime::StringEnum for MeasurementUnit {
+    const NAME: &'static str = "MeasurementUnit";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Kg, "kg")];
+}
+
+impl ::serde::Serialize for MeasurementUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MeasurementUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 /// A point on the map.

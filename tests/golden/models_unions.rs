@@ -206,123 +206,185 @@ pub struct Reference {
     pub inline_id: Option<ReferenceInlineId>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum CatPetType {
     /// `cat`
-    #[serde(rename = "cat")]
     Cat,
 }
 
+impl ::oapi_gen_runtime::StringEnum for CatPetType {
+    const NAME: &'static str = "CatPetType";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Cat, "cat")];
+}
+
+impl ::serde::Serialize for CatPetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CatPetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
 /// Two tags select this variant.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DogPetType {
     /// `dog`
-    #[serde(rename = "dog")]
     Dog,
     /// `puppy`
-    #[serde(rename = "puppy")]
     Puppy,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl ::oapi_gen_runtime::StringEnum for DogPetType {
+    const NAME: &'static str = "DogPetType";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Dog, "dog"),
+        (Self::Puppy, "puppy"),
+    ];
+}
+
+impl ::serde::Serialize for DogPetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DogPetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DogBark {
     /// `soft`
-    #[serde(rename = "soft")]
     Soft,
     /// `loud`
-    #[serde(rename = "loud")]
     Loud,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl ::oapi_gen_runtime::StringEnum for DogBark {
+    const NAME: &'static str = "DogBark";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Soft, "soft"),
+        (Self::Loud, "loud"),
+    ];
+}
+
+impl ::serde::Serialize for DogBark {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DogBark {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum LizardPetType {
     /// `lizard`
-    #[serde(rename = "lizard")]
     #[default]
     Lizard,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl ::oapi_gen_runtime::StringEnum for LizardPetType {
+    const NAME: &'static str = "LizardPetType";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Lizard, "lizard")];
+}
+
+impl ::serde::Serialize for LizardPetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LizardPetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub enum CircleKind {
     /// `Circle`
-    #[serde(rename = "Circle")]
     #[default]
     Circle,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+impl ::oapi_gen_runtime::StringEnum for CircleKind {
+    const NAME: &'static str = "CircleKind";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Circle, "Circle")];
+}
+
+impl ::serde::Serialize for CircleKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CircleKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RectangleKind {
     /// `Rectangle`
-    #[serde(rename = "Rectangle")]
     Rectangle,
+}
+
+impl ::oapi_gen_runtime::StringEnum for RectangleKind {
+    const NAME: &'static str = "RectangleKind";
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Rectangle, "Rectangle")];
+}
+
+impl ::serde::Serialize for RectangleKind {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RectangleKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 /// Range

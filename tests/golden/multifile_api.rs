@@ -21,28 +21,40 @@ pub struct Pet2 {
 pub type PetId = ::oapi_gen_runtime::Uuid;
 
 /// Where a pet is in the store.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum PetStatus2 {
     /// `available`
-    #[serde(rename = "available")]
     Available,
     /// `pending`
-    #[serde(rename = "pending")]
     Pending,
     /// `sold`
-    #[serde(rename = "sold")]
     Sold,
+}
+
+impl ::oapi_gen_runtime::StringEnum for PetStatus2 {
+    const NAME: &'static str = "PetStatus2";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Available, "available"),
+        (Self::Pending, "pending"),
+        (Self::Sold, "sold"),
+    ];
+}
+
+impl ::serde::Serialize for PetStatus2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PetStatus2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
 }
 
 /// Somebody who owns pets.

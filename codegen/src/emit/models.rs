@@ -254,24 +254,47 @@ fn default_path(
 
 fn string_enum(def: &TypeDef, e: &StringEnum, doc: TokenStream) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let derives = derives(def, &serde_derives());
+    let type_name = &def.name;
+    let derives = derives(def, &[]);
     let variants = e.variants.iter().enumerate().map(|(i, v)| {
         let ident = format_ident!("{}", v.rust_name);
-        let wire = &v.value;
         let default = (e.default == Some(i)).then(|| quote!(#[default]));
-        let doc = format!(" `{}`", wire.replace('`', "'"));
+        let doc = format!(" `{}`", v.value.replace('`', "'"));
         quote! {
             #[doc = #doc]
-            #[serde(rename = #wire)]
             #default
             #ident,
         }
     });
+    let table = e.variants.iter().map(|v| {
+        let ident = format_ident!("{}", v.rust_name);
+        let wire = &v.value;
+        quote!((Self::#ident, #wire))
+    });
+    // (De)serialisation goes through the wire-value table and the runtime's generic
+    // functions: far less code to compile than a serde derive per enum.
     quote! {
         #doc
         #derives
         pub enum #name {
             #(#variants)*
+        }
+
+        impl ::oapi_gen_runtime::StringEnum for #name {
+            const NAME: &'static str = #type_name;
+            const VARIANTS: &'static [(Self, &'static str)] = &[#(#table),*];
+        }
+
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+            }
+        }
+
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+            }
         }
     }
 }
