@@ -208,21 +208,23 @@ fn box_cycles(types: &mut TypeSpace) {
     }
 }
 
-/// The non-alias types that a reference to `i` stores by value.
+/// The non-alias types that a reference to `i` stores by value (iteratively: alias
+/// chains can be as long as the document).
 fn expand(types: &TypeSpace, i: usize, seen: &mut BTreeSet<usize>, out: &mut BTreeSet<usize>) {
-    if !seen.insert(i) {
-        return;
-    }
-    match &types.defs[i].kind {
-        TypeKind::Alias(ty) => {
-            let mut direct = Vec::new();
-            named_in(ty, true, &mut direct);
-            for id in direct {
-                expand(types, id.0, seen, out);
-            }
+    let mut stack = vec![i];
+    while let Some(i) = stack.pop() {
+        if !seen.insert(i) {
+            continue;
         }
-        _ => {
-            out.insert(i);
+        match &types.defs[i].kind {
+            TypeKind::Alias(ty) => {
+                let mut direct = Vec::new();
+                named_in(ty, true, &mut direct);
+                stack.extend(direct.into_iter().map(|id| id.0));
+            }
+            _ => {
+                out.insert(i);
+            }
         }
     }
 }

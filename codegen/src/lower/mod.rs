@@ -46,6 +46,8 @@ pub fn lower(documents: &Documents) -> Result<Api, Vec<Diagnostic>> {
         type_names: Namespace::with_reserved(RESERVED_TYPE_NAMES),
         named: HashMap::new(),
         filling: HashSet::new(),
+        nesting: 0,
+        deferred: Vec::new(),
     };
     let api = lowerer.api();
     if lowerer.problems.is_empty() {
@@ -68,6 +70,10 @@ struct Lowerer<'a> {
     named: HashMap<Location, TypeId>,
     /// Named types whose lowering has started (their shape may still be pending).
     filling: HashSet<TypeId>,
+    /// How many named types are being lowered inside each other right now.
+    nesting: usize,
+    /// `$ref` targets whose lowering was deferred to bound the nesting.
+    deferred: Vec<Node<'a>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -133,6 +139,7 @@ impl<'a> Lowerer<'a> {
 
         self.component_schemas(&root);
         let operations = self.operations(&root, &global_security);
+        self.lower_deferred();
         graph::finish(&mut self.types);
         Api {
             title,

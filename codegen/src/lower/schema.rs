@@ -18,6 +18,10 @@ use crate::loader::Node;
 /// How deeply inline schemas may nest before the document is rejected.
 const MAX_DEPTH: usize = 48;
 
+/// How many named types may be lowered inside each other (`A` refers to `B` refers
+/// to …) before further ones are deferred, which bounds the stack for any chain.
+const MAX_NESTED_TYPES: usize = 64;
+
 /// The keywords that give a schema a shape (as opposed to only constraining it).
 const SHAPE_KEYWORDS: &[&str] = &[
     "$ref",
@@ -261,8 +265,36 @@ impl<'a> Lowerer<'a> {
             return Lowered::any();
         };
         let nullable = admits_null(&target);
-        let id = self.named_type(target);
+        let id = if self.nesting < MAX_NESTED_TYPES {
+            self.nesting += 1;
+            let id = self.named_type(target);
+            self.nesting -= 1;
+            id
+        } else {
+            self.deferred_type(target)
+        };
         Lowered::of(TypeRef::Named(id)).nullable(nullable)
+    }
+
+    /// The named type of a `$ref` target, to be lowered later (from
+    /// [`Lowerer::lower_deferred`]) rather than inside the current one.
+    fn deferred_type(&mut self, target: Node<'a>) -> TypeId {
+        if let Some(&id) = self.named.get(&target.location) {
+            if !self.filled(id) {
+                self.deferred.push(target);
+            }
+            return id;
+        }
+        let id = self.placeholder(target.location.clone(), name_for_location(&target.location));
+        self.deferred.push(target);
+        id
+    }
+
+    /// Lowers the types deferred because references were nested too deeply.
+    pub(super) fn lower_deferred(&mut self) {
+        while let Some(node) = self.deferred.pop() {
+            self.named_type(node);
+        }
     }
 
     /// The non-null types a `type` keyword lists (`nullable` is read separately).

@@ -1,0 +1,108 @@
+//! Hostile or pathological input gives an error or code: never a panic, a stack
+//! overflow or a hang.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use oapi_gen::Spec;
+
+/// Writes `contents` to a fresh file named `name` and returns its path.
+fn document(dir: &tempfile::TempDir, name: &str, contents: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, contents).unwrap();
+    path
+}
+
+const HEADER: &str = r#""openapi":"3.1.0","info":{"title":"t","version":"1"},"paths":{}"#;
+
+#[test]
+fn a_long_chain_of_referring_schemas_is_lowered_without_deep_recursion() {
+    let mut schemas = String::new();
+    let n = 5_000;
+    for i in 0..n {
+        write!(
+            schemas,
+            r##""S{i}":{{"type":"object","properties":{{"next":{{"$ref":"#/components/schemas/S{}"}}}}}},"##,
+            i + 1
+        )
+        .unwrap();
+    }
+    write!(schemas, r#""S{n}":{{"type":"string"}}"#).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(r#"{{{HEADER},"components":{{"schemas":{{{schemas}}}}}}}"#);
+    let path = document(&dir, "chain.json", text.as_bytes());
+    // The test thread's stack is small (2 MiB), which makes deep recursion fail fast.
+    let spec = Spec::load(&path).expect("a long chain is valid");
+    assert_eq!(spec.api.types.defs.len(), n + 1);
+    let code = spec.types().unwrap();
+    assert!(code.contains("pub struct S4999 {"));
+}
+
+#[test]
+fn deeply_nested_documents_are_rejected_with_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = format!(
+        r#"{{{HEADER},"x":{}{}}}"#,
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let error = Spec::load(document(&dir, "deep.json", json.as_bytes())).unwrap_err();
+    assert!(error.to_string().contains("invalid JSON"), "{error}");
+
+    let yaml = format!(
+        "openapi: 3.1.0\nx: {}{}\n",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
+    let error = Spec::load(document(&dir, "deep.yaml", yaml.as_bytes())).unwrap_err();
+    assert!(error.to_string().contains("invalid YAML"), "{error}");
+}
+
+#[test]
+fn deeply_nested_inline_schemas_are_reported_as_unsupported() {
+    let dir = tempfile::tempdir().unwrap();
+    let depth = 55;
+    let schema = format!(
+        "{}{{\"type\":\"string\"}}{}",
+        r#"{"type":"object","properties":{"a":"#.repeat(depth),
+        "}}".repeat(depth)
+    );
+    let json = format!(r#"{{{HEADER},"components":{{"schemas":{{"Deep":{schema}}}}}}}"#);
+    let error = Spec::load(document(&dir, "nested.json", json.as_bytes())).unwrap_err();
+    assert!(error.to_string().contains("nested more than"), "{error}");
+}
+
+#[test]
+fn yaml_alias_bombs_and_invalid_utf8_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut bomb = String::from("openapi: 3.1.0\na: &a [x, x, x, x, x, x, x, x, x, x]\n");
+    let mut previous = 'a';
+    for name in 'b'..='p' {
+        writeln!(bomb, "{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}, *{previous}]").unwrap();
+        previous = name;
+    }
+    let error = Spec::load(document(&dir, "bomb.yaml", bomb.as_bytes())).unwrap_err();
+    assert!(error.to_string().contains("invalid YAML"), "{error}");
+
+    let error = Spec::load(document(
+        &dir,
+        "latin1.yaml",
+        b"openapi: 3.1.0\ninfo: caf\xe9\n",
+    ))
+    .unwrap_err();
+    assert!(error.to_string().contains("UTF-8"), "{error}");
+}
+
+#[test]
+fn ref_loops_through_files_are_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    document(&dir, "a.yaml", b"X:\n  $ref: 'b.yaml#/Y'\n");
+    document(&dir, "b.yaml", b"Y:\n  $ref: 'a.yaml#/X'\n");
+    let entry = document(
+        &dir,
+        "api.yaml",
+        b"openapi: 3.1.0\ninfo: {title: t, version: '1'}\npaths: {}\ncomponents:\n  schemas:\n    Z:\n      $ref: 'a.yaml#/X'\n",
+    );
+    let error = Spec::load(entry).unwrap_err();
+    assert!(error.to_string().contains("cycle"), "{error}");
+}
