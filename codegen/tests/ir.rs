@@ -1,0 +1,224 @@
+//! The IR of the operations fixtures: what the server and client emitters will read.
+
+use std::path::Path;
+
+use oapi_gen::Spec;
+use oapi_gen::ir::{
+    Api, MediaKind, Method, Operation, ParameterLocation, ParameterStyle, PathPart, Primitive,
+    StatusCode, StreamFormat, StreamMarker, TypeRef,
+};
+
+fn load(fixture: &str) -> Api {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures")
+        .join(fixture);
+    Spec::load(&path)
+        .unwrap_or_else(|e| panic!("{fixture}: {e}"))
+        .api
+}
+
+fn operation<'a>(api: &'a Api, id: &str) -> &'a Operation {
+    api.operations
+        .iter()
+        .find(|o| o.operation_id == id)
+        .unwrap_or_else(|| panic!("no operation {id}"))
+}
+
+fn type_name(api: &Api, ty: &TypeRef) -> String {
+    match ty {
+        TypeRef::Named(id) => api.types.get(*id).name.clone(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn fastapi_streams_are_marked_with_their_chunk_types() {
+    let api = load("fastapi-items.json");
+    assert_eq!(api.openapi_version, "3.1.0");
+    let stream = operation(&api, "stream_item").streaming.as_ref().unwrap();
+    assert_eq!(stream.format, StreamFormat::JsonLines);
+    assert_eq!(stream.marker, StreamMarker::MediaType);
+    assert_eq!(stream.media_type, "application/jsonl");
+    assert_eq!(
+        type_name(&api, &stream.item),
+        "Chunk",
+        "itemSchema wins over schema"
+    );
+
+    let events = operation(&api, "events").streaming.as_ref().unwrap();
+    assert_eq!(events.format, StreamFormat::EventStream);
+    assert_eq!(
+        type_name(&api, &events.item),
+        "Chunk",
+        "the contentSchema of the SSE data property"
+    );
+    assert!(operation(&api, "get_item").streaming.is_none());
+}
+
+#[test]
+fn parameters_keep_location_style_and_explode() {
+    let api = load("models/operations.yaml");
+    let list = operation(&api, "listPets");
+    assert_eq!(list.fn_name, "list_pets");
+    assert_eq!(list.method, Method::Get);
+    assert_eq!(list.tags, ["pets"]);
+    let find = |name: &str| {
+        list.parameters
+            .iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no parameter {name}"))
+    };
+    // The path-item parameter is merged in, by reference.
+    assert_eq!(find("X-Request-Id").location, ParameterLocation::Header);
+    let limit = find("limit");
+    assert_eq!(limit.ty, TypeRef::Primitive(Primitive::I32));
+    assert_eq!(limit.constraints.maximum.unwrap().value, 100.0);
+    assert!(find("tags").explode);
+    assert!(!find("ids").explode);
+    assert_eq!(find("colours").style, ParameterStyle::SpaceDelimited);
+    assert_eq!(find("sizes").style, ParameterStyle::PipeDelimited);
+    assert_eq!(find("filter").style, ParameterStyle::DeepObject);
+    assert!(find("where").json_content);
+    assert_eq!(find("X-Trace-Flags").style, ParameterStyle::Simple);
+    assert_eq!(find("X-Trace-Flags").rust_name, "x_trace_flags");
+    assert_eq!(find("session").location, ParameterLocation::Cookie);
+    assert!(find("sortBy").deprecated);
+    assert!(find("next").allow_reserved);
+}
+
+#[test]
+fn responses_cover_codes_ranges_default_and_headers() {
+    let api = load("models/operations.yaml");
+    let list = operation(&api, "listPets");
+    let statuses: Vec<(StatusCode, &str)> = list
+        .responses
+        .iter()
+        .map(|r| (r.status, r.variant_name.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            (StatusCode::Code(200), "Ok"),
+            (StatusCode::Range(4), "ClientError"),
+            (StatusCode::Default, "Default"),
+        ]
+    );
+    let ok = &list.responses[0];
+    let headers: Vec<(&str, &str, bool)> = ok
+        .headers
+        .iter()
+        .map(|h| (h.name.as_str(), h.rust_name.as_str(), h.required))
+        .collect();
+    assert_eq!(
+        headers,
+        [
+            ("X-Total-Count", "x_total_count", true),
+            ("X-Next-Page", "x_next_page", false),
+            ("X-Rate-Limit-Remaining", "x_rate_limit_remaining", false),
+        ]
+    );
+    assert_eq!(ok.contents[0].kind, MediaKind::Json);
+}
+
+#[test]
+fn paths_and_streaming_markers_of_every_kind() {
+    let api = load("models/operations.yaml");
+    let visit = operation(&api, "getVisit");
+    let params: Vec<&str> = visit
+        .path
+        .parts
+        .iter()
+        .filter_map(|p| match p {
+            PathPart::Param(name) => Some(name.as_str()),
+            PathPart::Literal(_) => None,
+        })
+        .collect();
+    assert_eq!(params, ["ownerId", "petId", "visitDate"]);
+
+    let kinds: Vec<(&str, StreamFormat, StreamMarker, String)> =
+        ["streamEvents", "chat", "legacyStream", "subscribe"]
+            .iter()
+            .map(|id| {
+                let op = operation(&api, id);
+                let s = op
+                    .streaming
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{id} streams"));
+                (*id, s.format, s.marker, type_name(&api, &s.item))
+            })
+            .collect();
+    assert_eq!(
+        kinds,
+        [
+            (
+                "streamEvents",
+                StreamFormat::JsonLines,
+                StreamMarker::MediaType,
+                "Event".to_owned()
+            ),
+            (
+                "chat",
+                StreamFormat::JsonLines,
+                StreamMarker::MediaType,
+                "Chunk".to_owned()
+            ),
+            (
+                "legacyStream",
+                StreamFormat::JsonLines,
+                StreamMarker::Extension,
+                "Chunk".to_owned()
+            ),
+            (
+                "subscribe",
+                StreamFormat::EventStream,
+                StreamMarker::MediaType,
+                "Event".to_owned()
+            ),
+        ]
+    );
+    assert!(operation(&api, "listPets").streaming.is_none());
+}
+
+#[test]
+fn security_is_inherited_or_overridden() {
+    let api = load("models/operations.yaml");
+    let chat = operation(&api, "chat");
+    assert_eq!(chat.security.len(), 1);
+    assert_eq!(chat.security[0].schemes[0].0, "sigv4");
+    let names: Vec<&str> = api
+        .security_schemes
+        .iter()
+        .map(|s| s.name.as_str())
+        .collect();
+    assert!(names.contains(&"sigv4"), "{names:?}");
+}
+
+#[test]
+fn several_media_types_per_body_each_get_a_variant() {
+    let api = load("models/operations.yaml");
+    let with_many = api
+        .operations
+        .iter()
+        .filter_map(|o| o.request_body.as_ref())
+        .find(|b| b.contents.len() >= 4)
+        .expect("a body with several media types");
+    let kinds: Vec<MediaKind> = with_many.contents.iter().map(|c| c.kind).collect();
+    for kind in [
+        MediaKind::Json,
+        MediaKind::FormUrlEncoded,
+        MediaKind::Multipart,
+        MediaKind::Text,
+        MediaKind::Binary,
+    ] {
+        assert!(kinds.contains(&kind), "{kinds:?}");
+    }
+    let names: Vec<&str> = with_many
+        .contents
+        .iter()
+        .map(|c| c.variant_name.as_str())
+        .collect();
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "{names:?}");
+}
