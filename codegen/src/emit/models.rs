@@ -351,21 +351,25 @@ fn union(types: &TypeSpace, def: &TypeDef, u: &Union, doc: TokenStream) -> Token
             #ident(#ty),
         }
     });
-    let Some(property) = &u.discriminator else {
-        let derives = derives(def, &serde_derives());
-        return quote! {
-            #doc
-            #derives
-            #[serde(untagged)]
-            #[allow(clippy::large_enum_variant)]
-            pub enum #name {
-                #(#variants)*
-            }
-        };
+    // With a discriminator, the variants keep the tag property themselves (as OpenAPI
+    // requires), so the union serialises untagged and deserialises by dispatching on
+    // the tag.
+    let derives = match u.discriminator {
+        None => derives(def, &serde_derives()),
+        Some(_) => derives(def, &[quote!(::serde::Serialize)]),
     };
-    // The variants keep the tag property themselves (as OpenAPI requires), so the union
-    // serialises untagged and deserialises by dispatching on the tag.
-    let derives = derives(def, &[quote!(::serde::Serialize)]);
+    let item = quote! {
+        #doc
+        #derives
+        #[serde(untagged)]
+        #[allow(clippy::large_enum_variant)]
+        pub enum #name {
+            #(#variants)*
+        }
+    };
+    let Some(property) = &u.discriminator else {
+        return item;
+    };
     let expected: Vec<&str> = u
         .variants
         .iter()
@@ -379,13 +383,7 @@ fn union(types: &TypeSpace, def: &TypeDef, u: &Union, doc: TokenStream) -> Token
         }
     });
     quote! {
-        #doc
-        #derives
-        #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
-        }
+        #item
 
         impl<'de> ::serde::Deserialize<'de> for #name {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
