@@ -121,6 +121,62 @@ pub struct Rectangle {
     pub height: f64,
 }
 
+/// The base restates the discriminator property that every alternative declares (as Jira's API does); the union alone describes it.
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[serde(untagged)]
+#[allow(clippy::large_enum_variant)]
+pub enum TaggedShape {
+    /// `kind` is `Circle`.
+    Circle(Circle),
+    /// `kind` is `Rectangle`.
+    Rectangle(Rectangle),
+}
+
+impl<'de> ::serde::Deserialize<'de> for TaggedShape {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::discriminator::deserialize(
+            deserializer,
+            "kind",
+            &["Circle", "Rectangle"],
+            |tag, value| match tag {
+                "Circle" => {
+                    Some(
+                        ::oapi_gen_runtime::discriminator::variant(value)
+                            .map(Self::Circle),
+                    )
+                }
+                "Rectangle" => {
+                    Some(
+                        ::oapi_gen_runtime::discriminator::variant(value)
+                            .map(Self::Rectangle),
+                    )
+                }
+                _ => None,
+            },
+        )
+    }
+}
+
+/// `anyOf` members that only constrain the object (as GitHub's gist update does): one of the properties, or none at all.
+#[derive(
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    Default,
+    ::serde::Serialize,
+    ::serde::Deserialize
+)]
+pub struct FileChange {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
 /// An untagged union of a number and an object.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]

@@ -670,16 +670,35 @@ impl<'a> Lowerer<'a> {
             return Lowered::any();
         }
         let members: Vec<Node<'a>> = list.elements().collect();
-        // `oneOf: [{required: [a]}, {required: [b]}]` only constrains the object.
-        if members.iter().all(|m| !has_shape(m)) {
-            return self.typed(node, infer_type(node), hint, depth);
+        // `oneOf: [{required: [a]}, {type: object, maxProperties: 0}]` only constrains
+        // the object.
+        let own_type = self.declared_types(node).first().copied();
+        let own_type = own_type.unwrap_or_else(|| infer_type(node));
+        if members.iter().all(|m| only_constrains(m, own_type)) {
+            return self.typed(node, own_type, hint, depth);
         }
-        if node.get("properties").is_some() {
-            self.unsupported(
-                list.location,
-                format!("an object with both `properties` and `{keyword}`"),
-            );
-            return Lowered::any();
+        if let Some(properties) = node.get("properties") {
+            // Properties that every alternative declares anyway (typically the
+            // discriminator, restated on the base) add nothing to the union.
+            let names: Vec<&str> = properties.entries().map(|(name, _)| name).collect();
+            let restated = names.iter().all(|name| {
+                members
+                    .iter()
+                    .all(|m| match self.documents.resolve(m.clone()) {
+                        Ok(m) => self.declares_property(&m, name, 0),
+                        Err(_) => false,
+                    })
+            });
+            if !restated {
+                self.unsupported(
+                    list.location,
+                    format!(
+                        "an object with both `properties` and `{keyword}` whose alternatives \
+                         do not all declare those properties"
+                    ),
+                );
+                return Lowered::any();
+            }
         }
         let nullable = members.iter().any(is_null_schema);
         let members: Vec<Node<'a>> = members.into_iter().filter(|m| !is_null_schema(m)).collect();
@@ -1087,6 +1106,15 @@ fn listed_only_null(ty: &Value) -> bool {
 /// only constraints or annotations.
 fn has_shape(node: &Node<'_>) -> bool {
     SHAPE_KEYWORDS.iter().any(|k| node.value.get(*k).is_some())
+}
+
+/// Whether a `oneOf`/`anyOf` member only constrains its parent (of JSON type
+/// `parent_type`): no shape keyword, or only a `type` equal to the parent's.
+fn only_constrains(member: &Node<'_>, parent_type: &str) -> bool {
+    let same_type = member.str("type") == Some(parent_type);
+    SHAPE_KEYWORDS
+        .iter()
+        .all(|k| member.value.get(*k).is_none() || (*k == "type" && same_type))
 }
 
 /// The JSON type of a schema with no `type`, from its other keywords.
