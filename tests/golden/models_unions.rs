@@ -177,6 +177,16 @@ pub struct FileChange {
     pub filename: Option<String>,
 }
 
+/// `oneOf` members that narrow the base's own properties (as GitHub's check-run creation does): the base object is the type.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+pub struct CheckRun {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<CheckRunStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub conclusion: Option<String>,
+}
+
 /// An untagged union of a number and an object.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[serde(untagged)]
@@ -436,6 +446,42 @@ impl ::serde::Serialize for RectangleKind {
 }
 
 impl<'de> ::serde::Deserialize<'de> for RectangleKind {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        ::oapi_gen_runtime::string_enum::deserialize(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckRunStatus {
+    /// `queued`
+    Queued,
+    /// `in_progress`
+    InProgress,
+    /// `completed`
+    Completed,
+}
+
+impl ::oapi_gen_runtime::StringEnum for CheckRunStatus {
+    const NAME: &'static str = "CheckRunStatus";
+    const VARIANTS: &'static [(Self, &'static str)] = &[
+        (Self::Queued, "queued"),
+        (Self::InProgress, "in_progress"),
+        (Self::Completed, "completed"),
+    ];
+}
+
+impl ::serde::Serialize for CheckRunStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        ::oapi_gen_runtime::string_enum::serialize(self, serializer)
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckRunStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

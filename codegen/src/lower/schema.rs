@@ -674,7 +674,14 @@ impl<'a> Lowerer<'a> {
         // the object.
         let own_type = self.declared_types(node).first().copied();
         let own_type = own_type.unwrap_or_else(|| infer_type(node));
-        if members.iter().all(|m| only_constrains(m, own_type)) {
+        let own_properties: Vec<&str> = node
+            .get("properties")
+            .map(|p| p.entries().map(|(name, _)| name).collect())
+            .unwrap_or_default();
+        if members
+            .iter()
+            .all(|m| only_constrains(m, own_type, &own_properties))
+        {
             return self.typed(node, own_type, hint, depth);
         }
         if let Some(properties) = node.get("properties") {
@@ -1109,12 +1116,21 @@ fn has_shape(node: &Node<'_>) -> bool {
 }
 
 /// Whether a `oneOf`/`anyOf` member only constrains its parent (of JSON type
-/// `parent_type`): no shape keyword, or only a `type` equal to the parent's.
-fn only_constrains(member: &Node<'_>, parent_type: &str) -> bool {
-    let same_type = member.str("type") == Some(parent_type);
+/// `parent_type`, declaring `parent_properties`): it has no shape keyword of its own,
+/// besides a `type` equal to the parent's, `properties` that narrow the parent's own,
+/// and `additionalProperties: true`.
+fn only_constrains(member: &Node<'_>, parent_type: &str, parent_properties: &[&str]) -> bool {
     SHAPE_KEYWORDS
         .iter()
-        .all(|k| member.value.get(*k).is_none() || (*k == "type" && same_type))
+        .all(|k| match (member.value.get(*k), *k) {
+            (None, _) => true,
+            (Some(ty), "type") => ty.as_str() == Some(parent_type),
+            (Some(Value::Object(properties)), "properties") => properties
+                .keys()
+                .all(|name| parent_properties.contains(&name.as_str())),
+            (Some(Value::Bool(true)), "additionalProperties") => true,
+            _ => false,
+        })
 }
 
 /// The JSON type of a schema with no `type`, from its other keywords.
