@@ -1,5 +1,6 @@
-//! Generates the models of every fixture document with `oapi_gen::build`, the way a
-//! user's build script does, plus the serde round-trip tests of their examples.
+//! Generates the models, and the models with the axum server, of every fixture
+//! document with `oapi_gen::build`, the way a user's build script does, plus the serde
+//! round-trip tests of their examples.
 //!
 //! Fixture documents are the `.yaml` and `.json` files under `fixtures/`, except those
 //! under `invalid/` (bad input, tested for their errors), `fastapi/` (the app that
@@ -22,17 +23,20 @@ fn main() {
     for path in &documents {
         let relative = path.strip_prefix(fixtures).expect("under fixtures");
         let module = module_name(relative);
-        oapi_gen::build::Builder::new(path)
-            .out_dir(&out_dir)
-            .file_name(format!("{module}.rs"))
-            .generate()
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        writeln!(list, "{module}\t{}", relative.display()).unwrap();
-        writeln!(
-            modules,
-            "#[allow(missing_docs)]\npub mod {module} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{module}.rs\"));\n}}"
-        )
-        .unwrap();
+        for (file, server) in [(module.clone(), false), (format!("{module}_server"), true)] {
+            oapi_gen::build::Builder::new(path)
+                .out_dir(&out_dir)
+                .file_name(format!("{file}.rs"))
+                .server(server)
+                .generate()
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            writeln!(list, "{file}\t{}\t{server}", relative.display()).unwrap();
+            writeln!(
+                modules,
+                "#[allow(missing_docs)]\npub mod {file} {{\n    include!(concat!(env!(\"OUT_DIR\"), \"/{file}.rs\"));\n}}"
+            )
+            .unwrap();
+        }
         let spec = oapi_gen::Spec::load(path).expect("loaded once already");
         let mut checks = String::new();
         // The examples of the real-world documents are not all valid (see

@@ -25,6 +25,7 @@ pub struct Builder {
     spec: PathBuf,
     file_name: Option<String>,
     out_dir: Option<PathBuf>,
+    server: bool,
 }
 
 impl Builder {
@@ -34,7 +35,15 @@ impl Builder {
             spec: spec.as_ref().to_path_buf(),
             file_name: None,
             out_dir: None,
+            server: false,
         }
+    }
+
+    /// Also generate the axum server (module `server`), which needs the
+    /// `oapi-gen-server-runtime` dependency.
+    pub fn server(mut self, server: bool) -> Self {
+        self.server = server;
+        self
     }
 
     /// The name of the written file, instead of the document's stem with `.rs`.
@@ -77,7 +86,12 @@ impl Builder {
             format!("{stem}.rs")
         });
         let path = out_dir.join(file_name);
-        crate::output::write_if_changed(&path, spec.types()?.as_bytes())?;
+        let code = if self.server {
+            spec.server()?
+        } else {
+            spec.types()?
+        };
+        crate::output::write_if_changed(&path, code.as_bytes())?;
         Ok(path)
     }
 }

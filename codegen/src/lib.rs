@@ -63,4 +63,10 @@ impl Spec {
     pub fn types(&self) -> Result<String, Error> {
         emit::types(&self.api)
     }
+
+    /// The models and the axum server of the API as one Rust source file (see
+    /// [`emit::server`]).
+    pub fn server(&self) -> Result<String, Error> {
+        emit::server(&self.api)
+    }
 }

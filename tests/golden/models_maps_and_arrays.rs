@@ -63,6 +63,7 @@ pub struct Strict {
 )]
 #[serde(deny_unknown_fields)]
 pub struct Empty {}
+
 /// Arrays in several shapes.
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Grid {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use oapi_gen::output::{self, RuntimeDependency};
+use oapi_gen::output::{self, CrateKind, RuntimeDependency};
 use oapi_gen::{Error, Spec};
 
 /// OpenAPI-first code generation for Rust services.
@@ -26,6 +26,8 @@ enum Command {
     },
     /// Write a library crate with the models (serde types) of a document.
     Types(CrateArgs),
+    /// Write a library crate with the models and the axum server of a document.
+    Server(CrateArgs),
 }
 
 /// Options shared by the subcommands that write a crate.
@@ -57,6 +59,22 @@ fn main() -> ExitCode {
     }
 }
 
+fn write_crate(kind: CrateKind, args: CrateArgs) -> Result<(), Error> {
+    let loaded = Spec::load(&args.spec)?;
+    let runtime = match args.runtime_path {
+        Some(path) => RuntimeDependency::Path(path),
+        None => RuntimeDependency::default(),
+    };
+    output::write_crate(&loaded, kind, &args.out, args.name.as_deref(), &runtime)?;
+    println!(
+        "wrote crate with {} types and {} operations to {}",
+        loaded.api.types.defs.len(),
+        loaded.api.operations.len(),
+        args.out.display()
+    );
+    Ok(())
+}
+
 fn run(command: Command) -> Result<(), Error> {
     match command {
         Command::Check { spec } => {
@@ -72,19 +90,7 @@ fn run(command: Command) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Types(args) => {
-            let loaded = Spec::load(&args.spec)?;
-            let runtime = match args.runtime_path {
-                Some(path) => RuntimeDependency::Path(path),
-                None => RuntimeDependency::default(),
-            };
-            output::write_types_crate(&loaded, &args.out, args.name.as_deref(), &runtime)?;
-            println!(
-                "wrote crate with {} types to {}",
-                loaded.api.types.defs.len(),
-                args.out.display()
-            );
-            Ok(())
-        }
+        Command::Types(args) => write_crate(CrateKind::Types, args),
+        Command::Server(args) => write_crate(CrateKind::Server, args),
     }
 }

@@ -89,9 +89,46 @@ fn types_writes_a_crate_and_nothing_on_error() {
 
 #[test]
 fn every_subcommand_has_help() {
-    for args in [&["--help"][..], &["check", "--help"], &["types", "--help"]] {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["types", "--help"],
+        &["server", "--help"],
+    ] {
         let output = oapi_gen(args);
         assert!(output.status.success(), "{args:?}");
         assert!(text(&output.stdout).contains("Usage: oapi-gen"), "{args:?}");
     }
+}
+
+#[test]
+fn server_writes_a_crate_with_the_server_runtime() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("items-server");
+    let output = oapi_gen(&[
+        "server",
+        "--spec",
+        "fixtures/fastapi-items.json",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains("name = \"items-api-server\""),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("oapi-gen-server-runtime = \"0.1.0\""),
+        "{manifest}"
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(
+        lib.contains("pub trait Api: Send + Sync + 'static {"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("pub fn router<A: Api>(api: A) -> axum::Router {"),
+        "{lib}"
+    );
 }

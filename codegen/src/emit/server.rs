@@ -1,0 +1,539 @@
+//! The server emitter: per operation an input struct and a response enum, the `Api`
+//! trait with one async method per operation, and `router()`, which decodes requests
+//! with `oapi_gen_server_runtime::Incoming` and encodes the typed responses.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{docs, rust_type};
+use crate::ir::{
+    Api, Content, MediaKind, Method, Operation, Parameter, ParameterLocation, ParameterStyle,
+    Response, StatusCode, StreamFormat,
+};
+
+/// The `server` module: everything that serves the API with axum.
+pub fn emit(api: &Api) -> TokenStream {
+    let types = api.operations.iter().map(|op| operation_types(api, op));
+    let methods = api.operations.iter().map(trait_method);
+    let handlers = api.operations.iter().map(|op| handler(api, op));
+    let routes = routes(api);
+    let title = format!(
+        " The `{}` API, served with axum.",
+        api.title.replace('`', "'")
+    );
+    quote! {
+        #[doc = #title]
+        ///
+        /// Implement [`Api`] (one async method per operation) and serve [`router`].
+        pub mod server {
+            #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+            #[allow(unused_imports)]
+            use super::*;
+
+            use ::oapi_gen_server_runtime as runtime;
+            use runtime::axum;
+            use runtime::axum::response::IntoResponse as _;
+            use runtime::{HandlerError, RequestContext};
+
+            #(#types)*
+
+            /// The API: one method per operation. Return the typed response, or any
+            /// error (with `?`), which is logged and answered with a safe 500.
+            pub trait Api: Send + Sync + 'static {
+                #(#methods)*
+            }
+
+            /// The axum router of every operation of the API, with JSON 404 and 405
+            /// answers. It can be merged with other routers and wrapped in layers.
+            pub fn router<A: Api>(api: A) -> axum::Router {
+                let api = ::std::sync::Arc::new(api);
+                axum::Router::new()
+                    #routes
+                    .fallback(runtime::error::not_found)
+                    .method_not_allowed_fallback(runtime::error::method_not_allowed)
+                    .with_state(api)
+            }
+
+            #(#handlers)*
+        }
+    }
+}
+
+/// `.route(path, get(h).post(h2))` for every path, in document order.
+fn routes(api: &Api) -> TokenStream {
+    let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
+    for op in &api.operations {
+        match paths.iter_mut().find(|(p, _)| *p == op.path.template) {
+            Some((_, ops)) => ops.push(op),
+            None => paths.push((&op.path.template, vec![op])),
+        }
+    }
+    let routes = paths.into_iter().map(|(path, ops)| {
+        let methods = ops.iter().enumerate().map(|(i, op)| {
+            let method = method_fn(op.method);
+            let handler = format_ident!("{}", op.fn_name);
+            if i == 0 {
+                quote!(axum::routing::#method(#handler::<A>))
+            } else {
+                quote!(.#method(#handler::<A>))
+            }
+        });
+        quote!(.route(#path, #(#methods)*))
+    });
+    quote!(#(#routes)*)
+}
+
+fn method_fn(method: Method) -> proc_macro2::Ident {
+    format_ident!("{}", method.key())
+}
+
+/// The Rust type of a request field for a parameter.
+fn parameter_type(api: &Api, p: &Parameter) -> TokenStream {
+    let ty = rust_type::tokens(&api.types, &p.ty);
+    if p.required { ty } else { quote!(Option<#ty>) }
+}
+
+/// The media type a request body is read as: JSON if declared, else the first.
+fn request_content(op: &Operation) -> Option<&Content> {
+    let body = op.request_body.as_ref()?;
+    body.contents
+        .iter()
+        .find(|c| c.kind == MediaKind::Json)
+        .or_else(|| body.contents.first())
+}
+
+/// The Rust type of a request body's payload.
+fn body_type(api: &Api, content: &Content) -> TokenStream {
+    match content.kind {
+        MediaKind::Json => match &content.ty {
+            Some(ty) => rust_type::tokens(&api.types, ty),
+            None => quote!(::oapi_gen_runtime::Json),
+        },
+        MediaKind::Text => quote!(String),
+        _ => quote!(runtime::incoming::RawBody),
+    }
+}
+
+/// The media type a response is written as: JSON if declared, else the first.
+fn response_content(response: &Response) -> Option<&Content> {
+    response
+        .contents
+        .iter()
+        .find(|c| c.kind == MediaKind::Json)
+        .or_else(|| response.contents.first())
+}
+
+/// The payload type of a response variant, if it has a body.
+fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<TokenStream> {
+    if let Some(streaming) = &op.streaming {
+        if streaming.status == response.status {
+            let item = rust_type::tokens(&api.types, &streaming.item);
+            return Some(quote!(runtime::response::ChunkStream<#item>));
+        }
+    }
+    let content = response_content(response)?;
+    Some(match content.kind {
+        MediaKind::Json => match &content.ty {
+            Some(ty) => rust_type::tokens(&api.types, ty),
+            None => quote!(::oapi_gen_runtime::Json),
+        },
+        MediaKind::Text => quote!(String),
+        _ => quote!(runtime::bytes::Bytes),
+    })
+}
+
+/// Whether the variant carries its status (ranges and `default`).
+fn carries_status(response: &Response) -> bool {
+    !matches!(response.status, StatusCode::Code(_))
+}
+
+fn status_doc(response: &Response) -> String {
+    let status = match response.status {
+        StatusCode::Code(code) => code.to_string(),
+        StatusCode::Range(digit) => format!("{digit}XX"),
+        StatusCode::Default => "Any other status".to_owned(),
+    };
+    match &response.description {
+        Some(d) if !d.trim().is_empty() => format!("{status}: {}", d.trim()),
+        _ => status,
+    }
+}
+
+fn operation_doc(op: &Operation) -> String {
+    let mut doc = format!("`{} {}`", op.method.as_str(), op.path.template);
+    if let Some(summary) = &op.summary {
+        doc = format!("{}\n\n{doc}", summary.trim());
+    }
+    if let Some(description) = &op.description {
+        doc.push_str("\n\n");
+        doc.push_str(description.trim());
+    }
+    if op.deprecated {
+        doc.push_str("\n\n**Deprecated.**");
+    }
+    doc
+}
+
+/// The input struct and the response enum of one operation.
+fn operation_types(api: &Api, op: &Operation) -> TokenStream {
+    let input = format_ident!("{}", op.type_names.input);
+    let response = format_ident!("{}", op.type_names.response);
+    let input_doc = format!(" The input of [`Api::{}`].", op.fn_name);
+    let fields = op.parameters.iter().map(|p| {
+        let name = format_ident!("{}", p.rust_name);
+        let ty = parameter_type(api, p);
+        let doc = docs::attrs(Some(&format!(
+            "`{}` ({} parameter){}",
+            p.name,
+            p.location.as_str(),
+            p.description
+                .as_deref()
+                .map(|d| format!(": {}", d.trim()))
+                .unwrap_or_default()
+        )));
+        quote! {
+            #doc
+            pub #name: #ty,
+        }
+    });
+    let body = request_content(op).map(|content| {
+        let ty = body_type(api, content);
+        let required = op.request_body.as_ref().is_some_and(|b| b.required);
+        let ty = if required { ty } else { quote!(Option<#ty>) };
+        let doc = docs::attrs(Some(&format!(
+            "The request body (`{}`){}",
+            content.media_type,
+            op.request_body
+                .as_ref()
+                .and_then(|b| b.description.as_deref())
+                .map(|d| format!(": {}", d.trim()))
+                .unwrap_or_default()
+        )));
+        quote! {
+            #doc
+            pub body: #ty,
+        }
+    });
+
+    let variants = op.responses.iter().map(|r| {
+        let ident = format_ident!("{}", r.variant_name);
+        let doc = docs::attrs(Some(&status_doc(r)));
+        let body = response_body_type(api, op, r);
+        if !carries_status(r) && r.headers.is_empty() {
+            return match body {
+                Some(body) => quote!(#doc #ident(#body),),
+                None => quote!(#doc #ident,),
+            };
+        }
+        let status = carries_status(r).then(|| {
+            quote! {
+                /// The status sent.
+                status: runtime::http::StatusCode,
+            }
+        });
+        let body = body.map(|body| {
+            quote! {
+                /// The body.
+                body: #body,
+            }
+        });
+        let headers = r.headers.iter().map(|h| {
+            let name = format_ident!("{}", h.rust_name);
+            let ty = rust_type::tokens(&api.types, &h.ty);
+            let ty = if h.required { ty } else { quote!(Option<#ty>) };
+            let doc = docs::attrs(Some(&format!(
+                "Header `{}`{}",
+                h.name,
+                h.description
+                    .as_deref()
+                    .map(|d| format!(": {}", d.trim()))
+                    .unwrap_or_default()
+            )));
+            quote!(#doc #name: #ty,)
+        });
+        quote! {
+            #doc
+            #ident {
+                #status
+                #body
+                #(#headers)*
+            },
+        }
+    });
+    let arms = op.responses.iter().map(|r| response_arm(api, op, r));
+    let from = from_impl(api, op);
+    let response_doc = format!(" The responses of [`Api::{}`].", op.fn_name);
+    quote! {
+        #[doc = #input_doc]
+        #[derive(Debug, Clone)]
+        pub struct #input {
+            #(#fields)*
+            #body
+        }
+
+        #[doc = #response_doc]
+        pub enum #response {
+            #(#variants)*
+        }
+
+        impl axum::response::IntoResponse for #response {
+            fn into_response(self) -> axum::response::Response {
+                match self {
+                    #(#arms)*
+                }
+            }
+        }
+
+        #from
+    }
+}
+
+/// The `match` arm that writes one response variant.
+fn response_arm(api: &Api, op: &Operation, r: &Response) -> TokenStream {
+    let response = format_ident!("{}", op.type_names.response);
+    let ident = format_ident!("{}", r.variant_name);
+    let status = match r.status {
+        StatusCode::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(runtime::response::status(#code))
+        }
+        _ => quote!(status),
+    };
+    let has_body = response_body_type(api, op, r).is_some();
+    let write = if !has_body {
+        quote!(runtime::response::empty(#status))
+    } else if let Some(streaming) = op.streaming.as_ref().filter(|s| s.status == r.status) {
+        match streaming.format {
+            StreamFormat::JsonLines => {
+                quote!(runtime::response::json_lines(#status, body))
+            }
+            StreamFormat::EventStream => {
+                quote!(runtime::response::event_stream(#status, body))
+            }
+        }
+    } else {
+        match response_content(r).map(|c| c.kind) {
+            Some(MediaKind::Json) => quote!(runtime::response::json(#status, &body)),
+            Some(MediaKind::Text) => quote!(runtime::response::text(#status, body)),
+            _ => quote!(runtime::response::binary(#status, body)),
+        }
+    };
+    if !carries_status(r) && r.headers.is_empty() {
+        return if has_body {
+            quote!(#response::#ident(body) => #write,)
+        } else {
+            quote!(#response::#ident => #write,)
+        };
+    }
+    let status_binding = carries_status(r).then(|| quote!(status,));
+    let body_binding = has_body.then(|| quote!(body,));
+    let header_names: Vec<_> = r
+        .headers
+        .iter()
+        .map(|h| format_ident!("{}", h.rust_name))
+        .collect();
+    let sets = r.headers.iter().map(|h| {
+        let name = format_ident!("{}", h.rust_name);
+        let wire = h.name.to_ascii_lowercase();
+        if h.required {
+            quote!(runtime::response::set_header(&mut response, #wire, &#name);)
+        } else {
+            quote! {
+                if let Some(value) = &#name {
+                    runtime::response::set_header(&mut response, #wire, value);
+                }
+            }
+        }
+    });
+    quote! {
+        #response::#ident { #status_binding #body_binding #(#header_names,)* } => {
+            #[allow(unused_mut)]
+            let mut response = #write;
+            #(#sets)*
+            response
+        }
+    }
+}
+
+/// `impl From<Body> for Response` for the first success variant that is a plain
+/// tuple variant, so handlers can write `Ok(item.into())`.
+fn from_impl(api: &Api, op: &Operation) -> TokenStream {
+    let response = format_ident!("{}", op.type_names.response);
+    let candidate = op
+        .responses
+        .iter()
+        .find(|r| r.status.is_success() && !carries_status(r) && r.headers.is_empty());
+    let Some(r) = candidate else {
+        return TokenStream::new();
+    };
+    let Some(body) = response_body_type(api, op, r) else {
+        return TokenStream::new();
+    };
+    // Only when no other variant carries the same type, so `into()` is unambiguous.
+    let same = op
+        .responses
+        .iter()
+        .filter(|other| {
+            response_body_type(api, op, other).map(|t| t.to_string()) == Some(body.to_string())
+        })
+        .count();
+    if same > 1 {
+        return TokenStream::new();
+    }
+    let ident = format_ident!("{}", r.variant_name);
+    quote! {
+        impl From<#body> for #response {
+            fn from(body: #body) -> Self {
+                #response::#ident(body)
+            }
+        }
+    }
+}
+
+/// The trait method of one operation.
+fn trait_method(op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.fn_name);
+    let input = format_ident!("{}", op.type_names.input);
+    let response = format_ident!("{}", op.type_names.response);
+    let doc = docs::attrs(Some(&operation_doc(op)));
+    quote! {
+        #doc
+        fn #name(
+            &self,
+            context: RequestContext,
+            request: #input,
+        ) -> impl ::std::future::Future<Output = Result<#response, HandlerError>> + Send;
+    }
+}
+
+fn style_tokens(style: ParameterStyle) -> TokenStream {
+    let variant = format_ident!(
+        "{}",
+        match style {
+            ParameterStyle::Simple => "Simple",
+            ParameterStyle::Label => "Label",
+            ParameterStyle::Matrix => "Matrix",
+            ParameterStyle::Form => "Form",
+            ParameterStyle::SpaceDelimited => "SpaceDelimited",
+            ParameterStyle::PipeDelimited => "PipeDelimited",
+            ParameterStyle::DeepObject => "DeepObject",
+        }
+    );
+    quote!(runtime::param::Style::#variant)
+}
+
+/// The axum handler of one operation: decode, validate, call, encode.
+fn handler(api: &Api, op: &Operation) -> TokenStream {
+    let name = format_ident!("{}", op.fn_name);
+    let input = format_ident!("{}", op.type_names.input);
+    let mut decode = Vec::new();
+    let mut patterns = Vec::new();
+    let mut values = Vec::new();
+    let mut fields = Vec::new();
+    for p in &op.parameters {
+        let field = format_ident!("{}", p.rust_name);
+        let wire = &p.name;
+        let ty = rust_type::tokens(&api.types, &p.ty);
+        let required = p.required;
+        let call = match p.location {
+            ParameterLocation::Path => quote!(incoming.path::<#ty>(#wire, &mut errors)),
+            ParameterLocation::Query => {
+                let style = style_tokens(p.style);
+                let explode = p.explode;
+                quote!(incoming.query::<#ty>(#wire, #style, #explode, #required, &mut errors))
+            }
+            ParameterLocation::Header => {
+                quote!(incoming.header::<#ty>(#wire, #required, &mut errors))
+            }
+            ParameterLocation::Cookie => {
+                quote!(incoming.cookie::<#ty>(#wire, #required, &mut errors))
+            }
+        };
+        decode.push(quote!(let #field = #call;));
+        patterns.push(if p.location == ParameterLocation::Path || !required {
+            quote!(Some(#field))
+        } else {
+            quote!(Some(Some(#field)))
+        });
+        values.push(quote!(#field));
+        fields.push(quote!(#field));
+    }
+    if let Some(content) = request_content(op) {
+        let ty = body_type(api, content);
+        let required = op.request_body.as_ref().is_some_and(|b| b.required);
+        let read = match content.kind {
+            MediaKind::Json => quote!(incoming.json_body::<#ty>(#required, &mut errors).await),
+            MediaKind::Text => quote!(incoming.text_body(#required, &mut errors).await),
+            _ => quote!(incoming.raw_body(#required, &mut errors).await),
+        };
+        decode.push(quote! {
+            let body = match #read {
+                Ok(body) => body,
+                Err(rejection) => return rejection.into_response(),
+            };
+        });
+        patterns.push(if required {
+            quote!(Some(Some(body)))
+        } else {
+            quote!(Some(body))
+        });
+        values.push(quote!(body));
+        fields.push(quote!(body));
+    }
+    let validate = if patterns.is_empty() {
+        TokenStream::new()
+    } else {
+        quote! {
+            let (#(#patterns,)*) = (#(#values,)*) else {
+                return runtime::Rejection::from(errors).into_response();
+            };
+        }
+    };
+    let errors =
+        (!patterns.is_empty()).then(|| quote!(let mut errors = runtime::ValidationErrors::new();));
+    let mutability = request_content(op).map(|_| quote!(mut));
+    quote! {
+        async fn #name<A: Api>(
+            axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
+            request: axum::extract::Request,
+        ) -> axum::response::Response {
+            let #mutability incoming = runtime::Incoming::new(
+                request,
+                runtime::incoming::DEFAULT_BODY_LIMIT,
+            )
+            .await;
+            #errors
+            #(#decode)*
+            #validate
+            let request = #input { #(#fields),* };
+            match api.#name(incoming.context(), request).await {
+                Ok(response) => response.into_response(),
+                Err(error) => runtime::error::internal_error(&error),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn status_docs_name_the_status() {
+        let response = Response {
+            status: StatusCode::Range(4),
+            variant_name: "ClientError".to_owned(),
+            description: Some(" Bad input ".to_owned()),
+            headers: Vec::new(),
+            contents: Vec::new(),
+        };
+        assert_eq!(status_doc(&response), "4XX: Bad input");
+        assert!(carries_status(&response));
+    }
+
+    #[test]
+    fn every_style_has_a_runtime_name() {
+        let tokens = style_tokens(ParameterStyle::DeepObject).to_string();
+        assert!(tokens.ends_with("DeepObject"), "{tokens}");
+    }
+}

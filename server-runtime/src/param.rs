@@ -1,0 +1,1384 @@
+//! Parameter values (path, query, header, cookie) parsed into typed values through serde.
+//!
+//! One generic entry point per location serves every type generated code uses: strings,
+//! booleans, numbers, `Option`, `Vec` (with the OpenAPI array styles), string and integer
+//! enums, newtypes over strings (UUIDs, dates, base64), objects (`deepObject`, exploded
+//! `form`, `simple` key/value lists) and untagged unions. The text is handed to the
+//! type's own `Deserialize` implementation, so a value is accepted exactly when the type
+//! accepts it, and a rejection carries a FastAPI-style error kind.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::num::{IntErrorKind, ParseIntError};
+use std::str::FromStr;
+
+use percent_encoding::percent_decode_str;
+use serde::de::value::{MapDeserializer, SeqDeserializer};
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+
+/// OpenAPI `style` (+ `explode`) of a parameter, as generated code passes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// `simple`: comma-separated values (path, header).
+    Simple,
+    /// `label`: values prefixed by `.` (path).
+    Label,
+    /// `matrix`: values prefixed by `;name=` (path).
+    Matrix,
+    /// `form`: `name=value` pairs, arrays repeated (explode) or comma-separated (query, cookie).
+    Form,
+    /// `spaceDelimited`: array values separated by spaces (query).
+    SpaceDelimited,
+    /// `pipeDelimited`: array values separated by `|` (query).
+    PipeDelimited,
+    /// `deepObject`: object properties as `name[key]=value` pairs (query).
+    DeepObject,
+}
+
+/// Why a parameter value was rejected; generated servers turn it into one FastAPI-style
+/// validation error `{"loc": [<in>, <name>], "msg": msg, "type": kind}`.
+///
+/// The kinds follow pydantic's names: `missing`, `int_parsing`, `float_parsing`,
+/// `bool_parsing`, `enum` (a value that is not one of the allowed ones), `list_type`,
+/// `extra_forbidden` (an unknown property of an object that denies them) and
+/// `value_error` (anything else, with the type's own message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParamError {
+    /// Human-readable message, pydantic's wording where there is one.
+    pub msg: String,
+    /// Machine-readable kind (the `type` of the FastAPI error).
+    pub kind: &'static str,
+}
+
+const INT_MSG: &str = "Input should be a valid integer, unable to parse string as an integer";
+const FLOAT_MSG: &str = "Input should be a valid number, unable to parse string as a number";
+const BOOL_MSG: &str = "Input should be a valid boolean, unable to interpret input";
+
+impl ParamError {
+    /// An error of the given kind.
+    pub fn new(kind: &'static str, msg: impl Into<String>) -> Self {
+        ParamError {
+            msg: msg.into(),
+            kind,
+        }
+    }
+
+    /// A required parameter that is absent (`missing`, "Field required").
+    pub fn missing() -> Self {
+        ParamError::new("missing", "Field required")
+    }
+
+    fn value_error(msg: impl Into<String>) -> Self {
+        ParamError::new("value_error", msg)
+    }
+}
+
+impl fmt::Display for ParamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.msg)
+    }
+}
+
+impl std::error::Error for ParamError {}
+
+/// The kind of an error a `Deserialize` implementation reported with a free-form message.
+fn classify(msg: &str) -> &'static str {
+    if msg.starts_with("unknown variant")
+        // oapi-gen-runtime's string enums: "unknown Status value `x`, expected one of: …"
+        || (msg.starts_with("unknown ") && msg.contains(" value `"))
+        // serde_repr's integer enums: "invalid value: 7, expected one of: 1, 2, 3"
+        || (msg.starts_with("invalid value: ") && msg.contains(", expected "))
+    {
+        "enum"
+    } else if msg.starts_with("invalid type: ") && msg.contains("expected a sequence") {
+        "list_type"
+    } else {
+        "value_error"
+    }
+}
+
+/// `'a', 'b' or 'c'`, pydantic's way of listing the allowed values.
+fn one_of(expected: &[&str]) -> String {
+    let quoted: Vec<String> = expected.iter().map(|value| format!("'{value}'")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
+impl de::Error for ParamError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        let msg = msg.to_string();
+        ParamError::new(classify(&msg), msg)
+    }
+
+    fn invalid_type(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        let expected = exp.to_string();
+        if expected.contains("sequence") || expected.contains("tuple") {
+            ParamError::new("list_type", "Input should be a valid list")
+        } else {
+            ParamError::value_error(format!("invalid type: {unexp}, expected {expected}"))
+        }
+    }
+
+    fn invalid_value(unexp: de::Unexpected<'_>, exp: &dyn de::Expected) -> Self {
+        ParamError::value_error(format!("invalid value: {unexp}, expected {exp}"))
+    }
+
+    fn invalid_length(len: usize, exp: &dyn de::Expected) -> Self {
+        ParamError::value_error(format!("invalid length {len}, expected {exp}"))
+    }
+
+    fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
+        let _ = variant;
+        ParamError::new("enum", format!("Input should be {}", one_of(expected)))
+    }
+
+    fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
+        let _ = expected;
+        ParamError::new(
+            "extra_forbidden",
+            format!("Extra inputs are not permitted (`{field}`)"),
+        )
+    }
+
+    fn missing_field(field: &'static str) -> Self {
+        ParamError::new("missing", format!("Field required (`{field}`)"))
+    }
+
+    fn duplicate_field(field: &'static str) -> Self {
+        ParamError::value_error(format!("duplicate field `{field}`"))
+    }
+}
+
+/// The query string parsed once into percent-decoded (`+` is a space) name/value pairs,
+/// in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Query {
+    pairs: Vec<(String, String)>,
+}
+
+/// `application/x-www-form-urlencoded` decoding: `+` is a space, then percent-decoding;
+/// invalid UTF-8 is replaced rather than rejected.
+fn decode_form(text: &str) -> String {
+    let spaced;
+    let text = if text.contains('+') {
+        spaced = text.replace('+', " ");
+        spaced.as_str()
+    } else {
+        text
+    };
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
+}
+
+impl Query {
+    /// Parses a raw query string (the part after `?`, without it); `None` is an empty query.
+    pub fn parse(raw: Option<&str>) -> Query {
+        let pairs = raw
+            .unwrap_or("")
+            .split('&')
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let (name, value) = part.split_once('=').unwrap_or((part, ""));
+                (decode_form(name), decode_form(value))
+            })
+            .collect();
+        Query { pairs }
+    }
+
+    /// The decoded name/value pairs, in the order they were given.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.pairs
+            .iter()
+            .map(|(name, value)| (name.as_str(), value.as_str()))
+    }
+
+    /// Deserialises the parameter `name`; `Ok(None)` when absent.
+    ///
+    /// - `form` with `explode` (and exploded `spaceDelimited`/`pipeDelimited`): an array
+    ///   takes every `name=` pair, a single value the last one; an object takes the pairs
+    ///   whose names are its properties (a map takes every pair);
+    /// - `form` without `explode` splits the last `name=` value on `,`
+    ///   (`spaceDelimited` on ` `, `pipeDelimited` on `|`); objects are `key,value` lists;
+    /// - `deepObject` reads the `name[key]=value` pairs (nested `[a][b]` keys are nested
+    ///   objects, repeated keys or `name[key][]=` pairs are arrays).
+    ///
+    /// Delimiters are looked for after percent-decoding, so values of delimited arrays
+    /// cannot contain the delimiter themselves.
+    pub fn get<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        style: Style,
+        explode: bool,
+    ) -> Result<Option<T>, ParamError> {
+        let values = || {
+            self.pairs
+                .iter()
+                .filter(move |(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        let input = match style {
+            Style::DeepObject => {
+                let entries: Vec<(&str, &str)> = self
+                    .pairs
+                    .iter()
+                    .filter_map(|(n, v)| {
+                        n.strip_prefix(name)
+                            .filter(|rest| rest.starts_with('['))
+                            .map(|rest| (rest, v.as_str()))
+                    })
+                    .collect();
+                if entries.is_empty() {
+                    return Ok(None);
+                }
+                Input::Deep(entries)
+            }
+            Style::Form | Style::SpaceDelimited | Style::PipeDelimited if explode => {
+                let values: Vec<&str> = values().collect();
+                let absent = values.is_empty();
+                return match T::deserialize(Input::Form {
+                    query: self,
+                    values,
+                }) {
+                    Ok(value) => Ok(Some(value)),
+                    // Nothing to read: neither `name=` pairs nor properties of an object.
+                    Err(error) if absent && error == ParamError::missing() => Ok(None),
+                    Err(error) => Err(error),
+                };
+            }
+            _ => {
+                let Some(text) = values().next_back() else {
+                    return Ok(None);
+                };
+                let delim = match style {
+                    Style::SpaceDelimited => ' ',
+                    Style::PipeDelimited => '|',
+                    _ => ',',
+                };
+                Input::Text {
+                    text,
+                    split: Some(Split::new(delim, Some(false))),
+                }
+            }
+        };
+        T::deserialize(input).map(Some)
+    }
+}
+
+/// A path parameter's value (already percent-decoded by the router), style `simple`:
+/// arrays are comma-separated, objects `key,value,…` or `key=value,…`.
+pub fn path<T: DeserializeOwned>(value: &str) -> Result<T, ParamError> {
+    T::deserialize(Input::Text {
+        text: value,
+        split: Some(Split::new(',', None)),
+    })
+}
+
+/// A path parameter's value in any path style, best effort: `label` strips the leading
+/// `.` (exploded arrays are `.`-separated), `matrix` strips the `;name=` prefix (exploded
+/// arrays repeat `;name=`, exploded objects are `;key=value` pairs); other styles are
+/// read as `simple`.
+pub fn path_styled<T: DeserializeOwned>(
+    value: &str,
+    style: Style,
+    explode: bool,
+    name: &str,
+) -> Result<T, ParamError> {
+    let input = match style {
+        Style::Label => {
+            let text = value.strip_prefix('.').unwrap_or(value);
+            let delim = if explode { '.' } else { ',' };
+            Input::Text {
+                text,
+                split: Some(Split::new(delim, Some(explode))),
+            }
+        }
+        Style::Matrix => {
+            let text = value.strip_prefix(';').unwrap_or(value);
+            if explode {
+                let pieces: Vec<&str> = text.split(';').collect();
+                if pieces
+                    .iter()
+                    .all(|piece| strip_matrix_name(piece, name).is_some())
+                {
+                    Input::Many {
+                        values: pieces
+                            .into_iter()
+                            .filter_map(|piece| strip_matrix_name(piece, name))
+                            .map(|text| Input::Text { text, split: None })
+                            .collect(),
+                        last: true,
+                    }
+                } else {
+                    Input::Text {
+                        text,
+                        split: Some(Split::new(';', Some(true))),
+                    }
+                }
+            } else {
+                Input::Text {
+                    text: strip_matrix_name(text, name).unwrap_or(text),
+                    split: Some(Split::new(',', Some(false))),
+                }
+            }
+        }
+        _ => Input::Text {
+            text: value,
+            split: Some(Split::new(',', Some(explode))),
+        },
+    };
+    T::deserialize(input)
+}
+
+/// `piece` without its leading `name=` (or `name` for an empty value).
+fn strip_matrix_name<'a>(piece: &'a str, name: &str) -> Option<&'a str> {
+    let rest = piece.strip_prefix(name)?;
+    if rest.is_empty() {
+        Some(rest)
+    } else {
+        rest.strip_prefix('=')
+    }
+}
+
+/// A header (style `simple`; arrays comma-separated, items trimmed; several header lines
+/// of the same name are one array, and a single value is the first line); `Ok(None)` when
+/// absent. Names are case-insensitive; a value that is not UTF-8 is an error.
+pub fn header<T: DeserializeOwned>(
+    headers: &http::HeaderMap,
+    name: &str,
+) -> Result<Option<T>, ParamError> {
+    let split = Some(Split {
+        trim: true,
+        ..Split::new(',', None)
+    });
+    let mut values = Vec::new();
+    for value in headers.get_all(name) {
+        let text = value.to_str().map_err(|_| {
+            ParamError::new(
+                "string_unicode",
+                "Input should be a valid string, the header value is not valid UTF-8",
+            )
+        })?;
+        values.push(Input::Text {
+            text: text.trim(),
+            split,
+        });
+    }
+    let input = match values.len() {
+        0 => return Ok(None),
+        1 => values.remove(0),
+        _ => Input::Many {
+            values,
+            last: false,
+        },
+    };
+    T::deserialize(input).map(Some)
+}
+
+/// A cookie from the `Cookie` header(s) (style `form`: arrays and `key,value` objects are
+/// comma-separated); `Ok(None)` when absent. The first cookie of that name wins; the value
+/// is unquoted and percent-decoded (`+` stays a `+`).
+pub fn cookie<T: DeserializeOwned>(
+    headers: &http::HeaderMap,
+    name: &str,
+) -> Result<Option<T>, ParamError> {
+    let found = headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .flat_map(|line| line.as_bytes().split(|byte| *byte == b';'))
+        .find_map(|pair| {
+            let pair = pair.trim_ascii();
+            let eq = pair.iter().position(|byte| *byte == b'=')?;
+            (pair[..eq].trim_ascii() == name.as_bytes()).then(|| pair[eq + 1..].trim_ascii())
+        });
+    let Some(raw) = found else {
+        return Ok(None);
+    };
+    let raw = match raw {
+        [b'"', inner @ .., b'"'] => inner,
+        _ => raw,
+    };
+    let decoded = percent_encoding::percent_decode(raw)
+        .decode_utf8()
+        .map_err(|_| {
+            ParamError::new(
+                "string_unicode",
+                "Input should be a valid string, the cookie value is not valid UTF-8",
+            )
+        })?;
+    T::deserialize(Input::Text {
+        text: &decoded,
+        split: Some(Split::new(',', Some(false))),
+    })
+    .map(Some)
+}
+
+/// How one text holds several values.
+#[derive(Debug, Clone, Copy)]
+struct Split {
+    /// The separator of array items (and of object keys and values).
+    delim: char,
+    /// Whether items are trimmed (headers).
+    trim: bool,
+    /// Objects: `key=value` items (`Some(true)`), alternating `key,value` items
+    /// (`Some(false)`) or whichever the text looks like (`None`).
+    pairs: Option<bool>,
+}
+
+impl Split {
+    fn new(delim: char, pairs: Option<bool>) -> Self {
+        Split {
+            delim,
+            trim: false,
+            pairs,
+        }
+    }
+}
+
+/// What a parameter deserialises from.
+#[derive(Debug)]
+enum Input<'a> {
+    /// One text; a sequence or an object splits it when `split` says how.
+    Text { text: &'a str, split: Option<Split> },
+    /// Several occurrences; a single value is the last (or first) one, a sequence takes
+    /// the items of all of them.
+    Many { values: Vec<Input<'a>>, last: bool },
+    /// `deepObject` entries: the rest of the name (`[key]…`) and the value.
+    Deep(Vec<(&'a str, &'a str)>),
+    /// An exploded `form` parameter: its own values, and the whole query for objects.
+    Form {
+        query: &'a Query,
+        values: Vec<&'a str>,
+    },
+}
+
+/// The first `[segment]` of a deepObject name, and what follows it.
+fn segment(rest: &str) -> (&str, &str) {
+    match rest
+        .strip_prefix('[')
+        .and_then(|inner| inner.split_once(']'))
+    {
+        Some((key, rest)) => (key, rest),
+        None => (rest, ""),
+    }
+}
+
+/// The properties of an object given as `(key, rest of the name, value)` triples, with
+/// repeated keys grouped in first-seen order.
+fn group<'a>(
+    triples: impl Iterator<Item = (&'a str, &'a str, &'a str)>,
+) -> Vec<(&'a str, Input<'a>)> {
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut groups: Vec<(&str, Vec<(&str, &str)>)> = Vec::new();
+    for (key, rest, value) in triples {
+        match index.get(key) {
+            Some(&at) => groups[at].1.push((rest, value)),
+            None => {
+                index.insert(key, groups.len());
+                groups.push((key, vec![(rest, value)]));
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(key, mut entries)| {
+            let leaf = entries
+                .iter()
+                .all(|(rest, _)| rest.is_empty() || *rest == "[]");
+            let input = if !leaf {
+                Input::Deep(
+                    entries
+                        .into_iter()
+                        .filter(|(rest, _)| !rest.is_empty())
+                        .collect(),
+                )
+            } else if entries.len() == 1 {
+                Input::Text {
+                    text: entries.remove(0).1,
+                    split: Some(Split::new(',', Some(false))),
+                }
+            } else {
+                Input::Many {
+                    values: entries
+                        .into_iter()
+                        .map(|(_, text)| Input::Text { text, split: None })
+                        .collect(),
+                    last: true,
+                }
+            };
+            (key, input)
+        })
+        .collect()
+}
+
+impl<'a> Input<'a> {
+    /// The single text a scalar reads.
+    fn scalar(self) -> Result<&'a str, ParamError> {
+        match self {
+            Input::Text { text, split } => Ok(if split.is_some_and(|split| split.trim) {
+                text.trim()
+            } else {
+                text
+            }),
+            Input::Many { values, last } => {
+                let value = if last {
+                    values.into_iter().next_back()
+                } else {
+                    values.into_iter().next()
+                };
+                value.map_or_else(|| Err(ParamError::missing()), Input::scalar)
+            }
+            Input::Deep(_) => Err(ParamError::value_error(
+                "Input should be a single value, not an object",
+            )),
+            Input::Form { values, .. } => values.last().copied().ok_or_else(ParamError::missing),
+        }
+    }
+
+    /// The items a sequence reads.
+    fn items(self) -> Result<Vec<Input<'a>>, ParamError> {
+        Ok(match self {
+            Input::Text {
+                text,
+                split: Some(split),
+            } => {
+                if text.is_empty() {
+                    Vec::new()
+                } else {
+                    text.split(split.delim)
+                        .map(|item| Input::Text {
+                            text: if split.trim { item.trim() } else { item },
+                            split: None,
+                        })
+                        .collect()
+                }
+            }
+            text @ Input::Text { split: None, .. } => vec![text],
+            Input::Many { values, .. } => {
+                let mut items = Vec::new();
+                for value in values {
+                    items.extend(value.items()?);
+                }
+                items
+            }
+            Input::Deep(entries) => entries
+                .into_iter()
+                .map(|(_, text)| Input::Text { text, split: None })
+                .collect(),
+            Input::Form { values, .. } => {
+                if values.is_empty() {
+                    return Err(ParamError::missing());
+                }
+                values
+                    .into_iter()
+                    .map(|text| Input::Text { text, split: None })
+                    .collect()
+            }
+        })
+    }
+
+    /// The properties an object reads; `fields` are a struct's property names.
+    fn entries(self, fields: Option<&[&str]>) -> Result<Vec<(&'a str, Input<'a>)>, ParamError> {
+        match self {
+            Input::Text {
+                text,
+                split: Some(split),
+            } => {
+                let items: Vec<&str> = if text.is_empty() {
+                    Vec::new()
+                } else {
+                    text.split(split.delim)
+                        .map(|item| if split.trim { item.trim() } else { item })
+                        .collect()
+                };
+                let pairs = split
+                    .pairs
+                    .unwrap_or_else(|| !items.is_empty() && items.iter().all(|i| i.contains('=')));
+                if pairs {
+                    Ok(items
+                        .into_iter()
+                        .map(|item| {
+                            let (key, text) = item.split_once('=').unwrap_or((item, ""));
+                            (key, Input::Text { text, split: None })
+                        })
+                        .collect())
+                } else if items.len() % 2 == 0 {
+                    Ok(items
+                        .chunks(2)
+                        .map(|pair| {
+                            let text = pair[1];
+                            (pair[0], Input::Text { text, split: None })
+                        })
+                        .collect())
+                } else {
+                    Err(ParamError::value_error(
+                        "Input should be an object, given as key,value pairs",
+                    ))
+                }
+            }
+            Input::Text { split: None, .. } => Err(ParamError::value_error(
+                "Input should be an object, not a single value",
+            )),
+            Input::Many { values, last } => {
+                let value = if last {
+                    values.into_iter().next_back()
+                } else {
+                    values.into_iter().next()
+                };
+                value.map_or_else(|| Err(ParamError::missing()), |v| v.entries(fields))
+            }
+            Input::Deep(entries) => Ok(group(entries.into_iter().filter_map(|(rest, value)| {
+                let (key, rest) = segment(rest);
+                (!key.is_empty()).then_some((key, rest, value))
+            }))),
+            Input::Form { query, .. } => {
+                let entries = group(
+                    query
+                        .pairs
+                        .iter()
+                        .filter(|(name, _)| fields.is_none_or(|fields| fields.contains(&&**name)))
+                        .map(|(name, value)| (name.as_str(), "", value.as_str())),
+                );
+                if entries.is_empty() {
+                    Err(ParamError::missing())
+                } else {
+                    Ok(entries)
+                }
+            }
+        }
+    }
+
+    fn visit_seq<'de, V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        let mut seq = SeqDeserializer::new(self.items()?.into_iter());
+        let value = visitor.visit_seq(&mut seq)?;
+        seq.end()?;
+        Ok(value)
+    }
+
+    fn visit_map<'de, V: Visitor<'de>>(
+        self,
+        fields: Option<&[&str]>,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        let mut map = MapDeserializer::new(self.entries(fields)?.into_iter());
+        let value = visitor.visit_map(&mut map)?;
+        map.end()?;
+        Ok(value)
+    }
+}
+
+fn parse_int<T: FromStr<Err = ParseIntError>>(text: &str) -> Result<T, ParamError> {
+    text.trim().parse().map_err(|error: ParseIntError| {
+        let msg = match error.kind() {
+            IntErrorKind::PosOverflow | IntErrorKind::NegOverflow => {
+                "Input should be a valid integer, out of range".to_owned()
+            }
+            _ => INT_MSG.to_owned(),
+        };
+        ParamError::new("int_parsing", msg)
+    })
+}
+
+fn parse_float<T: FromStr>(text: &str) -> Result<T, ParamError> {
+    text.trim()
+        .parse()
+        .map_err(|_| ParamError::new("float_parsing", FLOAT_MSG))
+}
+
+/// pydantic's lax booleans.
+fn parse_bool(text: &str) -> Result<bool, ParamError> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "t" | "y" | "yes" | "on" => Ok(true),
+        "false" | "0" | "f" | "n" | "no" | "off" => Ok(false),
+        _ => Err(ParamError::new("bool_parsing", BOOL_MSG)),
+    }
+}
+
+/// Whether `text` is written like a number (so `inf` or `nan` stay strings).
+fn looks_numeric(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+}
+
+/// Best effort for types that ask for "anything" (untagged unions): a number, a boolean
+/// or else a string.
+fn visit_text<'de, V: Visitor<'de>>(text: &str, visitor: V) -> Result<V::Value, ParamError> {
+    if let Ok(value) = text.parse::<i64>() {
+        visitor.visit_i64(value)
+    } else if let Ok(value) = text.parse::<u64>() {
+        visitor.visit_u64(value)
+    } else if let Some(value) = looks_numeric(text)
+        .then(|| text.parse::<f64>().ok())
+        .flatten()
+    {
+        visitor.visit_f64(value)
+    } else if text == "true" || text == "false" {
+        visitor.visit_bool(text == "true")
+    } else {
+        visitor.visit_str(text)
+    }
+}
+
+impl<'de> IntoDeserializer<'de, ParamError> for Input<'_> {
+    type Deserializer = Self;
+
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+macro_rules! deserialize_int {
+    ($($method:ident => $visit:ident,)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+                visitor.$visit(parse_int(self.scalar()?)?)
+            }
+        )*
+    };
+}
+
+impl<'de> de::Deserializer<'de> for Input<'_> {
+    type Error = ParamError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        match &self {
+            Input::Deep(_) => self.visit_map(None, visitor),
+            Input::Form { values, .. } if values.is_empty() => self.visit_map(None, visitor),
+            Input::Form { values, .. } if values.len() > 1 => self.visit_seq(visitor),
+            Input::Many { values, .. } if values.len() > 1 => self.visit_seq(visitor),
+            _ => visit_text(self.scalar()?, visitor),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_bool(parse_bool(self.scalar()?)?)
+    }
+
+    deserialize_int! {
+        deserialize_i8 => visit_i8,
+        deserialize_i16 => visit_i16,
+        deserialize_i32 => visit_i32,
+        deserialize_i64 => visit_i64,
+        deserialize_i128 => visit_i128,
+        deserialize_u8 => visit_u8,
+        deserialize_u16 => visit_u16,
+        deserialize_u32 => visit_u32,
+        deserialize_u64 => visit_u64,
+        deserialize_u128 => visit_u128,
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_f32(parse_float(self.scalar()?)?)
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_f64(parse_float(self.scalar()?)?)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        let text = self.scalar()?;
+        let mut chars = text.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => visitor.visit_char(c),
+            _ => Err(ParamError::value_error(
+                "Input should be a single character",
+            )),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_str(self.scalar()?)
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_bytes(self.scalar()?.as_bytes())
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        self.deserialize_bytes(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        // Absence is decided before deserialising: a value that is here is `Some`.
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        self.visit_seq(visitor)
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        self.visit_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        self.visit_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        self.visit_map(None, visitor)
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        self.visit_map(Some(fields), visitor)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, ParamError> {
+        let text = self.scalar()?;
+        visitor.visit_enum(text.into_deserializer())
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
+        visitor.visit_unit()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use http::{HeaderMap, HeaderValue};
+    use serde::{Deserialize, Deserializer};
+
+    use super::*;
+
+    fn query(raw: &str) -> Query {
+        Query::parse(Some(raw))
+    }
+
+    fn kind<T: fmt::Debug>(result: Result<T, ParamError>) -> &'static str {
+        result.expect_err("expected an error").kind
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    enum Color {
+        #[serde(rename = "red")]
+        Red,
+        #[serde(rename = "light-blue")]
+        LightBlue,
+    }
+
+    /// An integer enum the way serde_repr deserialises one.
+    #[derive(Debug, PartialEq)]
+    enum Level {
+        Low = 1,
+        High = 2,
+    }
+
+    impl<'de> Deserialize<'de> for Level {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            match i64::deserialize(deserializer)? {
+                1 => Ok(Level::Low),
+                2 => Ok(Level::High),
+                other => Err(de::Error::custom(format_args!(
+                    "invalid value: {other}, expected 1 or 2"
+                ))),
+            }
+        }
+    }
+
+    /// A type that reads itself from a string, like `Uuid` or a base64 newtype.
+    #[derive(Debug, PartialEq)]
+    struct Upper(String);
+
+    impl<'de> Deserialize<'de> for Upper {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            struct V;
+            impl Visitor<'_> for V {
+                type Value = Upper;
+                fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("an upper-case string")
+                }
+                fn visit_str<E: de::Error>(self, text: &str) -> Result<Upper, E> {
+                    if text.chars().all(|c| c.is_ascii_uppercase()) {
+                        Ok(Upper(text.to_owned()))
+                    } else {
+                        Err(E::custom("not upper case"))
+                    }
+                }
+            }
+            deserializer.deserialize_str(V)
+        }
+    }
+
+    #[derive(Debug, PartialEq, Deserialize)]
+    struct Filter {
+        name: String,
+        min: Option<i32>,
+        #[serde(default)]
+        tags: Vec<String>,
+    }
+
+    #[test]
+    fn integers_good_and_bad() {
+        let q = query("a=42&b=-7&c=x&d=1.5&e=300&f=%2012%20");
+        assert_eq!(q.get::<i32>("a", Style::Form, true), Ok(Some(42)));
+        assert_eq!(q.get::<i64>("b", Style::Form, true), Ok(Some(-7)));
+        assert_eq!(
+            q.get::<u64>("b", Style::Form, true).unwrap_err().msg,
+            INT_MSG
+        );
+        assert_eq!(kind(q.get::<i32>("c", Style::Form, true)), "int_parsing");
+        assert_eq!(kind(q.get::<i32>("d", Style::Form, true)), "int_parsing");
+        assert_eq!(kind(q.get::<u8>("e", Style::Form, true)), "int_parsing");
+        assert_eq!(q.get::<u8>("f", Style::Form, true), Ok(Some(12)));
+        assert_eq!(
+            path::<u128>("340282366920938463463374607431768211455"),
+            Ok(u128::MAX)
+        );
+    }
+
+    #[test]
+    fn floats_good_and_bad() {
+        let q = query("a=1.5&b=-2e3&c=abc&d=3");
+        assert_eq!(q.get::<f64>("a", Style::Form, true), Ok(Some(1.5)));
+        assert_eq!(q.get::<f32>("b", Style::Form, true), Ok(Some(-2000.0)));
+        assert_eq!(q.get::<f64>("d", Style::Form, true), Ok(Some(3.0)));
+        let error = q.get::<f64>("c", Style::Form, true).unwrap_err();
+        assert_eq!(
+            (error.kind, error.msg.as_str()),
+            ("float_parsing", FLOAT_MSG)
+        );
+    }
+
+    #[test]
+    fn booleans_good_and_bad() {
+        let q = query("a=true&b=False&c=1&d=no&e=maybe");
+        assert_eq!(q.get::<bool>("a", Style::Form, true), Ok(Some(true)));
+        assert_eq!(q.get::<bool>("b", Style::Form, true), Ok(Some(false)));
+        assert_eq!(q.get::<bool>("c", Style::Form, true), Ok(Some(true)));
+        assert_eq!(q.get::<bool>("d", Style::Form, true), Ok(Some(false)));
+        let error = q.get::<bool>("e", Style::Form, true).unwrap_err();
+        assert_eq!((error.kind, error.msg.as_str()), ("bool_parsing", BOOL_MSG));
+    }
+
+    #[test]
+    fn strings_are_percent_decoded_and_plus_is_a_space() {
+        let q = query("q=hello+w%C3%B6rld%21&a%20b=x%2By&empty=&bare");
+        assert_eq!(
+            q.get::<String>("q", Style::Form, true),
+            Ok(Some("hello wörld!".to_owned()))
+        );
+        assert_eq!(
+            q.get::<String>("a b", Style::Form, true),
+            Ok(Some("x+y".to_owned()))
+        );
+        assert_eq!(
+            q.get::<String>("empty", Style::Form, true),
+            Ok(Some(String::new()))
+        );
+        assert_eq!(
+            q.get::<String>("bare", Style::Form, true),
+            Ok(Some(String::new()))
+        );
+        assert_eq!(q.pairs().count(), 4);
+        // A repeated scalar takes the last value, as Starlette does.
+        assert_eq!(
+            query("n=1&n=2").get::<i32>("n", Style::Form, true),
+            Ok(Some(2))
+        );
+    }
+
+    #[test]
+    fn missing_parameters_are_none() {
+        let q = query("other=1");
+        assert_eq!(q.get::<i32>("a", Style::Form, true), Ok(None));
+        assert_eq!(q.get::<Vec<i32>>("a", Style::Form, true), Ok(None));
+        assert_eq!(q.get::<Vec<i32>>("a", Style::Form, false), Ok(None));
+        assert_eq!(q.get::<Option<String>>("a", Style::Form, true), Ok(None));
+        assert_eq!(q.get::<Filter>("f", Style::DeepObject, true), Ok(None));
+        assert_eq!(q.get::<Filter>("f", Style::Form, true), Ok(None));
+        assert_eq!(
+            Query::parse(None).get::<String>("a", Style::Form, true),
+            Ok(None)
+        );
+        let headers = HeaderMap::new();
+        assert_eq!(header::<String>(&headers, "x-a"), Ok(None));
+        assert_eq!(cookie::<String>(&headers, "a"), Ok(None));
+        assert_eq!(ParamError::missing().msg, "Field required");
+        assert_eq!(ParamError::missing().kind, "missing");
+    }
+
+    #[test]
+    fn options_wrap_present_values() {
+        let q = query("a=5&b=x");
+        assert_eq!(
+            q.get::<Option<i32>>("a", Style::Form, true),
+            Ok(Some(Some(5)))
+        );
+        assert_eq!(
+            kind(q.get::<Option<i32>>("b", Style::Form, true)),
+            "int_parsing"
+        );
+        assert_eq!(path::<Option<u8>>("7"), Ok(Some(7)));
+    }
+
+    #[test]
+    fn arrays_in_every_style() {
+        let q = query("e=1&e=2&e=3&c=1,2,3&s=1+2%203&p=1|2%7C3&empty=");
+        assert_eq!(
+            q.get::<Vec<i32>>("e", Style::Form, true),
+            Ok(Some(vec![1, 2, 3]))
+        );
+        assert_eq!(
+            q.get::<Vec<i32>>("c", Style::Form, false),
+            Ok(Some(vec![1, 2, 3]))
+        );
+        assert_eq!(
+            q.get::<Vec<i32>>("s", Style::SpaceDelimited, false),
+            Ok(Some(vec![1, 2, 3]))
+        );
+        assert_eq!(
+            q.get::<Vec<i32>>("p", Style::PipeDelimited, false),
+            Ok(Some(vec![1, 2, 3]))
+        );
+        // Exploded delimited styles are form-exploded.
+        assert_eq!(
+            q.get::<Vec<i32>>("e", Style::PipeDelimited, true),
+            Ok(Some(vec![1, 2, 3]))
+        );
+        // Exploded: every pair is one item, commas and all.
+        assert_eq!(
+            q.get::<Vec<String>>("c", Style::Form, true),
+            Ok(Some(vec!["1,2,3".to_owned()]))
+        );
+        assert_eq!(
+            q.get::<Vec<i32>>("empty", Style::Form, false),
+            Ok(Some(vec![]))
+        );
+        assert_eq!(
+            q.get::<Option<Vec<i32>>>("c", Style::Form, false),
+            Ok(Some(Some(vec![1, 2, 3])))
+        );
+        assert_eq!(
+            kind(query("c=1,x").get::<Vec<i32>>("c", Style::Form, false)),
+            "int_parsing"
+        );
+        assert_eq!(path::<Vec<i64>>("4,5"), Ok(vec![4, 5]));
+        assert_eq!(path::<(i32, String)>("4,x"), Ok((4, "x".to_owned())));
+        assert_eq!(kind(path::<(i32, String)>("4,x,y")), "value_error");
+    }
+
+    #[test]
+    fn string_enums() {
+        let q = query("c=light-blue&d=green&e=red,light-blue");
+        assert_eq!(
+            q.get::<Color>("c", Style::Form, true),
+            Ok(Some(Color::LightBlue))
+        );
+        let error = q.get::<Color>("d", Style::Form, true).unwrap_err();
+        assert_eq!(error.kind, "enum");
+        assert_eq!(error.msg, "Input should be 'red' or 'light-blue'");
+        assert_eq!(
+            q.get::<Vec<Color>>("e", Style::Form, false),
+            Ok(Some(vec![Color::Red, Color::LightBlue]))
+        );
+        // The runtime's string enums report `unknown X value`.
+        let custom: ParamError =
+            de::Error::custom("unknown Status value `paused`, expected one of: done");
+        assert_eq!(custom.kind, "enum");
+    }
+
+    #[test]
+    fn integer_enums() {
+        assert_eq!(path::<Level>("2"), Ok(Level::High));
+        assert_eq!(path::<Vec<Level>>("1,2"), Ok(vec![Level::Low, Level::High]));
+        assert_eq!(kind(path::<Level>("3")), "enum");
+        assert_eq!(kind(path::<Level>("high")), "int_parsing");
+    }
+
+    #[test]
+    fn string_types_and_newtypes() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Id(String);
+        assert_eq!(path::<Upper>("ABC"), Ok(Upper("ABC".to_owned())));
+        assert_eq!(kind(path::<Upper>("abc")), "value_error");
+        assert_eq!(path::<Id>("a,b"), Ok(Id("a,b".to_owned())));
+        assert_eq!(path::<char>("x"), Ok('x'));
+        assert_eq!(kind(path::<char>("xy")), "value_error");
+    }
+
+    #[test]
+    fn untagged_unions_read_numbers_booleans_or_strings() {
+        #[derive(Debug, PartialEq, Deserialize)]
+        #[serde(untagged)]
+        enum Either {
+            Int(i64),
+            Float(f64),
+            Flag(bool),
+            Text(String),
+        }
+        assert_eq!(path::<Either>("12"), Ok(Either::Int(12)));
+        assert_eq!(path::<Either>("1.5"), Ok(Either::Float(1.5)));
+        assert_eq!(path::<Either>("true"), Ok(Either::Flag(true)));
+        assert_eq!(path::<Either>("nan"), Ok(Either::Text("nan".to_owned())));
+        assert_eq!(path::<Either>("a b"), Ok(Either::Text("a b".to_owned())));
+        assert_eq!(
+            path::<serde_json::Value>("3"),
+            Ok(serde_json::Value::from(3))
+        );
+    }
+
+    #[test]
+    fn deep_objects() {
+        let q = query("f[name]=a+b&f[min]=3&f[tags]=x&f[tags]=y&other=1");
+        assert_eq!(
+            q.get::<Filter>("f", Style::DeepObject, true),
+            Ok(Some(Filter {
+                name: "a b".to_owned(),
+                min: Some(3),
+                tags: vec!["x".to_owned(), "y".to_owned()],
+            }))
+        );
+        let q = query("f%5Bname%5D=n&f[tags][]=x");
+        assert_eq!(
+            q.get::<Filter>("f", Style::DeepObject, true),
+            Ok(Some(Filter {
+                name: "n".to_owned(),
+                min: None,
+                tags: vec!["x".to_owned()],
+            }))
+        );
+        let error = query("f[min]=3")
+            .get::<Filter>("f", Style::DeepObject, true)
+            .unwrap_err();
+        assert_eq!(error.kind, "missing");
+        assert!(error.msg.contains("name"), "{}", error.msg);
+        assert_eq!(
+            kind(query("f[name]=a&f[min]=x").get::<Filter>("f", Style::DeepObject, true)),
+            "int_parsing"
+        );
+        // Nested objects and maps.
+        #[derive(Debug, PartialEq, Deserialize)]
+        struct Outer {
+            inner: BTreeMap<String, i32>,
+        }
+        assert_eq!(
+            query("o[inner][a]=1&o[inner][b]=2").get::<Outer>("o", Style::DeepObject, true),
+            Ok(Some(Outer {
+                inner: BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]),
+            }))
+        );
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        #[allow(dead_code)]
+        struct Strict {
+            a: i32,
+        }
+        assert_eq!(
+            kind(query("s[a]=1&s[b]=2").get::<Strict>("s", Style::DeepObject, true)),
+            "extra_forbidden"
+        );
+    }
+
+    #[test]
+    fn form_objects() {
+        let q = query("name=n&min=2&limit=5");
+        assert_eq!(
+            q.get::<Filter>("filter", Style::Form, true),
+            Ok(Some(Filter {
+                name: "n".to_owned(),
+                min: Some(2),
+                tags: vec![],
+            }))
+        );
+        let map = q.get::<BTreeMap<String, String>>("filter", Style::Form, true);
+        assert_eq!(map.unwrap().unwrap().len(), 3);
+        // Not exploded: key,value pairs in one value.
+        let q = query("filter=name,n,min,4");
+        assert_eq!(
+            q.get::<Filter>("filter", Style::Form, false),
+            Ok(Some(Filter {
+                name: "n".to_owned(),
+                min: Some(4),
+                tags: vec![],
+            }))
+        );
+        assert_eq!(
+            kind(query("filter=name,n,min").get::<Filter>("filter", Style::Form, false)),
+            "value_error"
+        );
+    }
+
+    #[test]
+    fn simple_objects_in_paths() {
+        let expected = BTreeMap::from([("a".to_owned(), 1), ("b".to_owned(), 2)]);
+        assert_eq!(
+            path::<BTreeMap<String, i32>>("a,1,b,2"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            path::<BTreeMap<String, i32>>("a=1,b=2"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            path_styled::<BTreeMap<String, i32>>("a=1,b=2", Style::Simple, true, "p"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            path_styled::<BTreeMap<String, i32>>(";a=1;b=2", Style::Matrix, true, "p"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            path_styled::<BTreeMap<String, i32>>(".a=1.b=2", Style::Label, true, "p"),
+            Ok(expected)
+        );
+    }
+
+    #[test]
+    fn label_and_matrix_paths() {
+        assert_eq!(path_styled::<i32>(".5", Style::Label, false, "id"), Ok(5));
+        assert_eq!(
+            path_styled::<Vec<i32>>(".3,4", Style::Label, false, "id"),
+            Ok(vec![3, 4])
+        );
+        assert_eq!(
+            path_styled::<Vec<i32>>(".3.4", Style::Label, true, "id"),
+            Ok(vec![3, 4])
+        );
+        assert_eq!(
+            path_styled::<i32>(";id=5", Style::Matrix, false, "id"),
+            Ok(5)
+        );
+        assert_eq!(
+            path_styled::<i32>(";id=5", Style::Matrix, true, "id"),
+            Ok(5)
+        );
+        assert_eq!(
+            path_styled::<Vec<i32>>(";id=3,4", Style::Matrix, false, "id"),
+            Ok(vec![3, 4])
+        );
+        assert_eq!(
+            path_styled::<Vec<i32>>(";id=3;id=4", Style::Matrix, true, "id"),
+            Ok(vec![3, 4])
+        );
+        assert_eq!(
+            path_styled::<String>("a,b", Style::Simple, false, "id"),
+            Ok("a,b".into())
+        );
+    }
+
+    #[test]
+    fn headers() {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-count", HeaderValue::from_static("12"));
+        headers.insert("x-list", HeaderValue::from_static(" 1 , 2,3 "));
+        headers.append("x-multi", HeaderValue::from_static("a, b"));
+        headers.append("x-multi", HeaderValue::from_static("c"));
+        headers.insert("x-bad", HeaderValue::from_bytes(b"caf\xe9").unwrap());
+        headers.insert("x-word", HeaderValue::from_static("abc"));
+        assert_eq!(header::<u32>(&headers, "X-Count"), Ok(Some(12)));
+        assert_eq!(
+            header::<Vec<i32>>(&headers, "X-LIST"),
+            Ok(Some(vec![1, 2, 3]))
+        );
+        assert_eq!(
+            header::<Vec<String>>(&headers, "x-multi"),
+            Ok(Some(vec!["a".to_owned(), "b".to_owned(), "c".to_owned()]))
+        );
+        assert_eq!(
+            header::<String>(&headers, "x-multi"),
+            Ok(Some("a, b".to_owned()))
+        );
+        assert_eq!(kind(header::<String>(&headers, "x-bad")), "string_unicode");
+        assert_eq!(kind(header::<i32>(&headers, "x-word")), "int_parsing");
+        assert_eq!(header::<i32>(&headers, "x-absent"), Ok(None));
+    }
+
+    #[test]
+    fn cookies() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            "cookie",
+            HeaderValue::from_static("a=1; session=abc%20def; b"),
+        );
+        headers.append(
+            "cookie",
+            HeaderValue::from_static("ids=1,2,3; quoted=\"q v\"; token=x+y/z=="),
+        );
+        assert_eq!(cookie::<i32>(&headers, "a"), Ok(Some(1)));
+        assert_eq!(
+            cookie::<String>(&headers, "session"),
+            Ok(Some("abc def".to_owned()))
+        );
+        assert_eq!(cookie::<Vec<u8>>(&headers, "ids"), Ok(Some(vec![1, 2, 3])));
+        assert_eq!(
+            cookie::<String>(&headers, "quoted"),
+            Ok(Some("q v".to_owned()))
+        );
+        assert_eq!(
+            cookie::<String>(&headers, "token"),
+            Ok(Some("x+y/z==".to_owned()))
+        );
+        assert_eq!(cookie::<String>(&headers, "b"), Ok(None));
+        assert_eq!(cookie::<String>(&headers, "A"), Ok(None));
+        assert_eq!(kind(cookie::<bool>(&headers, "session")), "bool_parsing");
+    }
+
+    #[test]
+    fn error_kinds_from_messages() {
+        assert_eq!(classify("unknown variant `x`, expected `a`"), "enum");
+        assert_eq!(
+            classify("invalid value: 7, expected one of: 1, 2, 3"),
+            "enum"
+        );
+        assert_eq!(classify("UUID parsing failed"), "value_error");
+        assert_eq!(
+            classify("invalid type: string \"a\", expected a sequence"),
+            "list_type"
+        );
+        assert_eq!(one_of(&["a"]), "'a'");
+        assert_eq!(one_of(&["a", "b", "c"]), "'a', 'b' or 'c'");
+        assert_eq!(ParamError::new("x", "y").to_string(), "y");
+    }
+}

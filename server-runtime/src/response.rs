@@ -1,0 +1,124 @@
+//! Building the responses of generated operations.
+
+use std::pin::Pin;
+
+use axum::response::{IntoResponse, Response};
+use futures_util::{Stream, StreamExt};
+use http::{HeaderName, HeaderValue, StatusCode, header};
+use serde::Serialize;
+
+use crate::error::HandlerError;
+pub use crate::error::json;
+
+/// The chunks a streaming operation produces: an error ends the stream and aborts the
+/// response, so the client sees a failure rather than a truncated success.
+pub type ChunkStream<T> = Pin<Box<dyn Stream<Item = Result<T, HandlerError>> + Send>>;
+
+/// A JSON Lines response (`application/jsonl`): one JSON value and `\n` per chunk,
+/// sent as each chunk is produced.
+pub fn json_lines<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    chunks: ChunkStream<T>,
+) -> Response {
+    let body = chunks.map(|chunk| {
+        let chunk = chunk?;
+        let mut line = serde_json::to_vec(&chunk)?;
+        line.push(b'\n');
+        Ok::<_, HandlerError>(bytes::Bytes::from(line))
+    });
+    streamed(status, "application/jsonl", body)
+}
+
+/// A server-sent events response (`text/event-stream`): one event per chunk, its
+/// `data` the chunk's JSON.
+pub fn event_stream<T: Serialize + Send + 'static>(
+    status: StatusCode,
+    chunks: ChunkStream<T>,
+) -> Response {
+    let body = chunks.map(|chunk| {
+        let chunk = chunk?;
+        let json = serde_json::to_string(&chunk)?;
+        Ok::<_, HandlerError>(bytes::Bytes::from(format!("data: {json}\n\n")))
+    });
+    streamed(status, "text/event-stream", body)
+}
+
+fn streamed(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Stream<Item = Result<bytes::Bytes, HandlerError>> + Send + 'static,
+) -> Response {
+    let body = body.map(|item| {
+        item.map_err(|error| {
+            tracing::error!(error = %error, "stream failed; aborting the response");
+            error
+        })
+    });
+    let mut response = (status, axum::body::Body::from_stream(body)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}
+
+/// The status `code` (a declared response's; never out of range in practice, else
+/// 500).
+pub fn status(code: u16) -> StatusCode {
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// A response with no body.
+pub fn empty(status: StatusCode) -> Response {
+    status.into_response()
+}
+
+/// A `text/plain` response.
+pub fn text(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    response
+}
+
+/// An `application/octet-stream` response.
+pub fn binary(status: StatusCode, body: bytes::Bytes) -> Response {
+    let mut response = (status, body).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    response
+}
+
+/// Sets a response header from a typed value: strings as they are, other values as
+/// their JSON text (numbers, booleans), arrays comma-separated (simple style). A value
+/// that is not a valid header value is left out and logged.
+pub fn set_header<T: Serialize>(response: &mut Response, name: &'static str, value: &T) {
+    let text = match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        Ok(serde_json::Value::Array(items)) => items
+            .iter()
+            .map(|item| match item {
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(","),
+        Ok(serde_json::Value::Null) => return,
+        Ok(other) => other.to_string(),
+        Err(error) => {
+            tracing::error!(%error, header = name, "response header does not serialise");
+            return;
+        }
+    };
+    match HeaderValue::from_str(&text) {
+        Ok(value) => {
+            response
+                .headers_mut()
+                .insert(HeaderName::from_static(name), value);
+        }
+        Err(error) => tracing::error!(%error, header = name, "invalid response header value"),
+    }
+}

@@ -1,0 +1,392 @@
+//! The generated server of the FastAPI-exported Items API, run on loopback and called
+//! over real HTTP: typed handlers, declared statuses, FastAPI-compatible validation
+//! errors, JSON 404/405/415, safe 500s, and JSON Lines streams.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use futures_util::StreamExt;
+use items::server::*;
+use oapi_gen_server_runtime::{HandlerError, RequestContext};
+use oapi_gen_tests::fixtures::fastapi_items_server as items;
+use serde_json::{Value, json};
+
+/// An in-memory implementation of the Items API.
+#[derive(Default)]
+struct Store {
+    items: Mutex<BTreeMap<i64, items::Item>>,
+}
+
+fn item(id: i64, create: items::ItemCreate) -> items::Item {
+    items::Item {
+        id,
+        uuid: "6f1c3c52-3e8e-4d0c-9a55-1d1f6a0e7a11".parse().unwrap(),
+        created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+        updated_at: None,
+        name: create.name,
+        description: create.description,
+        price: create.price,
+        quantity: create.quantity,
+        status: create.status,
+        tags: create.tags,
+        dimensions: create.dimensions,
+        mascot: create.mascot,
+        attributes: create.attributes,
+    }
+}
+
+impl Api for Store {
+    async fn health(
+        &self,
+        _: RequestContext,
+        _: HealthRequest,
+    ) -> Result<HealthResponse, HandlerError> {
+        Ok(items::Health {
+            status: items::HealthStatus::Ok,
+        }
+        .into())
+    }
+
+    async fn list_items(
+        &self,
+        _: RequestContext,
+        request: ListItemsRequest,
+    ) -> Result<ListItemsResponse, HandlerError> {
+        if request.next_token.as_deref() == Some("explode") {
+            return Err("the page token store is down".into());
+        }
+        let store = self.items.lock().unwrap();
+        let limit = usize::try_from(request.limit.unwrap_or(10))?;
+        let tags = request.tags.unwrap_or_default();
+        let items = store
+            .values()
+            .filter(|i| {
+                tags.iter()
+                    .all(|t| i.tags.iter().flatten().any(|it| it == t))
+            })
+            .filter(|i| request.status.is_none_or(|s| i.status == s))
+            .take(limit)
+            .cloned()
+            .collect();
+        Ok(items::ItemPage {
+            items,
+            next_token: request.x_request_id,
+        }
+        .into())
+    }
+
+    async fn create_item(
+        &self,
+        _: RequestContext,
+        request: CreateItemRequest,
+    ) -> Result<CreateItemResponse, HandlerError> {
+        let mut store = self.items.lock().unwrap();
+        let id = store.keys().next_back().map_or(1, |last| last + 1);
+        let created = item(id, request.body);
+        store.insert(id, created.clone());
+        Ok(created.into())
+    }
+
+    async fn get_item(
+        &self,
+        _: RequestContext,
+        request: GetItemRequest,
+    ) -> Result<GetItemResponse, HandlerError> {
+        Ok(match self.items.lock().unwrap().get(&request.item_id) {
+            Some(found) => found.clone().into(),
+            None => GetItemResponse::NotFound(items::NotFoundError {
+                detail: format!("Item {} not found", request.item_id),
+            }),
+        })
+    }
+
+    async fn update_item(
+        &self,
+        _: RequestContext,
+        request: UpdateItemRequest,
+    ) -> Result<UpdateItemResponse, HandlerError> {
+        let mut store = self.items.lock().unwrap();
+        let Some(found) = store.get_mut(&request.item_id) else {
+            return Ok(UpdateItemResponse::NotFound(items::NotFoundError {
+                detail: "missing".into(),
+            }));
+        };
+        if let Some(name) = request.body.name {
+            found.name = name;
+        }
+        Ok(found.clone().into())
+    }
+
+    async fn delete_item(
+        &self,
+        _: RequestContext,
+        request: DeleteItemRequest,
+    ) -> Result<DeleteItemResponse, HandlerError> {
+        Ok(match self.items.lock().unwrap().remove(&request.item_id) {
+            Some(_) => DeleteItemResponse::NoContent,
+            None => DeleteItemResponse::NotFound(items::NotFoundError {
+                detail: "missing".into(),
+            }),
+        })
+    }
+
+    async fn stream_item(
+        &self,
+        _: RequestContext,
+        request: StreamItemRequest,
+    ) -> Result<StreamItemResponse, HandlerError> {
+        let count = request.count.unwrap_or(10);
+        let fail = request.item_id == 666;
+        let chunks = futures_util::stream::iter(0..count).map(move |index| {
+            if fail && index == 2 {
+                return Err::<items::Chunk, HandlerError>("the source went away".into());
+            }
+            Ok(items::Chunk {
+                index,
+                message: format!("This is chunk {index}"),
+                done: index == count - 1,
+            })
+        });
+        Ok(StreamItemResponse::Ok(Box::pin(chunks)))
+    }
+
+    async fn item_progress(
+        &self,
+        _: RequestContext,
+        _: ItemProgressRequest,
+    ) -> Result<ItemProgressResponse, HandlerError> {
+        let chunks = futures_util::stream::iter(0..2).map(|index| {
+            Ok(items::Chunk {
+                index,
+                message: "progress".into(),
+                done: index == 1,
+            })
+        });
+        Ok(ItemProgressResponse::Ok(Box::pin(chunks)))
+    }
+
+    async fn feed(&self, _: RequestContext, _: FeedRequest) -> Result<FeedResponse, HandlerError> {
+        Ok(FeedResponse::Ok(Box::pin(futures_util::stream::empty())))
+    }
+
+    async fn events(
+        &self,
+        _: RequestContext,
+        _: EventsRequest,
+    ) -> Result<EventsResponse, HandlerError> {
+        let chunks = futures_util::stream::iter(0..2).map(|index| {
+            Ok(items::Chunk {
+                index,
+                message: "event".into(),
+                done: index == 1,
+            })
+        });
+        Ok(EventsResponse::Ok(Box::pin(chunks)))
+    }
+}
+
+/// Serves a fresh store on a loopback port; returns its base URL.
+async fn serve() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = router(Store::default());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+use oapi_gen_server_runtime::axum;
+
+async fn send(request: reqwest::RequestBuilder) -> (u16, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap()
+    };
+    (status, body)
+}
+
+fn widget() -> Value {
+    json!({"name": "Widget", "price": 9.99, "tags": ["tools"], "mascot": {"pet_type": "cat", "meows": 2}})
+}
+
+#[tokio::test]
+async fn typed_handlers_answer_with_declared_statuses() {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+
+    let (status, body) = send(http.get(format!("{base}/health"))).await;
+    assert_eq!((status, body), (200, json!({"status": "ok"})));
+
+    let (status, created) = send(http.post(format!("{base}/items")).json(&widget())).await;
+    assert_eq!(status, 201, "{created}");
+    assert_eq!(created["id"], 1);
+    assert_eq!(created["status"], "draft", "the schema default");
+    assert_eq!(created["mascot"], json!({"pet_type": "cat", "meows": 2}));
+
+    let (status, fetched) = send(http.get(format!("{base}/items/1"))).await;
+    assert_eq!((status, &fetched), (200, &created));
+
+    let (status, missing) = send(http.get(format!("{base}/items/7"))).await;
+    assert_eq!(
+        (status, missing),
+        (404, json!({"detail": "Item 7 not found"}))
+    );
+
+    let (status, page) = send(
+        http.get(format!("{base}/items?tags=tools&status=draft&limit=5"))
+            .header("x-request-id", "abc"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(page["next_token"], "abc", "the header reached the handler");
+
+    let (status, page) = send(http.get(format!("{base}/items?tags=tools&tags=other"))).await;
+    assert_eq!((status, page["items"].as_array().unwrap().len()), (200, 0));
+
+    let (status, body) = send(http.delete(format!("{base}/items/1"))).await;
+    assert_eq!((status, body), (204, Value::Null));
+    let (status, _) = send(http.delete(format!("{base}/items/1"))).await;
+    assert_eq!(status, 404);
+}
+
+#[tokio::test]
+async fn invalid_requests_get_fastapi_validation_errors() {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+
+    let (status, body) = send(http.get(format!("{base}/items/abc"))).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["loc"], json!(["path", "item_id"]));
+    assert_eq!(body["detail"][0]["type"], "int_parsing");
+
+    let (status, body) = send(http.get(format!("{base}/items?limit=many&status=lost"))).await;
+    assert_eq!(status, 422);
+    let locs: Vec<&Value> = body["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["loc"])
+        .collect();
+    assert_eq!(
+        locs,
+        [&json!(["query", "limit"]), &json!(["query", "status"])],
+        "{body}"
+    );
+
+    let (status, body) = send(
+        http.post(format!("{base}/items"))
+            .json(&json!({"price": 1})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "name"]), "{body}");
+    assert_eq!(body["detail"][0]["type"], "missing");
+
+    let mut wrong = widget();
+    wrong["price"] = json!("cheap");
+    let (status, body) = send(http.post(format!("{base}/items")).json(&wrong)).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["loc"], json!(["body", "price"]), "{body}");
+
+    let (status, body) = send(
+        http.post(format!("{base}/items"))
+            .header("content-type", "application/json")
+            .body("{\"name\": "),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["detail"][0]["type"]),
+        (422, &json!("json_invalid"))
+    );
+
+    let (status, body) = send(http.post(format!("{base}/items"))).await;
+    assert_eq!((status, &body["detail"][0]["loc"]), (422, &json!(["body"])));
+
+    let (status, body) = send(
+        http.post(format!("{base}/items"))
+            .header("content-type", "text/plain")
+            .body("name=Widget"),
+    )
+    .await;
+    assert_eq!(
+        (status, body),
+        (415, json!({"detail": "Unsupported Media Type"}))
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_methods_and_handler_errors_are_json() {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+
+    let (status, body) = send(http.get(format!("{base}/nowhere"))).await;
+    assert_eq!((status, body), (404, json!({"detail": "Not Found"})));
+
+    let response = http.patch(format!("{base}/items")).send().await.unwrap();
+    assert_eq!(response.status().as_u16(), 405);
+    let allow = response.headers()["allow"].to_str().unwrap().to_owned();
+    assert!(allow.contains("GET") && allow.contains("POST"), "{allow}");
+    assert_eq!(
+        response.json::<Value>().await.unwrap(),
+        json!({"detail": "Method Not Allowed"})
+    );
+
+    let (status, body) = send(http.get(format!("{base}/items?next_token=explode"))).await;
+    assert_eq!(
+        (status, body),
+        (500, json!({"detail": "Internal Server Error"}))
+    );
+    // The server keeps serving.
+    let (status, _) = send(http.get(format!("{base}/health"))).await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn streams_are_json_lines_and_failures_abort_the_body() {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+
+    let response = http
+        .post(format!("{base}/items/1/stream?count=3"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(response.headers()["content-type"], "application/jsonl");
+    let text = response.text().await.unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(
+        lines[2],
+        json!({"index": 2, "message": "This is chunk 2", "done": true})
+    );
+    assert!(text.ends_with('\n'));
+
+    let response = http.get(format!("{base}/events")).send().await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let text = response.text().await.unwrap();
+    assert!(text.starts_with("data: {\"index\":0"), "{text}");
+    assert_eq!(text.matches("\n\n").count(), 2);
+
+    // The failure aborts the connection: before the head is flushed (the chunks are
+    // ready at once) or while the body is read. Either way the client sees an error.
+    let outcome = match http
+        .post(format!("{base}/items/666/stream?count=5"))
+        .send()
+        .await
+    {
+        Ok(response) => response.text().await.map(|text| text.len()),
+        Err(error) => Err(error),
+    };
+    assert!(
+        outcome.is_err(),
+        "a failed stream must not look complete: {outcome:?}"
+    );
+}
