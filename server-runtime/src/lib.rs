@@ -12,6 +12,7 @@ pub mod error;
 pub mod incoming;
 pub mod param;
 pub mod response;
+pub mod validate;
 
 pub use context::RequestContext;
 pub use error::{HandlerError, Rejection, ValidationErrors};

@@ -997,6 +997,25 @@ pub mod server {
         ) = (limit, tags, status, next_token, x_request_id) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "limit".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &limit {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListItemsRequest {
             limit,
             tags,
@@ -1027,6 +1046,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateItemRequest { body };
         match api.create_item(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -1123,6 +1153,25 @@ pub mod server {
         let (Some(item_id), Some(count)) = (item_id, count) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "count".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &count {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((1000.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = StreamItemRequest {
             item_id,
             count,
@@ -1191,6 +1240,231 @@ pub mod server {
         match api.events(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Cat {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("meows".to_owned()));
+            {
+                let value = &self.meows;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Chunk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("index".to_owned()));
+            {
+                let value = &self.index;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Dimensions {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("width".to_owned()));
+            {
+                let value = &self.width;
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, true)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("height".to_owned()));
+            {
+                let value = &self.height;
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, true)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Item {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            {
+                let value = &self.name;
+                runtime::validate::length(value, Some(1), Some(100), at, errors);
+                runtime::validate::pattern(value, "^[A-Za-z0-9 _-]+$", at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("price".to_owned()));
+            {
+                let value = &self.price;
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, true)),
+                    Some((1000000.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            {
+                let value = &self.quantity;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("tags".to_owned()));
+            if let Some(value) = &self.tags {
+                runtime::validate::count(value.len(), None, Some(10), at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("dimensions".to_owned()));
+            if let Some(value) = &self.dimensions {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("mascot".to_owned()));
+            {
+                let value = &self.mascot;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ItemCreate {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            {
+                let value = &self.name;
+                runtime::validate::length(value, Some(1), Some(100), at, errors);
+                runtime::validate::pattern(value, "^[A-Za-z0-9 _-]+$", at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("price".to_owned()));
+            {
+                let value = &self.price;
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, true)),
+                    Some((1000000.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            {
+                let value = &self.quantity;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("tags".to_owned()));
+            if let Some(value) = &self.tags {
+                runtime::validate::count(value.len(), None, Some(10), at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("dimensions".to_owned()));
+            if let Some(value) = &self.dimensions {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("mascot".to_owned()));
+            {
+                let value = &self.mascot;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ItemPage {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("items".to_owned()));
+            {
+                let value = &self.items;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ItemMascot {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            match self {
+                Self::Cat(value) => {
+                    runtime::validate::Validate::validate(value, at, errors)
+                }
+                Self::Dog(_) => {}
+            }
         }
     }
 }

@@ -235,6 +235,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = HireRequest { body };
         match api.hire(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -256,6 +267,26 @@ pub mod server {
         let (Some(manager_id),) = (manager_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "managerId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &manager_id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetManagerRequest { manager_id };
         match api.get_manager(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -284,6 +315,136 @@ pub mod server {
         match api.put_audit(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Identified {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            {
+                let value = &self.id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Employee {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            {
+                let value = &self.id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("salary".to_owned()));
+            {
+                let value = &self.salary;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Manager {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            {
+                let value = &self.id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("salary".to_owned()));
+            {
+                let value = &self.salary;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("reports".to_owned()));
+            {
+                let value = &self.reports;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Assignment {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("employee".to_owned()));
+            {
+                let value = &self.employee;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("manager".to_owned()));
+            if let Some(value) = &self.manager {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("reviewer".to_owned()));
+            if let Some(value) = &self.reviewer {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
         }
     }
 }

@@ -329,6 +329,25 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "limit".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &limit {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SearchRequest {
             limit,
             sort,

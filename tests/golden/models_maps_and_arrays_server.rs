@@ -336,6 +336,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = PostGridRequest { body };
         match api.post_grid(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -364,6 +375,30 @@ pub mod server {
         match api.post_points(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Grid {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("points".to_owned()));
+            if let Some(value) = &self.points {
+                runtime::validate::unique(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("bounded".to_owned()));
+            if let Some(value) = &self.bounded {
+                runtime::validate::count(value.len(), Some(1), Some(3), at, errors);
+                for (index, item) in value.iter().enumerate() {
+                    at.push(runtime::error::LocItem::Index(index));
+                    runtime::validate::length(item, Some(1), None, at, errors);
+                    at.pop();
+                }
+            }
+            at.pop();
         }
     }
 }

@@ -733,6 +733,16 @@ pub mod server {
         let (Some(pet_id), Some(body)) = (pet_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            if let Some(value) = &body {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = PostPetsPetIdPhotosRequest {
             pet_id,
             body,
@@ -792,6 +802,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = TypeRequest { body };
         match api.type_(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -816,10 +837,50 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::length(value, Some(1), None, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPetsV2Request { body };
         match api.list_pets_v2(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for T2fa {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("code".to_owned()));
+            {
+                let value = &self.code;
+                runtime::validate::pattern(value, "^[0-9]{6}$", at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Option2 {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("fallback".to_owned()));
+            if let Some(value) = &self.fallback {
+                runtime::validate::length(value, Some(1), None, at, errors);
+            }
+            at.pop();
         }
     }
 }

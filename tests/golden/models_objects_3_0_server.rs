@@ -391,6 +391,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreatePetRequest { body };
         match api.create_pet(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -439,6 +450,16 @@ pub mod server {
         let (Some(body),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            if let Some(value) = &body {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = PutSettingsRequest { body };
         match api.put_settings(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -467,6 +488,54 @@ pub mod server {
         match api.store_blob(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Pet {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            {
+                let value = &self.name;
+                runtime::validate::length(value, Some(1), Some(64), at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("weight".to_owned()));
+            if let Some(value) = &self.weight {
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, false)),
+                    Some((500.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Settings {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("pageSize".to_owned()));
+            if let Some(value) = &self.page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
         }
     }
 }

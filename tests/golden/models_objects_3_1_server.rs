@@ -315,6 +315,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = PutProfileRequest { id, body };
         match api.put_profile(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -339,10 +350,169 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = PostMeasurementRequest { body };
         match api.post_measurement(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Profile {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("handle".to_owned()));
+            {
+                let value = &self.handle;
+                runtime::validate::pattern(value, "^[a-z][a-z0-9_]{2,31}$", at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("bio".to_owned()));
+            if let Some(value) = &self.bio {
+                runtime::validate::length(value, None, Some(500), at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("address".to_owned()));
+            if let Some(value) = &self.address {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("billingAddress".to_owned()));
+            if let Some(value) = &self.billing_address {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Address {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("country".to_owned()));
+            if let Some(value) = &self.country {
+                runtime::validate::length(value, Some(2), Some(2), at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Measurement {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("value".to_owned()));
+            {
+                let value = &self.value;
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, true)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("ratio".to_owned()));
+            {
+                let value = &self.ratio;
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, false)),
+                    Some((1.0, true)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("count".to_owned()));
+            {
+                let value = &self.count;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((-1.0, true)),
+                    None,
+                    Some(2.0),
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Shipment {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("from".to_owned()));
+            {
+                let value = &self.from;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("to".to_owned()));
+            {
+                let value = &self.to;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Location {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("lat".to_owned()));
+            {
+                let value = &self.lat;
+                runtime::validate::number(
+                    *value,
+                    Some((-90.0, false)),
+                    Some((90.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("lon".to_owned()));
+            {
+                let value = &self.lon;
+                runtime::validate::number(
+                    *value,
+                    Some((-180.0, false)),
+                    Some((180.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
         }
     }
 }

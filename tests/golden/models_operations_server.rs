@@ -1181,6 +1181,25 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "limit".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &limit {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPetsRequest {
             x_request_id,
             limit,
@@ -1244,6 +1263,26 @@ pub mod server {
         let (Some(pet_id),) = (pet_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "petId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &pet_id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetPetRequest { pet_id };
         match api.get_pet(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -1269,6 +1308,26 @@ pub mod server {
         let (Some(pet_id), Some(Some(body))) = (pet_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "petId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &pet_id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdatePetRequest { pet_id, body };
         match api.update_pet(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -1290,6 +1349,26 @@ pub mod server {
         let (Some(pet_id),) = (pet_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "petId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &pet_id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = DeletePetRequest { pet_id };
         match api.delete_pet(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -1318,6 +1397,26 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "petId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &pet_id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetVisitRequest {
             owner_id,
             pet_id,
@@ -1344,6 +1443,19 @@ pub mod server {
         let (Some(Some(q)),) = (q,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "q".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &q;
+                runtime::validate::length(value, Some(1), None, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SearchPetsRequest { q };
         match api.search_pets(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -1365,6 +1477,19 @@ pub mod server {
         let (Some(doc_id),) = (doc_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "docId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &doc_id;
+                runtime::validate::pattern(value, "^[A-Za-z0-9_-]+$", at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetDocumentRequest { doc_id };
         match api.get_document(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -1390,6 +1515,19 @@ pub mod server {
         let (Some(doc_id), Some(Some(body))) = (doc_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "docId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &doc_id;
+                runtime::validate::pattern(value, "^[A-Za-z0-9_-]+$", at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = PutDocumentRequest { doc_id, body };
         match api.put_document(incoming.context(), request).await {
             Ok(response) => response.into_response(),

@@ -678,6 +678,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = AddPetRequest { body };
         match api.add_pet(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -730,6 +741,43 @@ pub mod server {
         match api.put_value(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Pet {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            match self {
+                Self::Cat(value) => {
+                    runtime::validate::Validate::validate(value, at, errors)
+                }
+                Self::Dog(_) => {}
+                Self::Lizard(_) => {}
+            }
+        }
+    }
+
+    impl runtime::validate::Validate for Cat {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("livesLeft".to_owned()));
+            if let Some(value) = &self.lives_left {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((9.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
         }
     }
 }

@@ -324,6 +324,25 @@ pub mod server {
         let (Some(limit), Some(cursor), Some(status)) = (limit, cursor, status) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "limit".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &limit {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPetsRequest {
             limit,
             cursor,
@@ -352,6 +371,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreatePetRequest { body };
         match api.create_pet(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -394,10 +424,81 @@ pub mod server {
         let (Some(owner_id),) = (owner_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "path".into(), "ownerId".into()
+            ];
+            let errors = &mut errors;
+            {
+                let value = &owner_id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetOwnerRequest { owner_id };
         match api.get_owner(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for Pet2 {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("owner".to_owned()));
+            if let Some(value) = &self.owner {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for Owner {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            {
+                let value = &self.id;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for PetPage {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("items".to_owned()));
+            {
+                let value = &self.items;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
         }
     }
 }

@@ -48794,6 +48794,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindAddresssRequest {
             page_number,
             page_size,
@@ -48932,6 +48967,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindAuthenticationProvidersRequest {
             page_number,
             page_size,
@@ -49447,6 +49517,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListBillingGroupsRequest {
             page_number,
             page_size,
@@ -49611,6 +49716,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListCallControlApplicationsRequest {
             page_number,
             page_size,
@@ -49644,6 +49784,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateCallControlApplicationRequest2 {
             body,
         };
@@ -49720,6 +49871,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateCallControlApplicationRequest2 {
             id,
             body,
@@ -49853,6 +50015,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListCallEventsRequest {
             filter_call_leg_id,
             filter_call_session_id,
@@ -50745,6 +50942,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListConferencesRequest {
             filter_name,
             page_number,
@@ -50837,6 +51069,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListConferenceParticipantsRequest {
             conference_id,
             filter_muted,
@@ -51326,6 +51593,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListConnectionsRequest {
             page_number,
             page_size,
@@ -51417,6 +51719,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListCredentialConnectionsRequest {
             page_number,
             page_size,
@@ -51450,6 +51787,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateCredentialConnectionRequest2 {
             body,
         };
@@ -51526,6 +51874,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateCredentialConnectionRequest2 {
             id,
             body,
@@ -51593,6 +51952,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((50.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = DetailRecordsSearchRequest {
             filter_record_type,
             filter_date_range,
@@ -51670,6 +52064,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListDocumentLinksRequest {
             page_number,
             page_size,
@@ -51704,6 +52133,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListDocumentsRequest {
             page_number,
             page_size,
@@ -51891,6 +52355,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListFaxApplicationsRequest {
             page_number,
             page_size,
@@ -51924,6 +52423,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateFaxApplicationRequest2 {
             body,
         };
@@ -51996,6 +52506,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateFaxApplicationRequest2 {
             id,
             body,
@@ -52242,6 +52763,41 @@ pub mod server {
         ) = (page_number, page_size, filter_connection_name_contains, sort) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListFqdnConnectionsRequest {
             page_number,
             page_size,
@@ -52274,6 +52830,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateFqdnConnectionRequest2 {
             body,
         };
@@ -52348,6 +52915,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateFqdnConnectionRequest2 {
             id,
             body,
@@ -52421,6 +52999,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListFqdnsRequest {
             page_number,
             page_size,
@@ -52692,6 +53305,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListIpConnectionsRequest {
             page_number,
             page_size,
@@ -52725,6 +53373,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateIpConnectionRequest2 { body };
         match api.create_ip_connection(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -52795,6 +53454,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateIpConnectionRequest2 {
             id,
             body,
@@ -52862,6 +53532,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListIpsRequest {
             page_number,
             page_size,
@@ -53072,6 +53777,41 @@ pub mod server {
         ) = (page_number, page_size, filter_email_contains, filter_email_eq, sort) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListManagedAccountsRequest {
             page_number,
             page_size,
@@ -53457,6 +54197,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((50.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetPaginatedMdrsRequest {
             start_date,
             end_date,
@@ -53661,6 +54436,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListMessagingHostedNumberOrderRequest {
             page_number,
             page_size,
@@ -53815,6 +54625,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListMessagingProfileMetricsRequest {
             page_number,
             page_size,
@@ -53848,6 +54693,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListMessagingProfilesRequest {
             page_number,
             page_size,
@@ -53954,6 +54834,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateMessagingProfileRequest2 {
             id,
             body,
@@ -54018,6 +54909,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListMessagingProfilePhoneNumbersRequest {
             page_number,
             page_size,
@@ -54053,6 +54979,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListMessagingProfileShortCodesRequest {
             page_number,
             page_size,
@@ -54085,6 +55046,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListMessagingUrlDomainsRequest {
             page_number,
             page_size,
@@ -54188,6 +55184,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = MobileOperatorNetworksGetRequest {
             page_number,
             page_size,
@@ -54240,6 +55271,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListNotificationChannelsRequest {
             page_number,
             page_size,
@@ -54392,6 +55458,41 @@ pub mod server {
         ) = (page_number, page_size, filter_associated_record_type_eq) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindNotificationsEventsConditionsRequest {
             page_number,
             page_size,
@@ -54425,6 +55526,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindNotificationsEventsRequest {
             page_number,
             page_size,
@@ -54456,6 +55592,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindNotificationsProfilesRequest {
             page_number,
             page_size,
@@ -54659,6 +55830,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListNotificationSettingsRequest {
             page_number,
             page_size,
@@ -54818,6 +56024,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListNumberBlockOrdersRequest {
             filter_status,
             filter_created_at_gt,
@@ -54976,6 +56217,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListNumberOrderDocumentsRequest {
             filter_requirement_id,
             filter_created_at_gt,
@@ -55247,6 +56523,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListNumberOrdersRequest {
             filter_status,
             filter_created_at_gt,
@@ -55425,6 +56736,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListNumberReservationsRequest {
             filter_status,
             filter_created_at_gt,
@@ -55566,6 +56912,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = OtaUpdatesListRequest {
             page_number,
             page_size,
@@ -55640,6 +57021,41 @@ pub mod server {
         ) = (page_number, page_size, filter_name_contains, sort) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListOutboundVoiceProfilesRequest {
             page_number,
             page_size,
@@ -55672,6 +57088,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateOutboundVoiceProfileRequest2 {
             body,
         };
@@ -55748,6 +57175,17 @@ pub mod server {
         let (Some(id), Some(Some(body))) = (id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateOutboundVoiceProfileRequest2 {
             id,
             body,
@@ -55797,6 +57235,41 @@ pub mod server {
         ) = (filter_type, filter_status, page_number, page_size, sort) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPhoneNumberBlocksJobsRequest {
             filter_type,
             filter_status,
@@ -56023,6 +57496,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPhoneNumbersRequest {
             page_number,
             page_size,
@@ -56066,6 +57574,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListCsvDownloadsRequest {
             page_number,
             page_size,
@@ -56192,6 +57735,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPhoneNumbersJobsRequest {
             filter_type,
             page_number,
@@ -56349,6 +57927,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPhoneNumbersWithMessagingSettingsRequest {
             page_number,
             page_size,
@@ -56443,6 +58056,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPhoneNumbersWithVoiceSettingsRequest {
             page_number,
             page_size,
@@ -56873,6 +58521,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPortingOrdersRequest {
             page_number,
             page_size,
@@ -57112,6 +58795,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPortingOrdersActivationJobsRequest {
             id,
             page_number,
@@ -57173,6 +58891,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPortingOrdersCommentsRequest {
             id,
             page_number,
@@ -57313,6 +59066,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetPortingPhoneNumbersRequest {
             page_number,
             page_size,
@@ -57373,6 +59161,41 @@ pub mod server {
         else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListPortoutRequestRequest {
             filter_carrier_name,
             filter_spid,
@@ -57559,6 +59382,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetPrivateWirelessGatewaysRequest {
             page_number,
             page_size,
@@ -57698,6 +59556,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListQueueCallsRequest {
             queue_name,
             page_number,
@@ -57798,6 +59691,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListRecordingsRequest {
             filter_conference_id,
             filter_created_at_gte,
@@ -58451,6 +60379,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListRequirementsRequest {
             filter_country_code,
             filter_phone_number_type,
@@ -58644,6 +60607,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListRoomParticipantsRequest {
             filter_date_joined_at_eq,
             filter_date_joined_at_gte,
@@ -58848,6 +60846,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListRoomSessionsRequest {
             filter_date_created_at_eq,
             filter_date_created_at_gte,
@@ -59053,6 +61086,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = NestedListRoomParticipantsRequest {
             room_session_id,
             filter_date_joined_at_eq,
@@ -59191,6 +61259,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListRoomsRequest {
             filter_date_created_at_eq,
             filter_date_created_at_gte,
@@ -59227,6 +61330,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateRoomRequest2 { body };
         match api.create_room(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -59304,6 +61418,17 @@ pub mod server {
         let (Some(room_id), Some(Some(body))) = (room_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = CreateRoomClientTokenRequest2 {
             room_id,
             body,
@@ -59335,6 +61460,17 @@ pub mod server {
         let (Some(room_id), Some(Some(body))) = (room_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = RefreshRoomClientTokenRequest2 {
             room_id,
             body,
@@ -59501,6 +61637,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = NestedListRoomSessionsRequest {
             room_id,
             filter_date_created_at_eq,
@@ -59558,6 +61729,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListShortCodesRequest {
             page_number,
             page_size,
@@ -59672,6 +61878,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SimCardGroupActionsGetRequest {
             page_number,
             page_size,
@@ -59735,6 +61976,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SimCardGroupsGetAllRequest {
             page_number,
             page_size,
@@ -59924,6 +62200,16 @@ pub mod server {
         let (Some(body),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            if let Some(value) = &body {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SimCardOrdersPreviewRequest {
             body,
         };
@@ -60098,6 +62384,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SimCardOrdersGetRequest {
             filter_created_at,
             filter_updated_at,
@@ -60140,6 +62461,17 @@ pub mod server {
         let (Some(Some(body)),) = (body,) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SimCardOrdersPostRequest { body };
         match api.sim_card_orders_post(incoming.context(), request).await {
             Ok(response) => response.into_response(),
@@ -60231,6 +62563,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = SimCardsGetRequest {
             page_number,
             page_size,
@@ -60611,6 +62978,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = WirelessConnectivityLogsGetRequest {
             page_number,
             page_size,
@@ -60844,6 +63246,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindTelephonyCredentialsRequest {
             page_number,
             page_size,
@@ -60909,6 +63346,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = ListTagsRequest {
             page_number,
             page_size,
@@ -61102,6 +63574,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = FindTexmlApplicationsRequest {
             page_number,
             page_size,
@@ -61700,6 +64207,41 @@ pub mod server {
         ) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetWebhookDeliveriesRequest {
             filter_status_eq,
             filter_webhook_contains,
@@ -62105,6 +64647,41 @@ pub mod server {
         let (Some(page_number), Some(page_size)) = (page_number, page_size) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[number]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_number {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                "query".into(), "page[size]".into()
+            ];
+            let errors = &mut errors;
+            if let Some(value) = &page_size {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((250.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = GetWdrReportsRequest {
             page_number,
             page_size,
@@ -62179,6 +64756,1118 @@ pub mod server {
         match api.delete_wdr_report(incoming.context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
+    impl runtime::validate::Validate for CallControlApplication {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateCallControlApplicationRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateCredentialConnectionRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateFaxApplicationRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateFqdnConnectionRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateInboundIpRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("timeout_1xx_secs".to_owned()));
+            {
+                let value = &self.timeout_1xx_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((120.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateIpConnectionRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateOutboundVoiceProfileRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            {
+                let value = &self.name;
+                runtime::validate::length(value, Some(3), None, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateRoomClientTokenRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("refresh_token_ttl_secs".to_owned()));
+            {
+                let value = &self.refresh_token_ttl_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((60.0, false)),
+                    Some((86400.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("token_ttl_secs".to_owned()));
+            {
+                let value = &self.token_ttl_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((10.0, false)),
+                    Some((3600.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateRoomRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("max_participants".to_owned()));
+            {
+                let value = &self.max_participants;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((2.0, false)),
+                    Some((50.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CredentialConnection {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CredentialInbound {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("timeout_1xx_secs".to_owned()));
+            {
+                let value = &self.timeout_1xx_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((120.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for FaxApplication {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for FqdnConnection {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for InboundFqdn {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("timeout_1xx_secs".to_owned()));
+            {
+                let value = &self.timeout_1xx_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((120.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for InboundIp {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("timeout_1xx_secs".to_owned()));
+            {
+                let value = &self.timeout_1xx_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((120.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for InboundMessage {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("payload".to_owned()));
+            if let Some(value) = &self.payload {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for InboundMessageEvent {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for InboundMessagePayload {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("media".to_owned()));
+            if let Some(value) = &self.media {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("parts".to_owned()));
+            if let Some(value) = &self.parts {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((10.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for IpConnection {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for MessagingProfile {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("whitelisted_destinations".to_owned()));
+            if let Some(value) = &self.whitelisted_destinations {
+                for (index, item) in value.iter().enumerate() {
+                    at.push(runtime::error::LocItem::Index(index));
+                    runtime::validate::pattern(item, "^[A-Z]{2}$", at, errors);
+                    at.pop();
+                }
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for OutboundMessage {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("payload".to_owned()));
+            if let Some(value) = &self.payload {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for OutboundMessageEvent {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for OutboundMessagePayload {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("parts".to_owned()));
+            if let Some(value) = &self.parts {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    Some((10.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for OutboundVoiceProfile {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            {
+                let value = &self.name;
+                runtime::validate::length(value, Some(3), None, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for PhoneNumberWithMessagingSettings {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("country_code".to_owned()));
+            if let Some(value) = &self.country_code {
+                runtime::validate::pattern(value, "^[A-Z]{2}$", at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for RefreshRoomClientTokenRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("token_ttl_secs".to_owned()));
+            {
+                let value = &self.token_ttl_secs;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((10.0, false)),
+                    Some((3600.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for SimCardOrder {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            if let Some(value) = &self.quantity {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ShortCode {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("country_code".to_owned()));
+            if let Some(value) = &self.country_code {
+                runtime::validate::pattern(value, "^[A-Z]{2}$", at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for SimCardOrderCreate {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            {
+                let value = &self.quantity;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateCallControlApplicationRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateCredentialConnectionRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateFaxApplicationRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateFqdnConnectionRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateIpConnectionRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("inbound".to_owned()));
+            if let Some(value) = &self.inbound {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("webhook_timeout_secs".to_owned()));
+            if let Some(value) = &self.webhook_timeout_secs {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((30.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateMessagingProfileRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("whitelisted_destinations".to_owned()));
+            if let Some(value) = &self.whitelisted_destinations {
+                for (index, item) in value.iter().enumerate() {
+                    at.push(runtime::error::LocItem::Index(index));
+                    runtime::validate::pattern(item, "^[A-Z]{2}$", at, errors);
+                    at.pop();
+                }
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for UpdateOutboundVoiceProfileRequest {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            {
+                let value = &self.name;
+                runtime::validate::length(value, Some(3), None, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for InboundMessagePayloadMediaItem {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("hash_sha256".to_owned()));
+            if let Some(value) = &self.hash_sha256 {
+                runtime::validate::length(value, Some(32), Some(32), at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListCallControlApplicationsOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateCallControlApplicationCreated {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListCredentialConnectionsOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateCredentialConnectionCreated {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListFaxApplicationsOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateFaxApplicationCreated {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListFqdnConnectionsOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateFqdnConnectionCreated {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListIpConnectionsOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateIpConnectionCreated {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateMessageOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListMessagingProfilesOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateMessagingProfileOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListMessagingProfilePhoneNumbersOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListMessagingProfileShortCodesOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ListOutboundVoiceProfilesOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for CreateOutboundVoiceProfileOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for RetrievePhoneNumberWithMessagingSettingsOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for RetrieveShortCodeOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for SimCardOrdersPreviewBody {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            {
+                let value = &self.quantity;
+                runtime::validate::number(
+                    *value as f64,
+                    Some((1.0, false)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for SimCardOrdersGetOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for SimCardOrdersPostOk {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("data".to_owned()));
+            if let Some(value) = &self.data {
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
         }
     }
 }

@@ -390,3 +390,49 @@ async fn streams_are_json_lines_and_failures_abort_the_body() {
         "a failed stream must not look complete: {outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn schema_constraints_are_enforced_and_every_violation_listed() {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+
+    let mut bad = widget();
+    bad["name"] = json!("no/slashes");
+    bad["price"] = json!(0);
+    bad["quantity"] = json!(101);
+    bad["tags"] = json!(vec!["t"; 11]);
+    bad["dimensions"] = json!({"width": -1, "height": 2});
+    let (status, body) = send(http.post(format!("{base}/items")).json(&bad)).await;
+    assert_eq!(status, 422, "{body}");
+    let found: Vec<(Value, Value)> = body["detail"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["loc"].clone(), e["type"].clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (json!(["body", "name"]), json!("string_pattern_mismatch")),
+            (json!(["body", "price"]), json!("greater_than")),
+            (json!(["body", "quantity"]), json!("less_than_equal")),
+            (json!(["body", "tags"]), json!("too_long")),
+            (
+                json!(["body", "dimensions", "width"]),
+                json!("greater_than")
+            ),
+        ],
+        "{body}"
+    );
+
+    let (status, body) = send(http.get(format!("{base}/items?limit=0"))).await;
+    assert_eq!(status, 422);
+    assert_eq!(body["detail"][0]["loc"], json!(["query", "limit"]));
+    assert_eq!(
+        body["detail"][0]["msg"],
+        "Input should be greater than or equal to 1"
+    );
+
+    let (status, _) = send(http.get(format!("{base}/items?limit=100"))).await;
+    assert_eq!(status, 200, "the bound itself is allowed");
+}

@@ -7,6 +7,7 @@ mod docs;
 mod models;
 mod rust_type;
 mod server;
+mod validation;
 
 use proc_macro2::TokenStream;
 

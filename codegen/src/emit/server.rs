@@ -5,6 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::validation::Validated;
 use super::{docs, rust_type};
 use crate::ir::{
     Api, Content, MediaKind, Method, Operation, Parameter, ParameterLocation, ParameterStyle,
@@ -15,7 +16,9 @@ use crate::ir::{
 pub fn emit(api: &Api) -> TokenStream {
     let types = api.operations.iter().map(|op| operation_types(api, op));
     let methods = api.operations.iter().map(trait_method);
-    let handlers = api.operations.iter().map(|op| handler(api, op));
+    let validated = Validated::new(&api.types);
+    let handlers = api.operations.iter().map(|op| handler(api, &validated, op));
+    let validations = validated.impls(&api.types);
     let routes = routes(api);
     let title = format!(
         " The `{}` API, served with axum.",
@@ -55,6 +58,8 @@ pub fn emit(api: &Api) -> TokenStream {
             }
 
             #(#handlers)*
+
+            #validations
         }
     }
 }
@@ -423,13 +428,14 @@ fn style_tokens(style: ParameterStyle) -> TokenStream {
 }
 
 /// The axum handler of one operation: decode, validate, call, encode.
-fn handler(api: &Api, op: &Operation) -> TokenStream {
+fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
     let name = format_ident!("{}", op.fn_name);
     let input = format_ident!("{}", op.type_names.input);
     let mut decode = Vec::new();
     let mut patterns = Vec::new();
     let mut values = Vec::new();
     let mut fields = Vec::new();
+    let mut checks = Vec::new();
     for p in &op.parameters {
         let field = format_ident!("{}", p.rust_name);
         let wire = &p.name;
@@ -457,6 +463,20 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
         });
         values.push(quote!(#field));
         fields.push(quote!(#field));
+        let value_ty = if required {
+            p.ty.clone()
+        } else {
+            p.ty.clone().optional()
+        };
+        let check = validated.checks(&api.types, &value_ty, &p.constraints, quote!(&#field));
+        if !check.is_empty() {
+            let location = p.location.as_str();
+            checks.push(quote! {
+                let at: &mut Vec<runtime::error::LocItem> = &mut vec![#location.into(), #wire.into()];
+                let errors = &mut errors;
+                #check
+            });
+        }
     }
     if let Some(content) = request_content(op) {
         let ty = body_type(api, content);
@@ -479,7 +499,32 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
         });
         values.push(quote!(body));
         fields.push(quote!(body));
+        if content.kind == MediaKind::Json {
+            if let Some(ty) = &content.ty {
+                let ty = if required {
+                    ty.clone()
+                } else {
+                    ty.clone().optional()
+                };
+                let check = validated.checks(&api.types, &ty, &Default::default(), quote!(&body));
+                if !check.is_empty() {
+                    checks.push(quote! {
+                        let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+                        let errors = &mut errors;
+                        #check
+                    });
+                }
+            }
+        }
     }
+    let checks = (!checks.is_empty()).then(|| {
+        quote! {
+            #({ #checks })*
+            if !errors.is_empty() {
+                return runtime::Rejection::from(errors).into_response();
+            }
+        }
+    });
     let validate = if patterns.is_empty() {
         TokenStream::new()
     } else {
@@ -487,6 +532,7 @@ fn handler(api: &Api, op: &Operation) -> TokenStream {
             let (#(#patterns,)*) = (#(#values,)*) else {
                 return runtime::Rejection::from(errors).into_response();
             };
+            #checks
         }
     };
     let errors =

@@ -1,0 +1,308 @@
+//! The spec's validation keywords (`minLength`, `maximum`, `pattern`, `minItems`, …),
+//! checked after a request has been parsed, reporting every violation with its
+//! location like FastAPI (pydantic) does. Generated code implements [`Validate`] for
+//! the types whose schemas constrain something, calling the checks here.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Mutex, OnceLock};
+
+use crate::error::{LocItem, ValidationErrors};
+
+/// A value whose schema has validation keywords.
+pub trait Validate {
+    /// Records every violation inside `self`, located under `at`.
+    fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors);
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
+        if let Some(value) = self {
+            value.validate(at, errors);
+        }
+    }
+}
+
+impl<T: Validate> Validate for Box<T> {
+    fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
+        (**self).validate(at, errors);
+    }
+}
+
+impl<T: Validate> Validate for Vec<T> {
+    fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
+        for (index, item) in self.iter().enumerate() {
+            at.push(LocItem::Index(index));
+            item.validate(at, errors);
+            at.pop();
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeSet<T> {
+    fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
+        for (index, item) in self.iter().enumerate() {
+            at.push(LocItem::Index(index));
+            item.validate(at, errors);
+            at.pop();
+        }
+    }
+}
+
+impl<T: Validate> Validate for BTreeMap<String, T> {
+    fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
+        for (key, value) in self {
+            at.push(LocItem::Key(key.clone()));
+            value.validate(at, errors);
+            at.pop();
+        }
+    }
+}
+
+/// A numeric bound: the limit and whether it is exclusive.
+pub type Bound = (f64, bool);
+
+/// `minLength` / `maxLength`, in characters.
+pub fn length(
+    value: &str,
+    min: Option<u64>,
+    max: Option<u64>,
+    at: &[LocItem],
+    errors: &mut ValidationErrors,
+) {
+    let count = value.chars().count() as u64;
+    if let Some(min) = min.filter(|min| count < *min) {
+        let unit = if min == 1 { "character" } else { "characters" };
+        errors.push(
+            at.to_vec(),
+            format!("String should have at least {min} {unit}"),
+            "string_too_short",
+        );
+    }
+    if let Some(max) = max.filter(|max| count > *max) {
+        let unit = if max == 1 { "character" } else { "characters" };
+        errors.push(
+            at.to_vec(),
+            format!("String should have at most {max} {unit}"),
+            "string_too_long",
+        );
+    }
+}
+
+/// `pattern` (an ECMA-262 regular expression; those Rust's `regex` cannot compile are
+/// logged once and not enforced).
+pub fn pattern(value: &str, pattern: &'static str, at: &[LocItem], errors: &mut ValidationErrors) {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let matches =
+        {
+            let mut cache = cache
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let regex = cache.entry(pattern).or_insert_with(|| match regex::Regex::new(pattern) {
+            Ok(regex) => Some(regex),
+            Err(error) => {
+                tracing::warn!(pattern, %error, "pattern not supported; it is not enforced");
+                None
+            }
+        });
+            regex.as_ref().is_none_or(|regex| regex.is_match(value))
+        };
+    if !matches {
+        errors.push(
+            at.to_vec(),
+            format!("String should match pattern '{pattern}'"),
+            "string_pattern_mismatch",
+        );
+    }
+}
+
+/// `minimum` / `maximum` (and their exclusive forms) and `multipleOf`.
+pub fn number(
+    value: f64,
+    min: Option<Bound>,
+    max: Option<Bound>,
+    multiple_of: Option<f64>,
+    at: &[LocItem],
+    errors: &mut ValidationErrors,
+) {
+    if let Some((limit, exclusive)) = min {
+        if exclusive && value <= limit {
+            errors.push(
+                at.to_vec(),
+                format!("Input should be greater than {}", show(limit)),
+                "greater_than",
+            );
+        } else if !exclusive && value < limit {
+            errors.push(
+                at.to_vec(),
+                format!("Input should be greater than or equal to {}", show(limit)),
+                "greater_than_equal",
+            );
+        }
+    }
+    if let Some((limit, exclusive)) = max {
+        if exclusive && value >= limit {
+            errors.push(
+                at.to_vec(),
+                format!("Input should be less than {}", show(limit)),
+                "less_than",
+            );
+        } else if !exclusive && value > limit {
+            errors.push(
+                at.to_vec(),
+                format!("Input should be less than or equal to {}", show(limit)),
+                "less_than_equal",
+            );
+        }
+    }
+    if let Some(step) = multiple_of.filter(|step| *step > 0.0) {
+        let ratio = value / step;
+        if (ratio - ratio.round()).abs() > 1e-9 {
+            errors.push(
+                at.to_vec(),
+                format!("Input should be a multiple of {}", show(step)),
+                "multiple_of",
+            );
+        }
+    }
+}
+
+/// `minItems` / `maxItems` (and `minProperties` / `maxProperties` for maps).
+pub fn count(
+    len: usize,
+    min: Option<u64>,
+    max: Option<u64>,
+    at: &[LocItem],
+    errors: &mut ValidationErrors,
+) {
+    let len = len as u64;
+    if let Some(min) = min.filter(|min| len < *min) {
+        let unit = if min == 1 { "item" } else { "items" };
+        errors.push(
+            at.to_vec(),
+            format!("List should have at least {min} {unit} after validation, not {len}"),
+            "too_short",
+        );
+    }
+    if let Some(max) = max.filter(|max| len > *max) {
+        let unit = if max == 1 { "item" } else { "items" };
+        errors.push(
+            at.to_vec(),
+            format!("List should have at most {max} {unit} after validation, not {len}"),
+            "too_long",
+        );
+    }
+}
+
+/// `uniqueItems` over a list.
+pub fn unique<T: PartialEq>(items: &[T], at: &[LocItem], errors: &mut ValidationErrors) {
+    let duplicate = items
+        .iter()
+        .enumerate()
+        .any(|(i, a)| items[..i].contains(a));
+    if duplicate {
+        errors.push(at.to_vec(), "List should have unique items", "unique_items");
+    }
+}
+
+/// A number as pydantic prints it: integers without a fraction.
+fn show(value: f64) -> String {
+    if value.fract() == 0.0 && value.abs() < 1e15 {
+        format!("{}", value as i64)
+    } else {
+        value.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(f: impl FnOnce(&[LocItem], &mut ValidationErrors)) -> Vec<(String, String)> {
+        let mut errors = ValidationErrors::new();
+        f(&["body".into(), "x".into()], &mut errors);
+        errors
+            .errors()
+            .iter()
+            .map(|e| (e.kind.clone(), e.msg.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn lengths_count_characters() {
+        assert!(check(|at, e| length("héllo", Some(5), Some(5), at, e)).is_empty());
+        assert_eq!(
+            check(|at, e| length("", Some(1), None, at, e)),
+            [(
+                "string_too_short".to_owned(),
+                "String should have at least 1 character".to_owned()
+            )]
+        );
+        assert_eq!(
+            check(|at, e| length("abc", None, Some(2), at, e))[0].0,
+            "string_too_long"
+        );
+    }
+
+    #[test]
+    fn numbers_respect_exclusive_bounds_and_steps() {
+        assert!(
+            check(|at, e| number(0.5, Some((0.0, true)), Some((1.0, false)), None, at, e))
+                .is_empty()
+        );
+        assert_eq!(
+            check(|at, e| number(0.0, Some((0.0, true)), None, None, at, e)),
+            [(
+                "greater_than".to_owned(),
+                "Input should be greater than 0".to_owned()
+            )]
+        );
+        assert_eq!(
+            check(|at, e| number(101.0, None, Some((100.0, false)), None, at, e))[0].0,
+            "less_than_equal"
+        );
+        assert_eq!(
+            check(|at, e| number(0.35, None, None, Some(0.1), at, e)).len(),
+            1
+        );
+        assert!(check(|at, e| number(0.3, None, None, Some(0.1), at, e)).is_empty());
+    }
+
+    #[test]
+    fn patterns_counts_and_uniqueness() {
+        assert!(check(|at, e| pattern("ab-1", "^[a-z0-9-]+$", at, e)).is_empty());
+        assert_eq!(
+            check(|at, e| pattern("A B", "^[a-z]+$", at, e))[0].0,
+            "string_pattern_mismatch"
+        );
+        assert!(
+            check(|at, e| pattern("x", "(?<=a)b", at, e)).is_empty(),
+            "unsupported: not enforced"
+        );
+        assert_eq!(
+            check(|at, e| count(11, None, Some(10), at, e))[0].0,
+            "too_long"
+        );
+        assert_eq!(
+            check(|at, e| unique(&[1, 2, 1], at, e))[0].0,
+            "unique_items"
+        );
+    }
+
+    #[test]
+    fn nested_values_are_located() {
+        struct Name(String);
+        impl Validate for Name {
+            fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
+                length(&self.0, Some(2), None, at, errors);
+            }
+        }
+        let names = vec![Name("ok".into()), Name("x".into())];
+        let mut errors = ValidationErrors::new();
+        names.validate(&mut vec!["body".into()], &mut errors);
+        assert_eq!(
+            errors.errors()[0].loc,
+            [LocItem::from("body"), LocItem::Index(1)]
+        );
+    }
+}
