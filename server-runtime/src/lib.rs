@@ -8,6 +8,7 @@
 //! lives here rather than in generated code.
 
 pub mod context;
+pub mod cors;
 pub mod error;
 pub mod incoming;
 pub mod param;

@@ -436,3 +436,61 @@ async fn schema_constraints_are_enforced_and_every_violation_listed() {
     let (status, _) = send(http.get(format!("{base}/items?limit=100"))).await;
     assert_eq!(status, 200, "the bound itself is allowed");
 }
+
+#[tokio::test]
+async fn cors_allows_configured_origins_and_localhost() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = router(Store::default()).layer(oapi_gen_server_runtime::cors::layer(
+        "https://app.example.com, https://admin.example.com/",
+    ));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let base = format!("http://{address}");
+    let http = reqwest::Client::new();
+
+    let preflight = |origin: &'static str| {
+        http.request(reqwest::Method::OPTIONS, format!("{base}/items"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", "content-type,x-amz-date")
+            .send()
+    };
+    let allowed = preflight("https://admin.example.com").await.unwrap();
+    assert!(allowed.status().is_success());
+    assert_eq!(
+        allowed.headers()["access-control-allow-origin"],
+        "https://admin.example.com"
+    );
+    let headers = allowed.headers()["access-control-allow-headers"]
+        .to_str()
+        .unwrap();
+    assert!(
+        headers.contains("x-amz-date") && headers.contains("content-type"),
+        "{headers}"
+    );
+
+    let local = preflight("http://localhost:5173").await.unwrap();
+    assert_eq!(
+        local.headers()["access-control-allow-origin"],
+        "http://localhost:5173"
+    );
+
+    let denied = preflight("https://evil.example.net").await.unwrap();
+    assert!(
+        denied
+            .headers()
+            .get("access-control-allow-origin")
+            .is_none()
+    );
+
+    let response = http
+        .get(format!("{base}/health"))
+        .header("origin", "https://app.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.headers()["access-control-allow-origin"],
+        "https://app.example.com"
+    );
+}
