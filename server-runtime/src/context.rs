@@ -21,8 +21,8 @@ pub struct RequestContext {
 }
 
 impl RequestContext {
-    /// The context of a request with these parts.
-    pub fn new(parts: &http::request::Parts) -> Self {
+    /// The context of a request with these parts (taken, not copied).
+    pub fn new(parts: http::request::Parts) -> Self {
         let correlation_id = parts
             .headers
             .get(CORRELATION_ID_HEADER)
@@ -31,10 +31,10 @@ impl RequestContext {
             .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
         RequestContext {
             correlation_id,
-            method: parts.method.clone(),
             path: parts.uri.path().to_owned(),
-            headers: parts.headers.clone(),
-            extensions: parts.extensions.clone(),
+            method: parts.method,
+            headers: parts.headers,
+            extensions: parts.extensions,
         }
     }
 }

@@ -44,9 +44,9 @@ impl Incoming {
         }
     }
 
-    /// The handler's [`RequestContext`].
-    pub fn context(&self) -> RequestContext {
-        RequestContext::new(&self.parts)
+    /// The handler's [`RequestContext`], once everything has been decoded.
+    pub fn into_context(self) -> RequestContext {
+        RequestContext::new(self.parts)
     }
 
     /// A path parameter (always required).

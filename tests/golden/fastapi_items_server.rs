@@ -955,7 +955,7 @@ pub mod server {
             )
             .await;
         let request = HealthRequest {};
-        match api.health(incoming.context(), request).await {
+        match api.health(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1023,7 +1023,7 @@ pub mod server {
             next_token,
             x_request_id,
         };
-        match api.list_items(incoming.context(), request).await {
+        match api.list_items(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1058,7 +1058,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = CreateItemRequest { body };
-        match api.create_item(incoming.context(), request).await {
+        match api.create_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1083,7 +1083,7 @@ pub mod server {
             item_id,
             session_id,
         };
-        match api.get_item(incoming.context(), request).await {
+        match api.get_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1108,7 +1108,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = UpdateItemRequest { item_id, body };
-        match api.update_item(incoming.context(), request).await {
+        match api.update_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1129,7 +1129,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteItemRequest { item_id };
-        match api.delete_item(incoming.context(), request).await {
+        match api.delete_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1176,7 +1176,7 @@ pub mod server {
             item_id,
             count,
         };
-        match api.stream_item(incoming.context(), request).await {
+        match api.stream_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1197,7 +1197,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ItemProgressRequest { item_id };
-        match api.item_progress(incoming.context(), request).await {
+        match api.item_progress(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1221,7 +1221,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = FeedRequest { count };
-        match api.feed(incoming.context(), request).await {
+        match api.feed(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1237,7 +1237,7 @@ pub mod server {
             )
             .await;
         let request = EventsRequest {};
-        match api.events(incoming.context(), request).await {
+        match api.events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

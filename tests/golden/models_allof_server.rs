@@ -247,7 +247,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = HireRequest { body };
-        match api.hire(incoming.context(), request).await {
+        match api.hire(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -288,7 +288,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetManagerRequest { manager_id };
-        match api.get_manager(incoming.context(), request).await {
+        match api.get_manager(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -312,7 +312,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PutAuditRequest { body };
-        match api.put_audit(incoming.context(), request).await {
+        match api.put_audit(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

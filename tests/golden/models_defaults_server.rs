@@ -354,7 +354,7 @@ pub mod server {
             exact,
             x_locale,
         };
-        match api.search(incoming.context(), request).await {
+        match api.search(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -378,7 +378,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SearchWithBodyRequest { body };
-        match api.search_with_body(incoming.context(), request).await {
+        match api.search_with_body(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

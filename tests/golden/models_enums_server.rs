@@ -503,7 +503,7 @@ pub mod server {
             priority,
             order,
         };
-        match api.list_tasks(incoming.context(), request).await {
+        match api.list_tasks(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -538,7 +538,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = CreateTaskRequest { body };
-        match api.create_task(incoming.context(), request).await {
+        match api.create_task(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

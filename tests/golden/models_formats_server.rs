@@ -338,7 +338,7 @@ pub mod server {
             since,
             day,
         };
-        match api.get_record(incoming.context(), request).await {
+        match api.get_record(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -367,7 +367,7 @@ pub mod server {
             record_id,
             body,
         };
-        match api.put_record(incoming.context(), request).await {
+        match api.put_record(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -391,7 +391,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PostNumbersRequest { body };
-        match api.post_numbers(incoming.context(), request).await {
+        match api.post_numbers(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -415,7 +415,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = UploadRequest { body };
-        match api.upload(incoming.context(), request).await {
+        match api.upload(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -437,7 +437,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DownloadRequest { record_id };
-        match api.download(incoming.context(), request).await {
+        match api.download(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

@@ -289,7 +289,7 @@ pub mod server {
             )
             .await;
         let request = GetInventoryRequest {};
-        match api.get_inventory(incoming.context(), request).await {
+        match api.get_inventory(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -313,7 +313,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PutInventoryRequest { body };
-        match api.put_inventory(incoming.context(), request).await {
+        match api.put_inventory(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -348,7 +348,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = PostGridRequest { body };
-        match api.post_grid(incoming.context(), request).await {
+        match api.post_grid(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -372,7 +372,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PostPointsRequest { body };
-        match api.post_points(incoming.context(), request).await {
+        match api.post_points(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

@@ -653,7 +653,7 @@ pub mod server {
             self_,
             page_size,
         };
-        match api.get_pet(incoming.context(), request).await {
+        match api.get_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -686,7 +686,7 @@ pub mod server {
             body_2,
             body,
         };
-        match api.get_pet_2(incoming.context(), request).await {
+        match api.get_pet_2(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -709,7 +709,7 @@ pub mod server {
         let request = GetPetsPetIdPhotosRequest {
             pet_id,
         };
-        match api.get_pets_pet_id_photos(incoming.context(), request).await {
+        match api.get_pets_pet_id_photos(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -747,7 +747,7 @@ pub mod server {
             pet_id,
             body,
         };
-        match api.post_pets_pet_id_photos(incoming.context(), request).await {
+        match api.post_pets_pet_id_photos(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -763,7 +763,7 @@ pub mod server {
             )
             .await;
         let request = GetPetStoreV1_0ItemsRequest {};
-        match api.get_pet_store_v1_0_items(incoming.context(), request).await {
+        match api.get_pet_store_v1_0_items(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -779,7 +779,7 @@ pub mod server {
             )
             .await;
         let request = SelfRequest {};
-        match api.self_(incoming.context(), request).await {
+        match api.self_(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -814,7 +814,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = TypeRequest { body };
-        match api.type_(incoming.context(), request).await {
+        match api.type_(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -849,7 +849,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListPetsV2Request { body };
-        match api.list_pets_v2(incoming.context(), request).await {
+        match api.list_pets_v2(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

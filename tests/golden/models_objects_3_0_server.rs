@@ -368,7 +368,7 @@ pub mod server {
             )
             .await;
         let request = ListPetsRequest {};
-        match api.list_pets(incoming.context(), request).await {
+        match api.list_pets(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -403,7 +403,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = CreatePetRequest { body };
-        match api.create_pet(incoming.context(), request).await {
+        match api.create_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -427,7 +427,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateAccountRequest { body };
-        match api.create_account(incoming.context(), request).await {
+        match api.create_account(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -461,7 +461,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = PutSettingsRequest { body };
-        match api.put_settings(incoming.context(), request).await {
+        match api.put_settings(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -485,7 +485,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = StoreBlobRequest { body };
-        match api.store_blob(incoming.context(), request).await {
+        match api.store_blob(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

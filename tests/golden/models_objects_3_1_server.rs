@@ -291,7 +291,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetProfileRequest { id };
-        match api.get_profile(incoming.context(), request).await {
+        match api.get_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -327,7 +327,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = PutProfileRequest { id, body };
-        match api.put_profile(incoming.context(), request).await {
+        match api.put_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -362,7 +362,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = PostMeasurementRequest { body };
-        match api.post_measurement(incoming.context(), request).await {
+        match api.post_measurement(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

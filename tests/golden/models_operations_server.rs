@@ -1214,7 +1214,7 @@ pub mod server {
             sort_by,
             next,
         };
-        match api.list_pets(incoming.context(), request).await {
+        match api.list_pets(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1243,7 +1243,7 @@ pub mod server {
             x_request_id,
             body,
         };
-        match api.create_pet(incoming.context(), request).await {
+        match api.create_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1284,7 +1284,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetPetRequest { pet_id };
-        match api.get_pet(incoming.context(), request).await {
+        match api.get_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1329,7 +1329,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = UpdatePetRequest { pet_id, body };
-        match api.update_pet(incoming.context(), request).await {
+        match api.update_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1370,7 +1370,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = DeletePetRequest { pet_id };
-        match api.delete_pet(incoming.context(), request).await {
+        match api.delete_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1422,7 +1422,7 @@ pub mod server {
             pet_id,
             visit_date,
         };
-        match api.get_visit(incoming.context(), request).await {
+        match api.get_visit(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1457,7 +1457,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SearchPetsRequest { q };
-        match api.search_pets(incoming.context(), request).await {
+        match api.search_pets(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1491,7 +1491,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetDocumentRequest { doc_id };
-        match api.get_document(incoming.context(), request).await {
+        match api.get_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1529,7 +1529,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = PutDocumentRequest { doc_id, body };
-        match api.put_document(incoming.context(), request).await {
+        match api.put_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1545,7 +1545,7 @@ pub mod server {
             )
             .await;
         let request = GetStatusRequest {};
-        match api.get_status(incoming.context(), request).await {
+        match api.get_status(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1561,7 +1561,7 @@ pub mod server {
             )
             .await;
         let request = HeadStatusRequest {};
-        match api.head_status(incoming.context(), request).await {
+        match api.head_status(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1585,7 +1585,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = StreamEventsRequest { since };
-        match api.stream_events(incoming.context(), request).await {
+        match api.stream_events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1609,7 +1609,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ChatRequest2 { body };
-        match api.chat(incoming.context(), request).await {
+        match api.chat(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1633,7 +1633,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = LegacyStreamRequest { body };
-        match api.legacy_stream(incoming.context(), request).await {
+        match api.legacy_stream(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -1655,7 +1655,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SubscribeRequest { last_event_id };
-        match api.subscribe(incoming.context(), request).await {
+        match api.subscribe(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

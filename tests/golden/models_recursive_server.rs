@@ -242,7 +242,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PostTreeRequest { body };
-        match api.post_tree(incoming.context(), request).await {
+        match api.post_tree(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -266,7 +266,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PostListRequest { body };
-        match api.post_list(incoming.context(), request).await {
+        match api.post_list(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -290,7 +290,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PostGraphRequest { body };
-        match api.post_graph(incoming.context(), request).await {
+        match api.post_graph(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

@@ -690,7 +690,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = AddPetRequest { body };
-        match api.add_pet(incoming.context(), request).await {
+        match api.add_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -714,7 +714,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = AddShapeRequest { body };
-        match api.add_shape(incoming.context(), request).await {
+        match api.add_shape(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -738,7 +738,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = PutValueRequest { body };
-        match api.put_value(incoming.context(), request).await {
+        match api.put_value(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

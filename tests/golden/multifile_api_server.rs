@@ -348,7 +348,7 @@ pub mod server {
             cursor,
             status,
         };
-        match api.list_pets(incoming.context(), request).await {
+        match api.list_pets(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -383,7 +383,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = CreatePetRequest { body };
-        match api.create_pet(incoming.context(), request).await {
+        match api.create_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -404,7 +404,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetPetRequest { pet_id };
-        match api.get_pet(incoming.context(), request).await {
+        match api.get_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -445,7 +445,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetOwnerRequest { owner_id };
-        match api.get_owner(incoming.context(), request).await {
+        match api.get_owner(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

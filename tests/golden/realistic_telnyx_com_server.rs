@@ -48551,7 +48551,10 @@ pub mod server {
         let request = CreateBulkTelephonyCredentialRequest {
             body,
         };
-        match api.create_bulk_telephony_credential(incoming.context(), request).await {
+        match api
+            .create_bulk_telephony_credential(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48577,7 +48580,10 @@ pub mod server {
         let request = DeleteBulkTelephonyCredentialRequest {
             filter_tag,
         };
-        match api.delete_bulk_telephony_credential(incoming.context(), request).await {
+        match api
+            .delete_bulk_telephony_credential(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48611,7 +48617,10 @@ pub mod server {
             filter_tag,
             body,
         };
-        match api.update_bulk_telephony_credential(incoming.context(), request).await {
+        match api
+            .update_bulk_telephony_credential(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48640,7 +48649,10 @@ pub mod server {
         let request = BulkSimCardNetworkPreferencesRequest {
             body,
         };
-        match api.bulk_sim_card_network_preferences(incoming.context(), request).await {
+        match api
+            .bulk_sim_card_network_preferences(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48667,7 +48679,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardRegisterRequest { body };
-        match api.sim_card_register(incoming.context(), request).await {
+        match api.sim_card_register(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48695,7 +48707,7 @@ pub mod server {
             action,
             filter_tag,
         };
-        match api.bulk_credential_action(incoming.context(), request).await {
+        match api.bulk_credential_action(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48839,7 +48851,7 @@ pub mod server {
             filter_address_book_eq,
             sort,
         };
-        match api.find_addresss(incoming.context(), request).await {
+        match api.find_addresss(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48863,7 +48875,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateAddressRequest { body };
-        match api.create_address(incoming.context(), request).await {
+        match api.create_address(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48890,7 +48902,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ValidateAddressRequest2 { body };
-        match api.validate_address(incoming.context(), request).await {
+        match api.validate_address(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48911,7 +48923,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetAddressRequest { id };
-        match api.get_address(incoming.context(), request).await {
+        match api.get_address(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -48932,7 +48944,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteAddressRequest { id };
-        match api.delete_address(incoming.context(), request).await {
+        match api.delete_address(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49007,7 +49019,7 @@ pub mod server {
             page_size,
             sort,
         };
-        match api.find_authentication_providers(incoming.context(), request).await {
+        match api.find_authentication_providers(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49036,7 +49048,8 @@ pub mod server {
         let request = CreateAuthenticationProviderRequest {
             body,
         };
-        match api.create_authentication_provider(incoming.context(), request).await {
+        match api.create_authentication_provider(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49059,7 +49072,7 @@ pub mod server {
         let request = GetAuthenticationProviderRequest {
             id,
         };
-        match api.get_authentication_provider(incoming.context(), request).await {
+        match api.get_authentication_provider(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49082,7 +49095,8 @@ pub mod server {
         let request = DeleteAuthenticationProviderRequest {
             id,
         };
-        match api.delete_authentication_provider(incoming.context(), request).await {
+        match api.delete_authentication_provider(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49113,7 +49127,8 @@ pub mod server {
             id,
             body,
         };
-        match api.update_authentication_provider(incoming.context(), request).await {
+        match api.update_authentication_provider(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49274,7 +49289,10 @@ pub mod server {
             filter_minimum_block_size,
             filter_limit,
         };
-        match api.list_available_phone_number_blocks(incoming.context(), request).await {
+        match api
+            .list_available_phone_number_blocks(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49474,7 +49492,7 @@ pub mod server {
             filter_reservable,
             filter_exclude_held_numbers,
         };
-        match api.list_available_phone_numbers(incoming.context(), request).await {
+        match api.list_available_phone_numbers(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49490,7 +49508,7 @@ pub mod server {
             )
             .await;
         let request = GetUserBalanceRequest {};
-        match api.get_user_balance(incoming.context(), request).await {
+        match api.get_user_balance(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49556,7 +49574,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_billing_groups(incoming.context(), request).await {
+        match api.list_billing_groups(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49580,7 +49598,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateBillingGroupRequest { body };
-        match api.create_billing_group(incoming.context(), request).await {
+        match api.create_billing_group(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49601,7 +49619,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveBillingGroupRequest { id };
-        match api.retrieve_billing_group(incoming.context(), request).await {
+        match api.retrieve_billing_group(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49622,7 +49640,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteBillingGroupRequest { id };
-        match api.delete_billing_group(incoming.context(), request).await {
+        match api.delete_billing_group(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49653,7 +49671,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_billing_group(incoming.context(), request).await {
+        match api.update_billing_group(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49758,7 +49776,8 @@ pub mod server {
             filter_outbound_voice_profile_id,
             sort,
         };
-        match api.list_call_control_applications(incoming.context(), request).await {
+        match api.list_call_control_applications(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49798,7 +49817,8 @@ pub mod server {
         let request = CreateCallControlApplicationRequest2 {
             body,
         };
-        match api.create_call_control_application(incoming.context(), request).await {
+        match api.create_call_control_application(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49821,7 +49841,10 @@ pub mod server {
         let request = RetrieveCallControlApplicationRequest {
             id,
         };
-        match api.retrieve_call_control_application(incoming.context(), request).await {
+        match api
+            .retrieve_call_control_application(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49844,7 +49867,8 @@ pub mod server {
         let request = DeleteCallControlApplicationRequest {
             id,
         };
-        match api.delete_call_control_application(incoming.context(), request).await {
+        match api.delete_call_control_application(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -49886,7 +49910,8 @@ pub mod server {
             id,
             body,
         };
-        match api.update_call_control_application(incoming.context(), request).await {
+        match api.update_call_control_application(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50063,7 +50088,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_call_events(incoming.context(), request).await {
+        match api.list_call_events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50087,7 +50112,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CallDialRequest { body };
-        match api.call_dial(incoming.context(), request).await {
+        match api.call_dial(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50110,7 +50135,7 @@ pub mod server {
         let request = RetrieveCallStatusRequest {
             call_control_id,
         };
-        match api.retrieve_call_status(incoming.context(), request).await {
+        match api.retrieve_call_status(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50138,7 +50163,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_answer(incoming.context(), request).await {
+        match api.call_answer(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50166,7 +50191,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_bridge(incoming.context(), request).await {
+        match api.call_bridge(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50194,7 +50219,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_enqueue(incoming.context(), request).await {
+        match api.call_enqueue(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50225,7 +50250,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_fork_start(incoming.context(), request).await {
+        match api.call_fork_start(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50256,7 +50281,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_fork_stop(incoming.context(), request).await {
+        match api.call_fork_stop(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50285,7 +50310,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_gather_stop(incoming.context(), request).await {
+        match api.call_gather_stop(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50316,7 +50341,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_gather_using_audio(incoming.context(), request).await {
+        match api.call_gather_using_audio(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50347,7 +50372,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_gather_using_speak(incoming.context(), request).await {
+        match api.call_gather_using_speak(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50375,7 +50400,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_hangup(incoming.context(), request).await {
+        match api.call_hangup(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50404,7 +50429,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.leave_queue(incoming.context(), request).await {
+        match api.leave_queue(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50435,7 +50460,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_playback_start(incoming.context(), request).await {
+        match api.call_playback_start(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50466,7 +50491,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_playback_stop(incoming.context(), request).await {
+        match api.call_playback_stop(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50497,7 +50522,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_record_pause(incoming.context(), request).await {
+        match api.call_record_pause(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50528,7 +50553,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_record_resume(incoming.context(), request).await {
+        match api.call_record_resume(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50559,7 +50584,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_record_start(incoming.context(), request).await {
+        match api.call_record_start(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50590,7 +50615,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_record_stop(incoming.context(), request).await {
+        match api.call_record_stop(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50618,7 +50643,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_refer(incoming.context(), request).await {
+        match api.call_refer(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50646,7 +50671,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_reject(incoming.context(), request).await {
+        match api.call_reject(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50674,7 +50699,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_send_dtmf(incoming.context(), request).await {
+        match api.call_send_dtmf(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50702,7 +50727,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_speak(incoming.context(), request).await {
+        match api.call_speak(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50733,7 +50758,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_transcription_start(incoming.context(), request).await {
+        match api.call_transcription_start(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50764,7 +50789,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_transcription_stop(incoming.context(), request).await {
+        match api.call_transcription_stop(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50795,7 +50820,7 @@ pub mod server {
             call_control_id,
             body,
         };
-        match api.call_transfer(incoming.context(), request).await {
+        match api.call_transfer(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50841,7 +50866,7 @@ pub mod server {
             filter_comment_record_type,
             filter_comment_record_id,
         };
-        match api.list_comments(incoming.context(), request).await {
+        match api.list_comments(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50865,7 +50890,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateCommentRequest { body };
-        match api.create_comment(incoming.context(), request).await {
+        match api.create_comment(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50886,7 +50911,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveCommentRequest { id };
-        match api.retrieve_comment(incoming.context(), request).await {
+        match api.retrieve_comment(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50907,7 +50932,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = MarkCommentReadRequest { id };
-        match api.mark_comment_read(incoming.context(), request).await {
+        match api.mark_comment_read(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -50982,7 +51007,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_conferences(incoming.context(), request).await {
+        match api.list_conferences(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51009,7 +51034,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateConferenceRequest2 { body };
-        match api.create_conference(incoming.context(), request).await {
+        match api.create_conference(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51112,7 +51137,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_conference_participants(incoming.context(), request).await {
+        match api.list_conference_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51133,7 +51158,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveConferenceRequest { id };
-        match api.retrieve_conference(incoming.context(), request).await {
+        match api.retrieve_conference(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51164,7 +51189,8 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_dial_participant_in(incoming.context(), request).await {
+        match api.conference_dial_participant_in(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51195,7 +51221,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_hold_participants(incoming.context(), request).await {
+        match api.conference_hold_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51223,7 +51249,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ConferenceJoinRequest { id, body };
-        match api.conference_join(incoming.context(), request).await {
+        match api.conference_join(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51251,7 +51277,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ConferenceLeaveRequest { id, body };
-        match api.conference_leave(incoming.context(), request).await {
+        match api.conference_leave(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51282,7 +51308,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_mute_participants(incoming.context(), request).await {
+        match api.conference_mute_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51313,7 +51339,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_play_audio(incoming.context(), request).await {
+        match api.conference_play_audio(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51344,7 +51370,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_start_recording(incoming.context(), request).await {
+        match api.conference_start_recording(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51375,7 +51401,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_stop_recording(incoming.context(), request).await {
+        match api.conference_stop_recording(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51406,7 +51432,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_speak_text(incoming.context(), request).await {
+        match api.conference_speak_text(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51437,7 +51463,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_stop_audio(incoming.context(), request).await {
+        match api.conference_stop_audio(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51468,7 +51494,8 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_unhold_participants(incoming.context(), request).await {
+        match api.conference_unhold_participants(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51499,7 +51526,8 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_unmute_participants(incoming.context(), request).await {
+        match api.conference_unmute_participants(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51530,7 +51558,7 @@ pub mod server {
             id,
             body,
         };
-        match api.conference_update(incoming.context(), request).await {
+        match api.conference_update(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51635,7 +51663,7 @@ pub mod server {
             filter_outbound_voice_profile_id,
             sort,
         };
-        match api.list_connections(incoming.context(), request).await {
+        match api.list_connections(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51656,7 +51684,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveConnectionRequest { id };
-        match api.retrieve_connection(incoming.context(), request).await {
+        match api.retrieve_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51761,7 +51789,7 @@ pub mod server {
             filter_outbound_outbound_voice_profile_id,
             sort,
         };
-        match api.list_credential_connections(incoming.context(), request).await {
+        match api.list_credential_connections(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51801,7 +51829,7 @@ pub mod server {
         let request = CreateCredentialConnectionRequest2 {
             body,
         };
-        match api.create_credential_connection(incoming.context(), request).await {
+        match api.create_credential_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51824,7 +51852,8 @@ pub mod server {
         let request = RetrieveCredentialConnectionRequest {
             id,
         };
-        match api.retrieve_credential_connection(incoming.context(), request).await {
+        match api.retrieve_credential_connection(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51847,7 +51876,7 @@ pub mod server {
         let request = DeleteCredentialConnectionRequest {
             id,
         };
-        match api.delete_credential_connection(incoming.context(), request).await {
+        match api.delete_credential_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51889,7 +51918,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_credential_connection(incoming.context(), request).await {
+        match api.update_credential_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -51995,7 +52024,7 @@ pub mod server {
             page_size,
             sort,
         };
-        match api.detail_records_search(incoming.context(), request).await {
+        match api.detail_records_search(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52106,7 +52135,7 @@ pub mod server {
             filter_linked_record_type,
             filter_linked_resource_id,
         };
-        match api.list_document_links(incoming.context(), request).await {
+        match api.list_document_links(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52172,7 +52201,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_documents(incoming.context(), request).await {
+        match api.list_documents(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52199,7 +52228,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateDocumentRequest { body };
-        match api.create_document(incoming.context(), request).await {
+        match api.create_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52220,7 +52249,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveDocumentRequest { id };
-        match api.retrieve_document(incoming.context(), request).await {
+        match api.retrieve_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52241,7 +52270,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteDocumentRequest { id };
-        match api.delete_document(incoming.context(), request).await {
+        match api.delete_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52269,7 +52298,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = UpdateDocumentRequest { id, body };
-        match api.update_document(incoming.context(), request).await {
+        match api.update_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52292,7 +52321,7 @@ pub mod server {
         let request = DownloadDocServiceDocumentRequest {
             id,
         };
-        match api.download_doc_service_document(incoming.context(), request).await {
+        match api.download_doc_service_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52397,7 +52426,7 @@ pub mod server {
             filter_outbound_voice_profile_id,
             sort,
         };
-        match api.list_fax_applications(incoming.context(), request).await {
+        match api.list_fax_applications(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52437,7 +52466,7 @@ pub mod server {
         let request = CreateFaxApplicationRequest2 {
             body,
         };
-        match api.create_fax_application(incoming.context(), request).await {
+        match api.create_fax_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52458,7 +52487,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetFaxApplicationRequest { id };
-        match api.get_fax_application(incoming.context(), request).await {
+        match api.get_fax_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52479,7 +52508,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteFaxApplicationRequest { id };
-        match api.delete_fax_application(incoming.context(), request).await {
+        match api.delete_fax_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52521,7 +52550,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_fax_application(incoming.context(), request).await {
+        match api.update_fax_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52630,7 +52659,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.list_faxes(incoming.context(), request).await {
+        match api.list_faxes(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52654,7 +52683,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SendFaxRequest2 { body };
-        match api.send_fax(incoming.context(), request).await {
+        match api.send_fax(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52675,7 +52704,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ViewFaxRequest { id };
-        match api.view_fax(incoming.context(), request).await {
+        match api.view_fax(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52696,7 +52725,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteFaxRequest { id };
-        match api.delete_fax(incoming.context(), request).await {
+        match api.delete_fax(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52717,7 +52746,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RefreshFaxRequest { id };
-        match api.refresh_fax(incoming.context(), request).await {
+        match api.refresh_fax(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52804,7 +52833,7 @@ pub mod server {
             filter_connection_name_contains,
             sort,
         };
-        match api.list_fqdn_connections(incoming.context(), request).await {
+        match api.list_fqdn_connections(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52844,7 +52873,7 @@ pub mod server {
         let request = CreateFqdnConnectionRequest2 {
             body,
         };
-        match api.create_fqdn_connection(incoming.context(), request).await {
+        match api.create_fqdn_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52867,7 +52896,7 @@ pub mod server {
         let request = RetrieveFqdnConnectionRequest {
             id,
         };
-        match api.retrieve_fqdn_connection(incoming.context(), request).await {
+        match api.retrieve_fqdn_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52888,7 +52917,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteFqdnConnectionRequest { id };
-        match api.delete_fqdn_connection(incoming.context(), request).await {
+        match api.delete_fqdn_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -52930,7 +52959,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_fqdn_connection(incoming.context(), request).await {
+        match api.update_fqdn_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53042,7 +53071,7 @@ pub mod server {
             filter_port,
             filter_dns_record_type,
         };
-        match api.list_fqdns(incoming.context(), request).await {
+        match api.list_fqdns(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53069,7 +53098,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateFqdnRequest2 { body };
-        match api.create_fqdn(incoming.context(), request).await {
+        match api.create_fqdn(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53090,7 +53119,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveFqdnRequest { id };
-        match api.retrieve_fqdn(incoming.context(), request).await {
+        match api.retrieve_fqdn(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53111,7 +53140,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteFqdnRequest { id };
-        match api.delete_fqdn(incoming.context(), request).await {
+        match api.delete_fqdn(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53139,7 +53168,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = UpdateFqdnRequest2 { id, body };
-        match api.update_fqdn(incoming.context(), request).await {
+        match api.update_fqdn(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53242,7 +53271,10 @@ pub mod server {
             filter_count,
             filter_group_by,
         };
-        match api.create_inventory_coverage_request(incoming.context(), request).await {
+        match api
+            .create_inventory_coverage_request(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53347,7 +53379,7 @@ pub mod server {
             filter_outbound_outbound_voice_profile_id,
             sort,
         };
-        match api.list_ip_connections(incoming.context(), request).await {
+        match api.list_ip_connections(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53385,7 +53417,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = CreateIpConnectionRequest2 { body };
-        match api.create_ip_connection(incoming.context(), request).await {
+        match api.create_ip_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53406,7 +53438,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveIpConnectionRequest { id };
-        match api.retrieve_ip_connection(incoming.context(), request).await {
+        match api.retrieve_ip_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53427,7 +53459,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteIpConnectionRequest { id };
-        match api.delete_ip_connection(incoming.context(), request).await {
+        match api.delete_ip_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53469,7 +53501,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_ip_connection(incoming.context(), request).await {
+        match api.update_ip_connection(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53574,7 +53606,7 @@ pub mod server {
             filter_ip_address,
             filter_port,
         };
-        match api.list_ips(incoming.context(), request).await {
+        match api.list_ips(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53599,7 +53631,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateIpRequest2 { body };
-        match api.create_ip(incoming.context(), request).await {
+        match api.create_ip(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53620,7 +53652,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveIpRequest { id };
-        match api.retrieve_ip(incoming.context(), request).await {
+        match api.retrieve_ip(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53641,7 +53673,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteIpRequest { id };
-        match api.delete_ip(incoming.context(), request).await {
+        match api.delete_ip(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53667,7 +53699,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = UpdateIpRequest2 { id, body };
-        match api.update_ip(incoming.context(), request).await {
+        match api.update_ip(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53696,7 +53728,10 @@ pub mod server {
         let request = CreateLedgerBillingGroupReportRequest {
             body,
         };
-        match api.create_ledger_billing_group_report(incoming.context(), request).await {
+        match api
+            .create_ledger_billing_group_report(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53719,7 +53754,9 @@ pub mod server {
         let request = RetrieveLedgerBillingGroupReportRequest {
             id,
         };
-        match api.retrieve_ledger_billing_group_report(incoming.context(), request).await
+        match api
+            .retrieve_ledger_billing_group_report(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -53819,7 +53856,7 @@ pub mod server {
             filter_email_eq,
             sort,
         };
-        match api.list_managed_accounts(incoming.context(), request).await {
+        match api.list_managed_accounts(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53848,7 +53885,7 @@ pub mod server {
         let request = CreateManagedAccountRequest2 {
             body,
         };
-        match api.create_managed_account(incoming.context(), request).await {
+        match api.create_managed_account(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53871,7 +53908,7 @@ pub mod server {
         let request = RetrieveManagedAccountRequest {
             id,
         };
-        match api.retrieve_managed_account(incoming.context(), request).await {
+        match api.retrieve_managed_account(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53892,7 +53929,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DisableManagedAccountRequest { id };
-        match api.disable_managed_account(incoming.context(), request).await {
+        match api.disable_managed_account(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53913,7 +53950,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = EnableManagedAccountRequest { id };
-        match api.enable_managed_account(incoming.context(), request).await {
+        match api.enable_managed_account(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53929,7 +53966,7 @@ pub mod server {
             )
             .await;
         let request = ListMediaRequest {};
-        match api.list_media(incoming.context(), request).await {
+        match api.list_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53956,7 +53993,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateMediaRequest { body };
-        match api.create_media(incoming.context(), request).await {
+        match api.create_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -53977,7 +54014,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetMediaRequest { media_name };
-        match api.get_media(incoming.context(), request).await {
+        match api.get_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54008,7 +54045,7 @@ pub mod server {
             media_name,
             body,
         };
-        match api.update_media(incoming.context(), request).await {
+        match api.update_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54029,7 +54066,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteMediaRequest { media_name };
-        match api.delete_media(incoming.context(), request).await {
+        match api.delete_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54050,7 +54087,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DownloadMediaRequest { media_name };
-        match api.download_media(incoming.context(), request).await {
+        match api.download_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54253,7 +54290,7 @@ pub mod server {
             page_size,
             sort,
         };
-        match api.get_paginated_mdrs(incoming.context(), request).await {
+        match api.get_paginated_mdrs(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54274,7 +54311,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetMdrMessageBodyRequest { id };
-        match api.get_mdr_message_body(incoming.context(), request).await {
+        match api.get_mdr_message_body(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54301,7 +54338,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateMessageRequest2 { body };
-        match api.create_message(incoming.context(), request).await {
+        match api.create_message(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54330,7 +54367,7 @@ pub mod server {
         let request = CreateLongCodeMessageRequest2 {
             body,
         };
-        match api.create_long_code_message(incoming.context(), request).await {
+        match api.create_long_code_message(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54359,7 +54396,7 @@ pub mod server {
         let request = CreateNumberPoolMessageRequest2 {
             body,
         };
-        match api.create_number_pool_message(incoming.context(), request).await {
+        match api.create_number_pool_message(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54388,7 +54425,7 @@ pub mod server {
         let request = CreateShortCodeMessageRequest2 {
             body,
         };
-        match api.create_short_code_message(incoming.context(), request).await {
+        match api.create_short_code_message(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54409,7 +54446,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveMessageRequest { id };
-        match api.retrieve_message(incoming.context(), request).await {
+        match api.retrieve_message(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54475,7 +54512,10 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_messaging_hosted_number_order(incoming.context(), request).await {
+        match api
+            .list_messaging_hosted_number_order(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54504,7 +54544,9 @@ pub mod server {
         let request = CreateMessagingHostedNumberOrderRequest2 {
             body,
         };
-        match api.create_messaging_hosted_number_order(incoming.context(), request).await
+        match api
+            .create_messaging_hosted_number_order(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -54529,7 +54571,7 @@ pub mod server {
             id,
         };
         match api
-            .retrieve_messaging_hosted_number_order(incoming.context(), request)
+            .retrieve_messaging_hosted_number_order(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -54560,7 +54602,7 @@ pub mod server {
             body,
         };
         match api
-            .upload_file_messaging_hosted_number_order(incoming.context(), request)
+            .upload_file_messaging_hosted_number_order(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -54585,7 +54627,8 @@ pub mod server {
         let request = DeleteMessagingHostedNumberRequest {
             id,
         };
-        match api.delete_messaging_hosted_number(incoming.context(), request).await {
+        match api.delete_messaging_hosted_number(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54666,7 +54709,8 @@ pub mod server {
             id,
             time_frame,
         };
-        match api.list_messaging_profile_metrics(incoming.context(), request).await {
+        match api.list_messaging_profile_metrics(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54732,7 +54776,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_messaging_profiles(incoming.context(), request).await {
+        match api.list_messaging_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54761,7 +54805,7 @@ pub mod server {
         let request = CreateMessagingProfileRequest2 {
             body,
         };
-        match api.create_messaging_profile(incoming.context(), request).await {
+        match api.create_messaging_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54784,7 +54828,7 @@ pub mod server {
         let request = RetrieveMessagingProfileRequest {
             id,
         };
-        match api.retrieve_messaging_profile(incoming.context(), request).await {
+        match api.retrieve_messaging_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54807,7 +54851,7 @@ pub mod server {
         let request = DeleteMessagingProfileRequest {
             id,
         };
-        match api.delete_messaging_profile(incoming.context(), request).await {
+        match api.delete_messaging_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54849,7 +54893,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_messaging_profile(incoming.context(), request).await {
+        match api.update_messaging_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -54878,7 +54922,10 @@ pub mod server {
             time_frame,
         };
         match api
-            .retrieve_messaging_profile_detailed_metrics(incoming.context(), request)
+            .retrieve_messaging_profile_detailed_metrics(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -54949,7 +54996,9 @@ pub mod server {
             page_size,
             id,
         };
-        match api.list_messaging_profile_phone_numbers(incoming.context(), request).await
+        match api
+            .list_messaging_profile_phone_numbers(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -55019,7 +55068,10 @@ pub mod server {
             page_size,
             id,
         };
-        match api.list_messaging_profile_short_codes(incoming.context(), request).await {
+        match api
+            .list_messaging_profile_short_codes(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55085,7 +55137,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_messaging_url_domains(incoming.context(), request).await {
+        match api.list_messaging_url_domains(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55230,7 +55282,7 @@ pub mod server {
             filter_mnc,
             filter_tadig,
         };
-        match api.mobile_operator_networks_get(incoming.context(), request).await {
+        match api.mobile_operator_networks_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55311,7 +55363,7 @@ pub mod server {
             page_size,
             filter_channel_type_id_eq,
         };
-        match api.list_notification_channels(incoming.context(), request).await {
+        match api.list_notification_channels(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55340,7 +55392,7 @@ pub mod server {
         let request = CreateNotificationChannelsRequest {
             body,
         };
-        match api.create_notification_channels(incoming.context(), request).await {
+        match api.create_notification_channels(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55363,7 +55415,7 @@ pub mod server {
         let request = RetrieveNotificationChannelRequest {
             id,
         };
-        match api.retrieve_notification_channel(incoming.context(), request).await {
+        match api.retrieve_notification_channel(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55386,7 +55438,7 @@ pub mod server {
         let request = DeleteNotificationChannelRequest {
             id,
         };
-        match api.delete_notification_channel(incoming.context(), request).await {
+        match api.delete_notification_channel(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55417,7 +55469,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_notification_channel(incoming.context(), request).await {
+        match api.update_notification_channel(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55498,7 +55550,9 @@ pub mod server {
             page_size,
             filter_associated_record_type_eq,
         };
-        match api.find_notifications_events_conditions(incoming.context(), request).await
+        match api
+            .find_notifications_events_conditions(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -55565,7 +55619,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.find_notifications_events(incoming.context(), request).await {
+        match api.find_notifications_events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55631,7 +55685,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.find_notifications_profiles(incoming.context(), request).await {
+        match api.find_notifications_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55660,7 +55714,7 @@ pub mod server {
         let request = CreateNotificationProfileRequest {
             body,
         };
-        match api.create_notification_profile(incoming.context(), request).await {
+        match api.create_notification_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55683,7 +55737,7 @@ pub mod server {
         let request = RetrieveNotificationProfileRequest {
             id,
         };
-        match api.retrieve_notification_profile(incoming.context(), request).await {
+        match api.retrieve_notification_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55706,7 +55760,7 @@ pub mod server {
         let request = DeleteNotificationProfileRequest {
             id,
         };
-        match api.delete_notification_profile(incoming.context(), request).await {
+        match api.delete_notification_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55737,7 +55791,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_notification_profile(incoming.context(), request).await {
+        match api.update_notification_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55874,7 +55928,7 @@ pub mod server {
             filter_associated_record_type_eq,
             filter_status_eq,
         };
-        match api.list_notification_settings(incoming.context(), request).await {
+        match api.list_notification_settings(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55903,7 +55957,7 @@ pub mod server {
         let request = CreateNotificationSettingRequest {
             body,
         };
-        match api.create_notification_setting(incoming.context(), request).await {
+        match api.create_notification_setting(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55926,7 +55980,7 @@ pub mod server {
         let request = RetrieveNotificationSettingRequest {
             id,
         };
-        match api.retrieve_notification_setting(incoming.context(), request).await {
+        match api.retrieve_notification_setting(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -55949,7 +56003,7 @@ pub mod server {
         let request = DeleteNotificationSettingRequest {
             id,
         };
-        match api.delete_notification_setting(incoming.context(), request).await {
+        match api.delete_notification_setting(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56067,7 +56121,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_number_block_orders(incoming.context(), request).await {
+        match api.list_number_block_orders(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56096,7 +56150,7 @@ pub mod server {
         let request = CreateNumberBlockOrderRequest2 {
             body,
         };
-        match api.create_number_block_order(incoming.context(), request).await {
+        match api.create_number_block_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56120,7 +56174,7 @@ pub mod server {
         let request = RetrieveNumberBlockOrderRequest {
             number_block_order_id,
         };
-        match api.retrieve_number_block_order(incoming.context(), request).await {
+        match api.retrieve_number_block_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56148,7 +56202,7 @@ pub mod server {
             phone_number,
             type_,
         };
-        match api.number_lookup(incoming.context(), request).await {
+        match api.number_lookup(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56259,7 +56313,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_number_order_documents(incoming.context(), request).await {
+        match api.list_number_order_documents(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56288,7 +56342,7 @@ pub mod server {
         let request = CreateNumberOrderDocumentRequest2 {
             body,
         };
-        match api.create_number_order_document(incoming.context(), request).await {
+        match api.create_number_order_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56312,7 +56366,8 @@ pub mod server {
         let request = RetrieveNumberOrderDocumentRequest {
             number_order_document_id,
         };
-        match api.retrieve_number_order_document(incoming.context(), request).await {
+        match api.retrieve_number_order_document(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56347,7 +56402,7 @@ pub mod server {
             number_order_document_id,
             body,
         };
-        match api.update_number_order_document(incoming.context(), request).await {
+        match api.update_number_order_document(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56364,7 +56419,9 @@ pub mod server {
             .await;
         let request = RetrieveNumberOrderPhoneNumbersRequest {
         };
-        match api.retrieve_number_order_phone_numbers(incoming.context(), request).await
+        match api
+            .retrieve_number_order_phone_numbers(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -56389,7 +56446,10 @@ pub mod server {
         let request = RetrieveNumberOrderPhoneNumberRequest {
             number_order_phone_number_id,
         };
-        match api.retrieve_number_order_phone_number(incoming.context(), request).await {
+        match api
+            .retrieve_number_order_phone_number(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56424,7 +56484,10 @@ pub mod server {
             number_order_phone_number_id,
             body,
         };
-        match api.update_number_order_phone_number(incoming.context(), request).await {
+        match api
+            .update_number_order_phone_number(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56568,7 +56631,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_number_orders(incoming.context(), request).await {
+        match api.list_number_orders(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56595,7 +56658,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateNumberOrderRequest2 { body };
-        match api.create_number_order(incoming.context(), request).await {
+        match api.create_number_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56618,7 +56681,7 @@ pub mod server {
         let request = RetrieveNumberOrderRequest {
             number_order_id,
         };
-        match api.retrieve_number_order(incoming.context(), request).await {
+        match api.retrieve_number_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56649,7 +56712,7 @@ pub mod server {
             number_order_id,
             body,
         };
-        match api.update_number_order(incoming.context(), request).await {
+        match api.update_number_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56780,7 +56843,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_number_reservations(incoming.context(), request).await {
+        match api.list_number_reservations(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56809,7 +56872,7 @@ pub mod server {
         let request = CreateNumberReservationRequest2 {
             body,
         };
-        match api.create_number_reservation(incoming.context(), request).await {
+        match api.create_number_reservation(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56833,7 +56896,7 @@ pub mod server {
         let request = RetrieveNumberReservationRequest {
             number_reservation_id,
         };
-        match api.retrieve_number_reservation(incoming.context(), request).await {
+        match api.retrieve_number_reservation(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56858,7 +56921,7 @@ pub mod server {
             number_reservation_id,
         };
         match api
-            .extend_number_reservation_expiry_time(incoming.context(), request)
+            .extend_number_reservation_expiry_time(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -56954,7 +57017,7 @@ pub mod server {
             filter_sim_card_id,
             filter_type,
         };
-        match api.ota_updates_list(incoming.context(), request).await {
+        match api.ota_updates_list(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -56975,7 +57038,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = OtaUpdateGetRequest { id };
-        match api.ota_update_get(incoming.context(), request).await {
+        match api.ota_update_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57062,7 +57125,7 @@ pub mod server {
             filter_name_contains,
             sort,
         };
-        match api.list_outbound_voice_profiles(incoming.context(), request).await {
+        match api.list_outbound_voice_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57102,7 +57165,7 @@ pub mod server {
         let request = CreateOutboundVoiceProfileRequest2 {
             body,
         };
-        match api.create_outbound_voice_profile(incoming.context(), request).await {
+        match api.create_outbound_voice_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57125,7 +57188,8 @@ pub mod server {
         let request = RetrieveOutboundVoiceProfileRequest {
             id,
         };
-        match api.retrieve_outbound_voice_profile(incoming.context(), request).await {
+        match api.retrieve_outbound_voice_profile(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57148,7 +57212,7 @@ pub mod server {
         let request = DeleteOutboundVoiceProfileRequest {
             id,
         };
-        match api.delete_outbound_voice_profile(incoming.context(), request).await {
+        match api.delete_outbound_voice_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57190,7 +57254,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_outbound_voice_profile(incoming.context(), request).await {
+        match api.update_outbound_voice_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57277,7 +57341,7 @@ pub mod server {
             page_size,
             sort,
         };
-        match api.list_phone_number_blocks_jobs(incoming.context(), request).await {
+        match api.list_phone_number_blocks_jobs(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57310,7 +57374,7 @@ pub mod server {
         };
         match api
             .create_phone_number_blocks_job_delete_phone_number_block(
-                incoming.context(),
+                incoming.into_context(),
                 request,
             )
             .await
@@ -57337,7 +57401,10 @@ pub mod server {
         let request = RetrievePhoneNumberBlocksJobRequest {
             id,
         };
-        match api.retrieve_phone_number_blocks_job(incoming.context(), request).await {
+        match api
+            .retrieve_phone_number_blocks_job(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57547,7 +57614,7 @@ pub mod server {
             filter_customer_reference,
             sort,
         };
-        match api.list_phone_numbers(incoming.context(), request).await {
+        match api.list_phone_numbers(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57613,7 +57680,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_csv_downloads(incoming.context(), request).await {
+        match api.list_csv_downloads(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57629,7 +57696,7 @@ pub mod server {
             )
             .await;
         let request = CreateCsvDownloadRequest {};
-        match api.create_csv_download(incoming.context(), request).await {
+        match api.create_csv_download(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57650,7 +57717,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveCsvDownloadRequest { id };
-        match api.retrieve_csv_download(incoming.context(), request).await {
+        match api.retrieve_csv_download(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57666,7 +57733,7 @@ pub mod server {
             )
             .await;
         let request = ListOutboundChannelsRequest {};
-        match api.list_outbound_channels(incoming.context(), request).await {
+        match api.list_outbound_channels(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57695,7 +57762,7 @@ pub mod server {
         let request = UpdateOutboundChannelsRequest {
             body,
         };
-        match api.update_outbound_channels(incoming.context(), request).await {
+        match api.update_outbound_channels(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57776,7 +57843,7 @@ pub mod server {
             page_size,
             sort,
         };
-        match api.list_phone_numbers_jobs(incoming.context(), request).await {
+        match api.list_phone_numbers_jobs(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57806,7 +57873,10 @@ pub mod server {
             body,
         };
         match api
-            .create_phone_numbers_job_delete_phone_numbers(incoming.context(), request)
+            .create_phone_numbers_job_delete_phone_numbers(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -57841,7 +57911,7 @@ pub mod server {
         };
         match api
             .create_phone_numbers_job_update_emergency_settings(
-                incoming.context(),
+                incoming.into_context(),
                 request,
             )
             .await
@@ -57875,7 +57945,10 @@ pub mod server {
             body,
         };
         match api
-            .create_phone_numbers_job_update_phone_number(incoming.context(), request)
+            .create_phone_numbers_job_update_phone_number(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -57900,7 +57973,7 @@ pub mod server {
         let request = RetrievePhoneNumbersJobRequest {
             id,
         };
-        match api.retrieve_phone_numbers_job(incoming.context(), request).await {
+        match api.retrieve_phone_numbers_job(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -57967,7 +58040,7 @@ pub mod server {
             page_size,
         };
         match api
-            .list_phone_numbers_with_messaging_settings(incoming.context(), request)
+            .list_phone_numbers_with_messaging_settings(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -58101,7 +58174,7 @@ pub mod server {
             sort,
         };
         match api
-            .list_phone_numbers_with_voice_settings(incoming.context(), request)
+            .list_phone_numbers_with_voice_settings(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -58124,7 +58197,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrievePhoneNumberRequest { id };
-        match api.retrieve_phone_number(incoming.context(), request).await {
+        match api.retrieve_phone_number(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58145,7 +58218,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeletePhoneNumberRequest { id };
-        match api.delete_phone_number(incoming.context(), request).await {
+        match api.delete_phone_number(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58176,7 +58249,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_phone_number(incoming.context(), request).await {
+        match api.update_phone_number(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58207,7 +58280,7 @@ pub mod server {
             id,
             body,
         };
-        match api.enable_emergency_phone_number(incoming.context(), request).await {
+        match api.enable_emergency_phone_number(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58231,7 +58304,10 @@ pub mod server {
             id,
         };
         match api
-            .retrieve_phone_number_with_messaging_settings(incoming.context(), request)
+            .retrieve_phone_number_with_messaging_settings(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -58265,7 +58341,10 @@ pub mod server {
             body,
         };
         match api
-            .update_phone_number_with_messaging_settings(incoming.context(), request)
+            .update_phone_number_with_messaging_settings(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -58291,7 +58370,7 @@ pub mod server {
             id,
         };
         match api
-            .retrieve_phone_number_with_voice_settings(incoming.context(), request)
+            .retrieve_phone_number_with_voice_settings(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -58325,7 +58404,7 @@ pub mod server {
             body,
         };
         match api
-            .update_phone_number_with_voice_settings(incoming.context(), request)
+            .update_phone_number_with_voice_settings(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -58356,7 +58435,7 @@ pub mod server {
         let request = PostPortabilityCheckRequest {
             body,
         };
-        match api.post_portability_check(incoming.context(), request).await {
+        match api.post_portability_check(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58572,7 +58651,7 @@ pub mod server {
             filter_activation_settings_foc_datetime_requested_lt,
             sort,
         };
-        match api.list_porting_orders(incoming.context(), request).await {
+        match api.list_porting_orders(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58599,7 +58678,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreatePortingOrderRequest { body };
-        match api.create_porting_order(incoming.context(), request).await {
+        match api.create_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58616,7 +58695,9 @@ pub mod server {
             .await;
         let request = ListPortingOrdersExceptionTypesRequest {
         };
-        match api.list_porting_orders_exception_types(incoming.context(), request).await
+        match api
+            .list_porting_orders_exception_types(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -58651,7 +58732,7 @@ pub mod server {
             id,
             include_phone_numbers,
         };
-        match api.get_porting_order(incoming.context(), request).await {
+        match api.get_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58672,7 +58753,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeletePortingOrderRequest { id };
-        match api.delete_porting_order(incoming.context(), request).await {
+        match api.delete_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58703,7 +58784,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_porting_order(incoming.context(), request).await {
+        match api.update_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58724,7 +58805,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ActivatePortingOrderRequest { id };
-        match api.activate_porting_order(incoming.context(), request).await {
+        match api.activate_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58745,7 +58826,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CancelPortingOrderRequest { id };
-        match api.cancel_porting_order(incoming.context(), request).await {
+        match api.cancel_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58766,7 +58847,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ConfirmPortingOrderRequest { id };
-        match api.confirm_porting_order(incoming.context(), request).await {
+        match api.confirm_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58835,7 +58916,9 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_porting_orders_activation_jobs(incoming.context(), request).await
+        match api
+            .list_porting_orders_activation_jobs(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -58862,7 +58945,10 @@ pub mod server {
             id,
             activation_job_id,
         };
-        match api.get_porting_orders_activation_job(incoming.context(), request).await {
+        match api
+            .get_porting_orders_activation_job(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58931,7 +59017,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_porting_orders_comments(incoming.context(), request).await {
+        match api.list_porting_orders_comments(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58962,7 +59048,7 @@ pub mod server {
             id,
             body,
         };
-        match api.create_porting_order_comment(incoming.context(), request).await {
+        match api.create_porting_order_comment(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -58985,7 +59071,8 @@ pub mod server {
         let request = GetPortingOrderLoaTemplateRequest {
             id,
         };
-        match api.get_porting_order_loa_template(incoming.context(), request).await {
+        match api.get_porting_order_loa_template(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59109,7 +59196,7 @@ pub mod server {
             filter_activation_status,
             filter_portability_status,
         };
-        match api.get_porting_phone_numbers(incoming.context(), request).await {
+        match api.get_porting_phone_numbers(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59203,7 +59290,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_portout_request(incoming.context(), request).await {
+        match api.list_portout_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59224,7 +59311,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = FindPortoutRequestRequest { id };
-        match api.find_portout_request(incoming.context(), request).await {
+        match api.find_portout_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59245,7 +59332,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = FindPortoutCommentsRequest { id };
-        match api.find_portout_comments(incoming.context(), request).await {
+        match api.find_portout_comments(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59276,7 +59363,7 @@ pub mod server {
             id,
             body,
         };
-        match api.post_port_request_comment(incoming.context(), request).await {
+        match api.post_port_request_comment(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59301,7 +59388,7 @@ pub mod server {
             id,
             status,
         };
-        match api.update_portout_request(incoming.context(), request).await {
+        match api.update_portout_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59426,7 +59513,7 @@ pub mod server {
             filter_created_at,
             filter_updated_at,
         };
-        match api.get_private_wireless_gateways(incoming.context(), request).await {
+        match api.get_private_wireless_gateways(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59455,7 +59542,8 @@ pub mod server {
         let request = CreatePrivateWirelessGatewayRequest {
             body,
         };
-        match api.create_private_wireless_gateway(incoming.context(), request).await {
+        match api.create_private_wireless_gateway(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59478,7 +59566,7 @@ pub mod server {
         let request = GetPrivateWirelessGatewayRequest {
             id,
         };
-        match api.get_private_wireless_gateway(incoming.context(), request).await {
+        match api.get_private_wireless_gateway(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59501,7 +59589,8 @@ pub mod server {
         let request = DeletePrivateWirelessGatewayRequest {
             id,
         };
-        match api.delete_private_wireless_gateway(incoming.context(), request).await {
+        match api.delete_private_wireless_gateway(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59524,7 +59613,7 @@ pub mod server {
         let request = RetrieveCallQueueRequest {
             queue_name,
         };
-        match api.retrieve_call_queue(incoming.context(), request).await {
+        match api.retrieve_call_queue(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59596,7 +59685,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_queue_calls(incoming.context(), request).await {
+        match api.list_queue_calls(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59622,7 +59711,7 @@ pub mod server {
             queue_name,
             call_control_id,
         };
-        match api.retrieve_call_from_queue(incoming.context(), request).await {
+        match api.retrieve_call_from_queue(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59733,7 +59822,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_recordings(incoming.context(), request).await {
+        match api.list_recordings(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59754,7 +59843,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveRecordingRequest { id };
-        match api.retrieve_recording(incoming.context(), request).await {
+        match api.retrieve_recording(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59785,7 +59874,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.get_cdr_requests(incoming.context(), request).await {
+        match api.get_cdr_requests(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59812,7 +59901,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SubmitMdrRequestRequest { body };
-        match api.submit_mdr_request(incoming.context(), request).await {
+        match api.submit_mdr_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59833,7 +59922,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetMdrRequestRequest { id };
-        match api.get_mdr_request(incoming.context(), request).await {
+        match api.get_mdr_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59854,7 +59943,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteMdrRequestRequest { id };
-        match api.delete_mdr_request(incoming.context(), request).await {
+        match api.delete_mdr_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59907,7 +59996,7 @@ pub mod server {
             product_breakdown,
             connections,
         };
-        match api.get_usage_report_sync(incoming.context(), request).await {
+        match api.get_usage_report_sync(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59938,7 +60027,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.get_usage_reports(incoming.context(), request).await {
+        match api.get_usage_reports(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -59962,7 +60051,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SubmitUsageReportRequest { body };
-        match api.submit_usage_report(incoming.context(), request).await {
+        match api.submit_usage_report(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60008,7 +60097,7 @@ pub mod server {
             aggregation_type,
             profiles,
         };
-        match api.get_usage_report_sync_1(incoming.context(), request).await {
+        match api.get_usage_report_sync_1(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60029,7 +60118,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetUsageReportRequest { id };
-        match api.get_usage_report(incoming.context(), request).await {
+        match api.get_usage_report(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60050,7 +60139,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteUsageReportRequest { id };
-        match api.delete_usage_report(incoming.context(), request).await {
+        match api.delete_usage_report(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60136,7 +60225,7 @@ pub mod server {
             status,
             message_type,
         };
-        match api.get_reports_mdrs(incoming.context(), request).await {
+        match api.get_reports_mdrs(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60250,7 +60339,7 @@ pub mod server {
             page_size,
             sort,
         };
-        match api.get_paginated_wdrs(incoming.context(), request).await {
+        match api.get_paginated_wdrs(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60287,7 +60376,8 @@ pub mod server {
             filter_name_contains,
             sort,
         };
-        match api.doc_reqs_list_requirement_types(incoming.context(), request).await {
+        match api.doc_reqs_list_requirement_types(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60310,7 +60400,10 @@ pub mod server {
         let request = DocReqsRetrieveRequirementTypeRequest {
             id,
         };
-        match api.doc_reqs_retrieve_requirement_type(incoming.context(), request).await {
+        match api
+            .doc_reqs_retrieve_requirement_type(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60422,7 +60515,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_requirements(incoming.context(), request).await {
+        match api.list_requirements(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60446,7 +60539,7 @@ pub mod server {
             id,
         };
         match api
-            .doc_reqs_retrieve_document_requirements(incoming.context(), request)
+            .doc_reqs_retrieve_document_requirements(incoming.into_context(), request)
             .await
         {
             Ok(response) => response.into_response(),
@@ -60657,7 +60750,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.list_room_participants(incoming.context(), request).await {
+        match api.list_room_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60681,7 +60774,7 @@ pub mod server {
         let request = ViewRoomParticipantRequest {
             room_participant_id,
         };
-        match api.view_room_participant(incoming.context(), request).await {
+        match api.view_room_participant(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60897,7 +60990,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.list_room_sessions(incoming.context(), request).await {
+        match api.list_room_sessions(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -60935,7 +61028,7 @@ pub mod server {
             room_session_id,
             include_participants,
         };
-        match api.view_room_session(incoming.context(), request).await {
+        match api.view_room_session(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61136,7 +61229,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.nested_list_room_participants(incoming.context(), request).await {
+        match api.nested_list_room_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61306,7 +61399,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.list_rooms(incoming.context(), request).await {
+        match api.list_rooms(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61342,7 +61435,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = CreateRoomRequest2 { body };
-        match api.create_room(incoming.context(), request).await {
+        match api.create_room(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61370,7 +61463,7 @@ pub mod server {
             room_id,
             include_sessions,
         };
-        match api.view_room(incoming.context(), request).await {
+        match api.view_room(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61391,7 +61484,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteRoomRequest { room_id };
-        match api.delete_room(incoming.context(), request).await {
+        match api.delete_room(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61433,7 +61526,7 @@ pub mod server {
             room_id,
             body,
         };
-        match api.create_room_client_token(incoming.context(), request).await {
+        match api.create_room_client_token(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61475,7 +61568,7 @@ pub mod server {
             room_id,
             body,
         };
-        match api.refresh_room_client_token(incoming.context(), request).await {
+        match api.refresh_room_client_token(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61688,7 +61781,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.nested_list_room_sessions(incoming.context(), request).await {
+        match api.nested_list_room_sessions(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61769,7 +61862,7 @@ pub mod server {
             page_size,
             filter_messaging_profile_id,
         };
-        match api.list_short_codes(incoming.context(), request).await {
+        match api.list_short_codes(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61790,7 +61883,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = RetrieveShortCodeRequest { id };
-        match api.retrieve_short_code(incoming.context(), request).await {
+        match api.retrieve_short_code(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61821,7 +61914,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_short_code(incoming.context(), request).await {
+        match api.update_short_code(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61920,7 +62013,7 @@ pub mod server {
             filter_status,
             filter_type,
         };
-        match api.sim_card_group_actions_get(incoming.context(), request).await {
+        match api.sim_card_group_actions_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -61941,7 +62034,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardGroupActionGetRequest { id };
-        match api.sim_card_group_action_get(incoming.context(), request).await {
+        match api.sim_card_group_action_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62016,7 +62109,7 @@ pub mod server {
             page_size,
             filter_name,
         };
-        match api.sim_card_groups_get_all(incoming.context(), request).await {
+        match api.sim_card_groups_get_all(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62043,7 +62136,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardGroupsPostRequest { body };
-        match api.sim_card_groups_post(incoming.context(), request).await {
+        match api.sim_card_groups_post(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62064,7 +62157,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardGroupsGetRequest { id };
-        match api.sim_card_groups_get(incoming.context(), request).await {
+        match api.sim_card_groups_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62085,7 +62178,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardGroupDeleteRequest { id };
-        match api.sim_card_group_delete(incoming.context(), request).await {
+        match api.sim_card_group_delete(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62114,7 +62207,7 @@ pub mod server {
             id,
             body,
         };
-        match api.sim_card_group_update(incoming.context(), request).await {
+        match api.sim_card_group_update(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62138,7 +62231,10 @@ pub mod server {
             id,
         };
         match api
-            .remove_sim_card_group_private_wireless_gateway(incoming.context(), request)
+            .remove_sim_card_group_private_wireless_gateway(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -62172,7 +62268,10 @@ pub mod server {
             body,
         };
         match api
-            .set_sim_card_group_private_wireless_gateway(incoming.context(), request)
+            .set_sim_card_group_private_wireless_gateway(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -62213,7 +62312,7 @@ pub mod server {
         let request = SimCardOrdersPreviewRequest {
             body,
         };
-        match api.sim_card_orders_preview(incoming.context(), request).await {
+        match api.sim_card_orders_preview(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62435,7 +62534,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.sim_card_orders_get(incoming.context(), request).await {
+        match api.sim_card_orders_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62473,7 +62572,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SimCardOrdersPostRequest { body };
-        match api.sim_card_orders_post(incoming.context(), request).await {
+        match api.sim_card_orders_post(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62494,7 +62593,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardOrderGetRequest { id };
-        match api.sim_card_order_get(incoming.context(), request).await {
+        match api.sim_card_order_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62606,7 +62705,7 @@ pub mod server {
             filter_tags,
             filter_iccid,
         };
-        match api.sim_cards_get(incoming.context(), request).await {
+        match api.sim_cards_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62635,7 +62734,10 @@ pub mod server {
         let request = PostValidateRegistrationCodesRequest {
             body,
         };
-        match api.post_validate_registration_codes(incoming.context(), request).await {
+        match api
+            .post_validate_registration_codes(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62669,7 +62771,7 @@ pub mod server {
             id,
             include_sim_card_group,
         };
-        match api.sim_card_get(incoming.context(), request).await {
+        match api.sim_card_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62690,7 +62792,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardDeleteRequest { id };
-        match api.sim_card_delete(incoming.context(), request).await {
+        match api.sim_card_delete(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62715,7 +62817,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardUpdateRequest { id, body };
-        match api.sim_card_update(incoming.context(), request).await {
+        match api.sim_card_update(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62736,7 +62838,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardDisableRequest { id };
-        match api.sim_card_disable(incoming.context(), request).await {
+        match api.sim_card_disable(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62757,7 +62859,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardEnableRequest { id };
-        match api.sim_card_enable(incoming.context(), request).await {
+        match api.sim_card_enable(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62778,7 +62880,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SimCardSetStandbyRequest { id };
-        match api.sim_card_set_standby(incoming.context(), request).await {
+        match api.sim_card_set_standby(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62816,7 +62918,10 @@ pub mod server {
             sim_card_id,
             include_ota_updates,
         };
-        match api.sim_card_network_preferences_get(incoming.context(), request).await {
+        match api
+            .sim_card_network_preferences_get(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62848,7 +62953,10 @@ pub mod server {
             sim_card_id,
             body,
         };
-        match api.sim_card_network_preferences_put(incoming.context(), request).await {
+        match api
+            .sim_card_network_preferences_put(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62872,7 +62980,9 @@ pub mod server {
         let request = SimCardNetworkPreferencesDeleteRequest {
             sim_card_id,
         };
-        match api.sim_card_network_preferences_delete(incoming.context(), request).await
+        match api
+            .sim_card_network_preferences_delete(incoming.into_context(), request)
+            .await
         {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -62897,7 +63007,7 @@ pub mod server {
         let request = SimCardPublicIpGetRequest {
             sim_card_id,
         };
-        match api.sim_card_public_ip_get(incoming.context(), request).await {
+        match api.sim_card_public_ip_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62921,7 +63031,7 @@ pub mod server {
         let request = SimCardPublicIpPostRequest {
             sim_card_id,
         };
-        match api.sim_card_public_ip_post(incoming.context(), request).await {
+        match api.sim_card_public_ip_post(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -62945,7 +63055,7 @@ pub mod server {
         let request = SimCardPublicIpDeleteRequest {
             sim_card_id,
         };
-        match api.sim_card_public_ip_delete(incoming.context(), request).await {
+        match api.sim_card_public_ip_delete(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63018,7 +63128,8 @@ pub mod server {
             page_size,
             sim_card_id,
         };
-        match api.wireless_connectivity_logs_get(incoming.context(), request).await {
+        match api.wireless_connectivity_logs_get(incoming.into_context(), request).await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63100,7 +63211,7 @@ pub mod server {
             filter_phone_number_type,
             filter_phone_numbers_count,
         };
-        match api.list_sub_number_orders(incoming.context(), request).await {
+        match api.list_sub_number_orders(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63138,7 +63249,7 @@ pub mod server {
             sub_number_order_id,
             filter_include_phone_numbers,
         };
-        match api.retrieve_sub_number_order(incoming.context(), request).await {
+        match api.retrieve_sub_number_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63171,7 +63282,7 @@ pub mod server {
             sub_number_order_id,
             body,
         };
-        match api.update_sub_number_order(incoming.context(), request).await {
+        match api.update_sub_number_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63290,7 +63401,7 @@ pub mod server {
             filter_resource_id,
             filter_sip_username,
         };
-        match api.find_telephony_credentials(incoming.context(), request).await {
+        match api.find_telephony_credentials(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63319,7 +63430,7 @@ pub mod server {
         let request = CreateTelephonyCredentialRequest {
             body,
         };
-        match api.create_telephony_credential(incoming.context(), request).await {
+        match api.create_telephony_credential(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63385,7 +63496,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.list_tags(incoming.context(), request).await {
+        match api.list_tags(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63408,7 +63519,7 @@ pub mod server {
         let request = GetTelephonyCredentialRequest {
             id,
         };
-        match api.get_telephony_credential(incoming.context(), request).await {
+        match api.get_telephony_credential(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63431,7 +63542,7 @@ pub mod server {
         let request = DeleteTelephonyCredentialRequest {
             id,
         };
-        match api.delete_telephony_credential(incoming.context(), request).await {
+        match api.delete_telephony_credential(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63462,7 +63573,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_telephony_credential(incoming.context(), request).await {
+        match api.update_telephony_credential(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63488,7 +63599,7 @@ pub mod server {
             id,
             action,
         };
-        match api.telephony_credential_action(incoming.context(), request).await {
+        match api.telephony_credential_action(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63511,7 +63622,10 @@ pub mod server {
         let request = CreateTelephonyCredentialTokenRequest {
             id,
         };
-        match api.create_telephony_credential_token(incoming.context(), request).await {
+        match api
+            .create_telephony_credential_token(incoming.into_context(), request)
+            .await
+        {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63616,7 +63730,7 @@ pub mod server {
             filter_outbound_voice_profile_id,
             sort,
         };
-        match api.find_texml_applications(incoming.context(), request).await {
+        match api.find_texml_applications(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63645,7 +63759,7 @@ pub mod server {
         let request = CreateTexmlApplicationRequest2 {
             body,
         };
-        match api.create_texml_application(incoming.context(), request).await {
+        match api.create_texml_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63666,7 +63780,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetTexmlApplicationRequest { id };
-        match api.get_texml_application(incoming.context(), request).await {
+        match api.get_texml_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63689,7 +63803,7 @@ pub mod server {
         let request = DeleteTexmlApplicationRequest {
             id,
         };
-        match api.delete_texml_application(incoming.context(), request).await {
+        match api.delete_texml_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63720,7 +63834,7 @@ pub mod server {
             id,
             body,
         };
-        match api.update_texml_application(incoming.context(), request).await {
+        match api.update_texml_application(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63743,7 +63857,7 @@ pub mod server {
         let request = ListVerificationsRequest {
             phone_number,
         };
-        match api.list_verifications(incoming.context(), request).await {
+        match api.list_verifications(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63774,7 +63888,7 @@ pub mod server {
             phone_number,
             body,
         };
-        match api.verify_verification_code(incoming.context(), request).await {
+        match api.verify_verification_code(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63803,7 +63917,7 @@ pub mod server {
         let request = CreateVerificationCallRequest {
             body,
         };
-        match api.create_verification_call(incoming.context(), request).await {
+        match api.create_verification_call(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63832,7 +63946,7 @@ pub mod server {
         let request = CreateVerificationFlashcallRequest {
             body,
         };
-        match api.create_verification_flashcall(incoming.context(), request).await {
+        match api.create_verification_flashcall(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63861,7 +63975,7 @@ pub mod server {
         let request = CreateVerificationPsd2Request {
             body,
         };
-        match api.create_verification_psd2(incoming.context(), request).await {
+        match api.create_verification_psd2(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63890,7 +64004,7 @@ pub mod server {
         let request = CreateVerificationSmsRequest {
             body,
         };
-        match api.create_verification_sms(incoming.context(), request).await {
+        match api.create_verification_sms(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63919,7 +64033,7 @@ pub mod server {
         let request = CreateVerificationWhatsappRequest {
             body,
         };
-        match api.create_verification_whatsapp(incoming.context(), request).await {
+        match api.create_verification_whatsapp(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63943,7 +64057,7 @@ pub mod server {
         let request = RetrieveVerificationRequest {
             verification_id,
         };
-        match api.retrieve_verification(incoming.context(), request).await {
+        match api.retrieve_verification(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -63983,7 +64097,7 @@ pub mod server {
             page_size,
             page_number,
         };
-        match api.list_verify_profiles(incoming.context(), request).await {
+        match api.list_verify_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64010,7 +64124,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateVerifyProfileRequest { body };
-        match api.create_verify_profile(incoming.context(), request).await {
+        match api.create_verify_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64034,7 +64148,7 @@ pub mod server {
         let request = RetrieveVerifyProfileRequest {
             verify_profile_id,
         };
-        match api.retrieve_verify_profile(incoming.context(), request).await {
+        match api.retrieve_verify_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64058,7 +64172,7 @@ pub mod server {
         let request = DeleteVerifyProfileRequest {
             verify_profile_id,
         };
-        match api.delete_verify_profile(incoming.context(), request).await {
+        match api.delete_verify_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64090,7 +64204,7 @@ pub mod server {
             verify_profile_id,
             body,
         };
-        match api.update_verify_profile(incoming.context(), request).await {
+        match api.update_verify_profile(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64253,7 +64367,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.get_webhook_deliveries(incoming.context(), request).await {
+        match api.get_webhook_deliveries(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64274,7 +64388,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetWebhookDeliveryRequest { id };
-        match api.get_webhook_delivery(incoming.context(), request).await {
+        match api.get_webhook_delivery(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64301,7 +64415,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CheckContactRequest { body };
-        match api.check_contact(incoming.context(), request).await {
+        match api.check_contact(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64332,7 +64446,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.get_requests(incoming.context(), request).await {
+        match api.get_requests(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64359,7 +64473,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SubmitRequestRequest { body };
-        match api.submit_request(incoming.context(), request).await {
+        match api.submit_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64380,7 +64494,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetRequestRequest { id };
-        match api.get_request(incoming.context(), request).await {
+        match api.get_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64401,7 +64515,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteRequestRequest { id };
-        match api.delete_request(incoming.context(), request).await {
+        match api.delete_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64425,7 +64539,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = UploadMediaRequest2 { body };
-        match api.upload_media(incoming.context(), request).await {
+        match api.upload_media(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64451,7 +64565,10 @@ pub mod server {
             media_id,
         };
         match api
-            .get_whatsapp_media_whatsapp_user_id_media_id(incoming.context(), request)
+            .get_whatsapp_media_whatsapp_user_id_media_id(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -64479,7 +64596,10 @@ pub mod server {
             media_id,
         };
         match api
-            .delete_whatsapp_media_whatsapp_user_id_media_id(incoming.context(), request)
+            .delete_whatsapp_media_whatsapp_user_id_media_id(
+                incoming.into_context(),
+                request,
+            )
             .await
         {
             Ok(response) => response.into_response(),
@@ -64508,7 +64628,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = SendMessageRequest { body };
-        match api.send_message(incoming.context(), request).await {
+        match api.send_message(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64539,7 +64659,7 @@ pub mod server {
             message_id,
             body,
         };
-        match api.mark_message_as_read(incoming.context(), request).await {
+        match api.mark_message_as_read(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64570,7 +64690,7 @@ pub mod server {
             start_date,
             end_date,
         };
-        match api.get_usage_aggregations_sync(incoming.context(), request).await {
+        match api.get_usage_aggregations_sync(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64591,7 +64711,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetUserRequest { whatsapp_user_id };
-        match api.get_user(incoming.context(), request).await {
+        match api.get_user(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64620,7 +64740,7 @@ pub mod server {
             whatsapp_user_id,
             body,
         };
-        match api.update_whats_app_webhook(incoming.context(), request).await {
+        match api.update_whats_app_webhook(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64686,7 +64806,7 @@ pub mod server {
             page_number,
             page_size,
         };
-        match api.get_wdr_reports(incoming.context(), request).await {
+        match api.get_wdr_reports(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64711,7 +64831,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = CreateWdrReportRequest { body };
-        match api.create_wdr_report(incoming.context(), request).await {
+        match api.create_wdr_report(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64732,7 +64852,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetWdrReportRequest { id };
-        match api.get_wdr_report(incoming.context(), request).await {
+        match api.get_wdr_report(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }
@@ -64753,7 +64873,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = DeleteWdrReportRequest { id };
-        match api.delete_wdr_report(incoming.context(), request).await {
+        match api.delete_wdr_report(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
         }

@@ -552,7 +552,7 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
             #(#decode)*
             #validate
             let request = #input { #(#fields),* };
-            match api.#name(incoming.context(), request).await {
+            match api.#name(incoming.into_context(), request).await {
                 Ok(response) => response.into_response(),
                 Err(error) => runtime::error::internal_error(&error),
             }
