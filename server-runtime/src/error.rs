@@ -171,6 +171,23 @@ pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
     }
 }
 
+/// The layer generated routers wrap themselves in: a panicking handler is answered
+/// with the safe 500 (the panic message is logged), and the process keeps serving.
+pub fn catch_panics()
+-> tower_http::catch_panic::CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
+    tower_http::catch_panic::CatchPanicLayer::custom(panic_response)
+}
+
+fn panic_response(panic: Box<dyn std::any::Any + Send>) -> Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic with a non-string payload".to_owned());
+    tracing::error!(panic = %message, "handler panicked");
+    detail(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
+}
+
 /// The router's fallback for unknown paths: `404 {"detail":"Not Found"}`.
 pub async fn not_found() -> Response {
     detail(StatusCode::NOT_FOUND, "Not Found")

@@ -165,7 +165,12 @@ impl Api for Store {
         Ok(ItemProgressResponse::Ok(Box::pin(chunks)))
     }
 
-    async fn feed(&self, _: RequestContext, _: FeedRequest) -> Result<FeedResponse, HandlerError> {
+    async fn feed(
+        &self,
+        _: RequestContext,
+        request: FeedRequest,
+    ) -> Result<FeedResponse, HandlerError> {
+        assert!(request.count != Some(13), "unlucky count");
         Ok(FeedResponse::Ok(Box::pin(futures_util::stream::empty())))
     }
 

@@ -47,13 +47,15 @@ pub fn emit(api: &Api) -> TokenStream {
             }
 
             /// The axum router of every operation of the API, with JSON 404 and 405
-            /// answers. It can be merged with other routers and wrapped in layers.
+            /// answers, and a panicking handler answered with a 500. It can be merged
+            /// with other routers and wrapped in layers.
             pub fn router<A: Api>(api: A) -> axum::Router {
                 let api = ::std::sync::Arc::new(api);
                 axum::Router::new()
                     #routes
                     .fallback(runtime::error::not_found)
                     .method_not_allowed_fallback(runtime::error::method_not_allowed)
+                    .layer(runtime::error::catch_panics())
                     .with_state(api)
             }
 
