@@ -122,9 +122,13 @@ impl Incoming {
     /// The body as JSON: `Ok(Some(None))` when an optional body is absent, `Ok(None)`
     /// when it is rejected (the problem is recorded). A media type other than JSON is
     /// a 415, a body over the limit a 413.
+    ///
+    /// With `object`, the body must be a JSON object (serde would also fill a struct
+    /// from an array, positionally, which JSON Schema does not allow).
     pub async fn json_body<T: DeserializeOwned>(
         &mut self,
         required: bool,
+        object: bool,
         errors: &mut ValidationErrors,
     ) -> Result<Option<Option<T>>, Rejection> {
         let bytes = self.bytes().await?;
@@ -133,6 +137,15 @@ impl Incoming {
         }
         if !self.content_type_is_json() {
             return Err(Rejection::UnsupportedMediaType);
+        }
+        let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+        if object && first.is_some_and(|b| *b != b'{') && first != Some(&b'n') {
+            errors.push(
+                vec!["body".into()],
+                "Input should be a valid dictionary or object to extract fields from",
+                "model_attributes_type",
+            );
+            return Ok(None);
         }
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
@@ -304,10 +317,10 @@ fn body_error(
     }
     let kind = if message.starts_with("invalid type") {
         "type_error"
-    } else if message.starts_with("unknown variant") || message.starts_with("unknown ") {
-        "enum"
     } else if message.starts_with("unknown field") {
         "extra_forbidden"
+    } else if message.starts_with("unknown variant") || message.starts_with("unknown ") {
+        "enum"
     } else {
         "value_error"
     };

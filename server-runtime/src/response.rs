@@ -14,10 +14,12 @@ pub use crate::error::json;
 /// response, so the client sees a failure rather than a truncated success.
 pub type ChunkStream<T> = Pin<Box<dyn Stream<Item = Result<T, HandlerError>> + Send>>;
 
-/// A JSON Lines response (`application/jsonl`): one JSON value and `\n` per chunk,
-/// sent as each chunk is produced.
+/// A JSON Lines response: one JSON value and `\n` per chunk, sent as each chunk is
+/// produced, with the declared media type (`application/jsonl`, `application/x-ndjson`,
+/// or `application/json` for the reference's `x-streaming` operations).
 pub fn json_lines<T: Serialize + Send + 'static>(
     status: StatusCode,
+    media_type: &'static str,
     chunks: ChunkStream<T>,
 ) -> Response {
     let body = chunks.map(|chunk| {
@@ -26,7 +28,7 @@ pub fn json_lines<T: Serialize + Send + 'static>(
         line.push(b'\n');
         Ok::<_, HandlerError>(bytes::Bytes::from(line))
     });
-    streamed(status, "application/jsonl", body)
+    streamed(status, media_type, body)
 }
 
 /// A server-sent events response (`text/event-stream`): one event per chunk, its

@@ -691,7 +691,11 @@ pub mod server {
         fn into_response(self) -> axum::response::Response {
             match self {
                 StreamItemResponse::Ok(body) => {
-                    runtime::response::json_lines(runtime::response::status(200), body)
+                    runtime::response::json_lines(
+                        runtime::response::status(200),
+                        "application/jsonl",
+                        body,
+                    )
                 }
                 StreamItemResponse::InternalServerError(body) => {
                     runtime::response::binary(runtime::response::status(500), body)
@@ -730,7 +734,11 @@ pub mod server {
         fn into_response(self) -> axum::response::Response {
             match self {
                 ItemProgressResponse::Ok(body) => {
-                    runtime::response::json_lines(runtime::response::status(200), body)
+                    runtime::response::json_lines(
+                        runtime::response::status(200),
+                        "application/json",
+                        body,
+                    )
                 }
                 ItemProgressResponse::InternalServerError(body) => {
                     runtime::response::json(runtime::response::status(500), &body)
@@ -769,7 +777,11 @@ pub mod server {
         fn into_response(self) -> axum::response::Response {
             match self {
                 FeedResponse::Ok(body) => {
-                    runtime::response::json_lines(runtime::response::status(200), body)
+                    runtime::response::json_lines(
+                        runtime::response::status(200),
+                        "application/jsonl",
+                        body,
+                    )
                 }
                 FeedResponse::InternalServerError(body) => {
                     runtime::response::json(runtime::response::status(500), &body)
@@ -1041,7 +1053,8 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ItemCreate>(true, &mut errors).await {
+        let body = match incoming.json_body::<ItemCreate>(true, true, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1102,13 +1115,25 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
-        let body = match incoming.json_body::<ItemUpdate>(true, &mut errors).await {
+        let body = match incoming.json_body::<ItemUpdate>(true, true, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
         let (Some(item_id), Some(Some(body))) = (item_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
+        {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            {
+                let value = &body;
+                runtime::validate::Validate::validate(value, at, errors);
+            }
+        }
+        if !errors.is_empty() {
+            return runtime::Rejection::from(errors).into_response();
+        }
         let request = UpdateItemRequest { item_id, body };
         match api.update_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -1450,6 +1475,44 @@ pub mod server {
             {
                 let value = &self.items;
                 runtime::validate::Validate::validate(value, at, errors);
+            }
+            at.pop();
+        }
+    }
+
+    impl runtime::validate::Validate for ItemUpdate {
+        fn validate(
+            &self,
+            at: &mut Vec<runtime::error::LocItem>,
+            errors: &mut runtime::ValidationErrors,
+        ) {
+            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            if let Some(value) = &self.name {
+                runtime::validate::length(value, Some(1), Some(100), at, errors);
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("price".to_owned()));
+            if let Some(value) = &self.price {
+                runtime::validate::number(
+                    *value,
+                    Some((0.0, true)),
+                    None,
+                    None,
+                    at,
+                    errors,
+                );
+            }
+            at.pop();
+            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            if let Some(value) = &self.quantity {
+                runtime::validate::number(
+                    *value as f64,
+                    Some((0.0, false)),
+                    Some((100.0, false)),
+                    None,
+                    at,
+                    errors,
+                );
             }
             at.pop();
         }

@@ -372,7 +372,10 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<SearchOptions>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<SearchOptions>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

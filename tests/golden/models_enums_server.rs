@@ -521,7 +521,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Task>(true, &mut errors).await {
+        let body = match incoming.json_body::<Task>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

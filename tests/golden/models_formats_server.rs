@@ -358,7 +358,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let record_id = incoming
             .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
-        let body = match incoming.json_body::<Record>(true, &mut errors).await {
+        let body = match incoming.json_body::<Record>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -385,7 +385,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Numbers>(true, &mut errors).await {
+        let body = match incoming.json_body::<Numbers>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

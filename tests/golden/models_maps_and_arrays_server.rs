@@ -307,7 +307,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Catalog>(true, &mut errors).await {
+        let body = match incoming.json_body::<Catalog>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -331,7 +331,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Grid>(true, &mut errors).await {
+        let body = match incoming.json_body::<Grid>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -366,7 +366,8 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Vec<Point>>(true, &mut errors).await {
+        let body = match incoming.json_body::<Vec<Point>>(true, false, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

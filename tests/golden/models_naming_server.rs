@@ -676,7 +676,7 @@ pub mod server {
             .query::<
                 String,
             >("body", runtime::param::Style::Form, true, false, &mut errors);
-        let body = match incoming.json_body::<PetStore>(true, &mut errors).await {
+        let body = match incoming.json_body::<PetStore>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -728,7 +728,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<String>("petId", &mut errors);
-        let body = match incoming.json_body::<T2fa>(false, &mut errors).await {
+        let body = match incoming.json_body::<T2fa>(false, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -797,7 +797,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Option2>(true, &mut errors).await {
+        let body = match incoming.json_body::<Option2>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -832,7 +832,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<String2>(true, &mut errors).await {
+        let body = match incoming.json_body::<String2>(true, false, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

@@ -386,7 +386,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Pet>(true, &mut errors).await {
+        let body = match incoming.json_body::<Pet>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -421,7 +421,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Account>(true, &mut errors).await {
+        let body = match incoming.json_body::<Account>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -445,7 +445,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Settings>(false, &mut errors).await {
+        let body = match incoming.json_body::<Settings>(false, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -479,7 +479,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Envelope>(true, &mut errors).await {
+        let body = match incoming.json_body::<Envelope>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

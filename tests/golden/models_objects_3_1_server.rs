@@ -310,7 +310,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
-        let body = match incoming.json_body::<Profile>(true, &mut errors).await {
+        let body = match incoming.json_body::<Profile>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -345,7 +345,8 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Measurement>(true, &mut errors).await {
+        let body = match incoming.json_body::<Measurement>(true, true, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

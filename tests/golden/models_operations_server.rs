@@ -799,7 +799,11 @@ pub mod server {
         fn into_response(self) -> axum::response::Response {
             match self {
                 StreamEventsResponse::Ok(body) => {
-                    runtime::response::json_lines(runtime::response::status(200), body)
+                    runtime::response::json_lines(
+                        runtime::response::status(200),
+                        "application/jsonl",
+                        body,
+                    )
                 }
                 StreamEventsResponse::ClientError { status, body, x_request_id } => {
                     #[allow(unused_mut)]
@@ -842,7 +846,11 @@ pub mod server {
         fn into_response(self) -> axum::response::Response {
             match self {
                 ChatResponse::Ok(body) => {
-                    runtime::response::json_lines(runtime::response::status(200), body)
+                    runtime::response::json_lines(
+                        runtime::response::status(200),
+                        "application/x-ndjson",
+                        body,
+                    )
                 }
                 ChatResponse::UnprocessableEntity(body) => {
                     runtime::response::json(runtime::response::status(422), &body)
@@ -874,7 +882,11 @@ pub mod server {
         fn into_response(self) -> axum::response::Response {
             match self {
                 LegacyStreamResponse::Ok(body) => {
-                    runtime::response::json_lines(runtime::response::status(200), body)
+                    runtime::response::json_lines(
+                        runtime::response::status(200),
+                        "application/json",
+                        body,
+                    )
                 }
             }
         }
@@ -1234,7 +1246,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let x_request_id = incoming
             .header::<::oapi_gen_runtime::Uuid>("X-Request-Id", false, &mut errors);
-        let body = match incoming.json_body::<NewPet>(true, &mut errors).await {
+        let body = match incoming.json_body::<NewPet>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1303,7 +1315,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<i64>("petId", &mut errors);
-        let body = match incoming.json_body::<NewPet>(true, &mut errors).await {
+        let body = match incoming.json_body::<NewPet>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1510,7 +1522,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let doc_id = incoming.path::<String>("docId", &mut errors);
-        let body = match incoming.json_body::<Document>(true, &mut errors).await {
+        let body = match incoming.json_body::<Document>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1603,7 +1615,8 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ChatRequest>(true, &mut errors).await {
+        let body = match incoming.json_body::<ChatRequest>(true, true, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1627,7 +1640,8 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ChatRequest>(true, &mut errors).await {
+        let body = match incoming.json_body::<ChatRequest>(true, true, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

@@ -673,7 +673,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Pet>(true, &mut errors).await {
+        let body = match incoming.json_body::<Pet>(true, false, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -708,7 +708,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Shape>(true, &mut errors).await {
+        let body = match incoming.json_body::<Shape>(true, false, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -732,7 +732,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Setting>(true, &mut errors).await {
+        let body = match incoming.json_body::<Setting>(true, false, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

@@ -48541,7 +48541,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<BulkCredentialRequest>(true, &mut errors)
+            .json_body::<BulkCredentialRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -48606,7 +48606,7 @@ pub mod server {
                 String,
             >("filter[tag]", runtime::param::Style::Form, true, true, &mut errors);
         let body = match incoming
-            .json_body::<BulkCredentialRequest>(true, &mut errors)
+            .json_body::<BulkCredentialRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -48639,7 +48639,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<BulkSimCardNetworkPreferencesBody>(false, &mut errors)
+            .json_body::<BulkSimCardNetworkPreferencesBody>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -48671,7 +48671,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<SimCardRegistration>(true, &mut errors)
+            .json_body::<SimCardRegistration>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -48869,7 +48869,10 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<AddressCreate>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<AddressCreate>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -48894,7 +48897,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<ValidateAddressRequest>(true, &mut errors)
+            .json_body::<ValidateAddressRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -49038,7 +49041,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<AuthenticationProviderCreate>(true, &mut errors)
+            .json_body::<AuthenticationProviderCreate>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -49116,7 +49119,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateAuthenticationProviderRequest>(true, &mut errors)
+            .json_body::<UpdateAuthenticationProviderRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -49592,7 +49595,10 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<NewBillingGroup>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<NewBillingGroup>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -49660,7 +49666,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateBillingGroup>(true, &mut errors)
+            .json_body::<UpdateBillingGroup>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -49796,7 +49802,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateCallControlApplicationRequest>(true, &mut errors)
+            .json_body::<CreateCallControlApplicationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -49888,7 +49894,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateCallControlApplicationRequest>(true, &mut errors)
+            .json_body::<UpdateCallControlApplicationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50106,7 +50112,8 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<CallRequest>(true, &mut errors).await {
+        let body = match incoming.json_body::<CallRequest>(true, true, &mut errors).await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50154,7 +50161,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<AnswerRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<AnswerRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50182,7 +50192,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<BridgeRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<BridgeRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50210,7 +50223,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<EnqueueRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<EnqueueRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50239,7 +50255,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<StartForkingRequest>(true, &mut errors)
+            .json_body::<StartForkingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50270,7 +50286,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<StopForkingRequest>(true, &mut errors)
+            .json_body::<StopForkingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50300,7 +50316,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<StopGatherRequest>(true, &mut errors).await
+        let body = match incoming
+            .json_body::<StopGatherRequest>(true, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -50330,7 +50348,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<GatherUsingAudioRequest>(true, &mut errors)
+            .json_body::<GatherUsingAudioRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50361,7 +50379,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<GatherUsingSpeakRequest>(true, &mut errors)
+            .json_body::<GatherUsingSpeakRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50391,7 +50409,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<HangupRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<HangupRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50419,7 +50440,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<LeaveQueueRequest>(true, &mut errors).await
+        let body = match incoming
+            .json_body::<LeaveQueueRequest>(true, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -50449,7 +50472,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<PlayAudioUrlRequest>(true, &mut errors)
+            .json_body::<PlayAudioUrlRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50480,7 +50503,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<PlaybackStopRequest>(true, &mut errors)
+            .json_body::<PlaybackStopRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50511,7 +50534,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<PauseRecordingRequest>(true, &mut errors)
+            .json_body::<PauseRecordingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50542,7 +50565,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<ResumeRecordingRequest>(true, &mut errors)
+            .json_body::<ResumeRecordingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50573,7 +50596,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<StartRecordingRequest>(true, &mut errors)
+            .json_body::<StartRecordingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50604,7 +50627,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<StopRecordingRequest>(true, &mut errors)
+            .json_body::<StopRecordingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50634,7 +50657,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<ReferRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<ReferRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50662,7 +50688,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<RejectRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<RejectRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50690,7 +50719,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<SendDtmfRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<SendDtmfRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50718,7 +50750,10 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
-        let body = match incoming.json_body::<SpeakRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<SpeakRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -50747,7 +50782,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<TranscriptionStartRequest>(true, &mut errors)
+            .json_body::<TranscriptionStartRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50778,7 +50813,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<TranscriptionStopRequest>(true, &mut errors)
+            .json_body::<TranscriptionStopRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50809,7 +50844,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let call_control_id = incoming.path::<String>("call_control_id", &mut errors);
         let body = match incoming
-            .json_body::<TransferCallRequest>(true, &mut errors)
+            .json_body::<TransferCallRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -50884,7 +50919,7 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Comment>(true, &mut errors).await {
+        let body = match incoming.json_body::<Comment>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -51026,7 +51061,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateConferenceRequest>(true, &mut errors)
+            .json_body::<CreateConferenceRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51178,7 +51213,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceCallRequest>(true, &mut errors)
+            .json_body::<ConferenceCallRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51210,7 +51245,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceHoldRequest>(true, &mut errors)
+            .json_body::<ConferenceHoldRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51241,7 +51276,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<JoinConferenceRequest>(true, &mut errors)
+            .json_body::<JoinConferenceRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51269,7 +51304,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<LeaveConferenceRequest>(true, &mut errors)
+            .json_body::<LeaveConferenceRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51297,7 +51332,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceMuteRequest>(true, &mut errors)
+            .json_body::<ConferenceMuteRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51328,7 +51363,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferencePlayRequest>(true, &mut errors)
+            .json_body::<ConferencePlayRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51359,7 +51394,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<StartRecordingRequest>(true, &mut errors)
+            .json_body::<StartRecordingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51390,7 +51425,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<StopRecordingRequest>(true, &mut errors)
+            .json_body::<StopRecordingRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51421,7 +51456,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceSpeakRequest>(true, &mut errors)
+            .json_body::<ConferenceSpeakRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51452,7 +51487,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceStopRequest>(true, &mut errors)
+            .json_body::<ConferenceStopRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51483,7 +51518,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceUnholdRequest>(true, &mut errors)
+            .json_body::<ConferenceUnholdRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51515,7 +51550,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<ConferenceUnmuteRequest>(true, &mut errors)
+            .json_body::<ConferenceUnmuteRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51547,7 +51582,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateConferenceRequest>(true, &mut errors)
+            .json_body::<UpdateConferenceRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51808,7 +51843,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateCredentialConnectionRequest>(true, &mut errors)
+            .json_body::<CreateCredentialConnectionRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -51896,7 +51931,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateCredentialConnectionRequest>(true, &mut errors)
+            .json_body::<UpdateCredentialConnectionRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -52220,7 +52255,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateDocServiceDocumentRequest>(true, &mut errors)
+            .json_body::<CreateDocServiceDocumentRequest>(true, false, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -52290,7 +52325,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<DocServiceDocument>(true, &mut errors)
+            .json_body::<DocServiceDocument>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -52445,7 +52480,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateFaxApplicationRequest>(true, &mut errors)
+            .json_body::<CreateFaxApplicationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -52528,7 +52563,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateFaxApplicationRequest>(true, &mut errors)
+            .json_body::<UpdateFaxApplicationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -52677,7 +52712,10 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<SendFaxRequest>(true, &mut errors).await {
+        let body = match incoming
+            .json_body::<SendFaxRequest>(true, true, &mut errors)
+            .await
+        {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -52852,7 +52890,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateFqdnConnectionRequest>(true, &mut errors)
+            .json_body::<CreateFqdnConnectionRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -52937,7 +52975,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateFqdnConnectionRequest>(true, &mut errors)
+            .json_body::<UpdateFqdnConnectionRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53090,7 +53128,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateFqdnRequest>(false, &mut errors)
+            .json_body::<CreateFqdnRequest>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53160,7 +53198,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateFqdnRequest>(false, &mut errors)
+            .json_body::<UpdateFqdnRequest>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53398,7 +53436,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateIpConnectionRequest>(true, &mut errors)
+            .json_body::<CreateIpConnectionRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53479,7 +53517,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateIpConnectionRequest>(true, &mut errors)
+            .json_body::<UpdateIpConnectionRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53624,7 +53662,9 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<CreateIpRequest>(false, &mut errors).await
+        let body = match incoming
+            .json_body::<CreateIpRequest>(false, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -53692,7 +53732,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
-        let body = match incoming.json_body::<UpdateIpRequest>(false, &mut errors).await
+        let body = match incoming
+            .json_body::<UpdateIpRequest>(false, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -53718,7 +53760,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<NewLedgerBillingGroupReport>(true, &mut errors)
+            .json_body::<NewLedgerBillingGroupReport>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53875,7 +53917,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateManagedAccountRequest>(true, &mut errors)
+            .json_body::<CreateManagedAccountRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -53985,7 +54027,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<UploadMediaRequest>(true, &mut errors)
+            .json_body::<UploadMediaRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54034,7 +54076,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let media_name = incoming.path::<String>("media_name", &mut errors);
         let body = match incoming
-            .json_body::<UpdateMediaRequest>(true, &mut errors)
+            .json_body::<UpdateMediaRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54330,7 +54372,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateMessageRequest>(false, &mut errors)
+            .json_body::<CreateMessageRequest>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54357,7 +54399,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateLongCodeMessageRequest>(false, &mut errors)
+            .json_body::<CreateLongCodeMessageRequest>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54386,7 +54428,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateNumberPoolMessageRequest>(false, &mut errors)
+            .json_body::<CreateNumberPoolMessageRequest>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54415,7 +54457,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateShortCodeMessageRequest>(false, &mut errors)
+            .json_body::<CreateShortCodeMessageRequest>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54534,7 +54576,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateMessagingHostedNumberOrderRequest>(false, &mut errors)
+            .json_body::<
+                CreateMessagingHostedNumberOrderRequest,
+            >(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54795,7 +54839,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateMessagingProfileRequest>(true, &mut errors)
+            .json_body::<CreateMessagingProfileRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -54871,7 +54915,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateMessagingProfileRequest>(true, &mut errors)
+            .json_body::<UpdateMessagingProfileRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -55382,7 +55426,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<NotificationChannel>(false, &mut errors)
+            .json_body::<NotificationChannel>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -55458,7 +55502,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<NotificationChannel>(true, &mut errors)
+            .json_body::<NotificationChannel>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -55704,7 +55748,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<NotificationProfile>(false, &mut errors)
+            .json_body::<NotificationProfile>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -55780,7 +55824,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<NotificationProfile>(true, &mut errors)
+            .json_body::<NotificationProfile>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -55947,7 +55991,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<NotificationSetting>(false, &mut errors)
+            .json_body::<NotificationSetting>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56140,7 +56184,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateNumberBlockOrderRequest>(true, &mut errors)
+            .json_body::<CreateNumberBlockOrderRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56332,7 +56376,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateNumberOrderDocumentRequest>(true, &mut errors)
+            .json_body::<CreateNumberOrderDocumentRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56388,7 +56432,7 @@ pub mod server {
         let number_order_document_id = incoming
             .path::<String>("number_order_document_id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateNumberOrderDocumentRequest>(true, &mut errors)
+            .json_body::<UpdateNumberOrderDocumentRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56470,7 +56514,7 @@ pub mod server {
         let number_order_phone_number_id = incoming
             .path::<String>("number_order_phone_number_id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateNumberOrderPhoneNumberRequest>(true, &mut errors)
+            .json_body::<UpdateNumberOrderPhoneNumberRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56650,7 +56694,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateNumberOrderRequest>(true, &mut errors)
+            .json_body::<CreateNumberOrderRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56701,7 +56745,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let number_order_id = incoming.path::<String>("number_order_id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateNumberOrderRequest>(true, &mut errors)
+            .json_body::<UpdateNumberOrderRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -56862,7 +56906,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateNumberReservationRequest>(true, &mut errors)
+            .json_body::<CreateNumberReservationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57144,7 +57188,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateOutboundVoiceProfileRequest>(true, &mut errors)
+            .json_body::<CreateOutboundVoiceProfileRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57232,7 +57276,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateOutboundVoiceProfileRequest>(true, &mut errors)
+            .json_body::<UpdateOutboundVoiceProfileRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57362,7 +57406,7 @@ pub mod server {
         let body = match incoming
             .json_body::<
                 PhoneNumberBlocksJobDeletePhoneNumberBlockRequest,
-            >(true, &mut errors)
+            >(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57752,7 +57796,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<UpdateOutboundChannelsBody>(true, &mut errors)
+            .json_body::<UpdateOutboundChannelsBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57862,7 +57906,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<PhoneNumbersJobDeletePhoneNumbersRequest>(true, &mut errors)
+            .json_body::<
+                PhoneNumbersJobDeletePhoneNumbersRequest,
+            >(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57899,7 +57945,7 @@ pub mod server {
         let body = match incoming
             .json_body::<
                 PhoneNumbersJobUpdateEmergencySettingsRequest,
-            >(true, &mut errors)
+            >(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -57934,7 +57980,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<PhoneNumbersJobUpdatePhoneNumbersRequest>(true, &mut errors)
+            .json_body::<
+                PhoneNumbersJobUpdatePhoneNumbersRequest,
+            >(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58238,7 +58286,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdatePhoneNumberRequest>(true, &mut errors)
+            .json_body::<UpdatePhoneNumberRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58269,7 +58317,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<PhoneNumberEnableEmergencyRequest>(true, &mut errors)
+            .json_body::<PhoneNumberEnableEmergencyRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58329,7 +58377,9 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdatePhoneNumberMessagingSettingsRequest>(true, &mut errors)
+            .json_body::<
+                UpdatePhoneNumberMessagingSettingsRequest,
+            >(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58392,7 +58442,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdatePhoneNumberVoiceSettingsRequest>(true, &mut errors)
+            .json_body::<UpdatePhoneNumberVoiceSettingsRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58425,7 +58475,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<PostPortabilityCheckBody>(true, &mut errors)
+            .json_body::<PostPortabilityCheckBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58670,7 +58720,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreatePortingOrder>(true, &mut errors)
+            .json_body::<CreatePortingOrder>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -58773,7 +58823,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdatePortingOrder>(true, &mut errors)
+            .json_body::<UpdatePortingOrder>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -59037,7 +59087,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<CreatePortingOrderComment>(true, &mut errors)
+            .json_body::<CreatePortingOrderComment>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -59352,7 +59402,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<PostPortRequestCommentBody>(true, &mut errors)
+            .json_body::<PostPortRequestCommentBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -59532,7 +59582,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreatePrivateWirelessGatewayBody>(true, &mut errors)
+            .json_body::<CreatePrivateWirelessGatewayBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -59893,7 +59943,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<MdrPostDetailReportRequest>(true, &mut errors)
+            .json_body::<MdrPostDetailReportRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -61417,7 +61467,9 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<CreateRoomRequest>(true, &mut errors).await
+        let body = match incoming
+            .json_body::<CreateRoomRequest>(true, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -61504,7 +61556,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let room_id = incoming.path::<::oapi_gen_runtime::Uuid>("room_id", &mut errors);
         let body = match incoming
-            .json_body::<CreateRoomClientTokenRequest>(true, &mut errors)
+            .json_body::<CreateRoomClientTokenRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -61546,7 +61598,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let room_id = incoming.path::<::oapi_gen_runtime::Uuid>("room_id", &mut errors);
         let body = match incoming
-            .json_body::<RefreshRoomClientTokenRequest>(true, &mut errors)
+            .json_body::<RefreshRoomClientTokenRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -61903,7 +61955,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateShortCodeRequest>(true, &mut errors)
+            .json_body::<UpdateShortCodeRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -62128,7 +62180,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<SimCardGroupCreate>(true, &mut errors)
+            .json_body::<SimCardGroupCreate>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -62197,7 +62249,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
-        let body = match incoming.json_body::<SimCardGroupPatch>(true, &mut errors).await
+        let body = match incoming
+            .json_body::<SimCardGroupPatch>(true, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -62256,7 +62310,9 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
         let body = match incoming
-            .json_body::<SetSimCardGroupPrivateWirelessGatewayBody>(true, &mut errors)
+            .json_body::<
+                SetSimCardGroupPrivateWirelessGatewayBody,
+            >(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -62292,7 +62348,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<SimCardOrdersPreviewBody>(false, &mut errors)
+            .json_body::<SimCardOrdersPreviewBody>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -62553,7 +62609,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<SimCardOrderCreate>(true, &mut errors)
+            .json_body::<SimCardOrderCreate>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -62724,7 +62780,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<PostValidateRegistrationCodesBody>(true, &mut errors)
+            .json_body::<PostValidateRegistrationCodesBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -62811,7 +62867,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<::oapi_gen_runtime::Uuid>("id", &mut errors);
-        let body = match incoming.json_body::<SimCard>(true, &mut errors).await {
+        let body = match incoming.json_body::<SimCard>(true, true, &mut errors).await {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -62942,7 +62998,7 @@ pub mod server {
         let sim_card_id = incoming
             .path::<::oapi_gen_runtime::Uuid>("sim_card_id", &mut errors);
         let body = match incoming
-            .json_body::<SimCardNetworkPreferencesPutBody>(false, &mut errors)
+            .json_body::<SimCardNetworkPreferencesPutBody>(false, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63270,7 +63326,7 @@ pub mod server {
         let sub_number_order_id = incoming
             .path::<String>("sub_number_order_id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateSubNumberOrderRequest>(true, &mut errors)
+            .json_body::<UpdateSubNumberOrderRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63420,7 +63476,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<TelephonyCredentialCreateRequest>(true, &mut errors)
+            .json_body::<TelephonyCredentialCreateRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63562,7 +63618,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<TelephonyCredentialUpdateRequest>(true, &mut errors)
+            .json_body::<TelephonyCredentialUpdateRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63749,7 +63805,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateTexmlApplicationRequest>(true, &mut errors)
+            .json_body::<CreateTexmlApplicationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63823,7 +63879,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateTexmlApplicationRequest>(true, &mut errors)
+            .json_body::<UpdateTexmlApplicationRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63877,7 +63933,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let phone_number = incoming.path::<String>("phone_number", &mut errors);
         let body = match incoming
-            .json_body::<VerifyVerificationCodeRequest>(true, &mut errors)
+            .json_body::<VerifyVerificationCodeRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63907,7 +63963,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateVerificationRequestCall>(true, &mut errors)
+            .json_body::<CreateVerificationRequestCall>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63936,7 +63992,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateVerificationRequestFlashcall>(true, &mut errors)
+            .json_body::<CreateVerificationRequestFlashcall>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63965,7 +64021,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateVerificationRequestPsd2>(true, &mut errors)
+            .json_body::<CreateVerificationRequestPsd2>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -63994,7 +64050,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateVerificationRequestSms>(true, &mut errors)
+            .json_body::<CreateVerificationRequestSms>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64023,7 +64079,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateVerificationRequestWhatsapp>(true, &mut errors)
+            .json_body::<CreateVerificationRequestWhatsapp>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64116,7 +64172,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateVerifyProfileBody>(true, &mut errors)
+            .json_body::<CreateVerifyProfileBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64193,7 +64249,7 @@ pub mod server {
         let verify_profile_id = incoming
             .path::<::oapi_gen_runtime::Uuid>("verify_profile_id", &mut errors);
         let body = match incoming
-            .json_body::<UpdateVerifyProfileBody>(true, &mut errors)
+            .json_body::<UpdateVerifyProfileBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64407,7 +64463,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CheckContactRequestBody>(true, &mut errors)
+            .json_body::<CheckContactRequestBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64465,7 +64521,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<WhatsAppReportsReq>(true, &mut errors)
+            .json_body::<WhatsAppReportsReq>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64620,7 +64676,7 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming
-            .json_body::<CreateWhatsAppMessageRequest>(true, &mut errors)
+            .json_body::<CreateWhatsAppMessageRequest>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64648,7 +64704,7 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let message_id = incoming.path::<String>("message_id", &mut errors);
         let body = match incoming
-            .json_body::<MarkMessageAsReadRequestBody>(true, &mut errors)
+            .json_body::<MarkMessageAsReadRequestBody>(true, true, &mut errors)
             .await
         {
             Ok(body) => body,
@@ -64730,7 +64786,9 @@ pub mod server {
             .await;
         let mut errors = runtime::ValidationErrors::new();
         let whatsapp_user_id = incoming.path::<String>("whatsapp_user_id", &mut errors);
-        let body = match incoming.json_body::<UpdateUserRequest>(true, &mut errors).await
+        let body = match incoming
+            .json_body::<UpdateUserRequest>(true, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
@@ -64824,7 +64882,9 @@ pub mod server {
             )
             .await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<WdrReportRequest>(true, &mut errors).await
+        let body = match incoming
+            .json_body::<WdrReportRequest>(true, true, &mut errors)
+            .await
         {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),

@@ -311,6 +311,26 @@ async fn invalid_requests_get_fastapi_validation_errors() {
     let (status, body) = send(http.post(format!("{base}/items"))).await;
     assert_eq!((status, &body["detail"][0]["loc"]), (422, &json!(["body"])));
 
+    // serde would fill a struct from an array; JSON Schema objects are objects.
+    let (status, body) = send(
+        http.put(format!("{base}/items/1"))
+            .json(&json!([null, null])),
+    )
+    .await;
+    assert_eq!(
+        (status, &body["detail"][0]["type"]),
+        (422, &json!("model_attributes_type"))
+    );
+
+    // Constraints inside FastAPI's `anyOf: [X, null]` spelling of optional fields.
+    let (status, body) = send(
+        http.put(format!("{base}/items/1"))
+            .json(&json!({"name": "", "quantity": 101})),
+    )
+    .await;
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(body["detail"].as_array().unwrap().len(), 2, "{body}");
+
     let (status, body) = send(
         http.post(format!("{base}/items"))
             .header("content-type", "text/plain")

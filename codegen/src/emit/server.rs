@@ -312,7 +312,8 @@ fn response_arm(api: &Api, op: &Operation, r: &Response) -> TokenStream {
     } else if let Some(streaming) = op.streaming.as_ref().filter(|s| s.status == r.status) {
         match streaming.format {
             StreamFormat::JsonLines => {
-                quote!(runtime::response::json_lines(#status, body))
+                let media_type = &streaming.media_type;
+                quote!(runtime::response::json_lines(#status, #media_type, body))
             }
             StreamFormat::EventStream => {
                 quote!(runtime::response::event_stream(#status, body))
@@ -413,6 +414,21 @@ fn trait_method(op: &Operation) -> TokenStream {
     }
 }
 
+/// Whether values of `ty` are JSON objects with declared properties (structs).
+fn is_struct(types: &crate::ir::TypeSpace, ty: &crate::ir::TypeRef) -> bool {
+    match ty {
+        crate::ir::TypeRef::Named(id) => match &types.get(*id).kind {
+            crate::ir::TypeKind::Struct(_) => true,
+            crate::ir::TypeKind::Alias(target) | crate::ir::TypeKind::Newtype(target) => {
+                is_struct(types, target)
+            }
+            _ => false,
+        },
+        crate::ir::TypeRef::Boxed(inner) => is_struct(types, inner),
+        _ => false,
+    }
+}
+
 fn style_tokens(style: ParameterStyle) -> TokenStream {
     let variant = format_ident!(
         "{}",
@@ -484,7 +500,13 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         let ty = body_type(api, content);
         let required = op.request_body.as_ref().is_some_and(|b| b.required);
         let read = match content.kind {
-            MediaKind::Json => quote!(incoming.json_body::<#ty>(#required, &mut errors).await),
+            MediaKind::Json => {
+                let object = content
+                    .ty
+                    .as_ref()
+                    .is_some_and(|ty| is_struct(&api.types, ty));
+                quote!(incoming.json_body::<#ty>(#required, #object, &mut errors).await)
+            }
             MediaKind::Text => quote!(incoming.text_body(#required, &mut errors).await),
             _ => quote!(incoming.raw_body(#required, &mut errors).await),
         };

@@ -336,7 +336,7 @@ impl<'a> Lowerer<'a> {
             Some(schema) => {
                 let ty = self.schema_type(&schema, &hint, 0);
                 let constraints = match self.documents.resolve(schema.clone()) {
-                    Ok(resolved) => self.constraints(&resolved),
+                    Ok(resolved) => self.value_constraints(&resolved),
                     Err(_) => Default::default(),
                 };
                 (ty, constraints)
@@ -527,10 +527,17 @@ impl<'a> Lowerer<'a> {
                 .iter()
                 .find_map(|c| c.ty.clone())
                 .unwrap_or(TypeRef::Primitive(Primitive::Any));
+            // The reference's servers send the declared media type (usually
+            // `application/json`) with one JSON value per line.
+            let media_type = ok
+                .contents
+                .first()
+                .map_or("application/jsonl", |c| c.media_type.as_str())
+                .to_owned();
             return Some(Streaming {
                 status: ok.status,
                 format: StreamFormat::JsonLines,
-                media_type: "application/jsonl".to_owned(),
+                media_type,
                 item,
                 marker: StreamMarker::Extension,
             });

@@ -538,7 +538,7 @@ impl<'a> Lowerer<'a> {
             read_only,
             write_only,
             deprecated: property.bool("deprecated").unwrap_or(false),
-            constraints: self.constraints(property),
+            constraints: self.value_constraints(property),
         }
     }
 
@@ -953,6 +953,28 @@ impl<'a> Lowerer<'a> {
             Value::Number(_) => Lowered::of(TypeRef::Primitive(Primitive::F64)),
             _ => Lowered::any(),
         }
+    }
+
+    /// The validation keywords that apply to a value of the schema at `node`: its own,
+    /// or, for the nullable spelling `anyOf`/`oneOf: [X, {type: null}]` (FastAPI's
+    /// `Optional[...]`), those of `X`.
+    pub(super) fn value_constraints(&mut self, node: &Node<'a>) -> Constraints {
+        let own = self.constraints(node);
+        if !own.is_empty() {
+            return own;
+        }
+        for keyword in ["anyOf", "oneOf"] {
+            let Some(list) = node.get(keyword) else {
+                continue;
+            };
+            let members: Vec<Node<'a>> = list.elements().filter(|m| !is_null_schema(m)).collect();
+            if let [only] = members.as_slice() {
+                if !only.is_ref() {
+                    return self.constraints(only);
+                }
+            }
+        }
+        own
     }
 
     /// The validation keywords of a schema node.
