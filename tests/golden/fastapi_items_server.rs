@@ -455,8 +455,8 @@ pub mod server {
     /// The input of [`Api::list_items`].
     #[derive(Debug, Clone)]
     pub struct ListItemsRequest {
-        /// `limit` (query parameter)
-        pub limit: Option<i64>,
+        /// `limit` (query parameter, `10` when absent)
+        pub limit: i64,
         /// `tags` (query parameter)
         pub tags: Option<Vec<String>>,
         /// `status` (query parameter)
@@ -673,8 +673,8 @@ pub mod server {
     pub struct StreamItemRequest {
         /// `item_id` (path parameter)
         pub item_id: i64,
-        /// `count` (query parameter)
-        pub count: Option<i64>,
+        /// `count` (query parameter, `10` when absent)
+        pub count: i64,
     }
 
     /// The responses of [`Api::stream_item`].
@@ -759,8 +759,8 @@ pub mod server {
     /// The input of [`Api::feed`].
     #[derive(Debug, Clone)]
     pub struct FeedRequest {
-        /// `count` (query parameter)
-        pub count: Option<i64>,
+        /// `count` (query parameter, `3` when absent)
+        pub count: i64,
     }
 
     /// The responses of [`Api::feed`].
@@ -1031,7 +1031,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListItemsRequest {
-            limit,
+            limit: limit.unwrap_or(10i64),
             tags,
             status,
             next_token,
@@ -1201,7 +1201,7 @@ pub mod server {
         }
         let request = StreamItemRequest {
             item_id,
-            count,
+            count: count.unwrap_or(10i64),
         };
         match api.stream_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -1247,7 +1247,9 @@ pub mod server {
         let (Some(count),) = (count,) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = FeedRequest { count };
+        let request = FeedRequest {
+            count: count.unwrap_or(3i64),
+        };
         match api.feed(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),

@@ -202,14 +202,14 @@ pub mod server {
     /// The input of [`Api::search`].
     #[derive(Debug, Clone)]
     pub struct SearchRequest {
-        /// `limit` (query parameter)
-        pub limit: Option<i32>,
-        /// `sort` (query parameter)
-        pub sort: Option<SortOrder>,
-        /// `exact` (query parameter)
-        pub exact: Option<bool>,
-        /// `X-Locale` (header parameter)
-        pub x_locale: Option<String>,
+        /// `limit` (query parameter, `20` when absent)
+        pub limit: i32,
+        /// `sort` (query parameter, `"relevance"` when absent)
+        pub sort: SortOrder,
+        /// `exact` (query parameter, `false` when absent)
+        pub exact: bool,
+        /// `X-Locale` (header parameter, `"en-US"` when absent)
+        pub x_locale: String,
     }
 
     /// The responses of [`Api::search`].
@@ -351,10 +351,10 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SearchRequest {
-            limit,
-            sort,
-            exact,
-            x_locale,
+            limit: limit.unwrap_or(20i32),
+            sort: sort.unwrap_or(SortOrder::Relevance),
+            exact: exact.unwrap_or(false),
+            x_locale: x_locale.unwrap_or_else(|| "en-US".to_owned()),
         };
         match api.search(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),

@@ -382,12 +382,12 @@ pub mod server {
     /// The input of [`Api::list_tasks`].
     #[derive(Debug, Clone)]
     pub struct ListTasksRequest {
-        /// `status` (query parameter)
-        pub status: Option<TaskStatus>,
+        /// `status` (query parameter, `"pending"` when absent)
+        pub status: TaskStatus,
         /// `priority` (query parameter)
         pub priority: Option<Priority>,
-        /// `order` (query parameter)
-        pub order: Option<ListTasksOrder>,
+        /// `order` (query parameter, `"asc"` when absent)
+        pub order: ListTasksOrder,
     }
 
     /// The responses of [`Api::list_tasks`].
@@ -501,9 +501,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = ListTasksRequest {
-            status,
+            status: status.unwrap_or(TaskStatus::Pending),
             priority,
-            order,
+            order: order.unwrap_or(ListTasksOrder::Asc),
         };
         match api.list_tasks(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),

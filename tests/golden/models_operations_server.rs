@@ -221,8 +221,8 @@ pub mod server {
     pub struct ListPetsRequest {
         /// `X-Request-Id` (header parameter)
         pub x_request_id: Option<::oapi_gen_runtime::Uuid>,
-        /// `limit` (query parameter): At most this many items.
-        pub limit: Option<i32>,
+        /// `limit` (query parameter, `20` when absent): At most this many items.
+        pub limit: i32,
         /// `tags` (query parameter): Repeated parameter (`?tags=a&tags=b`, form, explode true).
         pub tags: Option<Vec<String>>,
         /// `ids` (query parameter): Comma-separated (`?ids=1,2,3`, form, explode false).
@@ -1216,7 +1216,7 @@ pub mod server {
         }
         let request = ListPetsRequest {
             x_request_id,
-            limit,
+            limit: limit.unwrap_or(20i32),
             tags,
             ids,
             colours,

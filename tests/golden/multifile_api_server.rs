@@ -103,8 +103,8 @@ pub mod server {
     /// The input of [`Api::list_pets`].
     #[derive(Debug, Clone)]
     pub struct ListPetsRequest {
-        /// `limit` (query parameter): At most this many pets.
-        pub limit: Option<i32>,
+        /// `limit` (query parameter, `20` when absent): At most this many pets.
+        pub limit: i32,
         /// `cursor` (query parameter)
         pub cursor: Option<String>,
         /// `status` (query parameter)
@@ -346,7 +346,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListPetsRequest {
-            limit,
+            limit: limit.unwrap_or(20i32),
             cursor,
             status,
         };

@@ -27775,21 +27775,21 @@ pub mod server {
     /// The input of [`Api::find_addresss`].
     #[derive(Debug, Clone)]
     pub struct FindAddresssRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[customer_reference][eq]` (query parameter): Filter addresses via the customer reference set. Matching is not case-sensitive.
         pub filter_customer_reference_eq: Option<String>,
         /// `filter[customer_reference][contains]` (query parameter): If present, addresses with <code>customer_reference</code> containing the given value will be returned. Matching is not case-sensitive.
         pub filter_customer_reference_contains: Option<String>,
-        /// `filter[used_as_emergency]` (query parameter): If set as 'true', only addresses used as the emergency address for at least one active phone-number will be returned. When set to 'false', the opposite happens: only addresses not used as the emergency address from phone-numbers will be returned.
-        pub filter_used_as_emergency: Option<String>,
-        /// `filter[street_address][contains]` (query parameter): If present, addresses with <code>street_address</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-        pub filter_street_address_contains: Option<String>,
-        /// `filter[address_book][eq]` (query parameter): If present, only returns results with the <code>address_book</code> flag set to the given value.
-        pub filter_address_book_eq: Option<String>,
-        /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
+        /// `filter[used_as_emergency]` (query parameter, `"null"` when absent): If set as 'true', only addresses used as the emergency address for at least one active phone-number will be returned. When set to 'false', the opposite happens: only addresses not used as the emergency address from phone-numbers will be returned.
+        pub filter_used_as_emergency: String,
+        /// `filter[street_address][contains]` (query parameter, `"null"` when absent): If present, addresses with <code>street_address</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+        pub filter_street_address_contains: String,
+        /// `filter[address_book][eq]` (query parameter, `"null"` when absent): If present, only returns results with the <code>address_book</code> flag set to the given value.
+        pub filter_address_book_eq: String,
+        /// `sort` (query parameter, `"created_at"` when absent): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
         /// That is: <ul>
         /// <li>
         /// <code>street_address</code>: sorts the result by the
@@ -27801,7 +27801,7 @@ pub mod server {
         /// <code>street_address</code> field in descending order.
         /// </li>
         /// </ul> <br/> If not given, results are sorted by <code>created_at</code> in descending order.
-        pub sort: Option<FindAddresssSort>,
+        pub sort: FindAddresssSort,
     }
 
     /// The responses of [`Api::find_addresss`].
@@ -28000,11 +28000,11 @@ pub mod server {
     /// The input of [`Api::find_authentication_providers`].
     #[derive(Debug, Clone)]
     pub struct FindAuthenticationProvidersRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `sort` (query parameter, `"-created_at"` when absent): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
         /// That is: <ul>
         /// <li>
         /// <code>name</code>: sorts the result by the
@@ -28016,7 +28016,7 @@ pub mod server {
         /// <code>name</code> field in descending order.
         /// </li>
         /// </ul> <br/> If not given, results are sorted by <code>created_at</code> in descending order.
-        pub sort: Option<FindAuthenticationProvidersSort>,
+        pub sort: FindAuthenticationProvidersSort,
     }
 
     /// The responses of [`Api::find_authentication_providers`].
@@ -28400,10 +28400,10 @@ pub mod server {
     /// The input of [`Api::list_billing_groups`].
     #[derive(Debug, Clone)]
     pub struct ListBillingGroupsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_billing_groups`].
@@ -28609,15 +28609,15 @@ pub mod server {
     /// The input of [`Api::list_call_control_applications`].
     #[derive(Debug, Clone)]
     pub struct ListCallControlApplicationsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `filter[application_name][contains]` (query parameter): If present, applications with <code>application_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-        pub filter_application_name_contains: Option<String>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `filter[application_name][contains]` (query parameter, `"null"` when absent): If present, applications with <code>application_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+        pub filter_application_name_contains: String,
         /// `filter[outbound_voice_profile_id]` (query parameter): Identifies the associated outbound voice profile.
         pub filter_outbound_voice_profile_id: Option<String>,
-        /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
+        /// `sort` (query parameter, `"created_at"` when absent): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
         /// That is: <ul>
         /// <li>
         /// <code>connection_name</code>: sorts the result by the
@@ -28629,7 +28629,7 @@ pub mod server {
         /// <code>connection_name</code> field in descending order.
         /// </li>
         /// </ul> <br/> If not given, results are sorted by <code>created_at</code> in descending order.
-        pub sort: Option<ListCallControlApplicationsSort>,
+        pub sort: ListCallControlApplicationsSort,
     }
 
     /// The responses of [`Api::list_call_control_applications`].
@@ -28860,10 +28860,10 @@ pub mod server {
         pub filter_event_timestamp_lte: Option<String>,
         /// `filter[event_timestamp][eq]` (query parameter): Event timestamp: equal
         pub filter_event_timestamp_eq: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_call_events`].
@@ -30142,10 +30142,10 @@ pub mod server {
     pub struct ListConferencesRequest {
         /// `filter[name]` (query parameter): If present, conferences will be filtered to those with a matching `name` attribute. Matching is case-sensitive
         pub filter_name: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_conferences`].
@@ -30230,10 +30230,10 @@ pub mod server {
         pub filter_on_hold: Option<bool>,
         /// `filter[whispering]` (query parameter): If present, participants will be filtered to those who are whispering or are not
         pub filter_whispering: Option<bool>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_conference_participants`].
@@ -30893,10 +30893,10 @@ pub mod server {
     /// The input of [`Api::list_connections`].
     #[derive(Debug, Clone)]
     pub struct ListConnectionsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[connection_name][contains]` (query parameter): If present, connections with <code>connection_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
         pub filter_connection_name_contains: Option<String>,
         /// `filter[outbound_voice_profile_id]` (query parameter): Identifies the associated outbound voice profile.
@@ -31000,10 +31000,10 @@ pub mod server {
     /// The input of [`Api::list_credential_connections`].
     #[derive(Debug, Clone)]
     pub struct ListCredentialConnectionsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[connection_name][contains]` (query parameter): If present, connections with <code>connection_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
         pub filter_connection_name_contains: Option<String>,
         /// `filter[outbound.outbound_voice_profile_id]` (query parameter): Identifies the associated outbound voice profile.
@@ -31237,10 +31237,10 @@ pub mod server {
         pub filter_date_range: Option<String>,
         /// `filter` (query parameter): Filter records
         pub filter: Option<::oapi_gen_runtime::JsonObject>,
-        /// `page[number]` (query parameter): Page number
-        pub page_number: Option<i32>,
-        /// `page[size]` (query parameter): Page size
-        pub page_size: Option<i32>,
+        /// `page[number]` (query parameter, `1` when absent): Page number
+        pub page_number: i32,
+        /// `page[size]` (query parameter, `20` when absent): Page size
+        pub page_size: i32,
         /// `sort` (query parameter): Specifies the sort order for results
         pub sort: Option<Vec<String>>,
     }
@@ -31270,10 +31270,10 @@ pub mod server {
     /// The input of [`Api::list_document_links`].
     #[derive(Debug, Clone)]
     pub struct ListDocumentLinksRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[document_id]` (query parameter): Identifies the associated document to filter on.
         pub filter_document_id: Option<::oapi_gen_runtime::Uuid>,
         /// `filter[linked_record_type]` (query parameter): The `linked_record_type` of the document to filter on.
@@ -31319,10 +31319,10 @@ pub mod server {
     /// The input of [`Api::list_documents`].
     #[derive(Debug, Clone)]
     pub struct ListDocumentsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_documents`].
@@ -31574,12 +31574,12 @@ pub mod server {
     /// The input of [`Api::list_fax_applications`].
     #[derive(Debug, Clone)]
     pub struct ListFaxApplicationsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `filter[application_name][contains]` (query parameter): If present, applications with <code>application_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-        pub filter_application_name_contains: Option<String>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `filter[application_name][contains]` (query parameter, `"null"` when absent): If present, applications with <code>application_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+        pub filter_application_name_contains: String,
         /// `filter[outbound_voice_profile_id]` (query parameter): Identifies the associated outbound voice profile.
         pub filter_outbound_voice_profile_id: Option<String>,
         /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
@@ -32023,10 +32023,10 @@ pub mod server {
     /// The input of [`Api::list_fqdn_connections`].
     #[derive(Debug, Clone)]
     pub struct ListFqdnConnectionsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[connection_name][contains]` (query parameter): If present, connections with <code>connection_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
         pub filter_connection_name_contains: Option<String>,
         /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
@@ -32252,10 +32252,10 @@ pub mod server {
     /// The input of [`Api::list_fqdns`].
     #[derive(Debug, Clone)]
     pub struct ListFqdnsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[connection_id]` (query parameter): ID of the FQDN connection to which the FQDN belongs.
         pub filter_connection_id: Option<String>,
         /// `filter[fqdn]` (query parameter): FQDN represented by the resource.
@@ -32517,10 +32517,10 @@ pub mod server {
     /// The input of [`Api::list_ip_connections`].
     #[derive(Debug, Clone)]
     pub struct ListIpConnectionsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[connection_name][contains]` (query parameter): If present, connections with <code>connection_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
         pub filter_connection_name_contains: Option<String>,
         /// `filter[outbound.outbound_voice_profile_id]` (query parameter): Identifies the associated outbound voice profile.
@@ -32748,10 +32748,10 @@ pub mod server {
     /// The input of [`Api::list_ips`].
     #[derive(Debug, Clone)]
     pub struct ListIpsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[connection_id]` (query parameter): ID of the IP Connection to which this IP should be attached.
         pub filter_connection_id: Option<String>,
         /// `filter[ip_address]` (query parameter): IP adddress represented by this resource.
@@ -33037,15 +33037,15 @@ pub mod server {
     /// The input of [`Api::list_managed_accounts`].
     #[derive(Debug, Clone)]
     pub struct ListManagedAccountsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `filter[email][contains]` (query parameter): If present, email containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-        pub filter_email_contains: Option<String>,
-        /// `filter[email][eq]` (query parameter): If present, only returns results with the <code>email</code> matching exactly the value given.
-        pub filter_email_eq: Option<String>,
-        /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `filter[email][contains]` (query parameter, `"null"` when absent): If present, email containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+        pub filter_email_contains: String,
+        /// `filter[email][eq]` (query parameter, `"null"` when absent): If present, only returns results with the <code>email</code> matching exactly the value given.
+        pub filter_email_eq: String,
+        /// `sort` (query parameter, `"created_at"` when absent): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
         /// That is: <ul>
         /// <li>
         /// <code>email</code>: sorts the result by the
@@ -33057,7 +33057,7 @@ pub mod server {
         /// <code>email</code> field in descending order.
         /// </li>
         /// </ul> <br/> If not given, results are sorted by <code>created_at</code> in descending order.
-        pub sort: Option<ListManagedAccountsSort>,
+        pub sort: ListManagedAccountsSort,
     }
 
     /// The responses of [`Api::list_managed_accounts`].
@@ -33511,8 +33511,8 @@ pub mod server {
         pub cli: Option<String>,
         /// `status` (query parameter)
         pub status: Option<MessageStatus>,
-        /// `message_type` (query parameter)
-        pub message_type: Option<MessageType>,
+        /// `message_type` (query parameter, `"text"` when absent)
+        pub message_type: MessageType,
         /// `country_iso` (query parameter)
         pub country_iso: Option<String>,
         /// `error` (query parameter)
@@ -33527,10 +33527,10 @@ pub mod server {
         pub mnc: Option<String>,
         /// `product` (query parameter)
         pub product: Option<Product>,
-        /// `page[number]` (query parameter): Page number
-        pub page_number: Option<i32>,
-        /// `page[size]` (query parameter): Size of the page
-        pub page_size: Option<i32>,
+        /// `page[number]` (query parameter, `1` when absent): Page number
+        pub page_number: i32,
+        /// `page[size]` (query parameter, `20` when absent): Size of the page
+        pub page_size: i32,
         /// `sort` (query parameter)
         pub sort: Option<Vec<String>>,
     }
@@ -33794,10 +33794,10 @@ pub mod server {
     /// The input of [`Api::list_messaging_hosted_number_order`].
     #[derive(Debug, Clone)]
     pub struct ListMessagingHostedNumberOrderRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_messaging_hosted_number_order`].
@@ -34010,14 +34010,14 @@ pub mod server {
     /// The input of [`Api::list_messaging_profile_metrics`].
     #[derive(Debug, Clone)]
     pub struct ListMessagingProfileMetricsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `id` (query parameter): The id of the messaging profile(s) to retrieve
         pub id: Option<::oapi_gen_runtime::Uuid>,
-        /// `time_frame` (query parameter): The timeframe for which you'd like to retrieve metrics.
-        pub time_frame: Option<ListMessagingProfileMetricsTimeFrame>,
+        /// `time_frame` (query parameter, `"24h"` when absent): The timeframe for which you'd like to retrieve metrics.
+        pub time_frame: ListMessagingProfileMetricsTimeFrame,
     }
 
     /// The responses of [`Api::list_messaging_profile_metrics`].
@@ -34057,10 +34057,10 @@ pub mod server {
     /// The input of [`Api::list_messaging_profiles`].
     #[derive(Debug, Clone)]
     pub struct ListMessagingProfilesRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_messaging_profiles`].
@@ -34314,10 +34314,10 @@ pub mod server {
     /// The input of [`Api::list_messaging_profile_phone_numbers`].
     #[derive(Debug, Clone)]
     pub struct ListMessagingProfilePhoneNumbersRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `id` (path parameter): The id of the messaging profile to retrieve
         pub id: ::oapi_gen_runtime::Uuid,
     }
@@ -34360,10 +34360,10 @@ pub mod server {
     /// The input of [`Api::list_messaging_profile_short_codes`].
     #[derive(Debug, Clone)]
     pub struct ListMessagingProfileShortCodesRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `id` (path parameter): The id of the messaging profile to retrieve
         pub id: ::oapi_gen_runtime::Uuid,
     }
@@ -34406,10 +34406,10 @@ pub mod server {
     /// The input of [`Api::list_messaging_url_domains`].
     #[derive(Debug, Clone)]
     pub struct ListMessagingUrlDomainsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_messaging_url_domains`].
@@ -34449,10 +34449,10 @@ pub mod server {
     /// The input of [`Api::mobile_operator_networks_get`].
     #[derive(Debug, Clone)]
     pub struct MobileOperatorNetworksGetRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[name][starts_with]` (query parameter): Filter by name starting with.
         pub filter_name_starts_with: Option<String>,
         /// `filter[name][contains]` (query parameter): Filter by name containing match.
@@ -34506,10 +34506,10 @@ pub mod server {
     /// The input of [`Api::list_notification_channels`].
     #[derive(Debug, Clone)]
     pub struct ListNotificationChannelsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[channel_type_id][eq]` (query parameter): Filter by the id of a channel type
         pub filter_channel_type_id_eq: Option<
             ListNotificationChannelsFilterChannelTypeIdEq,
@@ -34719,10 +34719,10 @@ pub mod server {
     /// The input of [`Api::find_notifications_events_conditions`].
     #[derive(Debug, Clone)]
     pub struct FindNotificationsEventsConditionsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[associated_record_type][eq]` (query parameter): Filter by the associated record type
         pub filter_associated_record_type_eq: Option<
             FindNotificationsEventsConditionsFilterAssociatedRecordTypeEq,
@@ -34767,10 +34767,10 @@ pub mod server {
     /// The input of [`Api::find_notifications_events`].
     #[derive(Debug, Clone)]
     pub struct FindNotificationsEventsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::find_notifications_events`].
@@ -34810,10 +34810,10 @@ pub mod server {
     /// The input of [`Api::find_notifications_profiles`].
     #[derive(Debug, Clone)]
     pub struct FindNotificationsProfilesRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::find_notifications_profiles`].
@@ -35019,10 +35019,10 @@ pub mod server {
     /// The input of [`Api::list_notification_settings`].
     #[derive(Debug, Clone)]
     pub struct ListNotificationSettingsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[notification_profile_id][eq]` (query parameter): Filter by the id of a notification profile
         pub filter_notification_profile_id_eq: Option<String>,
         /// `filter[notification_channel][eq]` (query parameter): Filter by the id of a notification channel
@@ -35215,10 +35215,10 @@ pub mod server {
         pub filter_created_at_lt: Option<String>,
         /// `filter[phone_numbers.starting_number]` (query parameter): Filter number block  orders having these phone numbers.
         pub filter_phone_numbers_starting_number: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_number_block_orders`].
@@ -35394,10 +35394,10 @@ pub mod server {
         pub filter_created_at_gt: Option<String>,
         /// `filter[created_at][lt]` (query parameter): Filter number order documents from before this datetime.
         pub filter_created_at_lt: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_number_order_documents`].
@@ -35698,10 +35698,10 @@ pub mod server {
         pub filter_customer_reference: Option<String>,
         /// `filter[requirements_met]` (query parameter): Filter number orders by requirements met.
         pub filter_requirements_met: Option<bool>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_number_orders`].
@@ -35876,10 +35876,10 @@ pub mod server {
         pub filter_phone_numbers_phone_number: Option<String>,
         /// `filter[customer_reference]` (query parameter): Filter number reservations via the customer reference set.
         pub filter_customer_reference: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_number_reservations`].
@@ -36043,10 +36043,10 @@ pub mod server {
     /// The input of [`Api::ota_updates_list`].
     #[derive(Debug, Clone)]
     pub struct OtaUpdatesListRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[status]` (query parameter): Filter by a specific status of the resource's lifecycle.
         pub filter_status: Option<OtaUpdatesListFilterStatus>,
         /// `filter[sim_card_id]` (query parameter): The SIM card identification UUID.
@@ -36133,13 +36133,13 @@ pub mod server {
     /// The input of [`Api::list_outbound_voice_profiles`].
     #[derive(Debug, Clone)]
     pub struct ListOutboundVoiceProfilesRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[name][contains]` (query parameter): Optional filter on outbound voice profile name.
         pub filter_name_contains: Option<String>,
-        /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code>-</code> prefix.<br/><br/>
+        /// `sort` (query parameter, `"-created_at"` when absent): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code>-</code> prefix.<br/><br/>
         /// That is: <ul>
         /// <li>
         /// <code>name</code>: sorts the result by the
@@ -36151,7 +36151,7 @@ pub mod server {
         /// <code>name</code> field in descending order.
         /// </li>
         /// </ul> <br/>
-        pub sort: Option<ListOutboundVoiceProfilesSort>,
+        pub sort: ListOutboundVoiceProfilesSort,
     }
 
     /// The responses of [`Api::list_outbound_voice_profiles`].
@@ -36371,10 +36371,10 @@ pub mod server {
         pub filter_type: Option<ListPhoneNumberBlocksJobsFilterType>,
         /// `filter[status]` (query parameter): Filter the phone number blocks jobs by status.
         pub filter_status: Option<ListPhoneNumberBlocksJobsFilterStatus>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `sort` (query parameter): Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
         pub sort: Option<ListPhoneNumberBlocksJobsSort>,
     }
@@ -36503,10 +36503,10 @@ pub mod server {
     /// The input of [`Api::list_phone_numbers`].
     #[derive(Debug, Clone)]
     pub struct ListPhoneNumbersRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[tag]` (query parameter): Filter by phone number tags.
         pub filter_tag: Option<String>,
         /// `filter[phone_number]` (query parameter): Filter by phone number. Requires at least three digits.
@@ -36573,10 +36573,10 @@ pub mod server {
     /// The input of [`Api::list_csv_downloads`].
     #[derive(Debug, Clone)]
     pub struct ListCsvDownloadsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_csv_downloads`].
@@ -36779,10 +36779,10 @@ pub mod server {
     pub struct ListPhoneNumbersJobsRequest {
         /// `filter[type]` (query parameter): Filter the phone number jobs by type.
         pub filter_type: Option<ListPhoneNumbersJobsFilterType>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `sort` (query parameter): Specifies the sort order for results. If not given, results are sorted by created_at in descending order.
         pub sort: Option<ListPhoneNumbersJobsSort>,
     }
@@ -37003,10 +37003,10 @@ pub mod server {
     /// The input of [`Api::list_phone_numbers_with_messaging_settings`].
     #[derive(Debug, Clone)]
     pub struct ListPhoneNumbersWithMessagingSettingsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_phone_numbers_with_messaging_settings`].
@@ -37050,10 +37050,10 @@ pub mod server {
     /// The input of [`Api::list_phone_numbers_with_voice_settings`].
     #[derive(Debug, Clone)]
     pub struct ListPhoneNumbersWithVoiceSettingsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[phone_number]` (query parameter): Filter by phone number. Requires at least three digits.
         /// Non-numerical characters will result in no values being returned.
         pub filter_phone_number: Option<String>,
@@ -37502,12 +37502,12 @@ pub mod server {
     /// The input of [`Api::list_porting_orders`].
     #[derive(Debug, Clone)]
     pub struct ListPortingOrdersRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `include_phone_numbers` (query parameter): Include the first 50 phone number objects in the results
-        pub include_phone_numbers: Option<bool>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `include_phone_numbers` (query parameter, `true` when absent): Include the first 50 phone number objects in the results
+        pub include_phone_numbers: bool,
         /// `filter[status]` (query parameter): Filter results by status
         pub filter_status: Option<PortingOrderStatus>,
         /// `filter[customer_reference]` (query parameter): Filter results by user reference
@@ -37645,8 +37645,8 @@ pub mod server {
     pub struct GetPortingOrderRequest {
         /// `id` (path parameter): Porting Order id
         pub id: ::oapi_gen_runtime::Uuid,
-        /// `include_phone_numbers` (query parameter): Include the first 50 phone number objects in the results
-        pub include_phone_numbers: Option<bool>,
+        /// `include_phone_numbers` (query parameter, `true` when absent): Include the first 50 phone number objects in the results
+        pub include_phone_numbers: bool,
     }
 
     /// The responses of [`Api::get_porting_order`].
@@ -37873,10 +37873,10 @@ pub mod server {
     pub struct ListPortingOrdersActivationJobsRequest {
         /// `id` (path parameter): Porting Order id
         pub id: ::oapi_gen_runtime::Uuid,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_porting_orders_activation_jobs`].
@@ -37959,10 +37959,10 @@ pub mod server {
     pub struct ListPortingOrdersCommentsRequest {
         /// `id` (path parameter): Porting Order id
         pub id: ::oapi_gen_runtime::Uuid,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_porting_orders_comments`].
@@ -38075,10 +38075,10 @@ pub mod server {
     /// The input of [`Api::get_porting_phone_numbers`].
     #[derive(Debug, Clone)]
     pub struct GetPortingPhoneNumbersRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[porting_order_id]` (query parameter): Filter results by porting order id
         pub filter_porting_order_id: Option<::oapi_gen_runtime::Uuid>,
         /// `filter[phone_number]` (query parameter): Filter results by phone number
@@ -38130,10 +38130,10 @@ pub mod server {
         pub filter_spid: Option<String>,
         /// `filter[status]` (query parameter): Filter by portout status.
         pub filter_status: Option<ListPortoutRequestFilterStatus>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_portout_request`].
@@ -38356,10 +38356,10 @@ pub mod server {
     /// The input of [`Api::get_private_wireless_gateways`].
     #[derive(Debug, Clone)]
     pub struct GetPrivateWirelessGatewaysRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[name]` (query parameter): The name of the Private Wireless Gateway.
         pub filter_name: Option<String>,
         /// `filter[ip_range]` (query parameter): The IP address range of the Private Wireless Gateway.
@@ -38584,10 +38584,10 @@ pub mod server {
     pub struct ListQueueCallsRequest {
         /// `queue_name` (path parameter): Uniquely identifies the queue by name
         pub queue_name: String,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_queue_calls`].
@@ -38662,10 +38662,10 @@ pub mod server {
         pub filter_created_at_gte: Option<String>,
         /// `filter[created_at][lte]` (query parameter): Return only recordings created earlier than or at given ISO 8601 datetime
         pub filter_created_at_lte: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_recordings`].
@@ -38742,10 +38742,10 @@ pub mod server {
     /// The input of [`Api::get_cdr_requests`].
     #[derive(Debug, Clone)]
     pub struct GetCdrRequestsRequest {
-        /// `page[number]` (query parameter): Page number
-        pub page_number: Option<i32>,
-        /// `page[size]` (query parameter): Size of the page
-        pub page_size: Option<i32>,
+        /// `page[number]` (query parameter, `1` when absent): Page number
+        pub page_number: i32,
+        /// `page[size]` (query parameter, `20` when absent): Size of the page
+        pub page_size: i32,
     }
 
     /// The responses of [`Api::get_cdr_requests`].
@@ -38897,10 +38897,10 @@ pub mod server {
     /// The input of [`Api::get_usage_reports`].
     #[derive(Debug, Clone)]
     pub struct GetUsageReportsRequest {
-        /// `page[number]` (query parameter): Page number
-        pub page_number: Option<i32>,
-        /// `page[size]` (query parameter): Size of the page
-        pub page_size: Option<i32>,
+        /// `page[number]` (query parameter, `1` when absent): Page number
+        pub page_number: i32,
+        /// `page[size]` (query parameter, `20` when absent): Size of the page
+        pub page_size: i32,
     }
 
     /// The responses of [`Api::get_usage_reports`].
@@ -39115,10 +39115,10 @@ pub mod server {
         pub sim_card_id: Option<String>,
         /// `phone_number` (query parameter)
         pub phone_number: Option<String>,
-        /// `page[number]` (query parameter): Page number
-        pub page_number: Option<i32>,
-        /// `page[size]` (query parameter): Size of the page
-        pub page_size: Option<i32>,
+        /// `page[number]` (query parameter, `1` when absent): Page number
+        pub page_number: i32,
+        /// `page[size]` (query parameter, `20` when absent): Size of the page
+        pub page_size: i32,
         /// `sort` (query parameter)
         pub sort: Option<Vec<String>>,
     }
@@ -39241,10 +39241,10 @@ pub mod server {
         pub filter_action: Option<ListRequirementsFilterAction>,
         /// `sort[]` (query parameter): Specifies the sort order for results. If you want to sort by a field in ascending order, include it as a sort parameter. If you want to sort in descending order, prepend a `-` in front of the field name.
         pub sort: Option<ListRequirementsSort>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_requirements`].
@@ -39351,10 +39351,10 @@ pub mod server {
         pub filter_context: Option<String>,
         /// `filter[session_id]` (query parameter): Session_id for filtering room participants.
         pub filter_session_id: Option<String>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
     }
 
     /// The responses of [`Api::list_room_participants`].
@@ -39440,10 +39440,10 @@ pub mod server {
         pub filter_active: Option<bool>,
         /// `include_participants` (query parameter): To decide if room participants should be included in the response.
         pub include_participants: Option<bool>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
     }
 
     /// The responses of [`Api::list_room_sessions`].
@@ -39529,10 +39529,10 @@ pub mod server {
         pub filter_date_left_at_lte: Option<::oapi_gen_runtime::Date>,
         /// `filter[context]` (query parameter): Filter room participants based on the context.
         pub filter_context: Option<String>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
     }
 
     /// The responses of [`Api::nested_list_room_participants`].
@@ -39576,10 +39576,10 @@ pub mod server {
         pub filter_unique_name: Option<String>,
         /// `include_sessions` (query parameter): To decide if room sessions should be included in the response.
         pub include_sessions: Option<bool>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
     }
 
     /// The responses of [`Api::list_rooms`].
@@ -39801,10 +39801,10 @@ pub mod server {
         pub filter_active: Option<bool>,
         /// `include_participants` (query parameter): To decide if room participants should be included in the response.
         pub include_participants: Option<bool>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
     }
 
     /// The responses of [`Api::nested_list_room_sessions`].
@@ -39832,10 +39832,10 @@ pub mod server {
     /// The input of [`Api::list_short_codes`].
     #[derive(Debug, Clone)]
     pub struct ListShortCodesRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[messaging_profile_id]` (query parameter): Filter by Messaging Profile ID. Use the string `null` for phone numbers without assigned profiles. A synonym for the `/messaging_profiles/{id}/short_codes` endpoint when querying about an extant profile.
         pub filter_messaging_profile_id: Option<String>,
     }
@@ -39961,10 +39961,10 @@ pub mod server {
     /// The input of [`Api::sim_card_group_actions_get`].
     #[derive(Debug, Clone)]
     pub struct SimCardGroupActionsGetRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[sim_card_group_id]` (query parameter): A valid SIM card group ID.
         pub filter_sim_card_group_id: Option<::oapi_gen_runtime::Uuid>,
         /// `filter[status]` (query parameter): Filter by a specific status of the resource's lifecycle.
@@ -40051,10 +40051,10 @@ pub mod server {
     /// The input of [`Api::sim_card_groups_get_all`].
     #[derive(Debug, Clone)]
     pub struct SimCardGroupsGetAllRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[name]` (query parameter): A valid SIM card group name.
         pub filter_name: Option<::oapi_gen_runtime::Uuid>,
     }
@@ -40413,10 +40413,10 @@ pub mod server {
         pub filter_address_country_code: Option<String>,
         /// `filter[address.postal_code]` (query parameter): Filter by postal code for the address.
         pub filter_address_postal_code: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::sim_card_orders_get`].
@@ -40543,12 +40543,12 @@ pub mod server {
     /// The input of [`Api::sim_cards_get`].
     #[derive(Debug, Clone)]
     pub struct SimCardsGetRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `include_sim_card_group` (query parameter): It includes the associated SIM card group object in the response when present.
-        pub include_sim_card_group: Option<bool>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `include_sim_card_group` (query parameter, `false` when absent): It includes the associated SIM card group object in the response when present.
+        pub include_sim_card_group: bool,
         /// `filter[sim_card_group_id]` (query parameter): A valid SIM card group ID.
         pub filter_sim_card_group_id: Option<::oapi_gen_runtime::Uuid>,
         /// `filter[tags]` (query parameter): A list of SIM card tags to filter on.<br/><br/>
@@ -40645,8 +40645,8 @@ pub mod server {
     pub struct SimCardGetRequest {
         /// `id` (path parameter): Identifies the resource.
         pub id: ::oapi_gen_runtime::Uuid,
-        /// `include_sim_card_group` (query parameter): It includes the associated SIM card group object in the response when present.
-        pub include_sim_card_group: Option<bool>,
+        /// `include_sim_card_group` (query parameter, `false` when absent): It includes the associated SIM card group object in the response when present.
+        pub include_sim_card_group: bool,
     }
 
     /// The responses of [`Api::sim_card_get`].
@@ -40900,8 +40900,8 @@ pub mod server {
     pub struct SimCardNetworkPreferencesGetRequest {
         /// `sim_card_id` (path parameter): Identifies a SIM card.
         pub sim_card_id: ::oapi_gen_runtime::Uuid,
-        /// `include_ota_updates` (query parameter): It includes the associated OTA update objects in the response when present.
-        pub include_ota_updates: Option<bool>,
+        /// `include_ota_updates` (query parameter, `false` when absent): It includes the associated OTA update objects in the response when present.
+        pub include_ota_updates: bool,
     }
 
     /// The responses of [`Api::sim_card_network_preferences_get`].
@@ -41162,10 +41162,10 @@ pub mod server {
     /// The input of [`Api::wireless_connectivity_logs_get`].
     #[derive(Debug, Clone)]
     pub struct WirelessConnectivityLogsGetRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `sim_card_id` (path parameter): Identifies a SIM card.
         pub sim_card_id: ::oapi_gen_runtime::Uuid,
     }
@@ -41258,8 +41258,8 @@ pub mod server {
     pub struct RetrieveSubNumberOrderRequest {
         /// `sub_number_order_id` (path parameter): The sub number order ID.
         pub sub_number_order_id: String,
-        /// `filter[include_phone_numbers]` (query parameter): Include the first 50 phone number objects in the results
-        pub filter_include_phone_numbers: Option<bool>,
+        /// `filter[include_phone_numbers]` (query parameter, `false` when absent): Include the first 50 phone number objects in the results
+        pub filter_include_phone_numbers: bool,
     }
 
     /// The responses of [`Api::retrieve_sub_number_order`].
@@ -41342,10 +41342,10 @@ pub mod server {
     /// The input of [`Api::find_telephony_credentials`].
     #[derive(Debug, Clone)]
     pub struct FindTelephonyCredentialsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
         /// `filter[tag]` (query parameter): Filter by tag
         pub filter_tag: Option<String>,
         /// `filter[name]` (query parameter): Filter by name
@@ -41432,10 +41432,10 @@ pub mod server {
     /// The input of [`Api::list_tags`].
     #[derive(Debug, Clone)]
     pub struct ListTagsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::list_tags`].
@@ -41692,12 +41692,12 @@ pub mod server {
     /// The input of [`Api::find_texml_applications`].
     #[derive(Debug, Clone)]
     pub struct FindTexmlApplicationsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
-        /// `filter[friendly_name][contains]` (query parameter): If present, applications with <code>friendly_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
-        pub filter_friendly_name_contains: Option<String>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
+        /// `filter[friendly_name][contains]` (query parameter, `"null"` when absent): If present, applications with <code>friendly_name</code> containing the given value will be returned. Matching is not case-sensitive. Requires at least three characters.
+        pub filter_friendly_name_contains: String,
         /// `filter[outbound_voice_profile_id]` (query parameter): Identifies the associated outbound voice profile.
         pub filter_outbound_voice_profile_id: Option<String>,
         /// `sort` (query parameter): Specifies the sort order for results. By default sorting direction is ascending. To have the results sorted in descending order add the <code> -</code> prefix.<br/><br/>
@@ -42199,10 +42199,10 @@ pub mod server {
     pub struct ListVerifyProfilesRequest {
         /// `filter[name]` (query parameter)
         pub filter_name: Option<String>,
-        /// `page[size]` (query parameter)
-        pub page_size: Option<i64>,
-        /// `page[number]` (query parameter)
-        pub page_number: Option<i64>,
+        /// `page[size]` (query parameter, `25` when absent)
+        pub page_size: i64,
+        /// `page[number]` (query parameter, `1` when absent)
+        pub page_number: i64,
     }
 
     /// The responses of [`Api::list_verify_profiles`].
@@ -42387,10 +42387,10 @@ pub mod server {
         pub filter_finished_at_gte: Option<String>,
         /// `filter[finished_at][lte]` (query parameter): Return only webhook_deliveries whose delivery finished earlier than or at given ISO 8601 datetime
         pub filter_finished_at_lte: Option<String>,
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::get_webhook_deliveries`].
@@ -42508,10 +42508,10 @@ pub mod server {
     /// The input of [`Api::get_requests`].
     #[derive(Debug, Clone)]
     pub struct GetRequestsRequest {
-        /// `page[number]` (query parameter): Page number
-        pub page_number: Option<i32>,
-        /// `page[size]` (query parameter): Size of the page
-        pub page_size: Option<i32>,
+        /// `page[number]` (query parameter, `1` when absent): Page number
+        pub page_number: i32,
+        /// `page[size]` (query parameter, `20` when absent): Size of the page
+        pub page_size: i32,
     }
 
     /// The responses of [`Api::get_requests`].
@@ -42947,10 +42947,10 @@ pub mod server {
     /// The input of [`Api::get_wdr_reports`].
     #[derive(Debug, Clone)]
     pub struct GetWdrReportsRequest {
-        /// `page[number]` (query parameter): The page number to load.
-        pub page_number: Option<i64>,
-        /// `page[size]` (query parameter): The size of the page.
-        pub page_size: Option<i64>,
+        /// `page[number]` (query parameter, `1` when absent): The page number to load.
+        pub page_number: i64,
+        /// `page[size]` (query parameter, `20` when absent): The size of the page.
+        pub page_size: i64,
     }
 
     /// The responses of [`Api::get_wdr_reports`].
@@ -48844,14 +48844,17 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindAddresssRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_customer_reference_eq,
             filter_customer_reference_contains,
-            filter_used_as_emergency,
-            filter_street_address_contains,
-            filter_address_book_eq,
-            sort,
+            filter_used_as_emergency: filter_used_as_emergency
+                .unwrap_or_else(|| "null".to_owned()),
+            filter_street_address_contains: filter_street_address_contains
+                .unwrap_or_else(|| "null".to_owned()),
+            filter_address_book_eq: filter_address_book_eq
+                .unwrap_or_else(|| "null".to_owned()),
+            sort: sort.unwrap_or(FindAddresssSort::CreatedAt),
         };
         match api.find_addresss(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -49020,9 +49023,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindAuthenticationProvidersRequest {
-            page_number,
-            page_size,
-            sort,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            sort: sort.unwrap_or(FindAuthenticationProvidersSort::MinusCreatedAt),
         };
         match api.find_authentication_providers(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -49576,8 +49579,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListBillingGroupsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_billing_groups(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -49778,11 +49781,12 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListCallControlApplicationsRequest {
-            page_number,
-            page_size,
-            filter_application_name_contains,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            filter_application_name_contains: filter_application_name_contains
+                .unwrap_or_else(|| "null".to_owned()),
             filter_outbound_voice_profile_id,
-            sort,
+            sort: sort.unwrap_or(ListCallControlApplicationsSort::CreatedAt),
         };
         match api.list_call_control_applications(incoming.into_context(), request).await
         {
@@ -50093,8 +50097,8 @@ pub mod server {
             filter_event_timestamp_lt,
             filter_event_timestamp_lte,
             filter_event_timestamp_eq,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_call_events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -51041,8 +51045,8 @@ pub mod server {
         }
         let request = ListConferencesRequest {
             filter_name,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_conferences(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -51171,8 +51175,8 @@ pub mod server {
             filter_muted,
             filter_on_hold,
             filter_whispering,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_conference_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -51694,8 +51698,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListConnectionsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_connection_name_contains,
             filter_outbound_voice_profile_id,
             sort,
@@ -51820,8 +51824,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListCredentialConnectionsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_connection_name_contains,
             filter_outbound_outbound_voice_profile_id,
             sort,
@@ -52057,8 +52061,8 @@ pub mod server {
             filter_record_type,
             filter_date_range,
             filter,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i32),
+            page_size: page_size.unwrap_or(20i32),
             sort,
         };
         match api.detail_records_search(incoming.into_context(), request).await {
@@ -52166,8 +52170,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListDocumentLinksRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_document_id,
             filter_linked_record_type,
             filter_linked_resource_id,
@@ -52235,8 +52239,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListDocumentsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_documents(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -52457,9 +52461,10 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListFaxApplicationsRequest {
-            page_number,
-            page_size,
-            filter_application_name_contains,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            filter_application_name_contains: filter_application_name_contains
+                .unwrap_or_else(|| "null".to_owned()),
             filter_outbound_voice_profile_id,
             sort,
         };
@@ -52868,8 +52873,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListFqdnConnectionsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_connection_name_contains,
             sort,
         };
@@ -53104,8 +53109,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListFqdnsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_connection_id,
             filter_fqdn,
             filter_port,
@@ -53413,8 +53418,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListIpConnectionsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_connection_name_contains,
             filter_outbound_outbound_voice_profile_id,
             sort,
@@ -53640,8 +53645,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListIpsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_connection_id,
             filter_ip_address,
             filter_port,
@@ -53894,11 +53899,12 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListManagedAccountsRequest {
-            page_number,
-            page_size,
-            filter_email_contains,
-            filter_email_eq,
-            sort,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            filter_email_contains: filter_email_contains
+                .unwrap_or_else(|| "null".to_owned()),
+            filter_email_eq: filter_email_eq.unwrap_or_else(|| "null".to_owned()),
+            sort: sort.unwrap_or(ListManagedAccountsSort::CreatedAt),
         };
         match api.list_managed_accounts(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -54322,7 +54328,7 @@ pub mod server {
             cld,
             cli,
             status,
-            message_type,
+            message_type: message_type.unwrap_or(MessageType::Text),
             country_iso,
             error,
             normalized_carrier,
@@ -54330,8 +54336,8 @@ pub mod server {
             mcc,
             mnc,
             product,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i32),
+            page_size: page_size.unwrap_or(20i32),
             sort,
         };
         match api.get_paginated_mdrs(incoming.into_context(), request).await {
@@ -54553,8 +54559,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListMessagingHostedNumberOrderRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api
             .list_messaging_hosted_number_order(incoming.into_context(), request)
@@ -54750,10 +54756,10 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListMessagingProfileMetricsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             id,
-            time_frame,
+            time_frame: time_frame.unwrap_or(ListMessagingProfileMetricsTimeFrame::V24h),
         };
         match api.list_messaging_profile_metrics(incoming.into_context(), request).await
         {
@@ -54819,8 +54825,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListMessagingProfilesRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_messaging_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -55038,8 +55044,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListMessagingProfilePhoneNumbersRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             id,
         };
         match api
@@ -55110,8 +55116,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListMessagingProfileShortCodesRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             id,
         };
         match api
@@ -55180,8 +55186,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListMessagingUrlDomainsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_messaging_url_domains(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -55318,8 +55324,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = MobileOperatorNetworksGetRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_name_starts_with,
             filter_name_contains,
             filter_name_ends_with,
@@ -55405,8 +55411,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListNotificationChannelsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_channel_type_id_eq,
         };
         match api.list_notification_channels(incoming.into_context(), request).await {
@@ -55592,8 +55598,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindNotificationsEventsConditionsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_associated_record_type_eq,
         };
         match api
@@ -55662,8 +55668,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindNotificationsEventsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.find_notifications_events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -55728,8 +55734,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindNotificationsProfilesRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.find_notifications_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -55966,8 +55972,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListNotificationSettingsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_notification_profile_id_eq,
             filter_notification_channel_eq,
             filter_notification_event_condition_id_eq,
@@ -56164,8 +56170,8 @@ pub mod server {
             filter_created_at_gt,
             filter_created_at_lt,
             filter_phone_numbers_starting_number,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_number_block_orders(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -56356,8 +56362,8 @@ pub mod server {
             filter_requirement_id,
             filter_created_at_gt,
             filter_created_at_lt,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_number_order_documents(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -56674,8 +56680,8 @@ pub mod server {
             filter_phone_numbers_count,
             filter_customer_reference,
             filter_requirements_met,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_number_orders(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -56886,8 +56892,8 @@ pub mod server {
             filter_created_at_lt,
             filter_phone_numbers_phone_number,
             filter_customer_reference,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_number_reservations(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -57057,8 +57063,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = OtaUpdatesListRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_status,
             filter_sim_card_id,
             filter_type,
@@ -57166,10 +57172,10 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListOutboundVoiceProfilesRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_name_contains,
-            sort,
+            sort: sort.unwrap_or(ListOutboundVoiceProfilesSort::MinusCreatedAt),
         };
         match api.list_outbound_voice_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -57383,8 +57389,8 @@ pub mod server {
         let request = ListPhoneNumberBlocksJobsRequest {
             filter_type,
             filter_status,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             sort,
         };
         match api.list_phone_number_blocks_jobs(incoming.into_context(), request).await {
@@ -57645,8 +57651,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListPhoneNumbersRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_tag,
             filter_phone_number,
             filter_status,
@@ -57723,8 +57729,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListCsvDownloadsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_csv_downloads(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -57885,8 +57891,8 @@ pub mod server {
         }
         let request = ListPhoneNumbersJobsRequest {
             filter_type,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             sort,
         };
         match api.list_phone_numbers_jobs(incoming.into_context(), request).await {
@@ -58086,8 +58092,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListPhoneNumbersWithMessagingSettingsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api
             .list_phone_numbers_with_messaging_settings(incoming.into_context(), request)
@@ -58215,8 +58221,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListPhoneNumbersWithVoiceSettingsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_phone_number,
             filter_connection_name_contains,
             filter_customer_reference,
@@ -58688,9 +58694,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListPortingOrdersRequest {
-            page_number,
-            page_size,
-            include_phone_numbers,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            include_phone_numbers: include_phone_numbers.unwrap_or(true),
             filter_status,
             filter_customer_reference,
             filter_phone_numbers_country_code,
@@ -58782,7 +58788,7 @@ pub mod server {
         };
         let request = GetPortingOrderRequest {
             id,
-            include_phone_numbers,
+            include_phone_numbers: include_phone_numbers.unwrap_or(true),
         };
         match api.get_porting_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -58965,8 +58971,8 @@ pub mod server {
         }
         let request = ListPortingOrdersActivationJobsRequest {
             id,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api
             .list_porting_orders_activation_jobs(incoming.into_context(), request)
@@ -59066,8 +59072,8 @@ pub mod server {
         }
         let request = ListPortingOrdersCommentsRequest {
             id,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_porting_orders_comments(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -59241,8 +59247,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetPortingPhoneNumbersRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_porting_order_id,
             filter_phone_number,
             filter_activation_status,
@@ -59339,8 +59345,8 @@ pub mod server {
             filter_carrier_name,
             filter_spid,
             filter_status,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_portout_request(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -59557,8 +59563,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetPrivateWirelessGatewaysRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_name,
             filter_ip_range,
             filter_region_code,
@@ -59734,8 +59740,8 @@ pub mod server {
         }
         let request = ListQueueCallsRequest {
             queue_name,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_queue_calls(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -59871,8 +59877,8 @@ pub mod server {
             filter_conference_id,
             filter_created_at_gte,
             filter_created_at_lte,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_recordings(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -59923,8 +59929,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetCdrRequestsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i32),
+            page_size: page_size.unwrap_or(20i32),
         };
         match api.get_cdr_requests(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -60076,8 +60082,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetUsageReportsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i32),
+            page_size: page_size.unwrap_or(20i32),
         };
         match api.get_usage_reports(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -60387,8 +60393,8 @@ pub mod server {
             sim_group_id,
             sim_card_id,
             phone_number,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i32),
+            page_size: page_size.unwrap_or(20i32),
             sort,
         };
         match api.get_paginated_wdrs(incoming.into_context(), request).await {
@@ -60564,8 +60570,8 @@ pub mod server {
             filter_phone_number_type,
             filter_action,
             sort,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_requirements(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -60799,8 +60805,8 @@ pub mod server {
             filter_date_left_at_lte,
             filter_context,
             filter_session_id,
-            page_size,
-            page_number,
+            page_size: page_size.unwrap_or(20i64),
+            page_number: page_number.unwrap_or(1i64),
         };
         match api.list_room_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -61039,8 +61045,8 @@ pub mod server {
             filter_room_id,
             filter_active,
             include_participants,
-            page_size,
-            page_number,
+            page_size: page_size.unwrap_or(20i64),
+            page_number: page_number.unwrap_or(1i64),
         };
         match api.list_room_sessions(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -61278,8 +61284,8 @@ pub mod server {
             filter_date_left_at_gte,
             filter_date_left_at_lte,
             filter_context,
-            page_size,
-            page_number,
+            page_size: page_size.unwrap_or(20i64),
+            page_number: page_number.unwrap_or(1i64),
         };
         match api.nested_list_room_participants(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -61448,8 +61454,8 @@ pub mod server {
             filter_date_updated_at_lte,
             filter_unique_name,
             include_sessions,
-            page_size,
-            page_number,
+            page_size: page_size.unwrap_or(20i64),
+            page_number: page_number.unwrap_or(1i64),
         };
         match api.list_rooms(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -61832,8 +61838,8 @@ pub mod server {
             filter_date_ended_at_lte,
             filter_active,
             include_participants,
-            page_size,
-            page_number,
+            page_size: page_size.unwrap_or(20i64),
+            page_number: page_number.unwrap_or(1i64),
         };
         match api.nested_list_room_sessions(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -61912,8 +61918,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListShortCodesRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_messaging_profile_id,
         };
         match api.list_short_codes(incoming.into_context(), request).await {
@@ -62061,8 +62067,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SimCardGroupActionsGetRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_sim_card_group_id,
             filter_status,
             filter_type,
@@ -62159,8 +62165,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SimCardGroupsGetAllRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_name,
         };
         match api.sim_card_groups_get_all(incoming.into_context(), request).await {
@@ -62589,8 +62595,8 @@ pub mod server {
             filter_address_administrative_area,
             filter_address_country_code,
             filter_address_postal_code,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.sim_card_orders_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -62756,9 +62762,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SimCardsGetRequest {
-            page_number,
-            page_size,
-            include_sim_card_group,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            include_sim_card_group: include_sim_card_group.unwrap_or(false),
             filter_sim_card_group_id,
             filter_tags,
             filter_iccid,
@@ -62827,7 +62833,7 @@ pub mod server {
         };
         let request = SimCardGetRequest {
             id,
-            include_sim_card_group,
+            include_sim_card_group: include_sim_card_group.unwrap_or(false),
         };
         match api.sim_card_get(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -62974,7 +62980,7 @@ pub mod server {
         };
         let request = SimCardNetworkPreferencesGetRequest {
             sim_card_id,
-            include_ota_updates,
+            include_ota_updates: include_ota_updates.unwrap_or(false),
         };
         match api
             .sim_card_network_preferences_get(incoming.into_context(), request)
@@ -63182,8 +63188,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = WirelessConnectivityLogsGetRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             sim_card_id,
         };
         match api.wireless_connectivity_logs_get(incoming.into_context(), request).await
@@ -63305,7 +63311,7 @@ pub mod server {
         };
         let request = RetrieveSubNumberOrderRequest {
             sub_number_order_id,
-            filter_include_phone_numbers,
+            filter_include_phone_numbers: filter_include_phone_numbers.unwrap_or(false),
         };
         match api.retrieve_sub_number_order(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -63451,8 +63457,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindTelephonyCredentialsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
             filter_tag,
             filter_name,
             filter_status,
@@ -63551,8 +63557,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListTagsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.list_tags(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -63782,9 +63788,10 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = FindTexmlApplicationsRequest {
-            page_number,
-            page_size,
-            filter_friendly_name_contains,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
+            filter_friendly_name_contains: filter_friendly_name_contains
+                .unwrap_or_else(|| "null".to_owned()),
             filter_outbound_voice_profile_id,
             sort,
         };
@@ -64152,8 +64159,8 @@ pub mod server {
         };
         let request = ListVerifyProfilesRequest {
             filter_name,
-            page_size,
-            page_number,
+            page_size: page_size.unwrap_or(25i64),
+            page_number: page_number.unwrap_or(1i64),
         };
         match api.list_verify_profiles(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -64422,8 +64429,8 @@ pub mod server {
             filter_started_at_lte,
             filter_finished_at_gte,
             filter_finished_at_lte,
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.get_webhook_deliveries(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -64501,8 +64508,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         let request = GetRequestsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i32),
+            page_size: page_size.unwrap_or(20i32),
         };
         match api.get_requests(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -64863,8 +64870,8 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = GetWdrReportsRequest {
-            page_number,
-            page_size,
+            page_number: page_number.unwrap_or(1i64),
+            page_size: page_size.unwrap_or(20i64),
         };
         match api.get_wdr_reports(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),

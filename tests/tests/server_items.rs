@@ -56,7 +56,7 @@ impl Api for Store {
             return Err("the page token store is down".into());
         }
         let store = self.items.lock().unwrap();
-        let limit = usize::try_from(request.limit.unwrap_or(10))?;
+        let limit = usize::try_from(request.limit)?;
         let tags = request.tags.unwrap_or_default();
         let items = store
             .values()
@@ -135,7 +135,7 @@ impl Api for Store {
         _: RequestContext,
         request: StreamItemRequest,
     ) -> Result<StreamItemResponse, HandlerError> {
-        let count = request.count.unwrap_or(10);
+        let count = request.count;
         let fail = request.item_id == 666;
         let chunks = futures_util::stream::iter(0..count).map(move |index| {
             if fail && index == 2 {
@@ -170,7 +170,7 @@ impl Api for Store {
         _: RequestContext,
         request: FeedRequest,
     ) -> Result<FeedResponse, HandlerError> {
-        assert!(request.count != Some(13), "unlucky count");
+        assert!(request.count != 13, "unlucky count");
         Ok(FeedResponse::Ok(Box::pin(futures_util::stream::empty())))
     }
 
@@ -518,4 +518,24 @@ async fn cors_allows_configured_origins_and_localhost() {
         response.headers()["access-control-allow-origin"],
         "https://app.example.com"
     );
+}
+
+#[tokio::test]
+async fn absent_parameters_take_their_schema_defaults() {
+    let base = serve().await;
+    let http = reqwest::Client::new();
+    // `count` defaults to 10 in the document.
+    let response = http
+        .post(format!("{base}/items/1/stream"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.text().await.unwrap().lines().count(), 10);
+    // `limit` defaults to 10: eleven items are listed as ten.
+    for _ in 0..11 {
+        let (status, _) = send(http.post(format!("{base}/items")).json(&widget())).await;
+        assert_eq!(status, 201);
+    }
+    let (_, page) = send(http.get(format!("{base}/items"))).await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 10);
 }

@@ -94,10 +94,60 @@ fn method_fn(method: Method) -> proc_macro2::Ident {
     format_ident!("{}", method.key())
 }
 
-/// The Rust type of a request field for a parameter.
+/// The Rust type of a request field for a parameter: `Option` when it may be absent
+/// and has no default.
 fn parameter_type(api: &Api, p: &Parameter) -> TokenStream {
     let ty = rust_type::tokens(&api.types, &p.ty);
-    if p.required { ty } else { quote!(Option<#ty>) }
+    if p.required || parameter_default(api, p).is_some() {
+        ty
+    } else {
+        quote!(Option<#ty>)
+    }
+}
+
+/// An expression of the parameter's type for its schema `default`, when the default
+/// can be written as a literal of that type.
+fn parameter_default(api: &Api, p: &Parameter) -> Option<TokenStream> {
+    use crate::ir::{Primitive as P, TypeKind, TypeRef as T};
+    use serde_json::Value as V;
+    if p.required {
+        return None;
+    }
+    let default = p.default.as_ref()?;
+    Some(match (&p.ty, default) {
+        (T::Primitive(P::Bool), V::Bool(b)) => quote!(#b),
+        (T::Primitive(P::I64), V::Number(n)) => {
+            let n = n.as_i64()?;
+            quote!(#n)
+        }
+        (T::Primitive(P::I32), V::Number(n)) => {
+            let n = i32::try_from(n.as_i64()?).ok()?;
+            quote!(#n)
+        }
+        (T::Primitive(P::U32), V::Number(n)) => {
+            let n = u32::try_from(n.as_u64()?).ok()?;
+            quote!(#n)
+        }
+        (T::Primitive(P::U64), V::Number(n)) => {
+            let n = n.as_u64()?;
+            quote!(#n)
+        }
+        (T::Primitive(P::F64), V::Number(n)) => {
+            let n = n.as_f64()?;
+            quote!(#n)
+        }
+        (T::Primitive(P::String), V::String(text)) => quote!(#text.to_owned()),
+        (T::Named(id), V::String(text)) => match &api.types.get(*id).kind {
+            TypeKind::StringEnum(e) => {
+                let variant = e.variants.iter().find(|v| v.value == *text)?;
+                let ty = format_ident!("{}", api.types.get(*id).name);
+                let variant = format_ident!("{}", variant.rust_name);
+                quote!(#ty::#variant)
+            }
+            _ => return None,
+        },
+        _ => return None,
+    })
 }
 
 /// The media type a request body is read as: JSON if declared, else the first.
@@ -189,8 +239,12 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
     let fields = op.parameters.iter().map(|p| {
         let name = format_ident!("{}", p.rust_name);
         let ty = parameter_type(api, p);
+        let default = match (parameter_default(api, p), &p.default) {
+            (Some(_), Some(value)) => format!(", `{value}` when absent"),
+            _ => String::new(),
+        };
         let doc = docs::attrs(Some(&format!(
-            "`{}` ({} parameter){}",
+            "`{}` ({} parameter{default}){}",
             p.name,
             p.location.as_str(),
             p.description
@@ -480,7 +534,18 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
             quote!(Some(Some(#field)))
         });
         values.push(quote!(#field));
-        fields.push(quote!(#field));
+        fields.push(match parameter_default(api, p) {
+            Some(default)
+                if matches!(
+                    p.ty,
+                    crate::ir::TypeRef::Primitive(crate::ir::Primitive::String)
+                ) =>
+            {
+                quote!(#field: #field.unwrap_or_else(|| #default))
+            }
+            Some(default) => quote!(#field: #field.unwrap_or(#default)),
+            None => quote!(#field),
+        });
         let value_ty = if required {
             p.ty.clone()
         } else {

@@ -243,6 +243,8 @@ pub struct Parameter {
     pub ty: TypeRef,
     /// Constraints to validate the value against.
     pub constraints: Constraints,
+    /// The schema's `default`, which an absent optional parameter takes.
+    pub default: Option<Value>,
     /// Set when the value is JSON text (`content: {application/json: …}`) rather
     /// than a styled value.
     pub json_content: bool,

@@ -332,16 +332,27 @@ impl<'a> Lowerer<'a> {
                 (None, false)
             }
         };
-        let (ty, constraints) = match schema {
+        let (ty, constraints, default) = match schema {
             Some(schema) => {
                 let ty = self.schema_type(&schema, &hint, 0);
-                let constraints = match self.documents.resolve(schema.clone()) {
-                    Ok(resolved) => self.value_constraints(&resolved),
-                    Err(_) => Default::default(),
-                };
-                (ty, constraints)
+                match self.documents.resolve(schema.clone()) {
+                    Ok(resolved) => (
+                        ty,
+                        self.value_constraints(&resolved),
+                        resolved
+                            .value
+                            .get("default")
+                            .filter(|d| !d.is_null())
+                            .cloned(),
+                    ),
+                    Err(_) => (ty, Default::default(), None),
+                }
             }
-            None => (TypeRef::Primitive(Primitive::String), Default::default()),
+            None => (
+                TypeRef::Primitive(Primitive::String),
+                Default::default(),
+                None,
+            ),
         };
         Some(Parameter {
             name: name.to_owned(),
@@ -358,6 +369,7 @@ impl<'a> Lowerer<'a> {
                 other => other,
             },
             constraints,
+            default,
             json_content,
             location_in_spec: node.location.clone(),
         })

@@ -113,7 +113,7 @@ impl Api for Store {
         _: RequestContext,
         request: ListItemsRequest,
     ) -> Result<ListItemsResponse, HandlerError> {
-        let limit = usize::try_from(request.limit.unwrap_or(10))?;
+        let limit = usize::try_from(request.limit)?;
         let tags = request.tags.unwrap_or_default();
         let items = self
             .items()
@@ -218,7 +218,7 @@ impl Api for Store {
         _: RequestContext,
         request: StreamItemRequest,
     ) -> Result<StreamItemResponse, HandlerError> {
-        Ok(StreamItemResponse::Ok(chunks(request.count.unwrap_or(10))))
+        Ok(StreamItemResponse::Ok(chunks(request.count)))
     }
 
     async fn item_progress(
@@ -234,9 +234,7 @@ impl Api for Store {
         _: RequestContext,
         request: FeedRequest,
     ) -> Result<FeedResponse, HandlerError> {
-        Ok(FeedResponse::Ok(chunks(
-            request.count.unwrap_or(3).min(1000),
-        )))
+        Ok(FeedResponse::Ok(chunks(request.count.min(1000))))
     }
 
     async fn events(
