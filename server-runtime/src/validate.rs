@@ -3,8 +3,8 @@
 //! location like FastAPI (pydantic) does. Generated code implements [`Validate`] for
 //! the types whose schemas constrain something, calling the checks here.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::{Mutex, OnceLock};
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 use crate::error::{LocItem, ValidationErrors};
 
@@ -88,29 +88,42 @@ pub fn length(
     }
 }
 
-/// `pattern` (an ECMA-262 regular expression; those Rust's `regex` cannot compile are
-/// logged once and not enforced).
-pub fn pattern(value: &str, pattern: &'static str, at: &[LocItem], errors: &mut ValidationErrors) {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, Option<regex::Regex>>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let matches =
-        {
-            let mut cache = cache
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let regex = cache.entry(pattern).or_insert_with(|| match regex::Regex::new(pattern) {
+/// A `pattern` (an ECMA-262 regular expression), compiled on first use. Generated
+/// code keeps one in a `static` per pattern, so checking takes no lock.
+pub struct Pattern {
+    source: &'static str,
+    regex: OnceLock<Option<regex::Regex>>,
+}
+
+impl Pattern {
+    /// The pattern `source`, not compiled yet.
+    pub const fn new(source: &'static str) -> Self {
+        Pattern {
+            source,
+            regex: OnceLock::new(),
+        }
+    }
+
+    /// Whether `value` matches; a pattern Rust's `regex` cannot compile is logged once
+    /// and not enforced.
+    fn matches(&self, value: &str) -> bool {
+        let regex = self.regex.get_or_init(|| match regex::Regex::new(self.source) {
             Ok(regex) => Some(regex),
             Err(error) => {
-                tracing::warn!(pattern, %error, "pattern not supported; it is not enforced");
+                tracing::warn!(pattern = self.source, %error, "pattern not supported; it is not enforced");
                 None
             }
         });
-            regex.as_ref().is_none_or(|regex| regex.is_match(value))
-        };
-    if !matches {
+        regex.as_ref().is_none_or(|regex| regex.is_match(value))
+    }
+}
+
+/// `pattern`.
+pub fn pattern(value: &str, pattern: &Pattern, at: &[LocItem], errors: &mut ValidationErrors) {
+    if !pattern.matches(value) {
         errors.push(
             at.to_vec(),
-            format!("String should match pattern '{pattern}'"),
+            format!("String should match pattern '{}'", pattern.source),
             "string_pattern_mismatch",
         );
     }
@@ -270,13 +283,16 @@ mod tests {
 
     #[test]
     fn patterns_counts_and_uniqueness() {
-        assert!(check(|at, e| pattern("ab-1", "^[a-z0-9-]+$", at, e)).is_empty());
+        static SLUG: Pattern = Pattern::new("^[a-z0-9-]+$");
+        static LETTERS: Pattern = Pattern::new("^[a-z]+$");
+        static LOOKBEHIND: Pattern = Pattern::new("(?<=a)b");
+        assert!(check(|at, e| pattern("ab-1", &SLUG, at, e)).is_empty());
         assert_eq!(
-            check(|at, e| pattern("A B", "^[a-z]+$", at, e))[0].0,
+            check(|at, e| pattern("A B", &LETTERS, at, e))[0].0,
             "string_pattern_mismatch"
         );
         assert!(
-            check(|at, e| pattern("x", "(?<=a)b", at, e)).is_empty(),
+            check(|at, e| pattern("x", &LOOKBEHIND, at, e)).is_empty(),
             "unsupported: not enforced"
         );
         assert_eq!(

@@ -1361,7 +1361,10 @@ pub mod server {
             {
                 let value = &self.name;
                 runtime::validate::length(value, Some(1), Some(100), at, errors);
-                runtime::validate::pattern(value, "^[A-Za-z0-9 _-]+$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[A-Za-z0-9 _-]+$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
             at.push(runtime::error::LocItem::Key("price".to_owned()));
@@ -1419,7 +1422,10 @@ pub mod server {
             {
                 let value = &self.name;
                 runtime::validate::length(value, Some(1), Some(100), at, errors);
-                runtime::validate::pattern(value, "^[A-Za-z0-9 _-]+$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[A-Za-z0-9 _-]+$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
             at.push(runtime::error::LocItem::Key("price".to_owned()));

@@ -866,7 +866,10 @@ pub mod server {
             at.push(runtime::error::LocItem::Key("code".to_owned()));
             {
                 let value = &self.code;
-                runtime::validate::pattern(value, "^[0-9]{6}$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[0-9]{6}$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
         }

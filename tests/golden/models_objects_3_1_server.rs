@@ -380,7 +380,10 @@ pub mod server {
             at.push(runtime::error::LocItem::Key("handle".to_owned()));
             {
                 let value = &self.handle;
-                runtime::validate::pattern(value, "^[a-z][a-z0-9_]{2,31}$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[a-z][a-z0-9_]{2,31}$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
             at.push(runtime::error::LocItem::Key("bio".to_owned()));

@@ -1498,7 +1498,10 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &doc_id;
-                runtime::validate::pattern(value, "^[A-Za-z0-9_-]+$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[A-Za-z0-9_-]+$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
         }
         if !errors.is_empty() {
@@ -1536,7 +1539,10 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &doc_id;
-                runtime::validate::pattern(value, "^[A-Za-z0-9_-]+$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[A-Za-z0-9_-]+$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
         }
         if !errors.is_empty() {

@@ -65412,7 +65412,10 @@ pub mod server {
             if let Some(value) = &self.whitelisted_destinations {
                 for (index, item) in value.iter().enumerate() {
                     at.push(runtime::error::LocItem::Index(index));
-                    runtime::validate::pattern(item, "^[A-Z]{2}$", at, errors);
+                    static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                        "^[A-Z]{2}$",
+                    );
+                    runtime::validate::pattern(item, &PATTERN, at, errors);
                     at.pop();
                 }
             }
@@ -65492,7 +65495,10 @@ pub mod server {
         ) {
             at.push(runtime::error::LocItem::Key("country_code".to_owned()));
             if let Some(value) = &self.country_code {
-                runtime::validate::pattern(value, "^[A-Z]{2}$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[A-Z]{2}$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
         }
@@ -65549,7 +65555,10 @@ pub mod server {
         ) {
             at.push(runtime::error::LocItem::Key("country_code".to_owned()));
             if let Some(value) = &self.country_code {
-                runtime::validate::pattern(value, "^[A-Z]{2}$", at, errors);
+                static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                    "^[A-Z]{2}$",
+                );
+                runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
         }
@@ -65707,7 +65716,10 @@ pub mod server {
             if let Some(value) = &self.whitelisted_destinations {
                 for (index, item) in value.iter().enumerate() {
                     at.push(runtime::error::LocItem::Index(index));
-                    runtime::validate::pattern(item, "^[A-Z]{2}$", at, errors);
+                    static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
+                        "^[A-Z]{2}$",
+                    );
+                    runtime::validate::pattern(item, &PATTERN, at, errors);
                     at.pop();
                 }
             }

@@ -233,7 +233,10 @@ fn own_checks(types: &TypeSpace, ty: &TypeRef, c: &Constraints, value: TokenStre
                 checks.push(quote!(runtime::validate::length(#value, #min, #max, at, errors);));
             }
             if let Some(pattern) = &c.pattern {
-                checks.push(quote!(runtime::validate::pattern(#value, #pattern, at, errors);));
+                checks.push(quote! {
+                    static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(#pattern);
+                    runtime::validate::pattern(#value, &PATTERN, at, errors);
+                });
             }
         }
         TypeRef::Primitive(p)
@@ -335,7 +338,8 @@ mod tests {
             "{code}"
         );
         assert!(
-            code.contains("validate :: pattern (value , \"^a+$\""),
+            code.contains("Pattern :: new (\"^a+$\")")
+                && code.contains("validate :: pattern (value , & PATTERN"),
             "{code}"
         );
     }
