@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::emit::Parts;
 use crate::{Error, Spec};
 
 /// Generates the code for the document at `spec` into `OUT_DIR`, named after the
@@ -25,7 +26,7 @@ pub struct Builder {
     spec: PathBuf,
     file_name: Option<String>,
     out_dir: Option<PathBuf>,
-    server: bool,
+    parts: Parts,
 }
 
 impl Builder {
@@ -35,14 +36,21 @@ impl Builder {
             spec: spec.as_ref().to_path_buf(),
             file_name: None,
             out_dir: None,
-            server: false,
+            parts: Parts::default(),
         }
     }
 
     /// Also generate the axum server (module `server`), which needs the
     /// `oapi-gen-server-runtime` dependency.
     pub fn server(mut self, server: bool) -> Self {
-        self.server = server;
+        self.parts.server = server;
+        self
+    }
+
+    /// Also generate the client (module `client`), which needs the
+    /// `oapi-gen-client-runtime` dependency.
+    pub fn client(mut self, client: bool) -> Self {
+        self.parts.client = client;
         self
     }
 
@@ -86,11 +94,7 @@ impl Builder {
             format!("{stem}.rs")
         });
         let path = out_dir.join(file_name);
-        let code = if self.server {
-            spec.server()?
-        } else {
-            spec.types()?
-        };
+        let code = spec.code(self.parts)?;
         crate::output::write_if_changed(&path, code.as_bytes())?;
         Ok(path)
     }

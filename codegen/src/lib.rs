@@ -69,4 +69,16 @@ impl Spec {
     pub fn server(&self) -> Result<String, Error> {
         emit::server(&self.api)
     }
+
+    /// The models and the client of the API as one Rust source file (see
+    /// [`emit::client`]).
+    pub fn client(&self) -> Result<String, Error> {
+        emit::client(&self.api)
+    }
+
+    /// The models and the modules `parts` asks for, as one Rust source file (see
+    /// [`emit::code`]).
+    pub fn code(&self, parts: emit::Parts) -> Result<String, Error> {
+        emit::code(&self.api, parts)
+    }
 }

@@ -28,6 +28,8 @@ enum Command {
     Types(CrateArgs),
     /// Write a library crate with the models and the axum server of a document.
     Server(CrateArgs),
+    /// Write a library crate with the models and the async client of a document.
+    Client(CrateArgs),
 }
 
 /// Options shared by the subcommands that write a crate.
@@ -92,5 +94,6 @@ fn run(command: Command) -> Result<(), Error> {
         }
         Command::Types(args) => write_crate(CrateKind::Types, args),
         Command::Server(args) => write_crate(CrateKind::Server, args),
+        Command::Client(args) => write_crate(CrateKind::Client, args),
     }
 }

@@ -3,8 +3,10 @@
 //! Emitters build token streams with `quote!`, which are parsed with `syn` and printed
 //! with `prettyplease`, so output is formatted and byte-for-byte deterministic.
 
+mod client;
 mod docs;
 mod models;
+mod operation;
 mod rust_type;
 mod server;
 mod validation;
@@ -19,7 +21,7 @@ use crate::ir::Api;
 /// The file holds items only (no inner attributes), so it can be `include!`d into a
 /// module; it refers to `serde` and `oapi_gen_runtime` by absolute paths.
 pub fn types(api: &Api) -> Result<String, Error> {
-    Ok(header(api) + &format(models::emit(&api.types))?)
+    code(api, Parts::default())
 }
 
 /// The models of `api` and its axum server (module `server`: the `Api` trait, the
@@ -28,8 +30,49 @@ pub fn types(api: &Api) -> Result<String, Error> {
 /// Besides `serde` and `oapi_gen_runtime`, the code refers to
 /// `oapi_gen_server_runtime`, which re-exports the `axum` it is built with.
 pub fn server(api: &Api) -> Result<String, Error> {
+    code(
+        api,
+        Parts {
+            server: true,
+            client: false,
+        },
+    )
+}
+
+/// The models of `api` and its client (module `client`: `Client` with one method per
+/// operation, and the per-operation request builders and error enums), as one Rust
+/// source file.
+///
+/// Besides `serde` and `oapi_gen_runtime`, the code refers to
+/// `oapi_gen_client_runtime`, which re-exports the `reqwest` it is built with.
+pub fn client(api: &Api) -> Result<String, Error> {
+    code(
+        api,
+        Parts {
+            server: false,
+            client: true,
+        },
+    )
+}
+
+/// Which modules to generate beside the models.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// The axum server (module `server`).
+    pub server: bool,
+    /// The client (module `client`).
+    pub client: bool,
+}
+
+/// The models of `api` and the modules `parts` asks for, as one Rust source file.
+pub fn code(api: &Api, parts: Parts) -> Result<String, Error> {
     let mut tokens = models::emit(&api.types);
-    tokens.extend(server::emit(api));
+    if parts.server {
+        tokens.extend(server::emit(api));
+    }
+    if parts.client {
+        tokens.extend(client::emit(api));
+    }
     Ok(header(api) + &format(tokens)?)
 }
 
