@@ -143,27 +143,28 @@ impl<S, T: DeserializeOwned> JsonLines<S, T> {
             self.buffer.extend_from_slice(&data);
             self.buffer.split().freeze()
         };
-        let mut start = 0;
-        while let Some(newline) = memchr::memchr(b'\n', &data[start..]) {
-            let line = &data[start..start + newline];
-            decode_values(line, &mut self.ready, false)?;
-            start += newline + 1;
-        }
-        let rest = &data[start..];
-        // Values written back to back without newlines: decode what is complete
-        // when the bytes end like a value does. Scalars cannot be told complete
-        // (`12` may continue as `123`), so they wait for a newline or the end.
-        let starts_delimited = rest
-            .iter()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| matches!(b, b'{' | b'[' | b'"'));
-        let ends_like_value = rest
-            .iter()
-            .rev()
-            .find(|b| !b.is_ascii_whitespace())
-            .is_some_and(|b| matches!(b, b'}' | b']' | b'"'));
-        if starts_delimited && ends_like_value {
-            start += decode_values(rest, &mut self.ready, true)?;
+        // Everything up to the last newline is decoded in one pass, as serde_json
+        // iterates values (newlines are whitespace between them); a value that
+        // runs past the last newline waits for more bytes.
+        let lines_end = memchr::memrchr(b'\n', &data).map_or(0, |i| i + 1);
+        let mut start = decode_values(&data[..lines_end], &mut self.ready, true)?;
+        if start == lines_end {
+            let rest = &data[start..];
+            // Values written back to back without newlines: decode what is complete
+            // when the bytes end like a value does. Scalars cannot be told complete
+            // (`12` may continue as `123`), so they wait for a newline or the end.
+            let starts_delimited = rest
+                .iter()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| matches!(b, b'{' | b'[' | b'"'));
+            let ends_like_value = rest
+                .iter()
+                .rev()
+                .find(|b| !b.is_ascii_whitespace())
+                .is_some_and(|b| matches!(b, b'}' | b']' | b'"'));
+            if starts_delimited && ends_like_value {
+                start += decode_values(rest, &mut self.ready, true)?;
+            }
         }
         let rest = &data[start..];
         if rest.len() > self.limit {
