@@ -5,10 +5,12 @@
 //! validation failures with FastAPI's `422 {"detail": [...]}`, call the user's trait
 //! method with a [`RequestContext`], and turn handler errors into the safe
 //! `500 {"detail":"Internal Server Error"}`. Everything a generic function can do once
-//! lives here rather than in generated code.
+//! lives here rather than in generated code, including the [`docs`] routes
+//! (`/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, all served offline).
 
 pub mod context;
 pub mod cors;
+pub mod docs;
 pub mod error;
 pub mod incoming;
 pub mod param;

@@ -205,19 +205,44 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "allOf",
+                &["/employees", "/managers/{managerId}", "/audits"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route("/employees", axum::routing::post(hire::<A>))
             .route("/managers/{managerId}", axum::routing::get(get_manager::<A>))
             .route("/audits", axum::routing::put(put_audit::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn hire<A: Api>(
@@ -449,4 +474,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"allOf","version":"1.0.0"},"paths":{"/employees":{"post":{"operationId":"hire","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Employee"}}}},"responses":{"201":{"description":"Hired.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Employee"}}}}}}},"/managers/{managerId}":{"get":{"operationId":"getManager","parameters":[{"name":"managerId","in":"path","required":true,"schema":{"$ref":"#/components/schemas/EmployeeId"}}],"responses":{"200":{"description":"The manager.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Manager"}}}}}}},"/audits":{"put":{"operationId":"putAudit","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Audited"}}}},"responses":{"200":{"description":"Stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Assignment"}}}}}}}},"components":{"schemas":{"Identified":{"description":"Something with an identifier.","type":"object","required":["id"],"properties":{"id":{"$ref":"#/components/schemas/EmployeeId"},"name":{"description":"The display name.","type":"string"}},"example":{"id":42,"name":"Ada"}},"Timestamps":{"type":"object","required":["createdAt"],"properties":{"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}},"example":{"createdAt":"2024-01-02T03:04:05Z"}},"Employee":{"description":"An employee: the identifier and timestamps merged with the employee's own fields; required properties come from all three members and from the allOf schema itself.","allOf":[{"$ref":"#/components/schemas/Identified"},{"$ref":"#/components/schemas/Timestamps"},{"type":"object","required":["name","salary"],"properties":{"name":{"description":"Redeclared with annotations only; the first definition stays."},"salary":{"type":"integer","format":"int64","minimum":0},"email":{"type":"string","format":"email"}}}],"required":["department"],"properties":{"department":{"type":"string"}},"example":{"id":42,"name":"Ada","createdAt":"2024-01-02T03:04:05Z","salary":100000,"department":"Engineering"}},"Manager":{"description":"A nested allOf (Employee is an allOf itself).","allOf":[{"$ref":"#/components/schemas/Employee"},{"type":"object","required":["reports"],"properties":{"reports":{"type":"array","items":{"$ref":"#/components/schemas/Employee"}}}}],"example":{"id":1,"name":"Grace","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-02-03T04:05:06Z","salary":150000,"department":"Engineering","reports":[{"id":42,"name":"Ada","createdAt":"2024-01-02T03:04:05Z","salary":100000,"department":"Engineering"}]}},"EmployeeId":{"description":"An employee number.","type":"integer","format":"int64","minimum":1,"example":42},"ManagerId":{"description":"allOf of a single reference, with a description beside it (an alias).","allOf":[{"$ref":"#/components/schemas/EmployeeId"}],"example":7},"PlainAlias":{"allOf":[{"$ref":"#/components/schemas/Identified"}],"example":{"id":3}},"Audited":{"description":"A member that only adds `required` to the other member.","allOf":[{"$ref":"#/components/schemas/Timestamps"},{"required":["updatedAt"]}],"example":{"createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-03T03:04:05Z"}},"Assignment":{"description":"Nullable references written as nullable one-member allOfs.","type":"object","required":["employee","manager"],"properties":{"employee":{"$ref":"#/components/schemas/Employee"},"manager":{"description":"The manager, or `null` for the CEO.","nullable":true,"allOf":[{"$ref":"#/components/schemas/ManagerId"}]},"reviewer":{"nullable":true,"allOf":[{"$ref":"#/components/schemas/Identified"}]}},"example":{"employee":{"id":42,"name":"Ada","createdAt":"2024-01-02T03:04:05Z","salary":100000,"department":"Engineering"},"manager":7,"reviewer":{"id":7}}}}}}"##;
 }

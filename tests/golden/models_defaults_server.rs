@@ -284,20 +284,38 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(api, runtime::docs::router(OPENAPI_JSON, "Defaults", &["/search"]))
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route(
                 "/search",
                 axum::routing::get(search::<A>).post(search_with_body::<A>),
             )
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn search<A: Api>(
@@ -388,4 +406,8 @@ pub mod server {
             Err(error) => runtime::error::internal_error(&error),
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Defaults","version":"1.0.0"},"paths":{"/search":{"get":{"operationId":"search","parameters":[{"name":"limit","in":"query","schema":{"type":"integer","format":"int32","minimum":1,"maximum":100,"default":20}},{"name":"sort","in":"query","schema":{"$ref":"#/components/schemas/SortOrder"}},{"name":"exact","in":"query","schema":{"type":"boolean","default":false}},{"name":"X-Locale","in":"header","schema":{"type":"string","default":"en-US"}}],"responses":{"200":{"description":"Options echoed back.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchOptions"}}}}}},"post":{"operationId":"searchWithBody","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchOptions"}}}},"responses":{"200":{"description":"Options echoed back.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchOptions"}}}}}}}},"components":{"schemas":{"SortOrder":{"description":"An enum with a schema-level default.","type":"string","enum":["relevance","newest","oldest"],"default":"relevance","example":"newest"},"Level":{"description":"An integer enum with a default.","type":"integer","enum":[1,2,3],"default":2,"example":3},"SearchOptions":{"description":"Every optional property has a default.","type":"object","required":["query","page"],"properties":{"query":{"type":"string"},"page":{"description":"Required, so the default is only documentation.","type":"integer","default":1},"includeArchived":{"type":"boolean","default":false},"highlight":{"type":"boolean","default":true},"pageSize":{"type":"integer","format":"int32","default":25},"offset":{"type":"integer","format":"int64","default":-1},"maxResults":{"type":"integer","format":"uint64","default":1000},"language":{"type":"string","default":"en"},"emptyDefault":{"type":"string","default":""},"quoted":{"description":"A default that needs escaping in Rust.","type":"string","default":"say \"hi\"\n\\ {}"},"sort":{"description":"A default naming a variant of a referenced enum.","allOf":[{"$ref":"#/components/schemas/SortOrder"}],"default":"oldest"},"sortByRef":{"description":"The referenced enum's own default applies.","$ref":"#/components/schemas/SortOrder"},"level":{"allOf":[{"$ref":"#/components/schemas/Level"}],"default":1},"mode":{"description":"An inline enum whose default is a variant.","type":"string","enum":["fast","thorough","in-between"],"default":"in-between"},"weight":{"description":"A floating-point default.","type":"number","format":"double","default":0.5},"tags":{"description":"An array default.","type":"array","items":{"type":"string"},"default":["news","sport"]},"filters":{"description":"An object default.","type":"object","additionalProperties":{"type":"string"},"default":{"lang":"en"}},"since":{"description":"A formatted-string default.","type":"string","format":"date-time","default":"1970-01-01T00:00:00Z"},"cursor":{"description":"Nullable with a default of null.","type":"string","nullable":true,"default":null},"note":{"description":"Nullable with a non-null default.","type":"string","nullable":true,"default":"none"},"toggle":{"$ref":"#/components/schemas/Toggle"}},"example":{"query":"rust","page":2,"toggle":{"retries":5}}},"Toggle":{"description":"Only defaulted fields, so the whole object defaults.","type":"object","properties":{"enabled":{"type":"boolean","default":true},"retries":{"type":"integer","default":3},"label":{"type":"string","default":"main"}},"example":{}}}}}"##;
 }

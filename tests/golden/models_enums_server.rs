@@ -462,17 +462,35 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(api, runtime::docs::router(OPENAPI_JSON, "Enums", &["/tasks"]))
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route("/tasks", axum::routing::get(list_tasks::<A>).post(create_task::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn list_tasks<A: Api>(
@@ -566,4 +584,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Enums","version":"1.0.0"},"paths":{"/tasks":{"get":{"operationId":"listTasks","parameters":[{"name":"status","in":"query","schema":{"$ref":"#/components/schemas/TaskStatus"}},{"name":"priority","in":"query","schema":{"$ref":"#/components/schemas/Priority"}},{"name":"order","in":"query","schema":{"type":"string","enum":["asc","desc"],"default":"asc"}}],"responses":{"200":{"description":"Matching tasks.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Task"}}}}}}},"post":{"operationId":"createTask","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Task"}}}},"responses":{"201":{"description":"Created.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Task"}}}}}}}},"components":{"schemas":{"TaskStatus":{"description":"Where a task is in its life cycle.","type":"string","enum":["pending","in-progress","ALL_CAPS","with space","1st","-1","<=","done."],"default":"pending","examples":["in-progress","-1"]},"Tricky":{"description":"Values whose renamed forms collide or are otherwise awkward: `a-b`, `a_b`\nand `A_B` all become `AB`; the empty string; Rust keywords; strings that\nYAML 1.1 would read as booleans or null.\n","type":"string","enum":["a-b","a_b","A_B","","Self","self","type","yes","no","null","true","über","東京"],"examples":["a_b","","null"]},"Priority":{"description":"Integer priorities, negative ones included.","type":"integer","enum":[-2,-1,0,1,2,100],"default":0,"examples":[-1,100]},"HttpVersion":{"description":"An integer enum with a 64-bit value.","type":"integer","format":"int64","enum":[1,2,3,4294967296],"examples":[4294967296]},"Color":{"description":"A nullable string enum (3.1 spelling).","type":["string","null"],"enum":["red","green","blue",null],"examples":["green",null]},"Untyped":{"description":"An enum of strings without `type`.","enum":["left","right"],"examples":["left"]},"Task":{"description":"A task with enum-typed properties.","type":"object","required":["title","status","priority"],"properties":{"title":{"type":"string"},"status":{"$ref":"#/components/schemas/TaskStatus"},"priority":{"$ref":"#/components/schemas/Priority"},"tricky":{"$ref":"#/components/schemas/Tricky"},"color":{"$ref":"#/components/schemas/Color"},"visibility":{"description":"An inline enum with a default on an optional property.","type":"string","enum":["public","private","internal"],"default":"private"},"kind":{"description":"A string `const` (3.1).","type":"string","const":"task"},"retries":{"description":"Strictly positive (numeric `exclusiveMinimum`, 3.1).","type":"integer","format":"int32","exclusiveMinimum":0},"side":{"$ref":"#/components/schemas/Untyped"},"versions":{"description":"A set of integer enum values.","type":"array","uniqueItems":true,"items":{"$ref":"#/components/schemas/HttpVersion"}}},"examples":[{"title":"Write fixtures","status":"in-progress","priority":-2,"tricky":"A_B","color":null,"visibility":"public","kind":"task","retries":3,"side":"right","versions":[1,4294967296]},{"title":"Minimal","status":"pending","priority":0}]}}}}"##;
 }

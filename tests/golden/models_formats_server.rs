@@ -293,11 +293,35 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Formats",
+                &["/records/{recordId}", "/numbers", "/uploads", "/downloads/{recordId}"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route(
                 "/records/{recordId}",
@@ -306,10 +330,11 @@ pub mod server {
             .route("/numbers", axum::routing::post(post_numbers::<A>))
             .route("/uploads", axum::routing::post(upload::<A>))
             .route("/downloads/{recordId}", axum::routing::get(download::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn get_record<A: Api>(
@@ -444,4 +469,8 @@ pub mod server {
             Err(error) => runtime::error::internal_error(&error),
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Formats","version":"1.0.0"},"paths":{"/records/{recordId}":{"get":{"operationId":"getRecord","parameters":[{"name":"recordId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}},{"name":"since","in":"query","schema":{"type":"string","format":"date-time"}},{"name":"day","in":"query","schema":{"type":"string","format":"date"}}],"responses":{"200":{"description":"The record.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}}}},"put":{"operationId":"putRecord","parameters":[{"name":"recordId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}},"responses":{"200":{"description":"The record as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}}}}},"/numbers":{"post":{"operationId":"postNumbers","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Numbers"}}}},"responses":{"200":{"description":"The numbers as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Numbers"}}}}}}},"/uploads":{"post":{"operationId":"upload","requestBody":{"required":true,"content":{"multipart/form-data":{"schema":{"$ref":"#/components/schemas/Upload"}},"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}},"responses":{"201":{"description":"Stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}}}}},"/downloads/{recordId}":{"get":{"operationId":"download","parameters":[{"name":"recordId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}}],"responses":{"200":{"description":"The raw bytes.","content":{"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}}}}}},"components":{"schemas":{"Record":{"description":"String formats.","type":"object","required":["id","createdAt","day"],"properties":{"id":{"type":"string","format":"uuid"},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"description":"With fractional seconds.","type":"string","format":"date-time"},"day":{"type":"string","format":"date"},"checksum":{"description":"Base64 (standard alphabet, padded).","type":"string","format":"byte"},"secret":{"type":"string","format":"password","writeOnly":true},"homepage":{"type":"string","format":"uri"},"contact":{"type":"string","format":"email"},"host":{"type":"string","format":"hostname"},"ipv4":{"type":"string","format":"ipv4"},"ipv6":{"type":"string","format":"ipv6"},"phone":{"description":"An unknown format is a plain string.","type":"string","format":"phone-e164"},"related":{"type":"array","items":{"type":"string","format":"uuid"}},"history":{"description":"Timestamps by event name.","type":"object","additionalProperties":{"type":"string","format":"date-time"}}},"example":{"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05.123456Z","day":"2024-02-29","checksum":"aGVsbG8gd29ybGQ=","secret":"hunter2","homepage":"https://example.com/a/b?c=d#e","contact":"someone@example.com","host":"api.example.com","ipv4":"192.0.2.1","ipv6":"2001:db8::1","phone":"+14155550100","related":["00000000-0000-0000-0000-000000000000","ffffffff-ffff-4fff-bfff-ffffffffffff"],"history":{"created":"2024-01-02T03:04:05Z"}}},"Numbers":{"description":"Integer and number formats, with examples at their limits.","type":"object","required":["i32","i64"],"properties":{"i8":{"type":"integer","format":"int8"},"i16":{"type":"integer","format":"int16"},"i32":{"type":"integer","format":"int32"},"i64":{"type":"integer","format":"int64"},"u8":{"type":"integer","format":"uint8"},"u16":{"type":"integer","format":"uint16"},"u32":{"type":"integer","format":"uint32"},"u64":{"type":"integer","format":"uint64"},"plain":{"description":"An integer without format.","type":"integer"},"f32":{"type":"number","format":"float"},"f64":{"type":"number","format":"double"},"number":{"description":"A number without format.","type":"number"},"samples":{"type":"array","items":{"type":"number","format":"float"}}},"example":{"i8":-128,"i16":32767,"i32":-2147483648,"i64":-9223372036854775808,"u8":255,"u16":65535,"u32":4294967295,"u64":18446744073709551615,"plain":9223372036854775807,"f32":1.5,"f64":0.1,"number":-2.5e-8,"samples":[0.25,-1,3]}},"Upload":{"description":"A multipart upload (no example: binary has no JSON form).","type":"object","required":["file"],"properties":{"file":{"type":"string","format":"binary"},"name":{"type":"string"},"checksum":{"type":"string","format":"byte"}}},"Timestamp":{"description":"A top-level alias of a formatted string.","type":"string","format":"date-time","example":"2024-01-02T03:04:05Z"},"Key":{"description":"A top-level alias of base64 bytes.","type":"string","format":"byte","example":"AAECAwQ="}}}}"##;
 }

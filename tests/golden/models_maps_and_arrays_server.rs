@@ -263,11 +263,35 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Maps and arrays",
+                &["/inventory", "/grids", "/points"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route(
                 "/inventory",
@@ -275,10 +299,11 @@ pub mod server {
             )
             .route("/grids", axum::routing::post(post_grid::<A>))
             .route("/points", axum::routing::post(post_points::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn get_inventory<A: Api>(
@@ -404,4 +429,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Maps and arrays","version":"1.0.0"},"paths":{"/inventory":{"get":{"operationId":"getInventory","responses":{"200":{"description":"Stock counts by product code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Inventory"}}}}}},"put":{"operationId":"putInventory","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Catalog"}}}},"responses":{"204":{"description":"Stored."}}}},"/grids":{"post":{"operationId":"postGrid","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Grid"}}}},"responses":{"200":{"description":"The grid as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Grid"}}}}}}},"/points":{"post":{"operationId":"postPoints","requestBody":{"required":true,"content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Point"}}}}},"responses":{"200":{"description":"Labels.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Labels"}}}}}}}},"components":{"schemas":{"Inventory":{"description":"Stock count per product code (a map of integers).","type":"object","additionalProperties":{"type":"integer","format":"int32","minimum":0},"examples":[{"apple":3,"pear":0,"kiwi-gold":12}]},"Product":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"price":{"type":"number","format":"double"}},"examples":[{"name":"Apple","price":0.5}]},"Catalog":{"description":"Object and map features side by side.","type":"object","required":["products"],"properties":{"products":{"description":"Products by code (a map of references).","type":"object","additionalProperties":{"$ref":"#/components/schemas/Product"}},"aliases":{"description":"Codes by alias (a map of string arrays).","type":"object","additionalProperties":{"type":"array","items":{"type":"string"}}},"attributes":{"description":"Free-form (`additionalProperties: true`).","type":"object","additionalProperties":true},"extensions":{"description":"Free-form (`additionalProperties: {}`).","type":"object","additionalProperties":{}},"labels":{"$ref":"#/components/schemas/Labels"},"strict":{"$ref":"#/components/schemas/Strict"},"empty":{"$ref":"#/components/schemas/Empty"}},"examples":[{"products":{"APL":{"name":"Apple","price":0.5},"PER":{"name":"Pear"}},"aliases":{"fruit":["APL","PER"]},"attributes":{"season":"autumn","organic":true},"extensions":{"x":[1,2]},"labels":{"title":"Fruit","colour":"green"},"strict":{"code":"APL"},"empty":{}}]},"Labels":{"description":"A named field plus string labels kept in a map.","type":"object","required":["title"],"properties":{"title":{"type":"string"}},"additionalProperties":{"type":"string"},"examples":[{"title":"Fruit","colour":"green","size":"large"}]},"Strict":{"description":"Unknown properties are rejected.","type":"object","required":["code"],"properties":{"code":{"type":"string"},"note":{"type":"string"}},"additionalProperties":false,"examples":[{"code":"APL"}]},"Empty":{"description":"An object that must be empty (`additionalProperties: false`, no properties).","type":"object","additionalProperties":false,"examples":[{}]},"Grid":{"description":"Arrays in several shapes.","type":"object","required":["rows","tags"],"properties":{"rows":{"description":"An array of arrays of integers.","type":"array","items":{"type":"array","items":{"type":"integer","format":"int32"}}},"tags":{"description":"Unique strings (a set).","type":"array","uniqueItems":true,"items":{"type":"string"}},"points":{"description":"Unique objects (stays a list; objects are not ordered).","type":"array","uniqueItems":true,"items":{"$ref":"#/components/schemas/Point"}},"cube":{"description":"Three levels of nesting.","type":"array","items":{"type":"array","items":{"type":"array","items":{"type":"number"}}}},"bounded":{"description":"Between one and three strings, each non-empty.","type":"array","minItems":1,"maxItems":3,"items":{"type":"string","minLength":1}},"any":{"description":"An array of anything (no `items`).","type":"array"},"products":{"type":"array","items":{"$ref":"#/components/schemas/Product"}},"matrix":{"$ref":"#/components/schemas/Matrix"},"pair":{"$ref":"#/components/schemas/Pair"}},"examples":[{"rows":[[1,2,3],[],[4]],"tags":["blue","green","red"],"points":[{"coordinates":[1.5,-2],"label":["a",1]}],"cube":[[[1.5,2],[3]],[]],"bounded":["x"],"any":[1,"a",null,{"b":true}],"products":[{"name":"Apple"}],"matrix":[[1,0],[0,1]],"pair":[{"name":"Apple"},"2024-02-29"]}]},"Point":{"description":"Tuples (3.1 `prefixItems`).","type":"object","required":["coordinates"],"properties":{"coordinates":{"description":"[x, y] as a fixed pair.","type":"array","prefixItems":[{"type":"number"},{"type":"number"}],"items":false,"minItems":2,"maxItems":2},"label":{"description":"A pair of a string and an integer.","type":"array","prefixItems":[{"type":"string"},{"type":"integer"}],"items":false,"minItems":2}},"examples":[{"coordinates":[1.5,-2],"label":["a",1]}]},"Pair":{"description":"A top-level tuple of a reference and a date.","type":"array","prefixItems":[{"$ref":"#/components/schemas/Product"},{"type":"string","format":"date"}],"items":false,"minItems":2,"examples":[[{"name":"Apple"},"2024-02-29"]]},"Matrix":{"description":"A top-level array of arrays.","type":"array","items":{"type":"array","items":{"type":"number","format":"double"}},"examples":[[[1,0],[0,1]]]}}}}"##;
 }

@@ -585,11 +585,41 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Naming",
+                &[
+                    "/pets/{petId}",
+                    "/pets/{petId}/photos",
+                    "/pet-store/v1.0/items",
+                    "/self",
+                    "/strings",
+                ],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route("/pets/{petId}", axum::routing::get(get_pet::<A>).put(get_pet_2::<A>))
             .route(
@@ -603,10 +633,11 @@ pub mod server {
             )
             .route("/self", axum::routing::get(self_::<A>).post(type_::<A>))
             .route("/strings", axum::routing::post(list_pets_v2::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn get_pet<A: Api>(
@@ -888,4 +919,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Naming","version":"1.0.0"},"tags":[{"name":"pet store"},{"name":"Pet-Store"}],"paths":{"/pets/{petId}":{"get":{"operationId":"getPet","tags":["pet store"],"parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"pet-id","in":"query","description":"Collides with `petId` after snake_casing.","schema":{"type":"string"}},{"name":"PET_ID","in":"header","schema":{"type":"string"}},{"name":"type","in":"query","schema":{"type":"string"}},{"name":"self","in":"query","schema":{"type":"string"}},{"name":"page[size]","in":"query","schema":{"type":"integer"}}],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/PetStore"}}}}}},"put":{"operationId":"get_pet","tags":["Pet-Store"],"description":"Its operationId collides with `getPet` after snake_casing.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"body","in":"query","description":"Collides with the name of the request body.","schema":{"type":"string"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/pet_store"}}}},"responses":{"200":{"description":"The stored pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/GetPetResponse"}}}}}}},"/pets/{petId}/photos":{"get":{"description":"No operationId.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"Photos.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/pet-store"}}}}}}},"post":{"description":"No operationId either.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/2fa"}}}},"responses":{"204":{"description":"Stored."}}}},"/pet-store/v1.0/items":{"get":{"description":"No operationId, punctuation in the path.","responses":{"200":{"description":"Items.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/type"}}}}}}},"/self":{"get":{"operationId":"Self","responses":{"200":{"description":"Itself.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Self"}}}}}},"post":{"operationId":"type","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Option"}}}},"responses":{"200":{"description":"The result.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Result"}}}}}}},"/strings":{"post":{"operationId":"list-pets v2","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/String"}}}},"responses":{"200":{"description":"The keys.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Keys"}}}},"default":{"description":"An error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/v1.Error"}}}}}}}},"components":{"schemas":{"type":{"description":"A schema named `type`.","type":"object","required":["kind"],"properties":{"kind":{"type":"string"}},"example":{"kind":"thing"}},"Self":{"description":"A schema named `Self`, with keyword-named properties.","type":"object","required":["self","type"],"properties":{"self":{"type":"string"},"type":{"type":"string"},"super":{"type":"string"},"crate":{"type":"string"},"fn":{"type":"integer"},"Self":{"description":"Differs from `self` only in case.","type":"boolean"}},"example":{"self":"me","type":"t","super":"s","crate":"c","fn":1,"Self":true}},"2fa":{"description":"A schema whose name starts with a digit.","type":"object","required":["code"],"properties":{"code":{"type":"string","pattern":"^[0-9]{6}$"},"2nd":{"description":"A property whose name starts with a digit.","type":"string"}},"example":{"code":"123456","2nd":"backup"}},"pet_store":{"description":"Differs from `PetStore` and `pet-store` only in case and punctuation.","type":"object","required":["name"],"properties":{"name":{"type":"string"}},"example":{"name":"snake"}},"PetStore":{"description":"Property names that collide, or are unusual.","type":"object","required":["fooBar","foo_bar"],"properties":{"fooBar":{"type":"string"},"foo_bar":{"type":"string"},"FooBar":{"type":"string"},"@odata.type":{"type":"string"},"$type":{"type":"string"},"_links":{"type":"object","additionalProperties":{"type":"string"}},"links":{"description":"Collides with `_links` after snake_casing.","type":"array","items":{"type":"string"}},"größe":{"description":"Non-ASCII property name (German \"size\").","type":"integer"},"名前":{"description":"Non-ASCII property name (Japanese \"name\").","type":"string"},"_":{"description":"A property named with punctuation only.","type":"string"},"kebab-case-name":{"type":"string"}},"example":{"fooBar":"a","foo_bar":"b","FooBar":"c","@odata.type":"#Namespace.Pet","$type":"Pet","_links":{"self":"/pets/1"},"links":["a"],"größe":3,"名前":"ポチ","_":"underscore","kebab-case-name":"k"}},"pet-store":{"description":"Kebab-case schema name.","type":"object","properties":{"url":{"type":"string"}},"example":{"url":"/photos/1.jpg"}},"Option":{"description":"Shadows `std::option::Option`.","type":"object","properties":{"value":{"type":"string"},"fallback":{"description":"An optional field whose type is named `String`.","$ref":"#/components/schemas/String"}},"example":{"value":"v","fallback":"f"}},"String":{"description":"Shadows `std::string::String`.","type":"string","minLength":1,"example":"some text"},"Result":{"description":"Shadows `std::result::Result`.","type":"string","enum":["ok","error"],"example":"ok"},"GetPetResponse":{"description":"Collides with the response type generated for `getPet`.","type":"object","required":["pet"],"properties":{"pet":{"$ref":"#/components/schemas/pet_store"}},"example":{"pet":{"name":"snake"}}},"Keys":{"description":"A property named like the map field kept for additionalProperties.","type":"object","properties":{"additional_properties":{"type":"string"},"additionalProperties":{"type":"string"}},"additionalProperties":{"type":"integer"},"example":{"additional_properties":"x","additionalProperties":"y","extra":1}},"v1.Error":{"description":"A dotted schema name.","type":"object","required":["message"],"properties":{"message":{"type":"string"}},"example":{"message":"bad"}},"HalResource":{"description":"HAL-style links: inline schemas under keyword-named properties get names built from plain words (`HalResourceLinksSelf`, not `..Self_..`).","type":"object","properties":{"_links":{"type":"object","properties":{"self":{"type":"object","properties":{"href":{"type":"string"},"templated":{"type":"boolean"}}},"type":{"type":"array","items":{"type":"object","properties":{"href":{"type":"string"}}}}}}},"example":{"_links":{"self":{"href":"/pets/1"},"type":[{"href":"/types/cat"}]}}}}}}"##;
 }

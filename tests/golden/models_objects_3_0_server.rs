@@ -344,20 +344,45 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Objects 3.0",
+                &["/pets", "/accounts", "/settings", "/blobs"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route("/pets", axum::routing::get(list_pets::<A>).post(create_pet::<A>))
             .route("/accounts", axum::routing::post(create_account::<A>))
             .route("/settings", axum::routing::put(put_settings::<A>))
             .route("/blobs", axum::routing::post(store_blob::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn list_pets<A: Api>(
@@ -540,4 +565,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Objects 3.0","version":"1.0.0","description":"Objects, optional and nullable fields in OpenAPI 3.0."},"paths":{"/pets":{"get":{"operationId":"listPets","responses":{"200":{"description":"Every pet.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}}}}}},"post":{"operationId":"createPet","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"responses":{"201":{"description":"Created.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}}},"/accounts":{"post":{"operationId":"createAccount","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Account"}}}},"responses":{"200":{"description":"The account as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Account"}}}}}}},"/settings":{"put":{"operationId":"putSettings","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Settings"}}}},"responses":{"200":{"description":"The settings as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Settings"}}}}}}},"/blobs":{"post":{"operationId":"storeBlob","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Envelope"}}}},"responses":{"200":{"description":"The envelope as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Envelope"}}}}}}}},"components":{"schemas":{"Pet":{"title":"A pet","description":"A pet of the store.\n\nSeveral lines of text, with a link to https://example.com/docs/pets and\none in angle brackets <https://example.com/docs>. Weights are in the range\n[0, 500] kilograms; the tags are a Vec<String>, in brackets [like this].\nGrüße aus Köln — ペット 🐾.\n\n```json\n{\"name\": \"Rex\", \"weight\": 12.5}\n```\n\nIndented text after the fence:\n\n    not code, just indented\n","type":"object","required":["id","name"],"properties":{"id":{"description":"Assigned by the server; never sent by clients.","type":"integer","format":"int64","readOnly":true},"name":{"description":"The pet's name (Unicode allowed, e.g. \"Zoë\").","type":"string","minLength":1,"maxLength":64},"weight":{"description":"Weight in kilograms.","type":"number","format":"double","minimum":0,"maximum":500},"nickname":{"description":"May be sent as `null` to clear it.","type":"string","nullable":true},"birthday":{"type":"string","format":"date","nullable":true},"tags":{"description":"Tags, or `null` when unknown.","type":"array","nullable":true,"items":{"type":"string"}},"owner":{"description":"The owner, if any (a nullable reference, written as a one-member allOf).","nullable":true,"allOf":[{"$ref":"#/components/schemas/Owner"}]},"size":{"description":"A nullable enum; `null` is listed among the values as 3.0.3 asks.","type":"string","nullable":true,"enum":["small","large",null]},"legacyCode":{"description":"Do not use.","type":"string","deprecated":true},"extra":{"description":"A nullable free-form object.","type":"object","nullable":true}},"example":{"id":7,"name":"Rex","weight":12.5,"nickname":null,"birthday":"2019-05-04","tags":["good","dog"],"owner":{"name":"Zoë","email":"zoe@example.com"},"size":"small","extra":{"anything":[1,"two",{"three":3}]}}},"Owner":{"description":"Somebody who owns pets.","type":"object","required":["name"],"properties":{"name":{"type":"string"},"email":{"type":"string","format":"email"}},"example":{"name":"Zoë","email":"zoe@example.com"}},"Account":{"description":"An account. The password is only ever sent, the id only ever received.","type":"object","required":["id","login","password","createdAt"],"properties":{"id":{"type":"string","format":"uuid","readOnly":true},"login":{"type":"string"},"password":{"description":"Required in requests, never present in responses.","type":"string","format":"password","writeOnly":true},"createdAt":{"type":"string","format":"date-time","readOnly":true}},"example":{"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","login":"zoe","password":"s3cret!","createdAt":"2024-01-02T03:04:05Z"}},"Settings":{"description":"Every field optional, so the type can be `Default`.","type":"object","properties":{"theme":{"type":"string"},"notifications":{"type":"boolean"},"pageSize":{"type":"integer","format":"int32","minimum":1,"maximum":100}},"example":{"theme":"dark","notifications":true,"pageSize":25}},"Envelope":{"description":"Free-form contents.","type":"object","required":["kind","payload"],"properties":{"kind":{"type":"string"},"payload":{"description":"Any JSON object (`type: object` with nothing else).","type":"object"},"anything":{"description":"Any JSON value at all (the empty schema)."},"metadata":{"$ref":"#/components/schemas/FreeForm"}},"example":{"kind":"note","payload":{"text":"hello","nested":{"a":[1,2,3]}},"anything":42,"metadata":{"source":"test"}}},"FreeForm":{"description":"A named free-form object.","type":"object","example":{"key":"value","number":1}}}}}"##;
 }

@@ -261,21 +261,46 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Objects 3.1",
+                &["/profiles/{id}", "/measurements"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route(
                 "/profiles/{id}",
                 axum::routing::get(get_profile::<A>).put(put_profile::<A>),
             )
             .route("/measurements", axum::routing::post(post_measurement::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn get_profile<A: Api>(
@@ -521,4 +546,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Objects 3.1","version":"1.0.0"},"paths":{"/profiles/{id}":{"get":{"operationId":"getProfile","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"The profile.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Profile"}}}}}},"put":{"operationId":"putProfile","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Profile"}}}},"responses":{"200":{"description":"The profile as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Profile"}}}}}}},"/measurements":{"post":{"operationId":"postMeasurement","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Measurement"}}}},"responses":{"200":{"description":"Stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Shipment"}}}}}}}},"components":{"schemas":{"Profile":{"title":"Profile","description":"A user profile. Nullable fields use 3.1 spellings of `null`.","type":"object","required":["handle","displayName","address","score"],"properties":{"handle":{"type":"string","pattern":"^[a-z][a-z0-9_]{2,31}$"},"displayName":{"description":"Required but may be `null` (`type` array with `\"null\"`).","type":["string","null"]},"bio":{"description":"Optional and nullable.","type":["string","null"],"maxLength":500},"address":{"description":"Required, nullable reference spelled `anyOf [$ref, null]`.","anyOf":[{"$ref":"#/components/schemas/Address"},{"type":"null"}]},"billingAddress":{"description":"Optional, nullable reference spelled `oneOf [$ref, null]`.","oneOf":[{"$ref":"#/components/schemas/Address"},{"type":"null"}]},"score":{"description":"Required nullable integer spelled `oneOf [integer, null]`.","oneOf":[{"type":"integer","format":"int32"},{"type":"null"}]},"avatar":{"description":"Base64 content (3.1 `contentEncoding`).","type":"string","contentEncoding":"base64","contentMediaType":"image/png"},"kind":{"description":"Always `\"profile\"`.","const":"profile"},"preferences":{"description":"Any JSON object.","type":"object"},"anything":{"description":"Any JSON value (the `true` schema).","$comment":"a boolean schema"},"raw":true},"examples":[{"handle":"zoe_1","displayName":"Zoë","bio":null,"address":{"street":"1 Main St","city":"Springfield"},"billingAddress":null,"score":10,"avatar":"iVBORw0KGgo=","kind":"profile","preferences":{"theme":"dark"},"anything":[1,2],"raw":{"x":1}},{"handle":"anon","displayName":null,"address":null,"score":null}]},"Address":{"description":"A postal address.","type":"object","required":["street","city"],"properties":{"street":{"type":"string"},"city":{"type":"string"},"country":{"description":"ISO 3166-1 alpha-2 code.","type":"string","minLength":2,"maxLength":2}},"examples":[{"street":"1 Main St","city":"Springfield","country":"US"}]},"Measurement":{"description":"Numeric 3.1 bounds (exclusiveMinimum/exclusiveMaximum are numbers).","type":"object","required":["value","ratio","count"],"properties":{"value":{"type":"number","exclusiveMinimum":0},"ratio":{"type":"number","format":"double","minimum":0,"exclusiveMaximum":1},"count":{"type":"integer","exclusiveMinimum":-1,"multipleOf":2},"unit":{"const":"kg"},"version":{"description":"A numeric `const`.","type":"integer","const":2}},"examples":[{"value":0.5,"ratio":0.25,"count":4,"unit":"kg","version":2}]},"Shipment":{"description":"Uses a schema defined in its own `$defs`.","type":"object","required":["from","to"],"properties":{"from":{"$ref":"#/components/schemas/Shipment/$defs/Location"},"to":{"$ref":"#/components/schemas/Shipment/$defs/Location"}},"$defs":{"Location":{"description":"A point on the map.","type":"object","required":["lat","lon"],"properties":{"lat":{"type":"number","minimum":-90,"maximum":90},"lon":{"type":"number","minimum":-180,"maximum":180}},"examples":[{"lat":48.5,"lon":2.25}]}},"examples":[{"from":{"lat":48.5,"lon":2.25},"to":{"lat":-33.75,"lon":151.125}}]}}}}"##;
 }

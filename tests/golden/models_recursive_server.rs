@@ -211,19 +211,44 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Recursive",
+                &["/trees", "/lists", "/graphs"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route("/trees", axum::routing::post(post_tree::<A>))
             .route("/lists", axum::routing::post(post_list::<A>))
             .route("/graphs", axum::routing::post(post_graph::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn post_tree<A: Api>(
@@ -297,4 +322,8 @@ pub mod server {
             Err(error) => runtime::error::internal_error(&error),
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Recursive","version":"1.0.0"},"paths":{"/trees":{"post":{"operationId":"postTree","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/TreeNode"}}}},"responses":{"200":{"description":"The tree as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/TreeNode"}}}}}}},"/lists":{"post":{"operationId":"postList","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/ListNode"}}}},"responses":{"200":{"description":"The list reversed.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ListNode"}}}}}}},"/graphs":{"post":{"operationId":"postGraph","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Person"}}}},"responses":{"200":{"description":"Everything reachable.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Document"}}}}}}}},"components":{"schemas":{"TreeNode":{"description":"A tree node; children are held in a vector.","type":"object","required":["name","children"],"properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/components/schemas/TreeNode"}},"parent":{"description":"An optional back-reference by value (needs a box).","$ref":"#/components/schemas/TreeNode"}},"examples":[{"name":"root","children":[{"name":"a","children":[]},{"name":"b","children":[{"name":"b1","children":[]}]}]}]},"ListNode":{"description":"A singly linked list; `next` is nullable and held by value.","type":"object","required":["value","next"],"properties":{"value":{"type":"integer"},"next":{"anyOf":[{"$ref":"#/components/schemas/ListNode"},{"type":"null"}]}},"examples":[{"value":1,"next":{"value":2,"next":{"value":3,"next":null}}}]},"Directory":{"description":"Recursion through a map.","type":"object","required":["entries"],"properties":{"entries":{"type":"object","additionalProperties":{"$ref":"#/components/schemas/Directory"}}},"examples":[{"entries":{"src":{"entries":{"lib":{"entries":{}}}},"docs":{"entries":{}}}}]},"Person":{"description":"Mutual recursion by value, Person → Company → Person.","type":"object","required":["name"],"properties":{"name":{"type":"string"},"employer":{"$ref":"#/components/schemas/Company"}},"examples":[{"name":"Ada","employer":{"name":"Analytical Engines Ltd","ceo":{"name":"Charles"}}}]},"Company":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"ceo":{"$ref":"#/components/schemas/Person"}},"examples":[{"name":"Analytical Engines Ltd"}]},"Nested":{"description":"A recursive alias through arrays (`[[], [[]]]`).","type":"array","items":{"$ref":"#/components/schemas/Nested"},"examples":[[],[[],[[]]]]},"JsonValue":{"description":"Any JSON value, spelled as a recursive union.","oneOf":[{"type":"null"},{"type":"boolean"},{"type":"number"},{"type":"string"},{"type":"array","items":{"$ref":"#/components/schemas/JsonValue"}},{"type":"object","additionalProperties":{"$ref":"#/components/schemas/JsonValue"}}],"examples":[{"a":[1,"two",null,true,{"b":2.5}]},null]},"Document":{"description":"Recursion through an allOf member.","allOf":[{"$ref":"#/components/schemas/Section"},{"type":"object","properties":{"title":{"type":"string"},"related":{"$ref":"#/components/schemas/JsonValue"}}}],"examples":[{"title":"Guide","heading":"Intro","sections":[{"heading":"Part 1","sections":[]}],"related":{"see":"also"}}]},"Section":{"type":"object","required":["heading"],"properties":{"heading":{"type":"string"},"sections":{"type":"array","items":{"$ref":"#/components/schemas/Section"}},"appendix":{"$ref":"#/components/schemas/Document"}},"examples":[{"heading":"Intro"}]}}}}"##;
 }

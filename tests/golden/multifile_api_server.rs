@@ -286,19 +286,44 @@ pub mod server {
         > + Send;
     }
 
-    /// The axum router of every operation of the API, with JSON 404 and 405
-    /// answers, and a panicking handler answered with a 500. It can be merged
-    /// with other routers and wrapped in layers.
+    /// The axum router of every operation of the API and of its docs, as
+    /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+    /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+    /// route that could take a request meant for an operation is left out.
+    /// Unknown paths and methods get JSON 404 and 405 answers, and a
+    /// panicking handler a 500. It can be merged with other routers and
+    /// wrapped in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
-        let api = ::std::sync::Arc::new(api);
+        build_router(
+            api,
+            runtime::docs::router(
+                OPENAPI_JSON,
+                "Multi-file",
+                &["/pets", "/pets/{petId}", "/owners/{ownerId}"],
+            ),
+        )
+    }
+
+    /// [`router`] without the docs routes: only the operations of the API.
+    pub fn api_router<A: Api>(api: A) -> axum::Router {
+        build_router(api, axum::Router::new())
+    }
+
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+    /// and the panic layer.
+    fn build_router<A: Api>(
+        api: A,
+        docs: axum::Router<::std::sync::Arc<A>>,
+    ) -> axum::Router {
         axum::Router::new()
             .route("/pets", axum::routing::get(list_pets::<A>).post(create_pet::<A>))
             .route("/pets/{petId}", axum::routing::get(get_pet::<A>))
             .route("/owners/{ownerId}", axum::routing::get(get_owner::<A>))
+            .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
-            .with_state(api)
+            .with_state(::std::sync::Arc::new(api))
     }
 
     async fn list_pets<A: Api>(
@@ -503,4 +528,8 @@ pub mod server {
             at.pop();
         }
     }
+
+    /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+    /// at `/openapi.json` unless an operation has that path.
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Multi-file","version":"1.0.0"},"paths":{"/pets":{"get":{"operationId":"listPets","parameters":[{"$ref":"./common/params.yaml#/Limit"},{"$ref":"common/params.yaml#/Cursor"},{"name":"status","in":"query","schema":{"$ref":"./common/pet-status.yaml"}}],"responses":{"200":{"description":"A page of pets.","content":{"application/json":{"schema":{"$ref":"common/models.yaml#/components/schemas/PetPage"}}}},"default":{"$ref":"#/components/responses/Error"}}},"post":{"operationId":"createPet","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"responses":{"201":{"description":"Created.","content":{"application/json":{"schema":{"$ref":"./common/models.yaml#/components/schemas/Pet"}}}},"default":{"$ref":"#/components/responses/Error"}}}},"/pets/{petId}":{"get":{"operationId":"getPet","parameters":[{"$ref":"./common/params.yaml#/PetId"}],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"common/types/../models.yaml#/components/schemas/Pet"}}}},"404":{"description":"No such pet.","content":{"application/json":{"schema":{"$ref":"common/models.yaml#/components/schemas/Error"}}}}}}},"/owners/{ownerId}":{"get":{"operationId":"getOwner","parameters":[{"name":"ownerId","in":"path","required":true,"schema":{"$ref":"common/types/ids.yaml#/OwnerId"}}],"responses":{"200":{"description":"The owner.","content":{"application/json":{"schema":{"$ref":"common/types/ids.yaml#/Owner"}}}}}}}},"components":{"schemas":{"Pet":{"description":"A local name for the shared Pet schema.","$ref":"common/models.yaml#/components/schemas/Pet"},"PetStatus":{"$ref":"./common/pet-status.yaml"}},"responses":{"Error":{"description":"An error.","content":{"application/json":{"schema":{"$ref":"./common/models.yaml#/components/schemas/Error"}}}}}}}"##;
 }

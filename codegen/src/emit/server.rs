@@ -1,6 +1,7 @@
 //! The server emitter: per operation an input struct and a response enum, the `Api`
-//! trait with one async method per operation, and `router()`, which decodes requests
-//! with `oapi_gen_server_runtime::Incoming` and encodes the typed responses.
+//! trait with one async method per operation, the OpenAPI document as a constant, and
+//! `router()`, which decodes requests with `oapi_gen_server_runtime::Incoming`, encodes
+//! the typed responses and serves the docs routes (`api_router()` leaves them out).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
@@ -19,7 +20,11 @@ pub fn emit(api: &Api) -> TokenStream {
     let validated = Validated::new(&api.types);
     let handlers = api.operations.iter().map(|op| handler(api, &validated, op));
     let validations = validated.impls(&api.types);
-    let routes = routes(api);
+    let paths = paths(api);
+    let routes = routes(&paths);
+    let templates = paths.iter().map(|(path, _)| path);
+    let document = raw_string(&api.document_json);
+    let api_title = &api.title;
     let title = format!(
         " The `{}` API, served with axum.",
         api.title.replace('`', "'")
@@ -46,28 +51,53 @@ pub fn emit(api: &Api) -> TokenStream {
                 #(#methods)*
             }
 
-            /// The axum router of every operation of the API, with JSON 404 and 405
-            /// answers, and a panicking handler answered with a 500. It can be merged
-            /// with other routers and wrapped in layers.
+            /// The axum router of every operation of the API and of its docs, as
+            /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+            /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+            /// route that could take a request meant for an operation is left out.
+            /// Unknown paths and methods get JSON 404 and 405 answers, and a
+            /// panicking handler a 500. It can be merged with other routers and
+            /// wrapped in layers.
             pub fn router<A: Api>(api: A) -> axum::Router {
-                let api = ::std::sync::Arc::new(api);
+                build_router(
+                    api,
+                    runtime::docs::router(OPENAPI_JSON, #api_title, &[#(#templates),*]),
+                )
+            }
+
+            /// [`router`] without the docs routes: only the operations of the API.
+            pub fn api_router<A: Api>(api: A) -> axum::Router {
+                build_router(api, axum::Router::new())
+            }
+
+            /// The operations' routes and `docs`, with the JSON 404 and 405 answers
+            /// and the panic layer.
+            fn build_router<A: Api>(
+                api: A,
+                docs: axum::Router<::std::sync::Arc<A>>,
+            ) -> axum::Router {
                 axum::Router::new()
                     #routes
+                    .merge(docs)
                     .fallback(runtime::error::not_found)
                     .method_not_allowed_fallback(runtime::error::method_not_allowed)
                     .layer(runtime::error::catch_panics())
-                    .with_state(api)
+                    .with_state(::std::sync::Arc::new(api))
             }
 
             #(#handlers)*
 
             #validations
+
+            /// The OpenAPI document of the API (compact JSON), which [`router`] serves
+            /// at `/openapi.json` unless an operation has that path.
+            pub const OPENAPI_JSON: &str = #document;
         }
     }
 }
 
-/// `.route(path, get(h).post(h2))` for every path, in document order.
-fn routes(api: &Api) -> TokenStream {
+/// Every path template with its operations, in document order.
+fn paths(api: &Api) -> Vec<(&str, Vec<&Operation>)> {
     let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
     for op in &api.operations {
         match paths.iter_mut().find(|(p, _)| *p == op.path.template) {
@@ -75,7 +105,12 @@ fn routes(api: &Api) -> TokenStream {
             None => paths.push((&op.path.template, vec![op])),
         }
     }
-    let routes = paths.into_iter().map(|(path, ops)| {
+    paths
+}
+
+/// `.route(path, get(h).post(h2))` for every path.
+fn routes(paths: &[(&str, Vec<&Operation>)]) -> TokenStream {
+    let routes = paths.iter().map(|(path, ops)| {
         let methods = ops.iter().enumerate().map(|(i, op)| {
             let method = method_fn(op.method);
             let handler = format_ident!("{}", op.fn_name);
@@ -88,6 +123,21 @@ fn routes(api: &Api) -> TokenStream {
         quote!(.route(#path, #(#methods)*))
     });
     quote!(#(#routes)*)
+}
+
+/// `text` as a raw string literal (`r#"…"#`) with as few `#`s as its content allows
+/// (an escaped literal for text a raw string cannot hold: a bare carriage return).
+fn raw_string(text: &str) -> Literal {
+    let hashes = text
+        .split('"')
+        .skip(1)
+        .map(|after_quote| after_quote.len() - after_quote.trim_start_matches('#').len())
+        .max()
+        .map_or(0, |longest| longest + 1);
+    let hashes = "#".repeat(hashes);
+    format!("r{hashes}\"{text}\"{hashes}")
+        .parse()
+        .unwrap_or_else(|_| Literal::string(text))
 }
 
 fn method_fn(method: Method) -> proc_macro2::Ident {
@@ -664,6 +714,16 @@ mod tests {
         };
         assert_eq!(status_doc(&response), "4XX: Bad input");
         assert!(carries_status(&response));
+    }
+
+    #[test]
+    fn raw_strings_need_no_more_hashes_than_their_content() {
+        assert_eq!(raw_string("plain").to_string(), r#"r"plain""#);
+        assert_eq!(raw_string(r#"{"a":1}"#).to_string(), r##"r#"{"a":1}"#"##);
+        assert_eq!(
+            raw_string(r###"{"$ref":"#/a","b":"##"}"###).to_string(),
+            r####"r###"{"$ref":"#/a","b":"##"}"###"####
+        );
     }
 
     #[test]

@@ -32,6 +32,12 @@ pub struct Api {
     pub types: TypeSpace,
     /// `components.securitySchemes`, in document order.
     pub security_schemes: Vec<SecurityScheme>,
+    /// The entry document as loaded, as compact JSON (keys in document order), which
+    /// generated servers serve at `/openapi.json`.
+    ///
+    /// Only the entry file: `$ref`s into other files are kept as written, not bundled,
+    /// so a viewer of a multi-file document fails to resolve them.
+    pub document_json: String,
 }
 
 /// One entry of `servers`.

@@ -150,6 +150,7 @@ impl<'a> Lowerer<'a> {
             operations,
             types: std::mem::take(&mut self.types),
             security_schemes,
+            document_json: root.value.to_string(),
         }
     }
 

@@ -12,6 +12,10 @@ use crate::ir::{
 };
 use crate::loader::Node;
 
+/// Functions of the generated `server` module beside the operations' handlers (which
+/// take the operations' names), so no operation may take them.
+const SERVER_FN_NAMES: &[&str] = &["router", "api_router", "build_router"];
+
 impl<'a> Lowerer<'a> {
     /// Lowers every operation of `paths`, in document order.
     pub(super) fn operations(
@@ -26,7 +30,7 @@ impl<'a> Lowerer<'a> {
             self.invalid(paths.location, "`paths` must be an object");
             return Vec::new();
         }
-        let mut fn_names = Namespace::default();
+        let mut fn_names = Namespace::with_reserved(SERVER_FN_NAMES);
         let mut seen_ids: Vec<(String, Location)> = Vec::new();
         let mut operations = Vec::new();
         for (template, item) in paths.entries().collect::<Vec<_>>() {
