@@ -197,6 +197,13 @@ impl<C: From<Client>> ClientBuilder<C> {
         self
     }
 
+    /// Signs every request with AWS SigV4 (API Gateway or Lambda function URL with
+    /// IAM authorization). Replaces any previous authorizer or bearer token.
+    #[cfg(feature = "sigv4")]
+    pub fn sigv4(self, signer: crate::sigv4::SigV4) -> Self {
+        self.authorizer(signer)
+    }
+
     /// Sends `Authorization: Bearer <token>` with every request.
     pub fn bearer_token(self, token: impl Into<String>) -> Self {
         self.authorizer(BearerToken(token.into()))

@@ -13,6 +13,8 @@ pub mod encode;
 pub mod error;
 pub mod request;
 pub mod response;
+#[cfg(feature = "sigv4")]
+pub mod sigv4;
 pub mod stream;
 
 pub use client::{
@@ -22,8 +24,12 @@ pub use encode::Style;
 pub use error::{BoxError, Error, RequestError, StreamError};
 pub use request::Request;
 pub use response::{Response, ResponseValue, declared_error, declared_success};
+#[cfg(feature = "sigv4")]
+pub use sigv4::{SigV4, SigV4Error};
 pub use stream::ChunkStream;
 
+#[cfg(feature = "sigv4")]
+pub use aws_credential_types;
 pub use bytes;
 pub use http;
 pub use http::Method;
