@@ -1,4 +1,4 @@
-//! Generates the models, and the models with the axum server, of every fixture
+//! Generates the models, and the models with the axum server and the client, of every fixture
 //! document with `oapi_gen::build`, the way a user's build script does, plus the serde
 //! round-trip tests of their examples.
 //!
@@ -28,6 +28,7 @@ fn main() {
                 .out_dir(&out_dir)
                 .file_name(format!("{file}.rs"))
                 .server(server)
+                .client(server)
                 .generate()
                 .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             writeln!(list, "{file}\t{}\t{server}", relative.display()).unwrap();

@@ -2,13 +2,17 @@
 
 use http::{Extensions, HeaderMap, Method};
 
+use crate::correlation::CorrelationId;
+
 /// The header that carries a request's correlation id, in and out.
-pub const CORRELATION_ID_HEADER: &str = "x-correlation-id";
+pub const CORRELATION_ID_HEADER: &str = crate::correlation::HEADER;
 
 /// The request context passed to every handler.
 #[derive(Debug, Clone)]
 pub struct RequestContext {
-    /// The correlation id: the `x-correlation-id` header, else a new UUID.
+    /// The correlation id: the `x-correlation-id` header, else a new UUID (the same
+    /// one the response carries when the router has the [correlation
+    /// layer](crate::correlation::layer)).
     pub correlation_id: String,
     /// The request method.
     pub method: Method,
@@ -23,12 +27,12 @@ pub struct RequestContext {
 impl RequestContext {
     /// The context of a request with these parts (taken, not copied).
     pub fn new(parts: http::request::Parts) -> Self {
-        let correlation_id = parts
-            .headers
-            .get(CORRELATION_ID_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .filter(|v| !v.is_empty())
-            .map_or_else(|| uuid::Uuid::new_v4().to_string(), str::to_owned);
+        let correlation_id = match parts.extensions.get::<CorrelationId>() {
+            Some(id) => id.as_str().to_owned(),
+            None => CorrelationId::from_headers(&parts.headers)
+                .as_str()
+                .to_owned(),
+        };
         RequestContext {
             correlation_id,
             path: parts.uri.path().to_owned(),

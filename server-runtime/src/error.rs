@@ -146,9 +146,12 @@ pub fn internal_error(error: &HandlerError) -> Response {
 
 /// A JSON response; a value that cannot be serialised is logged and answered with 500.
 pub fn json<T: Serialize + ?Sized>(status: StatusCode, body: &T) -> Response {
-    match serde_json::to_vec(body) {
-        Ok(bytes) => {
-            let mut response = (status, bytes).into_response();
+    // Most bodies fit without growing the buffer (serde_json's own starts at 128).
+    let mut bytes = Vec::with_capacity(256);
+    match serde_json::to_writer(&mut bytes, body) {
+        Ok(()) => {
+            let mut response = Response::new(axum::body::Body::from(bytes));
+            *response.status_mut() = status;
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static("application/json"),

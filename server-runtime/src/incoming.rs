@@ -18,7 +18,8 @@ pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
 pub struct Incoming {
     parts: http::request::Parts,
     body: Option<axum::body::Body>,
-    path_params: Vec<(String, String)>,
+    /// The router's percent-decoded path parameters (shared, not copied).
+    path_params: Option<RawPathParams>,
     query: Query,
     body_limit: usize,
 }
@@ -27,13 +28,9 @@ impl Incoming {
     /// Takes a request apart; `body_limit` bounds how much of the body is read.
     pub async fn new(request: Request, body_limit: usize) -> Incoming {
         let (mut parts, body) = request.into_parts();
-        let path_params = match RawPathParams::from_request_parts(&mut parts, &()).await {
-            Ok(params) => params
-                .iter()
-                .map(|(name, value)| (name.to_owned(), value.to_owned()))
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+        let path_params = RawPathParams::from_request_parts(&mut parts, &())
+            .await
+            .ok();
         let query = Query::parse(parts.uri.query());
         Incoming {
             parts,
@@ -55,7 +52,12 @@ impl Incoming {
         name: &str,
         errors: &mut ValidationErrors,
     ) -> Option<T> {
-        let Some((_, raw)) = self.path_params.iter().find(|(n, _)| n == name) else {
+        let found = self
+            .path_params
+            .iter()
+            .flat_map(RawPathParams::iter)
+            .find(|(n, _)| *n == name);
+        let Some((_, raw)) = found else {
             errors.missing(vec!["path".into(), name.into()]);
             return None;
         };
@@ -85,6 +87,17 @@ impl Incoming {
             required,
             errors,
         )
+    }
+
+    /// A query parameter given as JSON text (`content: application/json`), like
+    /// [`Incoming::query`].
+    pub fn query_json<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        required: bool,
+        errors: &mut ValidationErrors,
+    ) -> Option<Option<T>> {
+        present(self.query.get_json(name), "query", name, required, errors)
     }
 
     /// A header parameter, like [`Incoming::query`].
@@ -230,13 +243,13 @@ impl Incoming {
         let Ok(value) = value.to_str() else {
             return false;
         };
-        let essence = value
-            .split(';')
-            .next()
-            .unwrap_or_default()
-            .trim()
-            .to_ascii_lowercase();
-        essence == "application/json" || essence.ends_with("+json")
+        let essence = value.split(';').next().unwrap_or_default().trim();
+        let suffix = essence
+            .len()
+            .checked_sub(5)
+            .and_then(|at| essence.get(at..));
+        essence.eq_ignore_ascii_case("application/json")
+            || suffix.is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
     }
 }
 

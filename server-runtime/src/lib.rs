@@ -9,6 +9,7 @@
 //! (`/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, all served offline).
 
 pub mod context;
+pub mod correlation;
 pub mod cors;
 pub mod docs;
 pub mod error;

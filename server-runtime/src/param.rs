@@ -194,6 +194,17 @@ impl Query {
             .map(|(name, value)| (name.as_str(), value.as_str()))
     }
 
+    /// The value of a parameter given as JSON text (`content: application/json`),
+    /// `None` when absent; text that is not JSON of type `T` is `json_invalid`.
+    pub fn get_json<T: DeserializeOwned>(&self, name: &str) -> Result<Option<T>, ParamError> {
+        let Some((_, text)) = self.pairs.iter().find(|(n, _)| n == name) else {
+            return Ok(None);
+        };
+        serde_json::from_str(text)
+            .map(Some)
+            .map_err(|error| ParamError::new("json_invalid", format!("Invalid JSON: {error}")))
+    }
+
     /// Deserialises the parameter `name`; `Ok(None)` when absent.
     ///
     /// - `form` with `explode` (and exploded `spaceDelimited`/`pipeDelimited`): an array

@@ -940,8 +940,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -966,8 +967,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -989,6 +991,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -1577,4 +1580,942 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"ItemsApi","version":"1.0.0"},"paths":{"/health":{"get":{"summary":"Health","operationId":"health","responses":{"200":{"description":"Successful Response","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Health"}}}},"500":{"description":"Internal Server Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}}}}}},"/items":{"get":{"summary":"List Items","operationId":"list_items","parameters":[{"name":"limit","in":"query","required":false,"schema":{"type":"integer","maximum":100,"minimum":1,"default":10,"title":"Limit"}},{"name":"tags","in":"query","required":false,"schema":{"type":"array","items":{"type":"string"},"default":[],"title":"Tags"}},{"name":"status","in":"query","required":false,"schema":{"anyOf":[{"$ref":"#/components/schemas/Status"},{"type":"null"}],"title":"Status"}},{"name":"next_token","in":"query","required":false,"schema":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Next Token"}},{"name":"x-request-id","in":"header","required":false,"schema":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"X-Request-Id"}}],"responses":{"200":{"description":"Successful Response","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ItemPage"}}}},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}},"post":{"summary":"Create Item","operationId":"create_item","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/ItemCreate"}}}},"responses":{"201":{"description":"Successful Response","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Item"}}}},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}}},"/items/{item_id}":{"get":{"summary":"Get Item","operationId":"get_item","parameters":[{"name":"item_id","in":"path","required":true,"schema":{"type":"integer","title":"Item Id"}},{"name":"session_id","in":"cookie","required":false,"schema":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Session Id"}}],"responses":{"200":{"description":"Successful Response","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Item"}}}},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"404":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/NotFoundError"}}},"description":"Not Found"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}},"put":{"summary":"Update Item","operationId":"update_item","parameters":[{"name":"item_id","in":"path","required":true,"schema":{"type":"integer","title":"Item Id"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/ItemUpdate"}}}},"responses":{"200":{"description":"Successful Response","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Item"}}}},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"404":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/NotFoundError"}}},"description":"Not Found"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}},"delete":{"summary":"Delete Item","operationId":"delete_item","parameters":[{"name":"item_id","in":"path","required":true,"schema":{"type":"integer","title":"Item Id"}}],"responses":{"204":{"description":"Successful Response"},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"404":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/NotFoundError"}}},"description":"Not Found"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}}},"/items/{item_id}/stream":{"post":{"summary":"Stream Item","operationId":"stream_item","parameters":[{"name":"item_id","in":"path","required":true,"schema":{"type":"integer","title":"Item Id"}},{"name":"count","in":"query","required":false,"schema":{"type":"integer","maximum":1000,"minimum":1,"default":10,"title":"Count"}}],"responses":{"200":{"description":"Stream of chunks","content":{"application/jsonl":{"schema":{"type":"string","$ref":"#/components/schemas/Chunk"},"itemSchema":{"$ref":"#/components/schemas/Chunk"}}}},"500":{"content":{"application/jsonl":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}}},"/items/{item_id}/progress":{"get":{"summary":"Item Progress","operationId":"item_progress","parameters":[{"name":"item_id","in":"path","required":true,"schema":{"type":"integer","title":"Item Id"}}],"responses":{"200":{"description":"Successful Response","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Chunk"}}}},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}},"x-streaming":true}},"/feed":{"get":{"summary":"Feed","operationId":"feed","parameters":[{"name":"count","in":"query","required":false,"schema":{"type":"integer","default":3,"title":"Count"}}],"responses":{"200":{"description":"Successful Response","content":{"application/jsonl":{"itemSchema":{"$ref":"#/components/schemas/Chunk"}}}},"500":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}},"description":"Internal Server Error"},"422":{"description":"Validation Error","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}}},"/events":{"get":{"summary":"Events","operationId":"events","responses":{"200":{"description":"Successful Response","content":{"text/event-stream":{"itemSchema":{"type":"object","properties":{"data":{"type":"string","contentMediaType":"application/json","contentSchema":{"$ref":"#/components/schemas/Chunk"}},"event":{"type":"string"},"id":{"type":"string"},"retry":{"type":"integer","minimum":0}},"required":["data"]}}}},"500":{"description":"Internal Server Error","content":{"text/event-stream":{"schema":{"$ref":"#/components/schemas/InternalServerErrorDetails"}}}}}}}},"components":{"schemas":{"Cat":{"properties":{"pet_type":{"type":"string","const":"cat","title":"Pet Type"},"meows":{"type":"integer","minimum":0.0,"title":"Meows"}},"type":"object","required":["pet_type","meows"],"title":"Cat"},"Chunk":{"properties":{"index":{"type":"integer","minimum":0.0,"title":"Index"},"message":{"type":"string","title":"Message"},"done":{"type":"boolean","title":"Done","default":false}},"type":"object","required":["index","message"],"title":"Chunk"},"Dimensions":{"properties":{"width":{"type":"number","exclusiveMinimum":0.0,"title":"Width","description":"Width, strictly positive"},"height":{"type":"number","exclusiveMinimum":0.0,"title":"Height"},"unit":{"type":"string","enum":["cm","in"],"title":"Unit","default":"cm"}},"type":"object","required":["width","height"],"title":"Dimensions"},"Dog":{"properties":{"pet_type":{"type":"string","const":"dog","title":"Pet Type"},"barks":{"type":"number","title":"Barks"},"good_boy":{"type":"boolean","title":"Good Boy","default":true}},"type":"object","required":["pet_type","barks"],"title":"Dog"},"HTTPValidationError":{"properties":{"detail":{"items":{"$ref":"#/components/schemas/ValidationError"},"type":"array","title":"Detail"}},"type":"object","title":"HTTPValidationError"},"Health":{"properties":{"status":{"type":"string","const":"ok","title":"Status","default":"ok"}},"type":"object","title":"Health"},"InternalServerErrorDetails":{"properties":{"detail":{"type":"string","title":"Detail"}},"type":"object","required":["detail"],"title":"InternalServerErrorDetails"},"Item":{"properties":{"name":{"type":"string","maxLength":100,"minLength":1,"pattern":"^[A-Za-z0-9 _-]+$","title":"Name"},"description":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Description"},"price":{"type":"number","maximum":1000000.0,"exclusiveMinimum":0.0,"title":"Price"},"quantity":{"type":"integer","maximum":100.0,"minimum":0.0,"title":"Quantity","default":0},"status":{"$ref":"#/components/schemas/Status","default":"draft"},"tags":{"items":{"type":"string"},"type":"array","maxItems":10,"title":"Tags"},"dimensions":{"anyOf":[{"$ref":"#/components/schemas/Dimensions"},{"type":"null"}]},"mascot":{"oneOf":[{"$ref":"#/components/schemas/Cat"},{"$ref":"#/components/schemas/Dog"}],"title":"Mascot","discriminator":{"propertyName":"pet_type","mapping":{"cat":"#/components/schemas/Cat","dog":"#/components/schemas/Dog"}}},"attributes":{"additionalProperties":{"type":"integer"},"type":"object","title":"Attributes"},"id":{"type":"integer","title":"Id"},"uuid":{"type":"string","format":"uuid","title":"Uuid"},"created_at":{"type":"string","format":"date-time","title":"Created At"},"updated_at":{"anyOf":[{"type":"string","format":"date-time"},{"type":"null"}],"title":"Updated At"}},"type":"object","required":["name","price","mascot","id","uuid","created_at"],"title":"Item"},"ItemCreate":{"properties":{"name":{"type":"string","maxLength":100,"minLength":1,"pattern":"^[A-Za-z0-9 _-]+$","title":"Name"},"description":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Description"},"price":{"type":"number","maximum":1000000.0,"exclusiveMinimum":0.0,"title":"Price"},"quantity":{"type":"integer","maximum":100.0,"minimum":0.0,"title":"Quantity","default":0},"status":{"$ref":"#/components/schemas/Status","default":"draft"},"tags":{"items":{"type":"string"},"type":"array","maxItems":10,"title":"Tags"},"dimensions":{"anyOf":[{"$ref":"#/components/schemas/Dimensions"},{"type":"null"}]},"mascot":{"oneOf":[{"$ref":"#/components/schemas/Cat"},{"$ref":"#/components/schemas/Dog"}],"title":"Mascot","discriminator":{"propertyName":"pet_type","mapping":{"cat":"#/components/schemas/Cat","dog":"#/components/schemas/Dog"}}},"attributes":{"additionalProperties":{"type":"integer"},"type":"object","title":"Attributes"}},"type":"object","required":["name","price","mascot"],"title":"ItemCreate","examples":[{"attributes":{"weight_g":120},"mascot":{"meows":2,"pet_type":"cat"},"name":"Widget","price":9.99,"quantity":3,"tags":["tools"]}]},"ItemPage":{"properties":{"items":{"items":{"$ref":"#/components/schemas/Item"},"type":"array","title":"Items"},"next_token":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Next Token"}},"type":"object","required":["items"],"title":"ItemPage"},"ItemUpdate":{"properties":{"name":{"anyOf":[{"type":"string","maxLength":100,"minLength":1},{"type":"null"}],"title":"Name"},"description":{"anyOf":[{"type":"string"},{"type":"null"}],"title":"Description"},"price":{"anyOf":[{"type":"number","exclusiveMinimum":0.0},{"type":"null"}],"title":"Price"},"quantity":{"anyOf":[{"type":"integer","maximum":100.0,"minimum":0.0},{"type":"null"}],"title":"Quantity"},"status":{"anyOf":[{"$ref":"#/components/schemas/Status"},{"type":"null"}]},"tags":{"anyOf":[{"items":{"type":"string"},"type":"array"},{"type":"null"}],"title":"Tags"}},"type":"object","title":"ItemUpdate"},"NotFoundError":{"properties":{"detail":{"type":"string","title":"Detail"}},"type":"object","required":["detail"],"title":"NotFoundError"},"Status":{"type":"string","enum":["draft","active","archived"],"title":"Status"},"ValidationError":{"properties":{"loc":{"items":{"anyOf":[{"type":"string"},{"type":"integer"}]},"type":"array","title":"Location"},"msg":{"type":"string","title":"Message"},"type":{"type":"string","title":"Error Type"},"input":{"title":"Input"},"ctx":{"type":"object","title":"Context"}},"type":"object","required":["loc","msg","type"],"title":"ValidationError"}}}}"##;
+}
+
+/// A client of the `ItemsApi` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `ItemsApi` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// Health
+        ///
+        /// `GET /health`
+        pub fn health(&self) -> HealthRequest {
+            HealthRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// List Items
+        ///
+        /// `GET /items`
+        pub fn list_items(&self) -> ListItemsRequest {
+            ListItemsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                limit: None,
+                tags: None,
+                status: None,
+                next_token: None,
+                x_request_id: None,
+            }
+        }
+
+        /// Create Item
+        ///
+        /// `POST /items`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn create_item(&self, body: impl Into<ItemCreate>) -> CreateItemRequest {
+            CreateItemRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// Get Item
+        ///
+        /// `GET /items/{item_id}`
+        ///
+        /// Arguments:
+        /// - `item_id`: `item_id` (path parameter)
+        pub fn get_item(&self, item_id: impl Into<i64>) -> GetItemRequest {
+            GetItemRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                item_id: item_id.into(),
+                session_id: None,
+            }
+        }
+
+        /// Update Item
+        ///
+        /// `PUT /items/{item_id}`
+        ///
+        /// Arguments:
+        /// - `item_id`: `item_id` (path parameter)
+        /// - `body`: The request body (`application/json`)
+        pub fn update_item(
+            &self,
+            item_id: impl Into<i64>,
+            body: impl Into<ItemUpdate>,
+        ) -> UpdateItemRequest {
+            UpdateItemRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                item_id: item_id.into(),
+                body: body.into(),
+            }
+        }
+
+        /// Delete Item
+        ///
+        /// `DELETE /items/{item_id}`
+        ///
+        /// Arguments:
+        /// - `item_id`: `item_id` (path parameter)
+        pub fn delete_item(&self, item_id: impl Into<i64>) -> DeleteItemRequest {
+            DeleteItemRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                item_id: item_id.into(),
+            }
+        }
+
+        /// Stream Item
+        ///
+        /// `POST /items/{item_id}/stream`
+        ///
+        /// Arguments:
+        /// - `item_id`: `item_id` (path parameter)
+        pub fn stream_item(&self, item_id: impl Into<i64>) -> StreamItemRequest {
+            StreamItemRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                item_id: item_id.into(),
+                count: None,
+            }
+        }
+
+        /// Item Progress
+        ///
+        /// `GET /items/{item_id}/progress`
+        ///
+        /// Arguments:
+        /// - `item_id`: `item_id` (path parameter)
+        pub fn item_progress(&self, item_id: impl Into<i64>) -> ItemProgressRequest {
+            ItemProgressRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                item_id: item_id.into(),
+            }
+        }
+
+        /// Feed
+        ///
+        /// `GET /feed`
+        pub fn feed(&self) -> FeedRequest {
+            FeedRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                count: None,
+            }
+        }
+
+        /// Events
+        ///
+        /// `GET /events`
+        pub fn events(&self) -> EventsRequest {
+            EventsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::health`]: set optional inputs with its methods, then `.await` it (or call [`send`](HealthRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct HealthRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl HealthRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Health>, runtime::Error<HealthError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/health");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            HealthError::InternalServerError,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for HealthRequest {
+        type Output = Result<
+            runtime::ResponseValue<Health>,
+            runtime::Error<HealthError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::health`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum HealthError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+    }
+
+    /// The request of [`Client::list_items`]: set optional inputs with its methods, then `.await` it (or call [`send`](ListItemsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ListItemsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        limit: Option<i64>,
+        tags: Option<Vec<String>>,
+        status: Option<Status>,
+        next_token: Option<String>,
+        x_request_id: Option<String>,
+    }
+
+    impl ListItemsRequest {
+        /// `limit` (query parameter)
+        pub fn limit(mut self, value: impl Into<i64>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `tags` (query parameter)
+        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// `status` (query parameter)
+        pub fn status(mut self, value: impl Into<Status>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+
+        /// `next_token` (query parameter)
+        pub fn next_token(mut self, value: impl Into<String>) -> Self {
+            self.next_token = Some(value.into());
+            self
+        }
+
+        /// `x-request-id` (header parameter)
+        pub fn x_request_id(mut self, value: impl Into<String>) -> Self {
+            self.x_request_id = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<ItemPage>, runtime::Error<ListItemsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/items");
+            request.query("limit", runtime::Style::Form, true, &self.limit);
+            request.query("tags", runtime::Style::Form, true, &self.tags);
+            request.query("status", runtime::Style::Form, true, &self.status);
+            request.query("next_token", runtime::Style::Form, true, &self.next_token);
+            request.header("x-request-id", false, &self.x_request_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ListItemsError::InternalServerError,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ListItemsError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ListItemsRequest {
+        type Output = Result<
+            runtime::ResponseValue<ItemPage>,
+            runtime::Error<ListItemsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::list_items`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ListItemsError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::create_item`]: set optional inputs with its methods, then `.await` it (or call [`send`](CreateItemRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct CreateItemRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: ItemCreate,
+    }
+
+    impl CreateItemRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Item>, runtime::Error<CreateItemError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/items");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            CreateItemError::InternalServerError,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            CreateItemError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for CreateItemRequest {
+        type Output = Result<
+            runtime::ResponseValue<Item>,
+            runtime::Error<CreateItemError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::create_item`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreateItemError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::get_item`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetItemRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetItemRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        item_id: i64,
+        session_id: Option<String>,
+    }
+
+    impl GetItemRequest {
+        /// `session_id` (cookie parameter)
+        pub fn session_id(mut self, value: impl Into<String>) -> Self {
+            self.session_id = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Item>, runtime::Error<GetItemError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/items/");
+            request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
+            request.cookie("session_id", true, &self.session_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetItemError::InternalServerError,
+                        ),
+                    )
+                }
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetItemError::NotFound,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetItemError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetItemRequest {
+        type Output = Result<runtime::ResponseValue<Item>, runtime::Error<GetItemError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_item`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetItemError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 404: Not Found
+        NotFound(NotFoundError),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::update_item`]: set optional inputs with its methods, then `.await` it (or call [`send`](UpdateItemRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct UpdateItemRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        item_id: i64,
+        body: ItemUpdate,
+    }
+
+    impl UpdateItemRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Item>, runtime::Error<UpdateItemError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/items/");
+            request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            UpdateItemError::InternalServerError,
+                        ),
+                    )
+                }
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            UpdateItemError::NotFound,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            UpdateItemError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for UpdateItemRequest {
+        type Output = Result<
+            runtime::ResponseValue<Item>,
+            runtime::Error<UpdateItemError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::update_item`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum UpdateItemError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 404: Not Found
+        NotFound(NotFoundError),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::delete_item`]: set optional inputs with its methods, then `.await` it (or call [`send`](DeleteItemRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct DeleteItemRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        item_id: i64,
+    }
+
+    impl DeleteItemRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeleteItemError>> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::DELETE,
+            );
+            request.path("/items/");
+            request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                204 => response.empty().await,
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            DeleteItemError::InternalServerError,
+                        ),
+                    )
+                }
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            DeleteItemError::NotFound,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            DeleteItemError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for DeleteItemRequest {
+        type Output = Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<DeleteItemError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::delete_item`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum DeleteItemError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 404: Not Found
+        NotFound(NotFoundError),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::stream_item`]: set optional inputs with its methods, then `.await` it (or call [`send`](StreamItemRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct StreamItemRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        item_id: i64,
+        count: Option<i64>,
+    }
+
+    impl StreamItemRequest {
+        /// `count` (query parameter)
+        pub fn count(mut self, value: impl Into<i64>) -> Self {
+            self.count = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<StreamItemError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/items/");
+            request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
+            request.path("/stream");
+            request.query("count", runtime::Style::Form, true, &self.count);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.json_lines()),
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.bytes().await,
+                            StreamItemError::InternalServerError,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            StreamItemError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for StreamItemRequest {
+        type Output = Result<
+            runtime::ChunkStream<Chunk>,
+            runtime::Error<StreamItemError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::stream_item`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum StreamItemError {
+        /// 500: Internal Server Error
+        InternalServerError(runtime::bytes::Bytes),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::item_progress`]: set optional inputs with its methods, then `.await` it (or call [`send`](ItemProgressRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ItemProgressRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        item_id: i64,
+    }
+
+    impl ItemProgressRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<ItemProgressError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/items/");
+            request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
+            request.path("/progress");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.json_lines()),
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ItemProgressError::InternalServerError,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ItemProgressError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ItemProgressRequest {
+        type Output = Result<
+            runtime::ChunkStream<Chunk>,
+            runtime::Error<ItemProgressError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::item_progress`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ItemProgressError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::feed`]: set optional inputs with its methods, then `.await` it (or call [`send`](FeedRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct FeedRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        count: Option<i64>,
+    }
+
+    impl FeedRequest {
+        /// `count` (query parameter)
+        pub fn count(mut self, value: impl Into<i64>) -> Self {
+            self.count = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<FeedError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/feed");
+            request.query("count", runtime::Style::Form, true, &self.count);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.json_lines()),
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            FeedError::InternalServerError,
+                        ),
+                    )
+                }
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            FeedError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for FeedRequest {
+        type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<FeedError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::feed`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum FeedError {
+        /// 500: Internal Server Error
+        InternalServerError(InternalServerErrorDetails),
+        /// 422: Validation Error
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::events`]: set optional inputs with its methods, then `.await` it (or call [`send`](EventsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct EventsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl EventsRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<EventsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/events");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.event_stream()),
+                500 => {
+                    Err(
+                        runtime::declared_error(
+                            response.bytes().await,
+                            EventsError::InternalServerError,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for EventsRequest {
+        type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<EventsError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::events`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum EventsError {
+        /// 500: Internal Server Error
+        InternalServerError(runtime::bytes::Bytes),
+    }
 }

@@ -210,8 +210,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -228,8 +229,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -242,6 +244,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -478,4 +481,239 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"allOf","version":"1.0.0"},"paths":{"/employees":{"post":{"operationId":"hire","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Employee"}}}},"responses":{"201":{"description":"Hired.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Employee"}}}}}}},"/managers/{managerId}":{"get":{"operationId":"getManager","parameters":[{"name":"managerId","in":"path","required":true,"schema":{"$ref":"#/components/schemas/EmployeeId"}}],"responses":{"200":{"description":"The manager.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Manager"}}}}}}},"/audits":{"put":{"operationId":"putAudit","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Audited"}}}},"responses":{"200":{"description":"Stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Assignment"}}}}}}}},"components":{"schemas":{"Identified":{"description":"Something with an identifier.","type":"object","required":["id"],"properties":{"id":{"$ref":"#/components/schemas/EmployeeId"},"name":{"description":"The display name.","type":"string"}},"example":{"id":42,"name":"Ada"}},"Timestamps":{"type":"object","required":["createdAt"],"properties":{"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}},"example":{"createdAt":"2024-01-02T03:04:05Z"}},"Employee":{"description":"An employee: the identifier and timestamps merged with the employee's own fields; required properties come from all three members and from the allOf schema itself.","allOf":[{"$ref":"#/components/schemas/Identified"},{"$ref":"#/components/schemas/Timestamps"},{"type":"object","required":["name","salary"],"properties":{"name":{"description":"Redeclared with annotations only; the first definition stays."},"salary":{"type":"integer","format":"int64","minimum":0},"email":{"type":"string","format":"email"}}}],"required":["department"],"properties":{"department":{"type":"string"}},"example":{"id":42,"name":"Ada","createdAt":"2024-01-02T03:04:05Z","salary":100000,"department":"Engineering"}},"Manager":{"description":"A nested allOf (Employee is an allOf itself).","allOf":[{"$ref":"#/components/schemas/Employee"},{"type":"object","required":["reports"],"properties":{"reports":{"type":"array","items":{"$ref":"#/components/schemas/Employee"}}}}],"example":{"id":1,"name":"Grace","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-02-03T04:05:06Z","salary":150000,"department":"Engineering","reports":[{"id":42,"name":"Ada","createdAt":"2024-01-02T03:04:05Z","salary":100000,"department":"Engineering"}]}},"EmployeeId":{"description":"An employee number.","type":"integer","format":"int64","minimum":1,"example":42},"ManagerId":{"description":"allOf of a single reference, with a description beside it (an alias).","allOf":[{"$ref":"#/components/schemas/EmployeeId"}],"example":7},"PlainAlias":{"allOf":[{"$ref":"#/components/schemas/Identified"}],"example":{"id":3}},"Audited":{"description":"A member that only adds `required` to the other member.","allOf":[{"$ref":"#/components/schemas/Timestamps"},{"required":["updatedAt"]}],"example":{"createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-03T03:04:05Z"}},"Assignment":{"description":"Nullable references written as nullable one-member allOfs.","type":"object","required":["employee","manager"],"properties":{"employee":{"$ref":"#/components/schemas/Employee"},"manager":{"description":"The manager, or `null` for the CEO.","nullable":true,"allOf":[{"$ref":"#/components/schemas/ManagerId"}]},"reviewer":{"nullable":true,"allOf":[{"$ref":"#/components/schemas/Identified"}]}},"example":{"employee":{"id":42,"name":"Ada","createdAt":"2024-01-02T03:04:05Z","salary":100000,"department":"Engineering"},"manager":7,"reviewer":{"id":7}}}}}}"##;
+}
+
+/// A client of the `allOf` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `allOf` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `POST /employees`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn hire(&self, body: impl Into<Employee>) -> HireRequest {
+            HireRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `GET /managers/{managerId}`
+        ///
+        /// Arguments:
+        /// - `manager_id`: `managerId` (path parameter)
+        pub fn get_manager(
+            &self,
+            manager_id: impl Into<EmployeeId>,
+        ) -> GetManagerRequest {
+            GetManagerRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                manager_id: manager_id.into(),
+            }
+        }
+
+        /// `PUT /audits`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn put_audit(&self, body: impl Into<Audited>) -> PutAuditRequest {
+            PutAuditRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::hire`]: set optional inputs with its methods, then `.await` it (or call [`send`](HireRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct HireRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Employee,
+    }
+
+    impl HireRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Employee>, runtime::Error<HireError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/employees");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for HireRequest {
+        type Output = Result<
+            runtime::ResponseValue<Employee>,
+            runtime::Error<HireError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::hire`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum HireError {}
+
+    /// The request of [`Client::get_manager`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetManagerRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetManagerRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        manager_id: EmployeeId,
+    }
+
+    impl GetManagerRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Manager>, runtime::Error<GetManagerError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/managers/");
+            request
+                .path_param(
+                    "managerId",
+                    runtime::Style::Simple,
+                    false,
+                    &self.manager_id,
+                );
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetManagerRequest {
+        type Output = Result<
+            runtime::ResponseValue<Manager>,
+            runtime::Error<GetManagerError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_manager`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetManagerError {}
+
+    /// The request of [`Client::put_audit`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutAuditRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutAuditRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Audited,
+    }
+
+    impl PutAuditRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Assignment>, runtime::Error<PutAuditError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/audits");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutAuditRequest {
+        type Output = Result<
+            runtime::ResponseValue<Assignment>,
+            runtime::Error<PutAuditError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_audit`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutAuditError {}
 }

@@ -289,8 +289,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(api, runtime::docs::router(OPENAPI_JSON, "Defaults", &["/search"]))
     }
@@ -300,8 +301,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -315,6 +317,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -410,4 +413,205 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Defaults","version":"1.0.0"},"paths":{"/search":{"get":{"operationId":"search","parameters":[{"name":"limit","in":"query","schema":{"type":"integer","format":"int32","minimum":1,"maximum":100,"default":20}},{"name":"sort","in":"query","schema":{"$ref":"#/components/schemas/SortOrder"}},{"name":"exact","in":"query","schema":{"type":"boolean","default":false}},{"name":"X-Locale","in":"header","schema":{"type":"string","default":"en-US"}}],"responses":{"200":{"description":"Options echoed back.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchOptions"}}}}}},"post":{"operationId":"searchWithBody","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchOptions"}}}},"responses":{"200":{"description":"Options echoed back.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/SearchOptions"}}}}}}}},"components":{"schemas":{"SortOrder":{"description":"An enum with a schema-level default.","type":"string","enum":["relevance","newest","oldest"],"default":"relevance","example":"newest"},"Level":{"description":"An integer enum with a default.","type":"integer","enum":[1,2,3],"default":2,"example":3},"SearchOptions":{"description":"Every optional property has a default.","type":"object","required":["query","page"],"properties":{"query":{"type":"string"},"page":{"description":"Required, so the default is only documentation.","type":"integer","default":1},"includeArchived":{"type":"boolean","default":false},"highlight":{"type":"boolean","default":true},"pageSize":{"type":"integer","format":"int32","default":25},"offset":{"type":"integer","format":"int64","default":-1},"maxResults":{"type":"integer","format":"uint64","default":1000},"language":{"type":"string","default":"en"},"emptyDefault":{"type":"string","default":""},"quoted":{"description":"A default that needs escaping in Rust.","type":"string","default":"say \"hi\"\n\\ {}"},"sort":{"description":"A default naming a variant of a referenced enum.","allOf":[{"$ref":"#/components/schemas/SortOrder"}],"default":"oldest"},"sortByRef":{"description":"The referenced enum's own default applies.","$ref":"#/components/schemas/SortOrder"},"level":{"allOf":[{"$ref":"#/components/schemas/Level"}],"default":1},"mode":{"description":"An inline enum whose default is a variant.","type":"string","enum":["fast","thorough","in-between"],"default":"in-between"},"weight":{"description":"A floating-point default.","type":"number","format":"double","default":0.5},"tags":{"description":"An array default.","type":"array","items":{"type":"string"},"default":["news","sport"]},"filters":{"description":"An object default.","type":"object","additionalProperties":{"type":"string"},"default":{"lang":"en"}},"since":{"description":"A formatted-string default.","type":"string","format":"date-time","default":"1970-01-01T00:00:00Z"},"cursor":{"description":"Nullable with a default of null.","type":"string","nullable":true,"default":null},"note":{"description":"Nullable with a non-null default.","type":"string","nullable":true,"default":"none"},"toggle":{"$ref":"#/components/schemas/Toggle"}},"example":{"query":"rust","page":2,"toggle":{"retries":5}}},"Toggle":{"description":"Only defaulted fields, so the whole object defaults.","type":"object","properties":{"enabled":{"type":"boolean","default":true},"retries":{"type":"integer","default":3},"label":{"type":"string","default":"main"}},"example":{}}}}}"##;
+}
+
+/// A client of the `Defaults` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Defaults` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /search`
+        pub fn search(&self) -> SearchRequest {
+            SearchRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                limit: None,
+                sort: None,
+                exact: None,
+                x_locale: None,
+            }
+        }
+
+        /// `POST /search`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn search_with_body(
+            &self,
+            body: impl Into<SearchOptions>,
+        ) -> SearchWithBodyRequest {
+            SearchWithBodyRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::search`]: set optional inputs with its methods, then `.await` it (or call [`send`](SearchRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct SearchRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        limit: Option<i32>,
+        sort: Option<SortOrder>,
+        exact: Option<bool>,
+        x_locale: Option<String>,
+    }
+
+    impl SearchRequest {
+        /// `limit` (query parameter)
+        pub fn limit(mut self, value: impl Into<i32>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `sort` (query parameter)
+        pub fn sort(mut self, value: impl Into<SortOrder>) -> Self {
+            self.sort = Some(value.into());
+            self
+        }
+
+        /// `exact` (query parameter)
+        pub fn exact(mut self, value: impl Into<bool>) -> Self {
+            self.exact = Some(value.into());
+            self
+        }
+
+        /// `X-Locale` (header parameter)
+        pub fn x_locale(mut self, value: impl Into<String>) -> Self {
+            self.x_locale = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<SearchOptions>, runtime::Error<SearchError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/search");
+            request.query("limit", runtime::Style::Form, true, &self.limit);
+            request.query("sort", runtime::Style::Form, true, &self.sort);
+            request.query("exact", runtime::Style::Form, true, &self.exact);
+            request.header("X-Locale", false, &self.x_locale);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for SearchRequest {
+        type Output = Result<
+            runtime::ResponseValue<SearchOptions>,
+            runtime::Error<SearchError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::search`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SearchError {}
+
+    /// The request of [`Client::search_with_body`]: set optional inputs with its methods, then `.await` it (or call [`send`](SearchWithBodyRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct SearchWithBodyRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: SearchOptions,
+    }
+
+    impl SearchWithBodyRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<SearchOptions>,
+            runtime::Error<SearchWithBodyError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/search");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for SearchWithBodyRequest {
+        type Output = Result<
+            runtime::ResponseValue<SearchOptions>,
+            runtime::Error<SearchWithBodyError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::search_with_body`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SearchWithBodyError {}
 }

@@ -467,8 +467,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(api, runtime::docs::router(OPENAPI_JSON, "Enums", &["/tasks"]))
     }
@@ -478,8 +479,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -490,6 +492,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -588,4 +591,190 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Enums","version":"1.0.0"},"paths":{"/tasks":{"get":{"operationId":"listTasks","parameters":[{"name":"status","in":"query","schema":{"$ref":"#/components/schemas/TaskStatus"}},{"name":"priority","in":"query","schema":{"$ref":"#/components/schemas/Priority"}},{"name":"order","in":"query","schema":{"type":"string","enum":["asc","desc"],"default":"asc"}}],"responses":{"200":{"description":"Matching tasks.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Task"}}}}}}},"post":{"operationId":"createTask","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Task"}}}},"responses":{"201":{"description":"Created.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Task"}}}}}}}},"components":{"schemas":{"TaskStatus":{"description":"Where a task is in its life cycle.","type":"string","enum":["pending","in-progress","ALL_CAPS","with space","1st","-1","<=","done."],"default":"pending","examples":["in-progress","-1"]},"Tricky":{"description":"Values whose renamed forms collide or are otherwise awkward: `a-b`, `a_b`\nand `A_B` all become `AB`; the empty string; Rust keywords; strings that\nYAML 1.1 would read as booleans or null.\n","type":"string","enum":["a-b","a_b","A_B","","Self","self","type","yes","no","null","true","über","東京"],"examples":["a_b","","null"]},"Priority":{"description":"Integer priorities, negative ones included.","type":"integer","enum":[-2,-1,0,1,2,100],"default":0,"examples":[-1,100]},"HttpVersion":{"description":"An integer enum with a 64-bit value.","type":"integer","format":"int64","enum":[1,2,3,4294967296],"examples":[4294967296]},"Color":{"description":"A nullable string enum (3.1 spelling).","type":["string","null"],"enum":["red","green","blue",null],"examples":["green",null]},"Untyped":{"description":"An enum of strings without `type`.","enum":["left","right"],"examples":["left"]},"Task":{"description":"A task with enum-typed properties.","type":"object","required":["title","status","priority"],"properties":{"title":{"type":"string"},"status":{"$ref":"#/components/schemas/TaskStatus"},"priority":{"$ref":"#/components/schemas/Priority"},"tricky":{"$ref":"#/components/schemas/Tricky"},"color":{"$ref":"#/components/schemas/Color"},"visibility":{"description":"An inline enum with a default on an optional property.","type":"string","enum":["public","private","internal"],"default":"private"},"kind":{"description":"A string `const` (3.1).","type":"string","const":"task"},"retries":{"description":"Strictly positive (numeric `exclusiveMinimum`, 3.1).","type":"integer","format":"int32","exclusiveMinimum":0},"side":{"$ref":"#/components/schemas/Untyped"},"versions":{"description":"A set of integer enum values.","type":"array","uniqueItems":true,"items":{"$ref":"#/components/schemas/HttpVersion"}}},"examples":[{"title":"Write fixtures","status":"in-progress","priority":-2,"tricky":"A_B","color":null,"visibility":"public","kind":"task","retries":3,"side":"right","versions":[1,4294967296]},{"title":"Minimal","status":"pending","priority":0}]}}}}"##;
+}
+
+/// A client of the `Enums` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Enums` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /tasks`
+        pub fn list_tasks(&self) -> ListTasksRequest {
+            ListTasksRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                status: None,
+                priority: None,
+                order: None,
+            }
+        }
+
+        /// `POST /tasks`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn create_task(&self, body: impl Into<Task>) -> CreateTaskRequest {
+            CreateTaskRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::list_tasks`]: set optional inputs with its methods, then `.await` it (or call [`send`](ListTasksRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ListTasksRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        status: Option<TaskStatus>,
+        priority: Option<Priority>,
+        order: Option<ListTasksOrder>,
+    }
+
+    impl ListTasksRequest {
+        /// `status` (query parameter)
+        pub fn status(mut self, value: impl Into<TaskStatus>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+
+        /// `priority` (query parameter)
+        pub fn priority(mut self, value: impl Into<Priority>) -> Self {
+            self.priority = Some(value.into());
+            self
+        }
+
+        /// `order` (query parameter)
+        pub fn order(mut self, value: impl Into<ListTasksOrder>) -> Self {
+            self.order = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Vec<Task>>, runtime::Error<ListTasksError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/tasks");
+            request.query("status", runtime::Style::Form, true, &self.status);
+            request.query("priority", runtime::Style::Form, true, &self.priority);
+            request.query("order", runtime::Style::Form, true, &self.order);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ListTasksRequest {
+        type Output = Result<
+            runtime::ResponseValue<Vec<Task>>,
+            runtime::Error<ListTasksError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::list_tasks`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ListTasksError {}
+
+    /// The request of [`Client::create_task`]: set optional inputs with its methods, then `.await` it (or call [`send`](CreateTaskRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct CreateTaskRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Task,
+    }
+
+    impl CreateTaskRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Task>, runtime::Error<CreateTaskError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/tasks");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for CreateTaskRequest {
+        type Output = Result<
+            runtime::ResponseValue<Task>,
+            runtime::Error<CreateTaskError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::create_task`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreateTaskError {}
 }

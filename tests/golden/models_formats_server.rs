@@ -298,8 +298,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -316,8 +317,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -334,6 +336,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -473,4 +476,392 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Formats","version":"1.0.0"},"paths":{"/records/{recordId}":{"get":{"operationId":"getRecord","parameters":[{"name":"recordId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}},{"name":"since","in":"query","schema":{"type":"string","format":"date-time"}},{"name":"day","in":"query","schema":{"type":"string","format":"date"}}],"responses":{"200":{"description":"The record.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}}}},"put":{"operationId":"putRecord","parameters":[{"name":"recordId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}},"responses":{"200":{"description":"The record as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}}}}},"/numbers":{"post":{"operationId":"postNumbers","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Numbers"}}}},"responses":{"200":{"description":"The numbers as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Numbers"}}}}}}},"/uploads":{"post":{"operationId":"upload","requestBody":{"required":true,"content":{"multipart/form-data":{"schema":{"$ref":"#/components/schemas/Upload"}},"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}},"responses":{"201":{"description":"Stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Record"}}}}}}},"/downloads/{recordId}":{"get":{"operationId":"download","parameters":[{"name":"recordId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}}],"responses":{"200":{"description":"The raw bytes.","content":{"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}}}}}},"components":{"schemas":{"Record":{"description":"String formats.","type":"object","required":["id","createdAt","day"],"properties":{"id":{"type":"string","format":"uuid"},"createdAt":{"type":"string","format":"date-time"},"updatedAt":{"description":"With fractional seconds.","type":"string","format":"date-time"},"day":{"type":"string","format":"date"},"checksum":{"description":"Base64 (standard alphabet, padded).","type":"string","format":"byte"},"secret":{"type":"string","format":"password","writeOnly":true},"homepage":{"type":"string","format":"uri"},"contact":{"type":"string","format":"email"},"host":{"type":"string","format":"hostname"},"ipv4":{"type":"string","format":"ipv4"},"ipv6":{"type":"string","format":"ipv6"},"phone":{"description":"An unknown format is a plain string.","type":"string","format":"phone-e164"},"related":{"type":"array","items":{"type":"string","format":"uuid"}},"history":{"description":"Timestamps by event name.","type":"object","additionalProperties":{"type":"string","format":"date-time"}}},"example":{"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","createdAt":"2024-01-02T03:04:05Z","updatedAt":"2024-01-02T03:04:05.123456Z","day":"2024-02-29","checksum":"aGVsbG8gd29ybGQ=","secret":"hunter2","homepage":"https://example.com/a/b?c=d#e","contact":"someone@example.com","host":"api.example.com","ipv4":"192.0.2.1","ipv6":"2001:db8::1","phone":"+14155550100","related":["00000000-0000-0000-0000-000000000000","ffffffff-ffff-4fff-bfff-ffffffffffff"],"history":{"created":"2024-01-02T03:04:05Z"}}},"Numbers":{"description":"Integer and number formats, with examples at their limits.","type":"object","required":["i32","i64"],"properties":{"i8":{"type":"integer","format":"int8"},"i16":{"type":"integer","format":"int16"},"i32":{"type":"integer","format":"int32"},"i64":{"type":"integer","format":"int64"},"u8":{"type":"integer","format":"uint8"},"u16":{"type":"integer","format":"uint16"},"u32":{"type":"integer","format":"uint32"},"u64":{"type":"integer","format":"uint64"},"plain":{"description":"An integer without format.","type":"integer"},"f32":{"type":"number","format":"float"},"f64":{"type":"number","format":"double"},"number":{"description":"A number without format.","type":"number"},"samples":{"type":"array","items":{"type":"number","format":"float"}}},"example":{"i8":-128,"i16":32767,"i32":-2147483648,"i64":-9223372036854775808,"u8":255,"u16":65535,"u32":4294967295,"u64":18446744073709551615,"plain":9223372036854775807,"f32":1.5,"f64":0.1,"number":-2.5e-8,"samples":[0.25,-1,3]}},"Upload":{"description":"A multipart upload (no example: binary has no JSON form).","type":"object","required":["file"],"properties":{"file":{"type":"string","format":"binary"},"name":{"type":"string"},"checksum":{"type":"string","format":"byte"}}},"Timestamp":{"description":"A top-level alias of a formatted string.","type":"string","format":"date-time","example":"2024-01-02T03:04:05Z"},"Key":{"description":"A top-level alias of base64 bytes.","type":"string","format":"byte","example":"AAECAwQ="}}}}"##;
+}
+
+/// A client of the `Formats` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Formats` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /records/{recordId}`
+        ///
+        /// Arguments:
+        /// - `record_id`: `recordId` (path parameter)
+        pub fn get_record(
+            &self,
+            record_id: impl Into<::oapi_gen_runtime::Uuid>,
+        ) -> GetRecordRequest {
+            GetRecordRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                record_id: record_id.into(),
+                since: None,
+                day: None,
+            }
+        }
+
+        /// `PUT /records/{recordId}`
+        ///
+        /// Arguments:
+        /// - `record_id`: `recordId` (path parameter)
+        /// - `body`: The request body (`application/json`)
+        pub fn put_record(
+            &self,
+            record_id: impl Into<::oapi_gen_runtime::Uuid>,
+            body: impl Into<Record>,
+        ) -> PutRecordRequest {
+            PutRecordRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                record_id: record_id.into(),
+                body: body.into(),
+            }
+        }
+
+        /// `POST /numbers`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_numbers(&self, body: impl Into<Numbers>) -> PostNumbersRequest {
+            PostNumbersRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /uploads`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`multipart/form-data`)
+        pub fn upload(
+            &self,
+            body: impl Into<runtime::reqwest::multipart::Form>,
+        ) -> UploadRequest {
+            UploadRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `GET /downloads/{recordId}`
+        ///
+        /// Arguments:
+        /// - `record_id`: `recordId` (path parameter)
+        pub fn download(
+            &self,
+            record_id: impl Into<::oapi_gen_runtime::Uuid>,
+        ) -> DownloadRequest {
+            DownloadRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                record_id: record_id.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::get_record`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetRecordRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetRecordRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        record_id: ::oapi_gen_runtime::Uuid,
+        since: Option<::oapi_gen_runtime::DateTime>,
+        day: Option<::oapi_gen_runtime::Date>,
+    }
+
+    impl GetRecordRequest {
+        /// `since` (query parameter)
+        pub fn since(mut self, value: impl Into<::oapi_gen_runtime::DateTime>) -> Self {
+            self.since = Some(value.into());
+            self
+        }
+
+        /// `day` (query parameter)
+        pub fn day(mut self, value: impl Into<::oapi_gen_runtime::Date>) -> Self {
+            self.day = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Record>, runtime::Error<GetRecordError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/records/");
+            request
+                .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
+            request.query("since", runtime::Style::Form, true, &self.since);
+            request.query("day", runtime::Style::Form, true, &self.day);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetRecordRequest {
+        type Output = Result<
+            runtime::ResponseValue<Record>,
+            runtime::Error<GetRecordError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_record`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetRecordError {}
+
+    /// The request of [`Client::put_record`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutRecordRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutRecordRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        record_id: ::oapi_gen_runtime::Uuid,
+        body: Record,
+    }
+
+    impl PutRecordRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Record>, runtime::Error<PutRecordError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/records/");
+            request
+                .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutRecordRequest {
+        type Output = Result<
+            runtime::ResponseValue<Record>,
+            runtime::Error<PutRecordError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_record`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutRecordError {}
+
+    /// The request of [`Client::post_numbers`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostNumbersRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostNumbersRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Numbers,
+    }
+
+    impl PostNumbersRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Numbers>, runtime::Error<PostNumbersError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/numbers");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostNumbersRequest {
+        type Output = Result<
+            runtime::ResponseValue<Numbers>,
+            runtime::Error<PostNumbersError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_numbers`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostNumbersError {}
+
+    /// The request of [`Client::upload`]: set optional inputs with its methods, then `.await` it (or call [`send`](UploadRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct UploadRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: runtime::reqwest::multipart::Form,
+    }
+
+    impl UploadRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Record>, runtime::Error<UploadError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/uploads");
+            let body = self.body;
+            request.multipart_body(body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for UploadRequest {
+        type Output = Result<
+            runtime::ResponseValue<Record>,
+            runtime::Error<UploadError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::upload`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum UploadError {}
+
+    /// The request of [`Client::download`]: set optional inputs with its methods, then `.await` it (or call [`send`](DownloadRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct DownloadRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        record_id: ::oapi_gen_runtime::Uuid,
+    }
+
+    impl DownloadRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<runtime::bytes::Bytes>,
+            runtime::Error<DownloadError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/downloads/");
+            request
+                .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.bytes().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for DownloadRequest {
+        type Output = Result<
+            runtime::ResponseValue<runtime::bytes::Bytes>,
+            runtime::Error<DownloadError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::download`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum DownloadError {}
 }

@@ -268,8 +268,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -286,8 +287,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -303,6 +305,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -433,4 +436,288 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Maps and arrays","version":"1.0.0"},"paths":{"/inventory":{"get":{"operationId":"getInventory","responses":{"200":{"description":"Stock counts by product code.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Inventory"}}}}}},"put":{"operationId":"putInventory","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Catalog"}}}},"responses":{"204":{"description":"Stored."}}}},"/grids":{"post":{"operationId":"postGrid","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Grid"}}}},"responses":{"200":{"description":"The grid as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Grid"}}}}}}},"/points":{"post":{"operationId":"postPoints","requestBody":{"required":true,"content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Point"}}}}},"responses":{"200":{"description":"Labels.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Labels"}}}}}}}},"components":{"schemas":{"Inventory":{"description":"Stock count per product code (a map of integers).","type":"object","additionalProperties":{"type":"integer","format":"int32","minimum":0},"examples":[{"apple":3,"pear":0,"kiwi-gold":12}]},"Product":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"price":{"type":"number","format":"double"}},"examples":[{"name":"Apple","price":0.5}]},"Catalog":{"description":"Object and map features side by side.","type":"object","required":["products"],"properties":{"products":{"description":"Products by code (a map of references).","type":"object","additionalProperties":{"$ref":"#/components/schemas/Product"}},"aliases":{"description":"Codes by alias (a map of string arrays).","type":"object","additionalProperties":{"type":"array","items":{"type":"string"}}},"attributes":{"description":"Free-form (`additionalProperties: true`).","type":"object","additionalProperties":true},"extensions":{"description":"Free-form (`additionalProperties: {}`).","type":"object","additionalProperties":{}},"labels":{"$ref":"#/components/schemas/Labels"},"strict":{"$ref":"#/components/schemas/Strict"},"empty":{"$ref":"#/components/schemas/Empty"}},"examples":[{"products":{"APL":{"name":"Apple","price":0.5},"PER":{"name":"Pear"}},"aliases":{"fruit":["APL","PER"]},"attributes":{"season":"autumn","organic":true},"extensions":{"x":[1,2]},"labels":{"title":"Fruit","colour":"green"},"strict":{"code":"APL"},"empty":{}}]},"Labels":{"description":"A named field plus string labels kept in a map.","type":"object","required":["title"],"properties":{"title":{"type":"string"}},"additionalProperties":{"type":"string"},"examples":[{"title":"Fruit","colour":"green","size":"large"}]},"Strict":{"description":"Unknown properties are rejected.","type":"object","required":["code"],"properties":{"code":{"type":"string"},"note":{"type":"string"}},"additionalProperties":false,"examples":[{"code":"APL"}]},"Empty":{"description":"An object that must be empty (`additionalProperties: false`, no properties).","type":"object","additionalProperties":false,"examples":[{}]},"Grid":{"description":"Arrays in several shapes.","type":"object","required":["rows","tags"],"properties":{"rows":{"description":"An array of arrays of integers.","type":"array","items":{"type":"array","items":{"type":"integer","format":"int32"}}},"tags":{"description":"Unique strings (a set).","type":"array","uniqueItems":true,"items":{"type":"string"}},"points":{"description":"Unique objects (stays a list; objects are not ordered).","type":"array","uniqueItems":true,"items":{"$ref":"#/components/schemas/Point"}},"cube":{"description":"Three levels of nesting.","type":"array","items":{"type":"array","items":{"type":"array","items":{"type":"number"}}}},"bounded":{"description":"Between one and three strings, each non-empty.","type":"array","minItems":1,"maxItems":3,"items":{"type":"string","minLength":1}},"any":{"description":"An array of anything (no `items`).","type":"array"},"products":{"type":"array","items":{"$ref":"#/components/schemas/Product"}},"matrix":{"$ref":"#/components/schemas/Matrix"},"pair":{"$ref":"#/components/schemas/Pair"}},"examples":[{"rows":[[1,2,3],[],[4]],"tags":["blue","green","red"],"points":[{"coordinates":[1.5,-2],"label":["a",1]}],"cube":[[[1.5,2],[3]],[]],"bounded":["x"],"any":[1,"a",null,{"b":true}],"products":[{"name":"Apple"}],"matrix":[[1,0],[0,1]],"pair":[{"name":"Apple"},"2024-02-29"]}]},"Point":{"description":"Tuples (3.1 `prefixItems`).","type":"object","required":["coordinates"],"properties":{"coordinates":{"description":"[x, y] as a fixed pair.","type":"array","prefixItems":[{"type":"number"},{"type":"number"}],"items":false,"minItems":2,"maxItems":2},"label":{"description":"A pair of a string and an integer.","type":"array","prefixItems":[{"type":"string"},{"type":"integer"}],"items":false,"minItems":2}},"examples":[{"coordinates":[1.5,-2],"label":["a",1]}]},"Pair":{"description":"A top-level tuple of a reference and a date.","type":"array","prefixItems":[{"$ref":"#/components/schemas/Product"},{"type":"string","format":"date"}],"items":false,"minItems":2,"examples":[[{"name":"Apple"},"2024-02-29"]]},"Matrix":{"description":"A top-level array of arrays.","type":"array","items":{"type":"array","items":{"type":"number","format":"double"}},"examples":[[[1,0],[0,1]]]}}}}"##;
+}
+
+/// A client of the `Maps and arrays` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Maps and arrays` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /inventory`
+        pub fn get_inventory(&self) -> GetInventoryRequest {
+            GetInventoryRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// `PUT /inventory`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn put_inventory(&self, body: impl Into<Catalog>) -> PutInventoryRequest {
+            PutInventoryRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /grids`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_grid(&self, body: impl Into<Grid>) -> PostGridRequest {
+            PostGridRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /points`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_points(&self, body: impl Into<Vec<Point>>) -> PostPointsRequest {
+            PostPointsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::get_inventory`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetInventoryRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetInventoryRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl GetInventoryRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<Inventory>,
+            runtime::Error<GetInventoryError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/inventory");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetInventoryRequest {
+        type Output = Result<
+            runtime::ResponseValue<Inventory>,
+            runtime::Error<GetInventoryError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_inventory`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetInventoryError {}
+
+    /// The request of [`Client::put_inventory`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutInventoryRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutInventoryRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Catalog,
+    }
+
+    impl PutInventoryRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<()>, runtime::Error<PutInventoryError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/inventory");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                204 => response.empty().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutInventoryRequest {
+        type Output = Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<PutInventoryError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_inventory`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutInventoryError {}
+
+    /// The request of [`Client::post_grid`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostGridRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostGridRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Grid,
+    }
+
+    impl PostGridRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Grid>, runtime::Error<PostGridError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/grids");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostGridRequest {
+        type Output = Result<
+            runtime::ResponseValue<Grid>,
+            runtime::Error<PostGridError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_grid`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostGridError {}
+
+    /// The request of [`Client::post_points`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostPointsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostPointsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Vec<Point>,
+    }
+
+    impl PostPointsRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Labels>, runtime::Error<PostPointsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/points");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostPointsRequest {
+        type Output = Result<
+            runtime::ResponseValue<Labels>,
+            runtime::Error<PostPointsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_points`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostPointsError {}
 }

@@ -590,8 +590,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -614,8 +615,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -637,6 +639,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -923,4 +926,624 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Naming","version":"1.0.0"},"tags":[{"name":"pet store"},{"name":"Pet-Store"}],"paths":{"/pets/{petId}":{"get":{"operationId":"getPet","tags":["pet store"],"parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"pet-id","in":"query","description":"Collides with `petId` after snake_casing.","schema":{"type":"string"}},{"name":"PET_ID","in":"header","schema":{"type":"string"}},{"name":"type","in":"query","schema":{"type":"string"}},{"name":"self","in":"query","schema":{"type":"string"}},{"name":"page[size]","in":"query","schema":{"type":"integer"}}],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/PetStore"}}}}}},"put":{"operationId":"get_pet","tags":["Pet-Store"],"description":"Its operationId collides with `getPet` after snake_casing.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"body","in":"query","description":"Collides with the name of the request body.","schema":{"type":"string"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/pet_store"}}}},"responses":{"200":{"description":"The stored pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/GetPetResponse"}}}}}}},"/pets/{petId}/photos":{"get":{"description":"No operationId.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"Photos.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/pet-store"}}}}}}},"post":{"description":"No operationId either.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/2fa"}}}},"responses":{"204":{"description":"Stored."}}}},"/pet-store/v1.0/items":{"get":{"description":"No operationId, punctuation in the path.","responses":{"200":{"description":"Items.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/type"}}}}}}},"/self":{"get":{"operationId":"Self","responses":{"200":{"description":"Itself.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Self"}}}}}},"post":{"operationId":"type","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Option"}}}},"responses":{"200":{"description":"The result.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Result"}}}}}}},"/strings":{"post":{"operationId":"list-pets v2","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/String"}}}},"responses":{"200":{"description":"The keys.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Keys"}}}},"default":{"description":"An error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/v1.Error"}}}}}}}},"components":{"schemas":{"type":{"description":"A schema named `type`.","type":"object","required":["kind"],"properties":{"kind":{"type":"string"}},"example":{"kind":"thing"}},"Self":{"description":"A schema named `Self`, with keyword-named properties.","type":"object","required":["self","type"],"properties":{"self":{"type":"string"},"type":{"type":"string"},"super":{"type":"string"},"crate":{"type":"string"},"fn":{"type":"integer"},"Self":{"description":"Differs from `self` only in case.","type":"boolean"}},"example":{"self":"me","type":"t","super":"s","crate":"c","fn":1,"Self":true}},"2fa":{"description":"A schema whose name starts with a digit.","type":"object","required":["code"],"properties":{"code":{"type":"string","pattern":"^[0-9]{6}$"},"2nd":{"description":"A property whose name starts with a digit.","type":"string"}},"example":{"code":"123456","2nd":"backup"}},"pet_store":{"description":"Differs from `PetStore` and `pet-store` only in case and punctuation.","type":"object","required":["name"],"properties":{"name":{"type":"string"}},"example":{"name":"snake"}},"PetStore":{"description":"Property names that collide, or are unusual.","type":"object","required":["fooBar","foo_bar"],"properties":{"fooBar":{"type":"string"},"foo_bar":{"type":"string"},"FooBar":{"type":"string"},"@odata.type":{"type":"string"},"$type":{"type":"string"},"_links":{"type":"object","additionalProperties":{"type":"string"}},"links":{"description":"Collides with `_links` after snake_casing.","type":"array","items":{"type":"string"}},"größe":{"description":"Non-ASCII property name (German \"size\").","type":"integer"},"名前":{"description":"Non-ASCII property name (Japanese \"name\").","type":"string"},"_":{"description":"A property named with punctuation only.","type":"string"},"kebab-case-name":{"type":"string"}},"example":{"fooBar":"a","foo_bar":"b","FooBar":"c","@odata.type":"#Namespace.Pet","$type":"Pet","_links":{"self":"/pets/1"},"links":["a"],"größe":3,"名前":"ポチ","_":"underscore","kebab-case-name":"k"}},"pet-store":{"description":"Kebab-case schema name.","type":"object","properties":{"url":{"type":"string"}},"example":{"url":"/photos/1.jpg"}},"Option":{"description":"Shadows `std::option::Option`.","type":"object","properties":{"value":{"type":"string"},"fallback":{"description":"An optional field whose type is named `String`.","$ref":"#/components/schemas/String"}},"example":{"value":"v","fallback":"f"}},"String":{"description":"Shadows `std::string::String`.","type":"string","minLength":1,"example":"some text"},"Result":{"description":"Shadows `std::result::Result`.","type":"string","enum":["ok","error"],"example":"ok"},"GetPetResponse":{"description":"Collides with the response type generated for `getPet`.","type":"object","required":["pet"],"properties":{"pet":{"$ref":"#/components/schemas/pet_store"}},"example":{"pet":{"name":"snake"}}},"Keys":{"description":"A property named like the map field kept for additionalProperties.","type":"object","properties":{"additional_properties":{"type":"string"},"additionalProperties":{"type":"string"}},"additionalProperties":{"type":"integer"},"example":{"additional_properties":"x","additionalProperties":"y","extra":1}},"v1.Error":{"description":"A dotted schema name.","type":"object","required":["message"],"properties":{"message":{"type":"string"}},"example":{"message":"bad"}},"HalResource":{"description":"HAL-style links: inline schemas under keyword-named properties get names built from plain words (`HalResourceLinksSelf`, not `..Self_..`).","type":"object","properties":{"_links":{"type":"object","properties":{"self":{"type":"object","properties":{"href":{"type":"string"},"templated":{"type":"boolean"}}},"type":{"type":"array","items":{"type":"object","properties":{"href":{"type":"string"}}}}}}},"example":{"_links":{"self":{"href":"/pets/1"},"type":[{"href":"/types/cat"}]}}}}}}"##;
+}
+
+/// A client of the `Naming` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Naming` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /pets/{petId}`
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter)
+        pub fn get_pet(&self, pet_id: impl Into<String>) -> GetPetRequest {
+            GetPetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+                pet_id_2: None,
+                pet_id_3: None,
+                type_: None,
+                self_: None,
+                page_size: None,
+            }
+        }
+
+        /// `PUT /pets/{petId}`
+        ///
+        /// Its operationId collides with `getPet` after snake_casing.
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter)
+        /// - `body`: The request body (`application/json`)
+        pub fn get_pet_2(
+            &self,
+            pet_id: impl Into<String>,
+            body: impl Into<PetStore>,
+        ) -> GetPetRequest2 {
+            GetPetRequest2 {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+                body_2: None,
+                body: body.into(),
+            }
+        }
+
+        /// `GET /pets/{petId}/photos`
+        ///
+        /// No operationId.
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter)
+        pub fn get_pets_pet_id_photos(
+            &self,
+            pet_id: impl Into<String>,
+        ) -> GetPetsPetIdPhotosRequest {
+            GetPetsPetIdPhotosRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+            }
+        }
+
+        /// `POST /pets/{petId}/photos`
+        ///
+        /// No operationId either.
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter)
+        pub fn post_pets_pet_id_photos(
+            &self,
+            pet_id: impl Into<String>,
+        ) -> PostPetsPetIdPhotosRequest {
+            PostPetsPetIdPhotosRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+                body: None,
+            }
+        }
+
+        /// `GET /pet-store/v1.0/items`
+        ///
+        /// No operationId, punctuation in the path.
+        pub fn get_pet_store_v1_0_items(&self) -> GetPetStoreV1_0ItemsRequest {
+            GetPetStoreV1_0ItemsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// `GET /self`
+        pub fn self_(&self) -> SelfRequest {
+            SelfRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// `POST /self`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn type_(&self, body: impl Into<Option2>) -> TypeRequest {
+            TypeRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /strings`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn list_pets_v2(&self, body: impl Into<String2>) -> ListPetsV2Request {
+            ListPetsV2Request {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::get_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetPetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetPetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: String,
+        pet_id_2: Option<String>,
+        pet_id_3: Option<String>,
+        type_: Option<String>,
+        self_: Option<String>,
+        page_size: Option<i64>,
+    }
+
+    impl GetPetRequest {
+        /// `pet-id` (query parameter): Collides with `petId` after snake_casing.
+        pub fn pet_id_2(mut self, value: impl Into<String>) -> Self {
+            self.pet_id_2 = Some(value.into());
+            self
+        }
+
+        /// `PET_ID` (header parameter)
+        pub fn pet_id_3(mut self, value: impl Into<String>) -> Self {
+            self.pet_id_3 = Some(value.into());
+            self
+        }
+
+        /// `type` (query parameter)
+        pub fn type_(mut self, value: impl Into<String>) -> Self {
+            self.type_ = Some(value.into());
+            self
+        }
+
+        /// `self` (query parameter)
+        pub fn self_(mut self, value: impl Into<String>) -> Self {
+            self.self_ = Some(value.into());
+            self
+        }
+
+        /// `page[size]` (query parameter)
+        pub fn page_size(mut self, value: impl Into<i64>) -> Self {
+            self.page_size = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<PetStore2>, runtime::Error<GetPetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.query("pet-id", runtime::Style::Form, true, &self.pet_id_2);
+            request.header("PET_ID", false, &self.pet_id_3);
+            request.query("type", runtime::Style::Form, true, &self.type_);
+            request.query("self", runtime::Style::Form, true, &self.self_);
+            request.query("page[size]", runtime::Style::Form, true, &self.page_size);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetPetRequest {
+        type Output = Result<
+            runtime::ResponseValue<PetStore2>,
+            runtime::Error<GetPetError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetPetError {}
+
+    /// The request of [`Client::get_pet_2`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetPetRequest2::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetPetRequest2 {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: String,
+        body_2: Option<String>,
+        body: PetStore,
+    }
+
+    impl GetPetRequest2 {
+        /// `body` (query parameter): Collides with the name of the request body.
+        pub fn body_2(mut self, value: impl Into<String>) -> Self {
+            self.body_2 = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<GetPetResponse>,
+            runtime::Error<GetPetError2>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.query("body", runtime::Style::Form, true, &self.body_2);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetPetRequest2 {
+        type Output = Result<
+            runtime::ResponseValue<GetPetResponse>,
+            runtime::Error<GetPetError2>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_pet_2`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetPetError2 {}
+
+    /// The request of [`Client::get_pets_pet_id_photos`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetPetsPetIdPhotosRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetPetsPetIdPhotosRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: String,
+    }
+
+    impl GetPetsPetIdPhotosRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<Vec<PetStore3>>,
+            runtime::Error<GetPetsPetIdPhotosError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.path("/photos");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetPetsPetIdPhotosRequest {
+        type Output = Result<
+            runtime::ResponseValue<Vec<PetStore3>>,
+            runtime::Error<GetPetsPetIdPhotosError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_pets_pet_id_photos`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetPetsPetIdPhotosError {}
+
+    /// The request of [`Client::post_pets_pet_id_photos`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostPetsPetIdPhotosRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostPetsPetIdPhotosRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: String,
+        body: Option<T2fa>,
+    }
+
+    impl PostPetsPetIdPhotosRequest {
+        /// The request body (`application/json`)
+        pub fn body(mut self, value: impl Into<T2fa>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<PostPetsPetIdPhotosError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.path("/photos");
+            if let Some(body) = self.body {
+                request.json_body("application/json", &body);
+            }
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                204 => response.empty().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostPetsPetIdPhotosRequest {
+        type Output = Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<PostPetsPetIdPhotosError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_pets_pet_id_photos`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostPetsPetIdPhotosError {}
+
+    /// The request of [`Client::get_pet_store_v1_0_items`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetPetStoreV1_0ItemsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetPetStoreV1_0ItemsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl GetPetStoreV1_0ItemsRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<Type>,
+            runtime::Error<GetPetStoreV1_0ItemsError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pet-store/v1.0/items");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetPetStoreV1_0ItemsRequest {
+        type Output = Result<
+            runtime::ResponseValue<Type>,
+            runtime::Error<GetPetStoreV1_0ItemsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_pet_store_v1_0_items`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetPetStoreV1_0ItemsError {}
+
+    /// The request of [`Client::self_`]: set optional inputs with its methods, then `.await` it (or call [`send`](SelfRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct SelfRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl SelfRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Self_>, runtime::Error<SelfError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/self");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for SelfRequest {
+        type Output = Result<runtime::ResponseValue<Self_>, runtime::Error<SelfError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::self_`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SelfError {}
+
+    /// The request of [`Client::type_`]: set optional inputs with its methods, then `.await` it (or call [`send`](TypeRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct TypeRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Option2,
+    }
+
+    impl TypeRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Result2>, runtime::Error<TypeError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/self");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for TypeRequest {
+        type Output = Result<runtime::ResponseValue<Result2>, runtime::Error<TypeError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::type_`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum TypeError {}
+
+    /// The request of [`Client::list_pets_v2`]: set optional inputs with its methods, then `.await` it (or call [`send`](ListPetsV2Request::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ListPetsV2Request {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: String2,
+    }
+
+    impl ListPetsV2Request {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Keys>, runtime::Error<ListPetsV2Error>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/strings");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ListPetsV2Error::Default,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ListPetsV2Request {
+        type Output = Result<
+            runtime::ResponseValue<Keys>,
+            runtime::Error<ListPetsV2Error>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::list_pets_v2`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ListPetsV2Error {
+        /// Any other status: An error.
+        Default(V1Error),
+    }
 }

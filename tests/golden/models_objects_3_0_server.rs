@@ -349,8 +349,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -367,8 +368,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -382,6 +384,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -569,4 +572,353 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Objects 3.0","version":"1.0.0","description":"Objects, optional and nullable fields in OpenAPI 3.0."},"paths":{"/pets":{"get":{"operationId":"listPets","responses":{"200":{"description":"Every pet.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}}}}}},"post":{"operationId":"createPet","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"responses":{"201":{"description":"Created.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}}},"/accounts":{"post":{"operationId":"createAccount","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Account"}}}},"responses":{"200":{"description":"The account as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Account"}}}}}}},"/settings":{"put":{"operationId":"putSettings","requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Settings"}}}},"responses":{"200":{"description":"The settings as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Settings"}}}}}}},"/blobs":{"post":{"operationId":"storeBlob","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Envelope"}}}},"responses":{"200":{"description":"The envelope as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Envelope"}}}}}}}},"components":{"schemas":{"Pet":{"title":"A pet","description":"A pet of the store.\n\nSeveral lines of text, with a link to https://example.com/docs/pets and\none in angle brackets <https://example.com/docs>. Weights are in the range\n[0, 500] kilograms; the tags are a Vec<String>, in brackets [like this].\nGrüße aus Köln — ペット 🐾.\n\n```json\n{\"name\": \"Rex\", \"weight\": 12.5}\n```\n\nIndented text after the fence:\n\n    not code, just indented\n","type":"object","required":["id","name"],"properties":{"id":{"description":"Assigned by the server; never sent by clients.","type":"integer","format":"int64","readOnly":true},"name":{"description":"The pet's name (Unicode allowed, e.g. \"Zoë\").","type":"string","minLength":1,"maxLength":64},"weight":{"description":"Weight in kilograms.","type":"number","format":"double","minimum":0,"maximum":500},"nickname":{"description":"May be sent as `null` to clear it.","type":"string","nullable":true},"birthday":{"type":"string","format":"date","nullable":true},"tags":{"description":"Tags, or `null` when unknown.","type":"array","nullable":true,"items":{"type":"string"}},"owner":{"description":"The owner, if any (a nullable reference, written as a one-member allOf).","nullable":true,"allOf":[{"$ref":"#/components/schemas/Owner"}]},"size":{"description":"A nullable enum; `null` is listed among the values as 3.0.3 asks.","type":"string","nullable":true,"enum":["small","large",null]},"legacyCode":{"description":"Do not use.","type":"string","deprecated":true},"extra":{"description":"A nullable free-form object.","type":"object","nullable":true}},"example":{"id":7,"name":"Rex","weight":12.5,"nickname":null,"birthday":"2019-05-04","tags":["good","dog"],"owner":{"name":"Zoë","email":"zoe@example.com"},"size":"small","extra":{"anything":[1,"two",{"three":3}]}}},"Owner":{"description":"Somebody who owns pets.","type":"object","required":["name"],"properties":{"name":{"type":"string"},"email":{"type":"string","format":"email"}},"example":{"name":"Zoë","email":"zoe@example.com"}},"Account":{"description":"An account. The password is only ever sent, the id only ever received.","type":"object","required":["id","login","password","createdAt"],"properties":{"id":{"type":"string","format":"uuid","readOnly":true},"login":{"type":"string"},"password":{"description":"Required in requests, never present in responses.","type":"string","format":"password","writeOnly":true},"createdAt":{"type":"string","format":"date-time","readOnly":true}},"example":{"id":"3fa85f64-5717-4562-b3fc-2c963f66afa6","login":"zoe","password":"s3cret!","createdAt":"2024-01-02T03:04:05Z"}},"Settings":{"description":"Every field optional, so the type can be `Default`.","type":"object","properties":{"theme":{"type":"string"},"notifications":{"type":"boolean"},"pageSize":{"type":"integer","format":"int32","minimum":1,"maximum":100}},"example":{"theme":"dark","notifications":true,"pageSize":25}},"Envelope":{"description":"Free-form contents.","type":"object","required":["kind","payload"],"properties":{"kind":{"type":"string"},"payload":{"description":"Any JSON object (`type: object` with nothing else).","type":"object"},"anything":{"description":"Any JSON value at all (the empty schema)."},"metadata":{"$ref":"#/components/schemas/FreeForm"}},"example":{"kind":"note","payload":{"text":"hello","nested":{"a":[1,2,3]}},"anything":42,"metadata":{"source":"test"}}},"FreeForm":{"description":"A named free-form object.","type":"object","example":{"key":"value","number":1}}}}}"##;
+}
+
+/// A client of the `Objects 3.0` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Objects 3.0` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /pets`
+        pub fn list_pets(&self) -> ListPetsRequest {
+            ListPetsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// `POST /pets`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn create_pet(&self, body: impl Into<Pet>) -> CreatePetRequest {
+            CreatePetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /accounts`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn create_account(&self, body: impl Into<Account>) -> CreateAccountRequest {
+            CreateAccountRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `PUT /settings`
+        pub fn put_settings(&self) -> PutSettingsRequest {
+            PutSettingsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: None,
+            }
+        }
+
+        /// `POST /blobs`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn store_blob(&self, body: impl Into<Envelope>) -> StoreBlobRequest {
+            StoreBlobRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::list_pets`]: set optional inputs with its methods, then `.await` it (or call [`send`](ListPetsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ListPetsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl ListPetsRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<ListPetsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ListPetsRequest {
+        type Output = Result<
+            runtime::ResponseValue<Vec<Pet>>,
+            runtime::Error<ListPetsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::list_pets`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ListPetsError {}
+
+    /// The request of [`Client::create_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](CreatePetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct CreatePetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Pet,
+    }
+
+    impl CreatePetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<CreatePetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/pets");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for CreatePetRequest {
+        type Output = Result<
+            runtime::ResponseValue<Pet>,
+            runtime::Error<CreatePetError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::create_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreatePetError {}
+
+    /// The request of [`Client::create_account`]: set optional inputs with its methods, then `.await` it (or call [`send`](CreateAccountRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct CreateAccountRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Account,
+    }
+
+    impl CreateAccountRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<Account>,
+            runtime::Error<CreateAccountError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/accounts");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for CreateAccountRequest {
+        type Output = Result<
+            runtime::ResponseValue<Account>,
+            runtime::Error<CreateAccountError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::create_account`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreateAccountError {}
+
+    /// The request of [`Client::put_settings`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutSettingsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutSettingsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Option<Settings>,
+    }
+
+    impl PutSettingsRequest {
+        /// The request body (`application/json`)
+        pub fn body(mut self, value: impl Into<Settings>) -> Self {
+            self.body = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Settings>, runtime::Error<PutSettingsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/settings");
+            if let Some(body) = self.body {
+                request.json_body("application/json", &body);
+            }
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutSettingsRequest {
+        type Output = Result<
+            runtime::ResponseValue<Settings>,
+            runtime::Error<PutSettingsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_settings`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutSettingsError {}
+
+    /// The request of [`Client::store_blob`]: set optional inputs with its methods, then `.await` it (or call [`send`](StoreBlobRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct StoreBlobRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Envelope,
+    }
+
+    impl StoreBlobRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Envelope>, runtime::Error<StoreBlobError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/blobs");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for StoreBlobRequest {
+        type Output = Result<
+            runtime::ResponseValue<Envelope>,
+            runtime::Error<StoreBlobError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::store_blob`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum StoreBlobError {}
 }

@@ -266,8 +266,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -284,8 +285,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -300,6 +302,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -550,4 +553,244 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Objects 3.1","version":"1.0.0"},"paths":{"/profiles/{id}":{"get":{"operationId":"getProfile","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"The profile.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Profile"}}}}}},"put":{"operationId":"putProfile","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"string"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Profile"}}}},"responses":{"200":{"description":"The profile as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Profile"}}}}}}},"/measurements":{"post":{"operationId":"postMeasurement","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Measurement"}}}},"responses":{"200":{"description":"Stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Shipment"}}}}}}}},"components":{"schemas":{"Profile":{"title":"Profile","description":"A user profile. Nullable fields use 3.1 spellings of `null`.","type":"object","required":["handle","displayName","address","score"],"properties":{"handle":{"type":"string","pattern":"^[a-z][a-z0-9_]{2,31}$"},"displayName":{"description":"Required but may be `null` (`type` array with `\"null\"`).","type":["string","null"]},"bio":{"description":"Optional and nullable.","type":["string","null"],"maxLength":500},"address":{"description":"Required, nullable reference spelled `anyOf [$ref, null]`.","anyOf":[{"$ref":"#/components/schemas/Address"},{"type":"null"}]},"billingAddress":{"description":"Optional, nullable reference spelled `oneOf [$ref, null]`.","oneOf":[{"$ref":"#/components/schemas/Address"},{"type":"null"}]},"score":{"description":"Required nullable integer spelled `oneOf [integer, null]`.","oneOf":[{"type":"integer","format":"int32"},{"type":"null"}]},"avatar":{"description":"Base64 content (3.1 `contentEncoding`).","type":"string","contentEncoding":"base64","contentMediaType":"image/png"},"kind":{"description":"Always `\"profile\"`.","const":"profile"},"preferences":{"description":"Any JSON object.","type":"object"},"anything":{"description":"Any JSON value (the `true` schema).","$comment":"a boolean schema"},"raw":true},"examples":[{"handle":"zoe_1","displayName":"Zoë","bio":null,"address":{"street":"1 Main St","city":"Springfield"},"billingAddress":null,"score":10,"avatar":"iVBORw0KGgo=","kind":"profile","preferences":{"theme":"dark"},"anything":[1,2],"raw":{"x":1}},{"handle":"anon","displayName":null,"address":null,"score":null}]},"Address":{"description":"A postal address.","type":"object","required":["street","city"],"properties":{"street":{"type":"string"},"city":{"type":"string"},"country":{"description":"ISO 3166-1 alpha-2 code.","type":"string","minLength":2,"maxLength":2}},"examples":[{"street":"1 Main St","city":"Springfield","country":"US"}]},"Measurement":{"description":"Numeric 3.1 bounds (exclusiveMinimum/exclusiveMaximum are numbers).","type":"object","required":["value","ratio","count"],"properties":{"value":{"type":"number","exclusiveMinimum":0},"ratio":{"type":"number","format":"double","minimum":0,"exclusiveMaximum":1},"count":{"type":"integer","exclusiveMinimum":-1,"multipleOf":2},"unit":{"const":"kg"},"version":{"description":"A numeric `const`.","type":"integer","const":2}},"examples":[{"value":0.5,"ratio":0.25,"count":4,"unit":"kg","version":2}]},"Shipment":{"description":"Uses a schema defined in its own `$defs`.","type":"object","required":["from","to"],"properties":{"from":{"$ref":"#/components/schemas/Shipment/$defs/Location"},"to":{"$ref":"#/components/schemas/Shipment/$defs/Location"}},"$defs":{"Location":{"description":"A point on the map.","type":"object","required":["lat","lon"],"properties":{"lat":{"type":"number","minimum":-90,"maximum":90},"lon":{"type":"number","minimum":-180,"maximum":180}},"examples":[{"lat":48.5,"lon":2.25}]}},"examples":[{"from":{"lat":48.5,"lon":2.25},"to":{"lat":-33.75,"lon":151.125}}]}}}}"##;
+}
+
+/// A client of the `Objects 3.1` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Objects 3.1` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /profiles/{id}`
+        ///
+        /// Arguments:
+        /// - `id`: `id` (path parameter)
+        pub fn get_profile(&self, id: impl Into<String>) -> GetProfileRequest {
+            GetProfileRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                id: id.into(),
+            }
+        }
+
+        /// `PUT /profiles/{id}`
+        ///
+        /// Arguments:
+        /// - `id`: `id` (path parameter)
+        /// - `body`: The request body (`application/json`)
+        pub fn put_profile(
+            &self,
+            id: impl Into<String>,
+            body: impl Into<Profile>,
+        ) -> PutProfileRequest {
+            PutProfileRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                id: id.into(),
+                body: body.into(),
+            }
+        }
+
+        /// `POST /measurements`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_measurement(
+            &self,
+            body: impl Into<Measurement>,
+        ) -> PostMeasurementRequest {
+            PostMeasurementRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::get_profile`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetProfileRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetProfileRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        id: String,
+    }
+
+    impl GetProfileRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Profile>, runtime::Error<GetProfileError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/profiles/");
+            request.path_param("id", runtime::Style::Simple, false, &self.id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetProfileRequest {
+        type Output = Result<
+            runtime::ResponseValue<Profile>,
+            runtime::Error<GetProfileError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_profile`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetProfileError {}
+
+    /// The request of [`Client::put_profile`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutProfileRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutProfileRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        id: String,
+        body: Profile,
+    }
+
+    impl PutProfileRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Profile>, runtime::Error<PutProfileError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/profiles/");
+            request.path_param("id", runtime::Style::Simple, false, &self.id);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutProfileRequest {
+        type Output = Result<
+            runtime::ResponseValue<Profile>,
+            runtime::Error<PutProfileError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_profile`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutProfileError {}
+
+    /// The request of [`Client::post_measurement`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostMeasurementRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostMeasurementRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Measurement,
+    }
+
+    impl PostMeasurementRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<Shipment>,
+            runtime::Error<PostMeasurementError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/measurements");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostMeasurementRequest {
+        type Output = Result<
+            runtime::ResponseValue<Shipment>,
+            runtime::Error<PostMeasurementError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_measurement`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostMeasurementError {}
 }

@@ -1081,8 +1081,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -1110,8 +1111,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -1142,6 +1144,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -1187,10 +1190,7 @@ pub mod server {
             .query::<
                 PetFilter,
             >("filter", runtime::param::Style::DeepObject, true, false, &mut errors);
-        let where_ = incoming
-            .query::<
-                PetFilter,
-            >("where", runtime::param::Style::Form, true, false, &mut errors);
+        let where_ = incoming.query_json::<PetFilter>("where", false, &mut errors);
         let x_trace_flags = incoming
             .header::<Vec<String>>("X-Trace-Flags", false, &mut errors);
         let session = incoming.cookie::<String>("session", false, &mut errors);
@@ -1722,4 +1722,1295 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Operations","version":"2.1.0-beta.1","description":"Parameters, bodies, responses, streaming and security."},"servers":[{"url":"https://api.example.com/v1","description":"Production"},{"url":"http://localhost:3000","description":"Local"}],"security":[{"apiKey":[]}],"tags":[{"name":"pets"},{"name":"documents"},{"name":"streaming"}],"paths":{"/pets":{"parameters":[{"$ref":"#/components/parameters/RequestId"}],"get":{"operationId":"listPets","summary":"List pets","description":"Lists pets, filtered and paged.","tags":["pets"],"parameters":[{"$ref":"#/components/parameters/Limit"},{"name":"tags","in":"query","description":"Repeated parameter (`?tags=a&tags=b`, form, explode true).","schema":{"type":"array","items":{"type":"string"}}},{"name":"ids","in":"query","description":"Comma-separated (`?ids=1,2,3`, form, explode false).","style":"form","explode":false,"schema":{"type":"array","items":{"type":"integer","format":"int64"}}},{"name":"colours","in":"query","description":"Space-delimited (`?colours=red%20blue`).","style":"spaceDelimited","explode":false,"schema":{"type":"array","items":{"$ref":"#/components/schemas/Colour"}}},{"name":"sizes","in":"query","description":"Pipe-delimited (`?sizes=s|m`).","style":"pipeDelimited","explode":false,"schema":{"type":"array","items":{"type":"string"}}},{"name":"filter","in":"query","description":"A deepObject (`?filter[species]=cat&filter[minAge]=2`).","style":"deepObject","explode":true,"schema":{"$ref":"#/components/schemas/PetFilter"}},{"name":"where","in":"query","description":"JSON text in a query parameter.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/PetFilter"}}}},{"name":"X-Trace-Flags","in":"header","description":"A header array (`a,b`, simple style).","schema":{"type":"array","items":{"type":"string"}}},{"name":"session","in":"cookie","schema":{"type":"string"}},{"name":"sortBy","in":"query","deprecated":true,"schema":{"type":"string"}},{"name":"next","in":"query","description":"A URL passed as is (`allowReserved`).","allowReserved":true,"schema":{"type":"string","format":"uri"}}],"responses":{"200":{"description":"A page of pets.","headers":{"X-Total-Count":{"description":"The total number of pets.","required":true,"schema":{"type":"integer","format":"int64"}},"X-Next-Page":{"schema":{"type":"string","format":"uri"}},"X-Rate-Limit-Remaining":{"$ref":"#/components/headers/RateLimitRemaining"}},"content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/Pet"}}}}},"4XX":{"$ref":"#/components/responses/Error"},"default":{"$ref":"#/components/responses/Unexpected"}}},"post":{"operationId":"createPet","tags":["pets"],"security":[{"bearer":[]},{"oauth2":["write:pets"]}],"requestBody":{"$ref":"#/components/requestBodies/NewPet"},"responses":{"201":{"description":"Created.","headers":{"Location":{"required":true,"schema":{"type":"string"}}},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"422":{"description":"Validation error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}}},"/pets/{petId}":{"parameters":[{"$ref":"#/components/parameters/PetId"}],"get":{"operationId":"getPet","tags":["pets"],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"404":{"$ref":"#/components/responses/NotFound"}}},"put":{"operationId":"updatePet","tags":["pets"],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/NewPet"}}}},"responses":{"200":{"description":"Updated.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"404":{"$ref":"#/components/responses/NotFound"}}},"delete":{"operationId":"deletePet","tags":["pets"],"description":"Needs both an API key and a bearer token.","security":[{"apiKey":[],"bearer":[]}],"responses":{"204":{"description":"Deleted."},"404":{"$ref":"#/components/responses/NotFound"}}}},"/owners/{ownerId}/pets/{petId}/visits/{visitDate}":{"get":{"operationId":"getVisit","description":"Three path parameters of three types.","parameters":[{"name":"ownerId","in":"path","required":true,"schema":{"type":"string","format":"uuid"}},{"$ref":"#/components/parameters/PetId"},{"name":"visitDate","in":"path","required":true,"schema":{"type":"string","format":"date"}}],"responses":{"200":{"description":"The visit.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Visit"}}}},"404":{"$ref":"#/components/responses/NotFound"}}}},"/search/pets":{"get":{"operationId":"searchPets","description":"Public; its 200 response is the one of `GET /pets`.","security":[],"parameters":[{"name":"q","in":"query","required":true,"schema":{"type":"string","minLength":1}}],"responses":{"200":{"$ref":"#/paths/~1pets/get/responses/200"}}}},"/documents/{docId}":{"parameters":[{"name":"docId","in":"path","required":true,"schema":{"type":"string","pattern":"^[A-Za-z0-9_-]+$"}}],"get":{"operationId":"getDocument","tags":["documents"],"description":"One document in the media type the client accepts.","responses":{"200":{"description":"The document.","headers":{"ETag":{"schema":{"type":"string"}},"Last-Modified":{"schema":{"type":"string"}}},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Document"}},"text/plain":{"schema":{"type":"string"}},"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}},"304":{"description":"Not modified."},"404":{"$ref":"#/components/responses/NotFound"}}},"put":{"operationId":"putDocument","tags":["documents"],"description":"Accepts the document in any of five media types.","requestBody":{"required":true,"description":"The new content.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Document"}},"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/Document"}},"multipart/form-data":{"schema":{"type":"object","required":["title","file"],"properties":{"title":{"type":"string"},"file":{"type":"string","format":"binary"},"tags":{"type":"array","items":{"type":"string"}}}}},"text/plain":{"schema":{"type":"string"}},"application/octet-stream":{"schema":{"type":"string","format":"binary"}}}},"responses":{"204":{"description":"Stored."},"2XX":{"description":"Some other success."},"4XX":{"$ref":"#/components/responses/Error"}}}},"/status":{"get":{"operationId":"getStatus","description":"Authentication is optional.","security":[{},{"bearer":[]}],"responses":{"2XX":{"description":"Any success.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Status"}}}},"4XX":{"$ref":"#/components/responses/Error"},"default":{"$ref":"#/components/responses/Unexpected"}}},"head":{"operationId":"headStatus","security":[],"responses":{"200":{"description":"Headers only.","headers":{"X-Version":{"required":true,"schema":{"type":"string"}}}}}}},"/events":{"get":{"operationId":"streamEvents","tags":["streaming"],"description":"JSON Lines; the chunk schema is given in `schema`.","parameters":[{"name":"since","in":"query","schema":{"type":"string","format":"date-time"}}],"responses":{"200":{"description":"One event per line.","content":{"application/jsonl":{"schema":{"$ref":"#/components/schemas/Event"}}}},"4XX":{"$ref":"#/components/responses/Error"}}}},"/chat":{"post":{"operationId":"chat","tags":["streaming"],"description":"NDJSON stream in answer to a JSON request.","security":[{"sigv4":[]}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/ChatRequest"}}}},"responses":{"200":{"description":"Chunks of the answer.","content":{"application/x-ndjson":{"schema":{"$ref":"#/components/schemas/Chunk"}}}},"422":{"description":"Validation error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/HTTPValidationError"}}}}}}},"/legacy-stream":{"post":{"operationId":"legacyStream","tags":["streaming"],"description":"Streams through the extension; the chunk is the 200 schema.","x-streaming":true,"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/ChatRequest"}}}},"responses":{"200":{"description":"Chunks.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Chunk"}}}}}}},"/subscribe":{"get":{"operationId":"subscribe","tags":["streaming"],"description":"Server-sent events; each event's data is one `Event`.","parameters":[{"name":"Last-Event-ID","in":"header","schema":{"type":"string"}}],"responses":{"200":{"description":"The event stream.","content":{"text/event-stream":{"schema":{"$ref":"#/components/schemas/Event"}}}}}}}},"components":{"parameters":{"Limit":{"name":"limit","in":"query","description":"At most this many items.","schema":{"type":"integer","format":"int32","minimum":1,"maximum":100,"default":20}},"PetId":{"name":"petId","in":"path","required":true,"description":"The pet's identifier.","schema":{"type":"integer","format":"int64","minimum":1}},"RequestId":{"name":"X-Request-Id","in":"header","required":false,"schema":{"type":"string","format":"uuid"}}},"requestBodies":{"NewPet":{"required":true,"description":"A pet to create, as JSON or as a form.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/NewPet"}},"application/x-www-form-urlencoded":{"schema":{"$ref":"#/components/schemas/NewPet"}}}}},"headers":{"RateLimitRemaining":{"description":"Requests left in the current window.","schema":{"type":"integer","format":"int32"}}},"responses":{"NotFound":{"description":"No such resource.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"Error":{"description":"A client error.","headers":{"X-Request-Id":{"schema":{"type":"string"}}},"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}}}},"Unexpected":{"description":"Any other error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Error"}},"text/plain":{"schema":{"type":"string"}}}}},"securitySchemes":{"apiKey":{"type":"apiKey","in":"header","name":"X-API-Key"},"sigv4":{"type":"apiKey","in":"header","name":"Authorization","description":"AWS Signature Version 4 (API Gateway IAM authorization).","x-amazon-apigateway-authtype":"awsSigv4"},"bearer":{"type":"http","scheme":"bearer","bearerFormat":"JWT"},"basic":{"type":"http","scheme":"basic"},"oauth2":{"type":"oauth2","flows":{"authorizationCode":{"authorizationUrl":"https://auth.example.com/authorize","tokenUrl":"https://auth.example.com/token","scopes":{"read:pets":"Read pets.","write:pets":"Create and change pets."}},"clientCredentials":{"tokenUrl":"https://auth.example.com/token","scopes":{"read:pets":"Read pets."}}}}},"schemas":{"Colour":{"type":"string","enum":["red","green","blue"],"examples":["red"]},"PetFilter":{"type":"object","properties":{"species":{"type":"string"},"minAge":{"type":"integer","format":"int32"}},"examples":[{"species":"cat","minAge":2}]},"NewPet":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"species":{"type":"string"},"colour":{"$ref":"#/components/schemas/Colour"}},"examples":[{"name":"Tom","species":"cat","colour":"blue"}]},"Pet":{"type":"object","required":["id","name"],"properties":{"id":{"type":"integer","format":"int64"},"name":{"type":"string"},"species":{"type":"string"},"colour":{"$ref":"#/components/schemas/Colour"}},"examples":[{"id":1,"name":"Tom","species":"cat"}]},"Visit":{"type":"object","required":["petId","date"],"properties":{"petId":{"type":"integer","format":"int64"},"date":{"type":"string","format":"date"},"notes":{"type":"string"}},"examples":[{"petId":1,"date":"2024-03-01"}]},"Document":{"type":"object","required":["title","body"],"properties":{"title":{"type":"string"},"body":{"type":"string"}},"examples":[{"title":"Hello","body":"World"}]},"Status":{"type":"object","required":["healthy"],"properties":{"healthy":{"type":"boolean"},"version":{"type":"string"}},"examples":[{"healthy":true,"version":"2.1.0"}]},"Event":{"description":"One event of a stream.","type":"object","required":["id","type","at"],"properties":{"id":{"type":"integer","format":"int64"},"type":{"type":"string","enum":["created","updated","deleted"]},"at":{"type":"string","format":"date-time"},"data":{"type":"object"}},"examples":[{"id":1,"type":"created","at":"2024-01-02T03:04:05Z","data":{"petId":1}}]},"ChatRequest":{"type":"object","required":["prompt"],"properties":{"prompt":{"type":"string"},"maxTokens":{"type":"integer","format":"int32","default":256}},"examples":[{"prompt":"Hello?"}]},"Chunk":{"description":"One piece of a streamed answer.","type":"object","required":["text"],"properties":{"text":{"type":"string"},"done":{"type":"boolean","default":false}},"examples":[{"text":"Hel"},{"text":"lo!","done":true}]},"Error":{"type":"object","required":["code","message"],"properties":{"code":{"type":"string"},"message":{"type":"string"}},"examples":[{"code":"not_found","message":"No pet with id 7."}]},"HTTPValidationError":{"description":"FastAPI's validation error body.","type":"object","properties":{"detail":{"type":"array","items":{"$ref":"#/components/schemas/ValidationError"}}},"examples":[{"detail":[{"loc":["body","name"],"msg":"Field required","type":"missing"}]}]},"ValidationError":{"type":"object","required":["loc","msg","type"],"properties":{"loc":{"type":"array","items":{"anyOf":[{"type":"string"},{"type":"integer"}]}},"msg":{"type":"string"},"type":{"type":"string"}},"examples":[{"loc":["query","limit",0],"msg":"Input should be a valid integer","type":"int_parsing"}]}}}}"##;
+}
+
+/// A client of the `Operations` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Operations` API (version 2.1.0-beta.1): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// List pets
+        ///
+        /// `GET /pets`
+        ///
+        /// Lists pets, filtered and paged.
+        pub fn list_pets(&self) -> ListPetsRequest {
+            ListPetsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                x_request_id: None,
+                limit: None,
+                tags: None,
+                ids: None,
+                colours: None,
+                sizes: None,
+                filter: None,
+                where_: None,
+                x_trace_flags: None,
+                session: None,
+                sort_by: None,
+                next: None,
+            }
+        }
+
+        /// `POST /pets`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`): A pet to create, as JSON or as a form.
+        pub fn create_pet(&self, body: impl Into<NewPet>) -> CreatePetRequest {
+            CreatePetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                x_request_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `GET /pets/{petId}`
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter): The pet's identifier.
+        pub fn get_pet(&self, pet_id: impl Into<i64>) -> GetPetRequest {
+            GetPetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+            }
+        }
+
+        /// `PUT /pets/{petId}`
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter): The pet's identifier.
+        /// - `body`: The request body (`application/json`)
+        pub fn update_pet(
+            &self,
+            pet_id: impl Into<i64>,
+            body: impl Into<NewPet>,
+        ) -> UpdatePetRequest {
+            UpdatePetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+                body: body.into(),
+            }
+        }
+
+        /// `DELETE /pets/{petId}`
+        ///
+        /// Needs both an API key and a bearer token.
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter): The pet's identifier.
+        pub fn delete_pet(&self, pet_id: impl Into<i64>) -> DeletePetRequest {
+            DeletePetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+            }
+        }
+
+        /// `GET /owners/{ownerId}/pets/{petId}/visits/{visitDate}`
+        ///
+        /// Three path parameters of three types.
+        ///
+        /// Arguments:
+        /// - `owner_id`: `ownerId` (path parameter)
+        /// - `pet_id`: `petId` (path parameter): The pet's identifier.
+        /// - `visit_date`: `visitDate` (path parameter)
+        pub fn get_visit(
+            &self,
+            owner_id: impl Into<::oapi_gen_runtime::Uuid>,
+            pet_id: impl Into<i64>,
+            visit_date: impl Into<::oapi_gen_runtime::Date>,
+        ) -> GetVisitRequest {
+            GetVisitRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                owner_id: owner_id.into(),
+                pet_id: pet_id.into(),
+                visit_date: visit_date.into(),
+            }
+        }
+
+        /// `GET /search/pets`
+        ///
+        /// Public; its 200 response is the one of `GET /pets`.
+        ///
+        /// Arguments:
+        /// - `q`: `q` (query parameter)
+        pub fn search_pets(&self, q: impl Into<String>) -> SearchPetsRequest {
+            SearchPetsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                q: q.into(),
+            }
+        }
+
+        /// `GET /documents/{docId}`
+        ///
+        /// One document in the media type the client accepts.
+        ///
+        /// Arguments:
+        /// - `doc_id`: `docId` (path parameter)
+        pub fn get_document(&self, doc_id: impl Into<String>) -> GetDocumentRequest {
+            GetDocumentRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                doc_id: doc_id.into(),
+            }
+        }
+
+        /// `PUT /documents/{docId}`
+        ///
+        /// Accepts the document in any of five media types.
+        ///
+        /// Arguments:
+        /// - `doc_id`: `docId` (path parameter)
+        /// - `body`: The request body (`application/json`): The new content.
+        pub fn put_document(
+            &self,
+            doc_id: impl Into<String>,
+            body: impl Into<Document>,
+        ) -> PutDocumentRequest {
+            PutDocumentRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                doc_id: doc_id.into(),
+                body: body.into(),
+            }
+        }
+
+        /// `GET /status`
+        ///
+        /// Authentication is optional.
+        pub fn get_status(&self) -> GetStatusRequest {
+            GetStatusRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// `HEAD /status`
+        pub fn head_status(&self) -> HeadStatusRequest {
+            HeadStatusRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+            }
+        }
+
+        /// `GET /events`
+        ///
+        /// JSON Lines; the chunk schema is given in `schema`.
+        pub fn stream_events(&self) -> StreamEventsRequest {
+            StreamEventsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                since: None,
+            }
+        }
+
+        /// `POST /chat`
+        ///
+        /// NDJSON stream in answer to a JSON request.
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn chat(&self, body: impl Into<ChatRequest>) -> ChatRequest2 {
+            ChatRequest2 {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /legacy-stream`
+        ///
+        /// Streams through the extension; the chunk is the 200 schema.
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn legacy_stream(
+            &self,
+            body: impl Into<ChatRequest>,
+        ) -> LegacyStreamRequest {
+            LegacyStreamRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `GET /subscribe`
+        ///
+        /// Server-sent events; each event's data is one `Event`.
+        pub fn subscribe(&self) -> SubscribeRequest {
+            SubscribeRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                last_event_id: None,
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::list_pets`]: set optional inputs with its methods, then `.await` it (or call [`send`](ListPetsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ListPetsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        x_request_id: Option<::oapi_gen_runtime::Uuid>,
+        limit: Option<i32>,
+        tags: Option<Vec<String>>,
+        ids: Option<Vec<i64>>,
+        colours: Option<Vec<Colour>>,
+        sizes: Option<Vec<String>>,
+        filter: Option<PetFilter>,
+        where_: Option<PetFilter>,
+        x_trace_flags: Option<Vec<String>>,
+        session: Option<String>,
+        sort_by: Option<String>,
+        next: Option<String>,
+    }
+
+    impl ListPetsRequest {
+        /// `X-Request-Id` (header parameter)
+        pub fn x_request_id(
+            mut self,
+            value: impl Into<::oapi_gen_runtime::Uuid>,
+        ) -> Self {
+            self.x_request_id = Some(value.into());
+            self
+        }
+
+        /// `limit` (query parameter): At most this many items.
+        pub fn limit(mut self, value: impl Into<i32>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `tags` (query parameter): Repeated parameter (`?tags=a&tags=b`, form, explode true).
+        pub fn tags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.tags = Some(value.into());
+            self
+        }
+
+        /// `ids` (query parameter): Comma-separated (`?ids=1,2,3`, form, explode false).
+        pub fn ids(mut self, value: impl Into<Vec<i64>>) -> Self {
+            self.ids = Some(value.into());
+            self
+        }
+
+        /// `colours` (query parameter): Space-delimited (`?colours=red%20blue`).
+        pub fn colours(mut self, value: impl Into<Vec<Colour>>) -> Self {
+            self.colours = Some(value.into());
+            self
+        }
+
+        /// `sizes` (query parameter): Pipe-delimited (`?sizes=s|m`).
+        pub fn sizes(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.sizes = Some(value.into());
+            self
+        }
+
+        /// `filter` (query parameter): A deepObject (`?filter[species]=cat&filter[minAge]=2`).
+        pub fn filter(mut self, value: impl Into<PetFilter>) -> Self {
+            self.filter = Some(value.into());
+            self
+        }
+
+        /// `where` (query parameter): JSON text in a query parameter.
+        pub fn where_(mut self, value: impl Into<PetFilter>) -> Self {
+            self.where_ = Some(value.into());
+            self
+        }
+
+        /// `X-Trace-Flags` (header parameter): A header array (`a,b`, simple style).
+        pub fn x_trace_flags(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.x_trace_flags = Some(value.into());
+            self
+        }
+
+        /// `session` (cookie parameter)
+        pub fn session(mut self, value: impl Into<String>) -> Self {
+            self.session = Some(value.into());
+            self
+        }
+
+        /// `sortBy` (query parameter)
+        pub fn sort_by(mut self, value: impl Into<String>) -> Self {
+            self.sort_by = Some(value.into());
+            self
+        }
+
+        /// `next` (query parameter): A URL passed as is (`allowReserved`).
+        pub fn next(mut self, value: impl Into<String>) -> Self {
+            self.next = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<ListPetsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets");
+            request.header("X-Request-Id", false, &self.x_request_id);
+            request.query("limit", runtime::Style::Form, true, &self.limit);
+            request.query("tags", runtime::Style::Form, true, &self.tags);
+            request.query("ids", runtime::Style::Form, false, &self.ids);
+            request
+                .query("colours", runtime::Style::SpaceDelimited, false, &self.colours);
+            request.query("sizes", runtime::Style::PipeDelimited, false, &self.sizes);
+            request.query("filter", runtime::Style::DeepObject, true, &self.filter);
+            request.query_json("where", &self.where_);
+            request.header("X-Trace-Flags", false, &self.x_trace_flags);
+            request.cookie("session", true, &self.session);
+            request.query("sortBy", runtime::Style::Form, true, &self.sort_by);
+            request.query_reserved("next", runtime::Style::Form, true, &self.next);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                400..=499 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ListPetsError::ClientError,
+                        ),
+                    )
+                }
+                _ => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ListPetsError::Default,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ListPetsRequest {
+        type Output = Result<
+            runtime::ResponseValue<Vec<Pet>>,
+            runtime::Error<ListPetsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::list_pets`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ListPetsError {
+        /// 4XX: A client error.
+        ClientError(Error),
+        /// Any other status: Any other error.
+        Default(Error),
+    }
+
+    /// The request of [`Client::create_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](CreatePetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct CreatePetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        x_request_id: Option<::oapi_gen_runtime::Uuid>,
+        body: NewPet,
+    }
+
+    impl CreatePetRequest {
+        /// `X-Request-Id` (header parameter)
+        pub fn x_request_id(
+            mut self,
+            value: impl Into<::oapi_gen_runtime::Uuid>,
+        ) -> Self {
+            self.x_request_id = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<CreatePetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/pets");
+            request.header("X-Request-Id", false, &self.x_request_id);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            CreatePetError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for CreatePetRequest {
+        type Output = Result<
+            runtime::ResponseValue<Pet>,
+            runtime::Error<CreatePetError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::create_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreatePetError {
+        /// 422: Validation error.
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::get_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetPetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetPetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: i64,
+    }
+
+    impl GetPetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<GetPetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetPetError::NotFound,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetPetRequest {
+        type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<GetPetError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetPetError {
+        /// 404: No such resource.
+        NotFound(Error),
+    }
+
+    /// The request of [`Client::update_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](UpdatePetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct UpdatePetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: i64,
+        body: NewPet,
+    }
+
+    impl UpdatePetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<UpdatePetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            UpdatePetError::NotFound,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for UpdatePetRequest {
+        type Output = Result<
+            runtime::ResponseValue<Pet>,
+            runtime::Error<UpdatePetError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::update_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum UpdatePetError {
+        /// 404: No such resource.
+        NotFound(Error),
+    }
+
+    /// The request of [`Client::delete_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](DeletePetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct DeletePetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: i64,
+    }
+
+    impl DeletePetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>> {
+            let mut request = runtime::Request::new(
+                &self.client,
+                runtime::Method::DELETE,
+            );
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                204 => response.empty().await,
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            DeletePetError::NotFound,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for DeletePetRequest {
+        type Output = Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::delete_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum DeletePetError {
+        /// 404: No such resource.
+        NotFound(Error),
+    }
+
+    /// The request of [`Client::get_visit`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetVisitRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetVisitRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        owner_id: ::oapi_gen_runtime::Uuid,
+        pet_id: i64,
+        visit_date: ::oapi_gen_runtime::Date,
+    }
+
+    impl GetVisitRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Visit>, runtime::Error<GetVisitError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/owners/");
+            request.path_param("ownerId", runtime::Style::Simple, false, &self.owner_id);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.path("/visits/");
+            request
+                .path_param(
+                    "visitDate",
+                    runtime::Style::Simple,
+                    false,
+                    &self.visit_date,
+                );
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetVisitError::NotFound,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetVisitRequest {
+        type Output = Result<
+            runtime::ResponseValue<Visit>,
+            runtime::Error<GetVisitError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_visit`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetVisitError {
+        /// 404: No such resource.
+        NotFound(Error),
+    }
+
+    /// The request of [`Client::search_pets`]: set optional inputs with its methods, then `.await` it (or call [`send`](SearchPetsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct SearchPetsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        q: String,
+    }
+
+    impl SearchPetsRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<SearchPetsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/search/pets");
+            request.query("q", runtime::Style::Form, true, &self.q);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for SearchPetsRequest {
+        type Output = Result<
+            runtime::ResponseValue<Vec<Pet>>,
+            runtime::Error<SearchPetsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::search_pets`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SearchPetsError {}
+
+    /// The request of [`Client::get_document`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetDocumentRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetDocumentRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        doc_id: String,
+    }
+
+    impl GetDocumentRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Document>, runtime::Error<GetDocumentError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/documents/");
+            request.path_param("docId", runtime::Style::Simple, false, &self.doc_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                304 => {
+                    Err(
+                        runtime::declared_error(
+                            response.empty().await,
+                            |()| GetDocumentError::NotModified,
+                        ),
+                    )
+                }
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetDocumentError::NotFound,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetDocumentRequest {
+        type Output = Result<
+            runtime::ResponseValue<Document>,
+            runtime::Error<GetDocumentError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_document`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetDocumentError {
+        /// 304: Not modified.
+        NotModified,
+        /// 404: No such resource.
+        NotFound(Error),
+    }
+
+    /// The request of [`Client::put_document`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutDocumentRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutDocumentRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        doc_id: String,
+        body: Document,
+    }
+
+    impl PutDocumentRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<
+            runtime::ResponseValue<PutDocumentResponse>,
+            runtime::Error<PutDocumentError>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/documents/");
+            request.path_param("docId", runtime::Style::Simple, false, &self.doc_id);
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                204 => {
+                    runtime::declared_success(
+                        response.empty().await,
+                        |()| PutDocumentResponse::NoContent,
+                    )
+                }
+                200..=299 => {
+                    runtime::declared_success(
+                        response.empty().await,
+                        |()| PutDocumentResponse::Success,
+                    )
+                }
+                400..=499 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            PutDocumentError::ClientError,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutDocumentRequest {
+        type Output = Result<
+            runtime::ResponseValue<PutDocumentResponse>,
+            runtime::Error<PutDocumentError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_document`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutDocumentError {
+        /// 4XX: A client error.
+        ClientError(Error),
+    }
+
+    /// The declared success responses of [`Client::put_document`].
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutDocumentResponse {
+        /// 204: Stored.
+        NoContent,
+        /// 2XX: Some other success.
+        Success,
+    }
+
+    /// The request of [`Client::get_status`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetStatusRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetStatusRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl GetStatusRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Status>, runtime::Error<GetStatusError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/status");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200..=299 => response.json().await,
+                400..=499 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetStatusError::ClientError,
+                        ),
+                    )
+                }
+                _ => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetStatusError::Default,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetStatusRequest {
+        type Output = Result<
+            runtime::ResponseValue<Status>,
+            runtime::Error<GetStatusError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_status`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetStatusError {
+        /// 4XX: A client error.
+        ClientError(Error),
+        /// Any other status: Any other error.
+        Default(Error),
+    }
+
+    /// The request of [`Client::head_status`]: set optional inputs with its methods, then `.await` it (or call [`send`](HeadStatusRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct HeadStatusRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+    }
+
+    impl HeadStatusRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<()>, runtime::Error<HeadStatusError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::HEAD);
+            request.path("/status");
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.empty().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for HeadStatusRequest {
+        type Output = Result<
+            runtime::ResponseValue<()>,
+            runtime::Error<HeadStatusError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::head_status`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum HeadStatusError {}
+
+    /// The request of [`Client::stream_events`]: set optional inputs with its methods, then `.await` it (or call [`send`](StreamEventsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct StreamEventsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        since: Option<::oapi_gen_runtime::DateTime>,
+    }
+
+    impl StreamEventsRequest {
+        /// `since` (query parameter)
+        pub fn since(mut self, value: impl Into<::oapi_gen_runtime::DateTime>) -> Self {
+            self.since = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Event>, runtime::Error<StreamEventsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/events");
+            request.query("since", runtime::Style::Form, true, &self.since);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.json_lines()),
+                400..=499 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            StreamEventsError::ClientError,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for StreamEventsRequest {
+        type Output = Result<
+            runtime::ChunkStream<Event>,
+            runtime::Error<StreamEventsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::stream_events`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum StreamEventsError {
+        /// 4XX: A client error.
+        ClientError(Error),
+    }
+
+    /// The request of [`Client::chat`]: set optional inputs with its methods, then `.await` it (or call [`send`](ChatRequest2::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ChatRequest2 {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: ChatRequest,
+    }
+
+    impl ChatRequest2 {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<ChatError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/chat");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.json_lines()),
+                422 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ChatError::UnprocessableEntity,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ChatRequest2 {
+        type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<ChatError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::chat`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ChatError {
+        /// 422: Validation error.
+        UnprocessableEntity(HttpValidationError),
+    }
+
+    /// The request of [`Client::legacy_stream`]: set optional inputs with its methods, then `.await` it (or call [`send`](LegacyStreamRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct LegacyStreamRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: ChatRequest,
+    }
+
+    impl LegacyStreamRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<LegacyStreamError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/legacy-stream");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.json_lines()),
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for LegacyStreamRequest {
+        type Output = Result<
+            runtime::ChunkStream<Chunk>,
+            runtime::Error<LegacyStreamError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::legacy_stream`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum LegacyStreamError {}
+
+    /// The request of [`Client::subscribe`]: set optional inputs with its methods, then `.await` it (or call [`send`](SubscribeRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct SubscribeRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        last_event_id: Option<String>,
+    }
+
+    impl SubscribeRequest {
+        /// `Last-Event-ID` (header parameter)
+        pub fn last_event_id(mut self, value: impl Into<String>) -> Self {
+            self.last_event_id = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ChunkStream<Event>, runtime::Error<SubscribeError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/subscribe");
+            request.header("Last-Event-ID", false, &self.last_event_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => Ok(response.event_stream()),
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for SubscribeRequest {
+        type Output = Result<
+            runtime::ChunkStream<Event>,
+            runtime::Error<SubscribeError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::subscribe`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum SubscribeError {}
 }

@@ -216,8 +216,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -234,8 +235,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -248,6 +250,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -326,4 +329,231 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Recursive","version":"1.0.0"},"paths":{"/trees":{"post":{"operationId":"postTree","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/TreeNode"}}}},"responses":{"200":{"description":"The tree as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/TreeNode"}}}}}}},"/lists":{"post":{"operationId":"postList","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/ListNode"}}}},"responses":{"200":{"description":"The list reversed.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/ListNode"}}}}}}},"/graphs":{"post":{"operationId":"postGraph","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Person"}}}},"responses":{"200":{"description":"Everything reachable.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Document"}}}}}}}},"components":{"schemas":{"TreeNode":{"description":"A tree node; children are held in a vector.","type":"object","required":["name","children"],"properties":{"name":{"type":"string"},"children":{"type":"array","items":{"$ref":"#/components/schemas/TreeNode"}},"parent":{"description":"An optional back-reference by value (needs a box).","$ref":"#/components/schemas/TreeNode"}},"examples":[{"name":"root","children":[{"name":"a","children":[]},{"name":"b","children":[{"name":"b1","children":[]}]}]}]},"ListNode":{"description":"A singly linked list; `next` is nullable and held by value.","type":"object","required":["value","next"],"properties":{"value":{"type":"integer"},"next":{"anyOf":[{"$ref":"#/components/schemas/ListNode"},{"type":"null"}]}},"examples":[{"value":1,"next":{"value":2,"next":{"value":3,"next":null}}}]},"Directory":{"description":"Recursion through a map.","type":"object","required":["entries"],"properties":{"entries":{"type":"object","additionalProperties":{"$ref":"#/components/schemas/Directory"}}},"examples":[{"entries":{"src":{"entries":{"lib":{"entries":{}}}},"docs":{"entries":{}}}}]},"Person":{"description":"Mutual recursion by value, Person → Company → Person.","type":"object","required":["name"],"properties":{"name":{"type":"string"},"employer":{"$ref":"#/components/schemas/Company"}},"examples":[{"name":"Ada","employer":{"name":"Analytical Engines Ltd","ceo":{"name":"Charles"}}}]},"Company":{"type":"object","required":["name"],"properties":{"name":{"type":"string"},"ceo":{"$ref":"#/components/schemas/Person"}},"examples":[{"name":"Analytical Engines Ltd"}]},"Nested":{"description":"A recursive alias through arrays (`[[], [[]]]`).","type":"array","items":{"$ref":"#/components/schemas/Nested"},"examples":[[],[[],[[]]]]},"JsonValue":{"description":"Any JSON value, spelled as a recursive union.","oneOf":[{"type":"null"},{"type":"boolean"},{"type":"number"},{"type":"string"},{"type":"array","items":{"$ref":"#/components/schemas/JsonValue"}},{"type":"object","additionalProperties":{"$ref":"#/components/schemas/JsonValue"}}],"examples":[{"a":[1,"two",null,true,{"b":2.5}]},null]},"Document":{"description":"Recursion through an allOf member.","allOf":[{"$ref":"#/components/schemas/Section"},{"type":"object","properties":{"title":{"type":"string"},"related":{"$ref":"#/components/schemas/JsonValue"}}}],"examples":[{"title":"Guide","heading":"Intro","sections":[{"heading":"Part 1","sections":[]}],"related":{"see":"also"}}]},"Section":{"type":"object","required":["heading"],"properties":{"heading":{"type":"string"},"sections":{"type":"array","items":{"$ref":"#/components/schemas/Section"}},"appendix":{"$ref":"#/components/schemas/Document"}},"examples":[{"heading":"Intro"}]}}}}"##;
+}
+
+/// A client of the `Recursive` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Recursive` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `POST /trees`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_tree(&self, body: impl Into<TreeNode>) -> PostTreeRequest {
+            PostTreeRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /lists`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_list(&self, body: impl Into<ListNode>) -> PostListRequest {
+            PostListRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /graphs`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn post_graph(&self, body: impl Into<Person>) -> PostGraphRequest {
+            PostGraphRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::post_tree`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostTreeRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostTreeRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: TreeNode,
+    }
+
+    impl PostTreeRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<TreeNode>, runtime::Error<PostTreeError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/trees");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostTreeRequest {
+        type Output = Result<
+            runtime::ResponseValue<TreeNode>,
+            runtime::Error<PostTreeError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_tree`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostTreeError {}
+
+    /// The request of [`Client::post_list`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostListRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostListRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: ListNode,
+    }
+
+    impl PostListRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<ListNode>, runtime::Error<PostListError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/lists");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostListRequest {
+        type Output = Result<
+            runtime::ResponseValue<ListNode>,
+            runtime::Error<PostListError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_list`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostListError {}
+
+    /// The request of [`Client::post_graph`]: set optional inputs with its methods, then `.await` it (or call [`send`](PostGraphRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PostGraphRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Person,
+    }
+
+    impl PostGraphRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Document>, runtime::Error<PostGraphError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/graphs");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PostGraphRequest {
+        type Output = Result<
+            runtime::ResponseValue<Document>,
+            runtime::Error<PostGraphError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::post_graph`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PostGraphError {}
 }

@@ -653,8 +653,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -671,8 +672,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -685,6 +687,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -811,4 +814,228 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Unions","version":"1.0.0"},"paths":{"/pets":{"post":{"operationId":"addPet","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"responses":{"200":{"description":"The pet as stored.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}}}}},"/shapes":{"post":{"operationId":"addShape","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Shape"}}}},"responses":{"200":{"description":"The shape's area.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Area"}}}}}}},"/values":{"put":{"operationId":"putValue","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Setting"}}}},"responses":{"200":{"description":"The lookup.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Lookup"}}}}}}}},"components":{"schemas":{"Pet":{"description":"A pet, tagged by `petType`; the mapping names the tags.","oneOf":[{"$ref":"#/components/schemas/Cat"},{"$ref":"#/components/schemas/Dog"},{"$ref":"#/components/schemas/Lizard"}],"discriminator":{"propertyName":"petType","mapping":{"cat":"#/components/schemas/Cat","dog":"#/components/schemas/Dog","puppy":"#/components/schemas/Dog","lizard":"Lizard"}},"examples":[{"petType":"cat","name":"Tom","livesLeft":9},{"petType":"puppy","name":"Rex","bark":"loud"},{"petType":"lizard","name":"Liz"}]},"Cat":{"type":"object","required":["petType","name"],"properties":{"petType":{"type":"string","enum":["cat"]},"name":{"type":"string"},"livesLeft":{"type":"integer","format":"int32","minimum":0,"maximum":9}},"examples":[{"petType":"cat","name":"Tom","livesLeft":9}]},"Dog":{"type":"object","required":["petType","name"],"properties":{"petType":{"description":"Two tags select this variant.","type":"string","enum":["dog","puppy"]},"name":{"type":"string"},"bark":{"type":"string","enum":["soft","loud"]}},"examples":[{"petType":"dog","name":"Rex","bark":"soft"}]},"Lizard":{"type":"object","required":["petType","name"],"properties":{"petType":{"const":"lizard"},"name":{"type":"string"}},"examples":[{"petType":"lizard","name":"Liz"}]},"Shape":{"description":"Tagged by `kind`, without a mapping, so the tag is the schema name.","oneOf":[{"$ref":"#/components/schemas/Circle"},{"$ref":"#/components/schemas/Rectangle"}],"discriminator":{"propertyName":"kind"},"examples":[{"kind":"Circle","radius":1.5},{"kind":"Rectangle","width":2,"height":3.25}]},"Circle":{"type":"object","required":["kind","radius"],"properties":{"kind":{"const":"Circle"},"radius":{"type":"number","format":"double"}},"examples":[{"kind":"Circle","radius":1.5}]},"Rectangle":{"type":"object","required":["kind","width","height"],"properties":{"kind":{"type":"string","enum":["Rectangle"]},"width":{"type":"number"},"height":{"type":"number"}},"examples":[{"kind":"Rectangle","width":2,"height":3.25}]},"TaggedShape":{"description":"The base restates the discriminator property that every alternative declares (as Jira's API does); the union alone describes it.","type":"object","required":["kind"],"properties":{"kind":{"type":"string"}},"oneOf":[{"$ref":"#/components/schemas/Circle"},{"$ref":"#/components/schemas/Rectangle"}],"discriminator":{"propertyName":"kind"},"examples":[{"kind":"Circle","radius":2}]},"FileChange":{"description":"`anyOf` members that only constrain the object (as GitHub's gist update does): one of the properties, or none at all.","type":"object","properties":{"content":{"type":"string"},"filename":{"type":"string"}},"anyOf":[{"required":["content"]},{"required":["filename"]},{"type":"object","maxProperties":0}],"examples":[{"content":"hello"},{}]},"CheckRun":{"description":"`oneOf` members that narrow the base's own properties (as GitHub's check-run creation does): the base object is the type.","type":"object","required":["name"],"properties":{"name":{"type":"string"},"status":{"type":"string","enum":["queued","in_progress","completed"]},"conclusion":{"type":"string"}},"oneOf":[{"properties":{"status":{"enum":["completed"]}},"required":["status","conclusion"],"additionalProperties":true},{"properties":{"status":{"enum":["queued","in_progress"]}},"additionalProperties":true}],"examples":[{"name":"lint","status":"completed","conclusion":"success"}]},"Area":{"description":"An untagged union of a number and an object.","oneOf":[{"type":"number","format":"double"},{"$ref":"#/components/schemas/AreaError"}],"examples":[4.5,{"message":"degenerate shape"}]},"AreaError":{"type":"object","required":["message"],"properties":{"message":{"type":"string"}},"additionalProperties":false,"examples":[{"message":"degenerate shape"}]},"Setting":{"description":"An untagged `oneOf` of primitives, an array and objects. The object variants\nare inline and titled; each has a required property the other lacks.\n","oneOf":[{"type":"string"},{"type":"boolean"},{"type":"integer","format":"int64"},{"type":"array","items":{"type":"string"}},{"title":"Range","type":"object","required":["min","max"],"properties":{"min":{"type":"integer"},"max":{"type":"integer"}},"additionalProperties":false},{"title":"Reference","type":"object","required":["ref"],"properties":{"ref":{"type":"string","format":"uri"}},"additionalProperties":false}],"examples":["dark",true,42,["a","b"],{"min":1,"max":10},{"ref":"https://example.com/settings/1"}]},"Lookup":{"description":"An `anyOf` of a reference and an inline object, both open.","anyOf":[{"$ref":"#/components/schemas/Address"},{"type":"object","required":["code"],"properties":{"code":{"type":"string"}}}],"examples":[{"street":"1 Main St"},{"code":"XY-1"}]},"Address":{"type":"object","required":["street"],"properties":{"street":{"type":"string"}},"examples":[{"street":"1 Main St"}]},"Id":{"description":"A 3.1 multi-type value, either a string or an integer.","type":["string","integer"],"examples":["abc",17]},"MaybeId":{"description":"A multi-type value that may also be `null`.","type":["string","integer","null"],"examples":["abc",17,null]},"Reference":{"description":"Uses the multi-type schemas.","type":"object","required":["id"],"properties":{"id":{"$ref":"#/components/schemas/Id"},"parent":{"$ref":"#/components/schemas/MaybeId"},"inlineId":{"type":["integer","string"]}},"examples":[{"id":17,"parent":null,"inlineId":"x"}]}}}}"##;
+}
+
+/// A client of the `Unions` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Unions` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `POST /pets`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn add_pet(&self, body: impl Into<Pet>) -> AddPetRequest {
+            AddPetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `POST /shapes`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn add_shape(&self, body: impl Into<Shape>) -> AddShapeRequest {
+            AddShapeRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `PUT /values`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn put_value(&self, body: impl Into<Setting>) -> PutValueRequest {
+            PutValueRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::add_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](AddPetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct AddPetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Pet,
+    }
+
+    impl AddPetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<AddPetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/pets");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for AddPetRequest {
+        type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<AddPetError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::add_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum AddPetError {}
+
+    /// The request of [`Client::add_shape`]: set optional inputs with its methods, then `.await` it (or call [`send`](AddShapeRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct AddShapeRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Shape,
+    }
+
+    impl AddShapeRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Area>, runtime::Error<AddShapeError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/shapes");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for AddShapeRequest {
+        type Output = Result<
+            runtime::ResponseValue<Area>,
+            runtime::Error<AddShapeError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::add_shape`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum AddShapeError {}
+
+    /// The request of [`Client::put_value`]: set optional inputs with its methods, then `.await` it (or call [`send`](PutValueRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct PutValueRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Setting,
+    }
+
+    impl PutValueRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Lookup>, runtime::Error<PutValueError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
+            request.path("/values");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for PutValueRequest {
+        type Output = Result<
+            runtime::ResponseValue<Lookup>,
+            runtime::Error<PutValueError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::put_value`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum PutValueError {}
 }

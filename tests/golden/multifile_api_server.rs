@@ -291,8 +291,9 @@ pub mod server {
     /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
-    /// panicking handler a 500. It can be merged with other routers and
-    /// wrapped in layers.
+    /// panicking handler a 500; every response carries the request's
+    /// `x-correlation-id`. It can be merged with other routers and wrapped
+    /// in layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
         build_router(
             api,
@@ -309,8 +310,9 @@ pub mod server {
         build_router(api, axum::Router::new())
     }
 
-    /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-    /// and the panic layer.
+    /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+    /// the panic layer, and the correlation id layer outermost (every
+    /// response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
@@ -323,6 +325,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }
 
@@ -532,4 +535,338 @@ pub mod server {
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
     pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Multi-file","version":"1.0.0"},"paths":{"/pets":{"get":{"operationId":"listPets","parameters":[{"$ref":"./common/params.yaml#/Limit"},{"$ref":"common/params.yaml#/Cursor"},{"name":"status","in":"query","schema":{"$ref":"./common/pet-status.yaml"}}],"responses":{"200":{"description":"A page of pets.","content":{"application/json":{"schema":{"$ref":"common/models.yaml#/components/schemas/PetPage"}}}},"default":{"$ref":"#/components/responses/Error"}}},"post":{"operationId":"createPet","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Pet"}}}},"responses":{"201":{"description":"Created.","content":{"application/json":{"schema":{"$ref":"./common/models.yaml#/components/schemas/Pet"}}}},"default":{"$ref":"#/components/responses/Error"}}}},"/pets/{petId}":{"get":{"operationId":"getPet","parameters":[{"$ref":"./common/params.yaml#/PetId"}],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"common/types/../models.yaml#/components/schemas/Pet"}}}},"404":{"description":"No such pet.","content":{"application/json":{"schema":{"$ref":"common/models.yaml#/components/schemas/Error"}}}}}}},"/owners/{ownerId}":{"get":{"operationId":"getOwner","parameters":[{"name":"ownerId","in":"path","required":true,"schema":{"$ref":"common/types/ids.yaml#/OwnerId"}}],"responses":{"200":{"description":"The owner.","content":{"application/json":{"schema":{"$ref":"common/types/ids.yaml#/Owner"}}}}}}}},"components":{"schemas":{"Pet":{"description":"A local name for the shared Pet schema.","$ref":"common/models.yaml#/components/schemas/Pet"},"PetStatus":{"$ref":"./common/pet-status.yaml"}},"responses":{"Error":{"description":"An error.","content":{"application/json":{"schema":{"$ref":"./common/models.yaml#/components/schemas/Error"}}}}}}}"##;
+}
+
+/// A client of the `Multi-file` API, over reqwest.
+///
+/// Build a [`Client`] from the service's base URL, call the method of an
+/// operation with its required inputs, set optional ones on the returned
+/// request, and `.await` it.
+pub mod client {
+    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #[allow(unused_imports)]
+    use super::*;
+    use ::oapi_gen_client_runtime as runtime;
+
+    /// A client of the `Multi-file` API (version 1.0.0): one method per operation, each returning a request that is sent when awaited. Cheap to clone.
+    #[derive(Debug, Clone)]
+    pub struct Client {
+        client: runtime::Client,
+    }
+
+    impl Client {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+
+        /// `GET /pets`
+        pub fn list_pets(&self) -> ListPetsRequest {
+            ListPetsRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                limit: None,
+                cursor: None,
+                status: None,
+            }
+        }
+
+        /// `POST /pets`
+        ///
+        /// Arguments:
+        /// - `body`: The request body (`application/json`)
+        pub fn create_pet(&self, body: impl Into<Pet2>) -> CreatePetRequest {
+            CreatePetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                body: body.into(),
+            }
+        }
+
+        /// `GET /pets/{petId}`
+        ///
+        /// Arguments:
+        /// - `pet_id`: `petId` (path parameter)
+        pub fn get_pet(&self, pet_id: impl Into<PetId>) -> GetPetRequest {
+            GetPetRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                pet_id: pet_id.into(),
+            }
+        }
+
+        /// `GET /owners/{ownerId}`
+        ///
+        /// Arguments:
+        /// - `owner_id`: `ownerId` (path parameter)
+        pub fn get_owner(&self, owner_id: impl Into<OwnerId>) -> GetOwnerRequest {
+            GetOwnerRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                owner_id: owner_id.into(),
+            }
+        }
+    }
+
+    impl From<runtime::Client> for Client {
+        fn from(client: runtime::Client) -> Self {
+            Client { client }
+        }
+    }
+
+    /// The request of [`Client::list_pets`]: set optional inputs with its methods, then `.await` it (or call [`send`](ListPetsRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct ListPetsRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        limit: Option<i32>,
+        cursor: Option<String>,
+        status: Option<PetStatus2>,
+    }
+
+    impl ListPetsRequest {
+        /// `limit` (query parameter): At most this many pets.
+        pub fn limit(mut self, value: impl Into<i32>) -> Self {
+            self.limit = Some(value.into());
+            self
+        }
+
+        /// `cursor` (query parameter)
+        pub fn cursor(mut self, value: impl Into<String>) -> Self {
+            self.cursor = Some(value.into());
+            self
+        }
+
+        /// `status` (query parameter)
+        pub fn status(mut self, value: impl Into<PetStatus2>) -> Self {
+            self.status = Some(value.into());
+            self
+        }
+
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<PetPage>, runtime::Error<ListPetsError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets");
+            request.query("limit", runtime::Style::Form, true, &self.limit);
+            request.query("cursor", runtime::Style::Form, true, &self.cursor);
+            request.query("status", runtime::Style::Form, true, &self.status);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            ListPetsError::Default,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for ListPetsRequest {
+        type Output = Result<
+            runtime::ResponseValue<PetPage>,
+            runtime::Error<ListPetsError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::list_pets`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum ListPetsError {
+        /// Any other status: An error.
+        Default(Error),
+    }
+
+    /// The request of [`Client::create_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](CreatePetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct CreatePetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        body: Pet2,
+    }
+
+    impl CreatePetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet2>, runtime::Error<CreatePetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
+            request.path("/pets");
+            let body = self.body;
+            request.json_body("application/json", &body);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                201 => response.json().await,
+                _ => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            CreatePetError::Default,
+                        ),
+                    )
+                }
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for CreatePetRequest {
+        type Output = Result<
+            runtime::ResponseValue<Pet2>,
+            runtime::Error<CreatePetError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::create_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum CreatePetError {
+        /// Any other status: An error.
+        Default(Error),
+    }
+
+    /// The request of [`Client::get_pet`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetPetRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetPetRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        pet_id: PetId,
+    }
+
+    impl GetPetRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Pet2>, runtime::Error<GetPetError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/pets/");
+            request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                404 => {
+                    Err(
+                        runtime::declared_error(
+                            response.json().await,
+                            GetPetError::NotFound,
+                        ),
+                    )
+                }
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetPetRequest {
+        type Output = Result<runtime::ResponseValue<Pet2>, runtime::Error<GetPetError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_pet`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetPetError {
+        /// 404: No such pet.
+        NotFound(Error),
+    }
+
+    /// The request of [`Client::get_owner`]: set optional inputs with its methods, then `.await` it (or call [`send`](GetOwnerRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct GetOwnerRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        owner_id: OwnerId,
+    }
+
+    impl GetOwnerRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Sends the request and decodes the response by its status.
+        pub async fn send(
+            self,
+        ) -> Result<runtime::ResponseValue<Owner>, runtime::Error<GetOwnerError>> {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/owners/");
+            request.path_param("ownerId", runtime::Style::Simple, false, &self.owner_id);
+            request.correlation_id(self.correlation_id.as_deref());
+            let response = request.send().await?;
+            match response.status() {
+                200 => response.json().await,
+                _ => Err(response.unexpected().await),
+            }
+        }
+    }
+
+    impl ::std::future::IntoFuture for GetOwnerRequest {
+        type Output = Result<
+            runtime::ResponseValue<Owner>,
+            runtime::Error<GetOwnerError>,
+        >;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+        fn into_future(self) -> Self::IntoFuture {
+            Box::pin(self.send())
+        }
+    }
+
+    /// The declared error responses of [`Client::get_owner`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum GetOwnerError {}
 }

@@ -56,8 +56,9 @@ pub fn emit(api: &Api) -> TokenStream {
             /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
             /// route that could take a request meant for an operation is left out.
             /// Unknown paths and methods get JSON 404 and 405 answers, and a
-            /// panicking handler a 500. It can be merged with other routers and
-            /// wrapped in layers.
+            /// panicking handler a 500; every response carries the request's
+            /// `x-correlation-id`. It can be merged with other routers and wrapped
+            /// in layers.
             pub fn router<A: Api>(api: A) -> axum::Router {
                 build_router(
                     api,
@@ -70,8 +71,9 @@ pub fn emit(api: &Api) -> TokenStream {
                 build_router(api, axum::Router::new())
             }
 
-            /// The operations' routes and `docs`, with the JSON 404 and 405 answers
-            /// and the panic layer.
+            /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+            /// the panic layer, and the correlation id layer outermost (every
+            /// response carries `x-correlation-id`).
             fn build_router<A: Api>(
                 api: A,
                 docs: axum::Router<::std::sync::Arc<A>>,
@@ -82,6 +84,7 @@ pub fn emit(api: &Api) -> TokenStream {
                     .fallback(runtime::error::not_found)
                     .method_not_allowed_fallback(runtime::error::method_not_allowed)
                     .layer(runtime::error::catch_panics())
+                    .layer(runtime::correlation::layer())
                     .with_state(::std::sync::Arc::new(api))
             }
 
@@ -565,6 +568,9 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         let required = p.required;
         let call = match p.location {
             ParameterLocation::Path => quote!(incoming.path::<#ty>(#wire, &mut errors)),
+            ParameterLocation::Query if p.json_content => {
+                quote!(incoming.query_json::<#ty>(#wire, #required, &mut errors))
+            }
             ParameterLocation::Query => {
                 let style = style_tokens(p.style);
                 let explode = p.explode;
