@@ -235,11 +235,11 @@ fn response_content(response: &Response) -> Option<&Content> {
 
 /// The payload type of a response variant, if it has a body.
 fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<TokenStream> {
-    if let Some(streaming) = &op.streaming {
-        if streaming.status == response.status {
-            let item = rust_type::tokens(&api.types, &streaming.item);
-            return Some(quote!(runtime::response::ChunkStream<#item>));
-        }
+    if let Some(streaming) = &op.streaming
+        && streaming.status == response.status
+    {
+        let item = rust_type::tokens(&api.types, &streaming.item);
+        return Some(quote!(runtime::response::ChunkStream<#item>));
     }
     let content = response_content(response)?;
     Some(match content.kind {
@@ -644,21 +644,21 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         });
         values.push(quote!(body));
         fields.push(quote!(body));
-        if content.kind == MediaKind::Json {
-            if let Some(ty) = &content.ty {
-                let ty = if required {
-                    ty.clone()
-                } else {
-                    ty.clone().optional()
-                };
-                let check = validated.checks(&api.types, &ty, &Default::default(), quote!(&body));
-                if !check.is_empty() {
-                    checks.push(quote! {
-                        let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
-                        let errors = &mut errors;
-                        #check
-                    });
-                }
+        if content.kind == MediaKind::Json
+            && let Some(ty) = &content.ty
+        {
+            let ty = if required {
+                ty.clone()
+            } else {
+                ty.clone().optional()
+            };
+            let check = validated.checks(&api.types, &ty, &Default::default(), quote!(&body));
+            if !check.is_empty() {
+                checks.push(quote! {
+                    let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+                    let errors = &mut errors;
+                    #check
+                });
             }
         }
     }

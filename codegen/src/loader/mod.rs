@@ -309,10 +309,11 @@ fn external_refs(document: &Document) -> Vec<(Location, String)> {
     while let Some((location, value)) = stack.pop() {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref") {
-                    if !reference.starts_with('#') && !reference.contains("://") {
-                        found.push((location.child("$ref"), reference.clone()));
-                    }
+                if let Some(Value::String(reference)) = map.get("$ref")
+                    && !reference.starts_with('#')
+                    && !reference.contains("://")
+                {
+                    found.push((location.child("$ref"), reference.clone()));
                 }
                 for (key, child) in map.iter().rev() {
                     if child.is_object() || child.is_array() {

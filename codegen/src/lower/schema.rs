@@ -968,10 +968,10 @@ impl<'a> Lowerer<'a> {
                 continue;
             };
             let members: Vec<Node<'a>> = list.elements().filter(|m| !is_null_schema(m)).collect();
-            if let [only] = members.as_slice() {
-                if !only.is_ref() {
-                    return self.constraints(only);
-                }
+            if let [only] = members.as_slice()
+                && !only.is_ref()
+            {
+                return self.constraints(only);
             }
         }
         own
@@ -1045,19 +1045,19 @@ impl<'a> Lowerer<'a> {
         c.unique_items = node.bool("uniqueItems").unwrap_or(false);
         c.pattern = node.str("pattern").map(str::to_owned);
         let string_typed = node.str("type") == Some("string");
-        if let Some(Value::Array(values)) = object.get("enum") {
-            if !string_typed
-                && !values
-                    .iter()
-                    .all(|v| v.is_string() || v.is_null() || v.is_i64())
-            {
-                c.allowed = values.iter().filter(|v| !v.is_null()).cloned().collect();
-            }
+        if let Some(Value::Array(values)) = object.get("enum")
+            && !string_typed
+            && !values
+                .iter()
+                .all(|v| v.is_string() || v.is_null() || v.is_i64())
+        {
+            c.allowed = values.iter().filter(|v| !v.is_null()).cloned().collect();
         }
-        if let Some(value) = object.get("const") {
-            if !value.is_string() && !value.is_null() {
-                c.allowed = vec![value.clone()];
-            }
+        if let Some(value) = object.get("const")
+            && !value.is_string()
+            && !value.is_null()
+        {
+            c.allowed = vec![value.clone()];
         }
         if let Some(items) = node
             .get("items")

@@ -1,5 +1,6 @@
 //! The Items API (`openapi.json`, exported by FastAPI) served by its generated axum
-//! server, with an in-memory store.
+//! server, with an in-memory store; `src/bin/items-client.rs` calls it through the
+//! generated client.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -9,7 +10,7 @@ use oapi_gen_server_runtime::error::LocItem;
 use oapi_gen_server_runtime::validate::Validate;
 use oapi_gen_server_runtime::{HandlerError, RequestContext, ValidationErrors};
 
-/// The generated models and server.
+/// The generated models, server and client.
 #[allow(missing_docs)]
 pub mod api {
     include!(concat!(env!("OUT_DIR"), "/openapi.rs"));
