@@ -2,16 +2,19 @@
 //!
 //! Generated models refer to this crate for everything that a generic function can do
 //! once instead of being emitted for every type: base64 strings, discriminated unions,
-//! default values. It also re-exports the crates whose types appear in generated
-//! models, so a crate that includes generated code needs only `serde` and this crate.
+//! default values, uploaded files. It also re-exports the crates whose types appear in
+//! generated models, so a crate that includes generated code needs only `serde` and this
+//! crate.
 
 pub mod base64;
 pub mod defaults;
 pub mod discriminator;
 pub mod string_enum;
+pub mod upload;
 
 pub use self::base64::Base64;
 pub use self::string_enum::StringEnum;
+pub use self::upload::UploadFile;
 
 /// An RFC 3339 timestamp (`format: date-time`), normalised to UTC.
 pub type DateTime = chrono::DateTime<chrono::Utc>;
@@ -27,6 +30,7 @@ pub type JsonObject = serde_json::Map<String, serde_json::Value>;
 
 pub use uuid::Uuid;
 
+pub use bytes;
 pub use chrono;
 pub use serde_json;
 pub use serde_repr;

@@ -1,18 +1,23 @@
 //! One incoming request, taken apart for a generated handler: path, query, header and
 //! cookie parameters and the body, each parsed into its type, with every problem
 //! collected into [`ValidationErrors`].
+//!
+//! Bodies are read up to the limit set with axum's
+//! [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) layer (2 MiB without one);
+//! a larger body is answered with 413.
 
+use axum::RequestExt as _;
+use axum::body::HttpBody as _;
 use axum::extract::{FromRequestParts, RawPathParams, Request};
 use bytes::Bytes;
 use http::header;
+use http_body_util::BodyExt as _;
+use oapi_gen_runtime::UploadFile;
 use serde::de::DeserializeOwned;
 
 use crate::context::RequestContext;
 use crate::error::{LocItem, Rejection, ValidationErrors};
-use crate::param::{self, Query, Style};
-
-/// The largest body read by default: 2 MiB, as axum's own default.
-pub const DEFAULT_BODY_LIMIT: usize = 2 * 1024 * 1024;
+use crate::param::{self, BodyField, FieldError, Query, Style};
 
 /// A request being decoded by a generated handler.
 pub struct Incoming {
@@ -21,13 +26,14 @@ pub struct Incoming {
     /// The router's percent-decoded path parameters (shared, not copied).
     path_params: Option<RawPathParams>,
     query: Query,
-    body_limit: usize,
 }
 
 impl Incoming {
-    /// Takes a request apart; `body_limit` bounds how much of the body is read.
-    pub async fn new(request: Request, body_limit: usize) -> Incoming {
-        let (mut parts, body) = request.into_parts();
+    /// Takes a request apart; its body is read up to the limit of the
+    /// [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) layer around the router
+    /// (2 MiB without one).
+    pub async fn new(request: Request) -> Incoming {
+        let (mut parts, body) = request.with_limited_body().into_parts();
         let path_params = RawPathParams::from_request_parts(&mut parts, &())
             .await
             .ok();
@@ -37,7 +43,6 @@ impl Incoming {
             body: Some(body),
             path_params,
             query,
-            body_limit,
         }
     }
 
@@ -132,9 +137,36 @@ impl Incoming {
         )
     }
 
+    /// Which of the body's declared media types (as the document writes them:
+    /// parameters and `type/*` or `*/*` wildcards allowed) the request's
+    /// `Content-Type` is, by index; an exact match wins over a wildcard. A request
+    /// without `Content-Type` is taken as the JSON one if declared (as FastAPI does),
+    /// else the first. `None` (a 415) when it matches none.
+    pub fn media_type(&self, declared: &[&str]) -> Option<usize> {
+        let Some(value) = self.parts.headers.get(header::CONTENT_TYPE) else {
+            return declared
+                .iter()
+                .position(|media_type| essence(media_type) == "application/json")
+                .or((!declared.is_empty()).then_some(0));
+        };
+        let sent = essence(value.to_str().ok()?);
+        let (kind, _) = sent.split_once('/')?;
+        declared
+            .iter()
+            .position(|media_type| essence(media_type) == sent)
+            .or_else(|| {
+                declared.iter().position(|media_type| {
+                    let media_type = essence(media_type);
+                    media_type == "*/*"
+                        || media_type
+                            .strip_suffix("/*")
+                            .is_some_and(|declared| declared == kind)
+                })
+            })
+    }
+
     /// The body as JSON: `Ok(Some(None))` when an optional body is absent, `Ok(None)`
-    /// when it is rejected (the problem is recorded). A media type other than JSON is
-    /// a 415, a body over the limit a 413.
+    /// when it is rejected (the problem is recorded). A body over the limit is a 413.
     ///
     /// With `object`, the body must be a JSON object (serde would also fill a struct
     /// from an array, positionally, which JSON Schema does not allow).
@@ -147,9 +179,6 @@ impl Incoming {
         let bytes = self.bytes().await?;
         if bytes.is_empty() {
             return Ok(absent(required, errors));
-        }
-        if !self.content_type_is_json() {
-            return Err(Rejection::UnsupportedMediaType);
         }
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         if object && first.is_some_and(|b| *b != b'{') && first != Some(&b'n') {
@@ -194,8 +223,69 @@ impl Incoming {
         }
     }
 
-    /// The body as it came, with its media type, for media types this runtime does not
-    /// decode (binary, and for now forms and multipart).
+    /// An `application/x-www-form-urlencoded` body, like [`Incoming::json_body`]:
+    /// fields are read as an exploded `form` query (arrays from repeated names), and a
+    /// rejected field is located at `["body", name]`.
+    pub async fn form_body<T: DeserializeOwned>(
+        &mut self,
+        required: bool,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<Option<T>>, Rejection> {
+        let bytes = self.bytes().await?;
+        if bytes.is_empty() {
+            return Ok(absent(required, errors));
+        }
+        let query = Query::parse(Some(&String::from_utf8_lossy(&bytes)));
+        let fields: Vec<(String, BodyField)> = query
+            .pairs()
+            .map(|(name, value)| (name.to_owned(), BodyField::Text(value.to_owned())))
+            .collect();
+        Ok(fields_into(&fields, errors).map(Some))
+    }
+
+    /// A `multipart/form-data` body, like [`Incoming::form_body`]: parts with a file
+    /// name (or whose content is not UTF-8) are files, which
+    /// [`UploadFile`] properties take whole. A body that is not valid multipart is a
+    /// 400.
+    pub async fn multipart_body<T: DeserializeOwned>(
+        &mut self,
+        required: bool,
+        errors: &mut ValidationErrors,
+    ) -> Result<Option<Option<T>>, Rejection> {
+        let body = self.body.take().unwrap_or_default();
+        if body.is_end_stream() {
+            return Ok(absent(required, errors));
+        }
+        let boundary = self
+            .parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| multer::parse_boundary(value).ok())
+            .ok_or(Rejection::BadRequest)?;
+        let mut multipart = multer::Multipart::new(body.into_data_stream(), boundary);
+        let mut fields = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(read_error)? {
+            let Some(name) = field.name().map(str::to_owned) else {
+                continue;
+            };
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field.content_type().map(ToString::to_string);
+            let bytes = field.bytes().await.map_err(read_error)?;
+            let value = match std::str::from_utf8(&bytes) {
+                Ok(text) if file_name.is_none() => BodyField::Text(text.to_owned()),
+                _ => BodyField::File(UploadFile {
+                    file_name,
+                    content_type,
+                    bytes,
+                }),
+            };
+            fields.push((name, value));
+        }
+        Ok(fields_into(&fields, errors).map(Some))
+    }
+
+    /// The body as it came, with its media type (binary media types).
     pub async fn raw_body(
         &mut self,
         required: bool,
@@ -222,34 +312,49 @@ impl Incoming {
         let Some(body) = self.body.take() else {
             return Ok(Bytes::new());
         };
-        axum::body::to_bytes(body, self.body_limit)
+        body.collect()
             .await
-            .map_err(|error| {
-                let too_large = std::error::Error::source(&error)
-                    .is_some_and(|source| source.is::<http_body_util::LengthLimitError>());
-                if too_large {
-                    Rejection::PayloadTooLarge
-                } else {
-                    Rejection::BadRequest
-                }
-            })
+            .map(|collected| collected.to_bytes())
+            .map_err(read_error)
     }
+}
 
-    /// Whether the request declares JSON (or declares nothing, as FastAPI accepts).
-    fn content_type_is_json(&self) -> bool {
-        let Some(value) = self.parts.headers.get(header::CONTENT_TYPE) else {
-            return true;
-        };
-        let Ok(value) = value.to_str() else {
-            return false;
-        };
-        let essence = value.split(';').next().unwrap_or_default().trim();
-        let suffix = essence
-            .len()
-            .checked_sub(5)
-            .and_then(|at| essence.get(at..));
-        essence.eq_ignore_ascii_case("application/json")
-            || suffix.is_some_and(|suffix| suffix.eq_ignore_ascii_case("+json"))
+/// A media type without its parameters, lowercase.
+fn essence(media_type: &str) -> String {
+    media_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+/// The answer to a body that could not be read: 413 over the limit, else 400 (a
+/// broken connection, malformed multipart).
+fn read_error(error: impl std::error::Error + 'static) -> Rejection {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(&error);
+    while let Some(error) = source {
+        if error.is::<http_body_util::LengthLimitError>() {
+            return Rejection::PayloadTooLarge;
+        }
+        source = error.source();
+    }
+    Rejection::BadRequest
+}
+
+/// The fields of a form or multipart body deserialised, or the problem recorded.
+fn fields_into<T: DeserializeOwned>(
+    fields: &[(String, BodyField)],
+    errors: &mut ValidationErrors,
+) -> Option<T> {
+    match param::body_fields(fields) {
+        Ok(value) => Some(value),
+        Err(FieldError { path, error }) => {
+            let mut loc: Vec<LocItem> = vec!["body".into()];
+            loc.extend(path);
+            errors.push(loc, error.msg, error.kind);
+            None
+        }
     }
 }
 
@@ -260,6 +365,15 @@ pub struct RawBody {
     pub content_type: Option<String>,
     /// The bytes of the body.
     pub bytes: Bytes,
+}
+
+/// A body decoded by one of [`Incoming`]'s readers as one variant of an operation's
+/// body enum (`variant` is the variant's constructor).
+pub fn variant<T, B>(
+    body: Result<Option<Option<T>>, Rejection>,
+    variant: impl FnOnce(T) -> B,
+) -> Result<Option<Option<B>>, Rejection> {
+    body.map(|body| body.map(|body| body.map(variant)))
 }
 
 /// An empty body: missing if required (recorded), else absent.

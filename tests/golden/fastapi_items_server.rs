@@ -999,11 +999,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = HealthRequest {};
         match api.health(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -1015,11 +1011,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let limit = incoming
             .query::<
@@ -1083,14 +1075,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ItemCreate>(true, true, &mut errors).await
-        {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<ItemCreate>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1119,11 +1110,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
         let session_id = incoming.cookie::<String>("session_id", false, &mut errors);
@@ -1144,15 +1131,14 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
-        let body = match incoming.json_body::<ItemUpdate>(true, true, &mut errors).await
-        {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<ItemUpdate>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1181,11 +1167,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
         let (Some(item_id),) = (item_id,) else {
@@ -1202,11 +1184,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
         let count = incoming
@@ -1249,11 +1227,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
         let (Some(item_id),) = (item_id,) else {
@@ -1270,11 +1244,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let count = incoming
             .query::<
@@ -1296,11 +1266,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = EventsRequest {};
         match api.events(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),

@@ -72,7 +72,7 @@ pub struct Numbers {
 /// A multipart upload (no example: binary has no JSON form).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Upload {
-    pub file: String,
+    pub file: ::oapi_gen_runtime::UploadFile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

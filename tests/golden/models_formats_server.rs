@@ -72,7 +72,7 @@ pub struct Numbers {
 /// A multipart upload (no example: binary has no JSON form).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Upload {
-    pub file: String,
+    pub file: ::oapi_gen_runtime::UploadFile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -193,8 +193,17 @@ pub mod server {
     /// The input of [`Api::upload`].
     #[derive(Debug, Clone)]
     pub struct UploadRequest {
-        /// The request body (`multipart/form-data`)
-        pub body: runtime::incoming::RawBody,
+        /// The request body (`multipart/form-data`, `application/octet-stream`)
+        pub body: UploadRequestBody,
+    }
+
+    /// The request body of [`Api::upload`], by the media type it was sent as.
+    #[derive(Debug, Clone)]
+    pub enum UploadRequestBody {
+        /// `multipart/form-data`
+        Multipart(Upload),
+        /// `application/octet-stream`
+        Binary(runtime::incoming::RawBody),
     }
 
     /// The responses of [`Api::upload`].
@@ -344,11 +353,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let record_id = incoming
             .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
@@ -378,15 +383,15 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let record_id = incoming
             .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
-        let body = match incoming.json_body::<Record>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Record>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -407,13 +412,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Numbers>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Numbers>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -431,13 +436,26 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.raw_body(true, &mut errors).await {
+        let body = match incoming
+            .media_type(&["multipart/form-data", "application/octet-stream"])
+        {
+            Some(0) => {
+                runtime::incoming::variant(
+                    incoming.multipart_body::<Upload>(true, &mut errors).await,
+                    UploadRequestBody::Multipart,
+                )
+            }
+            Some(1) => {
+                runtime::incoming::variant(
+                    incoming.raw_body(true, &mut errors).await,
+                    UploadRequestBody::Binary,
+                )
+            }
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -455,11 +473,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let record_id = incoming
             .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
@@ -564,11 +578,8 @@ pub mod client {
         /// `POST /uploads`
         ///
         /// Arguments:
-        /// - `body`: The request body (`multipart/form-data`)
-        pub fn upload(
-            &self,
-            body: impl Into<runtime::reqwest::multipart::Form>,
-        ) -> UploadRequest {
+        /// - `body`: The request body (`multipart/form-data`, `application/octet-stream`)
+        pub fn upload(&self, body: impl Into<UploadRequestBody>) -> UploadRequest {
             UploadRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -770,7 +781,7 @@ pub mod client {
     pub struct UploadRequest {
         client: runtime::Client,
         correlation_id: Option<String>,
-        body: runtime::reqwest::multipart::Form,
+        body: UploadRequestBody,
     }
 
     impl UploadRequest {
@@ -788,7 +799,12 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/uploads");
             let body = self.body;
-            request.multipart_body(body);
+            match body {
+                UploadRequestBody::Multipart(body) => request.multipart_body(body),
+                UploadRequestBody::Binary(body) => {
+                    request.bytes_body("application/octet-stream", body)
+                }
+            };
             request.correlation_id(self.correlation_id.as_deref());
             let response = request.send().await?;
             match response.status() {
@@ -806,6 +822,27 @@ pub mod client {
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
+        }
+    }
+
+    /// The request body of [`Client::upload`]: the media type it is sent as, and its content.
+    #[derive(Debug)]
+    pub enum UploadRequestBody {
+        /// `multipart/form-data`
+        Multipart(runtime::reqwest::multipart::Form),
+        /// `application/octet-stream`
+        Binary(runtime::bytes::Bytes),
+    }
+
+    impl From<runtime::reqwest::multipart::Form> for UploadRequestBody {
+        fn from(body: runtime::reqwest::multipart::Form) -> Self {
+            UploadRequestBody::Multipart(body)
+        }
+    }
+
+    impl From<runtime::bytes::Bytes> for UploadRequestBody {
+        fn from(body: runtime::bytes::Bytes) -> Self {
+            UploadRequestBody::Binary(body)
         }
     }
 

@@ -392,11 +392,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = ListPetsRequest {};
         match api.list_pets(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -408,13 +404,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Pet>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Pet>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -443,13 +439,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Account>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Account>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -467,13 +463,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Settings>(false, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Settings>(false, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -501,13 +497,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Envelope>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Envelope>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

@@ -310,11 +310,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
         let (Some(id),) = (id,) else {
@@ -331,14 +327,14 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let id = incoming.path::<String>("id", &mut errors);
-        let body = match incoming.json_body::<Profile>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Profile>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -367,14 +363,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Measurement>(true, true, &mut errors).await
-        {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Measurement>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

@@ -199,7 +199,7 @@ pub enum ValidationErrorLocItem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutDocumentBody {
     pub title: String,
-    pub file: String,
+    pub file: ::oapi_gen_runtime::UploadFile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }

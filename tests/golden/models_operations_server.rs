@@ -199,7 +199,7 @@ pub enum ValidationErrorLocItem {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct PutDocumentBody {
     pub title: String,
-    pub file: String,
+    pub file: ::oapi_gen_runtime::UploadFile,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
 }
@@ -337,7 +337,7 @@ pub mod server {
     pub struct CreatePetRequest {
         /// `X-Request-Id` (header parameter)
         pub x_request_id: Option<::oapi_gen_runtime::Uuid>,
-        /// The request body (`application/json`): A pet to create, as JSON or as a form.
+        /// The request body (`application/json`, `application/x-www-form-urlencoded`): A pet to create, as JSON or as a form.
         pub body: NewPet,
     }
 
@@ -630,8 +630,23 @@ pub mod server {
     pub struct PutDocumentRequest {
         /// `docId` (path parameter)
         pub doc_id: String,
-        /// The request body (`application/json`): The new content.
-        pub body: Document,
+        /// The request body (`application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`, `application/octet-stream`): The new content.
+        pub body: PutDocumentRequestBody,
+    }
+
+    /// The request body of [`Api::put_document`], by the media type it was sent as.
+    #[derive(Debug, Clone)]
+    pub enum PutDocumentRequestBody {
+        /// `application/json`
+        Json(Document),
+        /// `application/x-www-form-urlencoded`
+        Form(Document),
+        /// `multipart/form-data`
+        Multipart(PutDocumentBody),
+        /// `text/plain`
+        Text(String),
+        /// `application/octet-stream`
+        Binary(runtime::incoming::RawBody),
     }
 
     /// The responses of [`Api::put_document`].
@@ -1152,11 +1167,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let x_request_id = incoming
             .header::<::oapi_gen_runtime::Uuid>("X-Request-Id", false, &mut errors);
@@ -1274,15 +1285,18 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let x_request_id = incoming
             .header::<::oapi_gen_runtime::Uuid>("X-Request-Id", false, &mut errors);
-        let body = match incoming.json_body::<NewPet>(true, true, &mut errors).await {
+        let body = match incoming
+            .media_type(&["application/json", "application/x-www-form-urlencoded"])
+        {
+            Some(0) => incoming.json_body::<NewPet>(true, true, &mut errors).await,
+            Some(1) => incoming.form_body::<NewPet>(true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1303,11 +1317,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<i64>("petId", &mut errors);
         let (Some(pet_id),) = (pet_id,) else {
@@ -1344,14 +1354,14 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<i64>("petId", &mut errors);
-        let body = match incoming.json_body::<NewPet>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<NewPet>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1389,11 +1399,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<i64>("petId", &mut errors);
         let (Some(pet_id),) = (pet_id,) else {
@@ -1430,11 +1436,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let owner_id = incoming.path::<::oapi_gen_runtime::Uuid>("ownerId", &mut errors);
         let pet_id = incoming.path::<i64>("petId", &mut errors);
@@ -1482,11 +1484,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let q = incoming
             .query::<String>("q", runtime::param::Style::Form, true, true, &mut errors);
@@ -1517,11 +1515,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let doc_id = incoming.path::<String>("docId", &mut errors);
         let (Some(doc_id),) = (doc_id,) else {
@@ -1554,14 +1548,53 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let doc_id = incoming.path::<String>("docId", &mut errors);
-        let body = match incoming.json_body::<Document>(true, true, &mut errors).await {
+        let body = match incoming
+            .media_type(
+                &[
+                    "application/json",
+                    "application/x-www-form-urlencoded",
+                    "multipart/form-data",
+                    "text/plain",
+                    "application/octet-stream",
+                ],
+            )
+        {
+            Some(0) => {
+                runtime::incoming::variant(
+                    incoming.json_body::<Document>(true, true, &mut errors).await,
+                    PutDocumentRequestBody::Json,
+                )
+            }
+            Some(1) => {
+                runtime::incoming::variant(
+                    incoming.form_body::<Document>(true, &mut errors).await,
+                    PutDocumentRequestBody::Form,
+                )
+            }
+            Some(2) => {
+                runtime::incoming::variant(
+                    incoming.multipart_body::<PutDocumentBody>(true, &mut errors).await,
+                    PutDocumentRequestBody::Multipart,
+                )
+            }
+            Some(3) => {
+                runtime::incoming::variant(
+                    incoming.text_body(true, &mut errors).await,
+                    PutDocumentRequestBody::Text,
+                )
+            }
+            Some(4) => {
+                runtime::incoming::variant(
+                    incoming.raw_body(true, &mut errors).await,
+                    PutDocumentRequestBody::Binary,
+                )
+            }
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1595,11 +1628,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = GetStatusRequest {};
         match api.get_status(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -1611,11 +1640,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = HeadStatusRequest {};
         match api.head_status(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -1627,11 +1652,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let since = incoming
             .query::<
@@ -1651,14 +1672,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ChatRequest>(true, true, &mut errors).await
-        {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<ChatRequest>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1676,14 +1696,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ChatRequest>(true, true, &mut errors).await
-        {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<ChatRequest>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -1701,11 +1720,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let last_event_id = incoming
             .header::<String>("Last-Event-ID", false, &mut errors);
@@ -1898,11 +1913,11 @@ pub mod client {
         ///
         /// Arguments:
         /// - `doc_id`: `docId` (path parameter)
-        /// - `body`: The request body (`application/json`): The new content.
+        /// - `body`: The request body (`application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`, `application/octet-stream`): The new content.
         pub fn put_document(
             &self,
             doc_id: impl Into<String>,
-            body: impl Into<Document>,
+            body: impl Into<PutDocumentRequestBody>,
         ) -> PutDocumentRequest {
             PutDocumentRequest {
                 client: self.client.clone(),
@@ -2599,7 +2614,7 @@ pub mod client {
         client: runtime::Client,
         correlation_id: Option<String>,
         doc_id: String,
-        body: Document,
+        body: PutDocumentRequestBody,
     }
 
     impl PutDocumentRequest {
@@ -2621,7 +2636,21 @@ pub mod client {
             request.path("/documents/");
             request.path_param("docId", runtime::Style::Simple, false, &self.doc_id);
             let body = self.body;
-            request.json_body("application/json", &body);
+            match body {
+                PutDocumentRequestBody::Json(body) => {
+                    request.json_body("application/json", &body)
+                }
+                PutDocumentRequestBody::Form(body) => {
+                    request.form_body("application/x-www-form-urlencoded", &body)
+                }
+                PutDocumentRequestBody::Multipart(body) => request.multipart_body(body),
+                PutDocumentRequestBody::Text(body) => {
+                    request.text_body("text/plain", body)
+                }
+                PutDocumentRequestBody::Binary(body) => {
+                    request.bytes_body("application/octet-stream", body)
+                }
+            };
             request.correlation_id(self.correlation_id.as_deref());
             let response = request.send().await?;
             match response.status() {
@@ -2658,6 +2687,39 @@ pub mod client {
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
             Box::pin(self.send())
+        }
+    }
+
+    /// The request body of [`Client::put_document`]: the media type it is sent as, and its content.
+    #[derive(Debug)]
+    pub enum PutDocumentRequestBody {
+        /// `application/json`
+        Json(Document),
+        /// `application/x-www-form-urlencoded`
+        Form(Document),
+        /// `multipart/form-data`
+        Multipart(runtime::reqwest::multipart::Form),
+        /// `text/plain`
+        Text(String),
+        /// `application/octet-stream`
+        Binary(runtime::bytes::Bytes),
+    }
+
+    impl From<runtime::reqwest::multipart::Form> for PutDocumentRequestBody {
+        fn from(body: runtime::reqwest::multipart::Form) -> Self {
+            PutDocumentRequestBody::Multipart(body)
+        }
+    }
+
+    impl From<String> for PutDocumentRequestBody {
+        fn from(body: String) -> Self {
+            PutDocumentRequestBody::Text(body)
+        }
+    }
+
+    impl From<runtime::bytes::Bytes> for PutDocumentRequestBody {
+        fn from(body: runtime::bytes::Bytes) -> Self {
+            PutDocumentRequestBody::Binary(body)
         }
     }
 

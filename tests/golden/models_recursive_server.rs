@@ -258,13 +258,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<TreeNode>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<TreeNode>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -282,13 +282,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<ListNode>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<ListNode>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };
@@ -306,13 +306,13 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let mut incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming.json_body::<Person>(true, true, &mut errors).await {
+        let body = match incoming.media_type(&["application/json"]) {
+            Some(0) => incoming.json_body::<Person>(true, true, &mut errors).await,
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
             Ok(body) => body,
             Err(rejection) => return rejection.into_response(),
         };

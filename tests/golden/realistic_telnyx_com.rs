@@ -3227,7 +3227,7 @@ pub struct CreateMessagingProfileRequest {
 pub struct CreateMultiPartDocServiceDocumentRequest {
     /// The file you are uploading.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file: Option<String>,
+    pub file: Option<::oapi_gen_runtime::UploadFile>,
 }
 
 #[derive(
@@ -6283,7 +6283,7 @@ pub struct MediaRequestBody {
     /// The content-type of the uplaoded media.
     pub media_content_type: String,
     /// The media to store with WhatsApp.
-    pub upload_file: String,
+    pub upload_file: ::oapi_gen_runtime::UploadFile,
     /// The user's WhatsApp ID.
     pub whatsapp_user_id: String,
 }
@@ -10211,7 +10211,7 @@ pub struct SendFaxMultipartRequest {
     /// The connection ID to send the fax with.
     pub connection_id: String,
     /// The file you want to upload. The maximum allowed size is 20 MB.
-    pub contents: String,
+    pub contents: ::oapi_gen_runtime::UploadFile,
     /// The phone number, in E.164 format, the fax will be sent from.
     pub from: String,
     /// The quality of the fax. Can be normal, high, very_high.
@@ -11285,7 +11285,7 @@ pub struct UpdateIpRequest {
 pub struct UpdateMediaMultipartRequest {
     /// The file you want to upload. The maximum allowed size is 20 MB.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media: Option<String>,
+    pub media: Option<::oapi_gen_runtime::UploadFile>,
     /// The number of seconds after which the media resource will be deleted, defaults to 2 days.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ttl_secs: Option<i64>,
@@ -11817,10 +11817,10 @@ pub struct UplinkData {
 pub struct UploadFileMessagingHostedNumberOrderRequest {
     /// Must be the last month's bill with proof of ownership of all of the numbers in the order in PDF format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bill: Option<String>,
+    pub bill: Option<::oapi_gen_runtime::UploadFile>,
     /// Must be a signed LOA for the numbers in the order in PDF format.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub loa: Option<String>,
+    pub loa: Option<::oapi_gen_runtime::UploadFile>,
 }
 
 /// Upload Media
@@ -11848,7 +11848,7 @@ pub struct UploadMedia {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
 pub struct UploadMediaMultipartRequest {
     /// The file you want to upload. The maximum allowed size is 20 MB.
-    pub media: String,
+    pub media: ::oapi_gen_runtime::UploadFile,
     /// The unique identifier of a file.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_name: Option<String>,

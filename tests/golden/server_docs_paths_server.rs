@@ -136,11 +136,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = GetDocsRequest {};
         match api.get_docs(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
@@ -152,11 +148,7 @@ pub mod server {
         axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
         request: axum::extract::Request,
     ) -> axum::response::Response {
-        let incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+        let incoming = runtime::Incoming::new(request).await;
         let request = RouterRequest {};
         match api.router_2(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),

@@ -2,15 +2,18 @@
 //! client against the generated server on loopback. The server echoes what it
 //! decoded, so each parameter style (form exploded and not, space- and
 //! pipe-delimited, deepObject, JSON content, header arrays, cookies, allowReserved),
-//! each path parameter type, each body and each status kind (codes, `2XX`, `4XX`,
-//! `default`, HEAD, streams of all four kinds) is checked end to end.
+//! each path parameter type, each body media type (JSON, form, multipart, text,
+//! binary, and their 415, 422 and 413 refusals) and each status kind (codes, `2XX`,
+//! `4XX`, `default`, HEAD, streams of all four kinds) is checked end to end.
 
 use futures_util::StreamExt;
 use oapi_gen_client_runtime::Error;
 use oapi_gen_server_runtime::axum;
 use oapi_gen_server_runtime::{HandlerError, RequestContext};
 use oapi_gen_tests::fixtures::models_operations_server as ops;
-use ops::client::{Client, GetPetError, ListPetsError};
+use ops::client::{
+    Client, GetPetError, ListPetsError, PutDocumentError, PutDocumentRequestBody as SendBody,
+};
 use ops::server::*;
 use ops::{Chunk, Colour, Document, Event, EventType, NewPet, Pet, PetFilter, Visit};
 use serde_json::json;
@@ -181,12 +184,40 @@ impl Api for Echo {
         _: RequestContext,
         r: PutDocumentRequest,
     ) -> Result<PutDocumentResponse, HandlerError> {
-        Ok(if r.body.title == r.doc_id {
-            PutDocumentResponse::NoContent
-        } else {
-            PutDocumentResponse::Success {
-                status: oapi_gen_server_runtime::http::StatusCode::ACCEPTED,
+        // A JSON document is stored (204) under its title, else accepted (202); any
+        // other media type is echoed as decoded, in a 409.
+        let echo = match r.body {
+            PutDocumentRequestBody::Json(document) if document.title == r.doc_id => {
+                return Ok(PutDocumentResponse::NoContent);
             }
+            PutDocumentRequestBody::Json(_) => {
+                return Ok(PutDocumentResponse::Success {
+                    status: oapi_gen_server_runtime::http::StatusCode::ACCEPTED,
+                });
+            }
+            PutDocumentRequestBody::Form(document) => {
+                format!("form {} {}", document.title, document.body)
+            }
+            PutDocumentRequestBody::Multipart(upload) => format!(
+                "multipart {} {:?} {:?} {:?} {:?}",
+                upload.title,
+                upload.file.file_name,
+                upload.file.content_type,
+                String::from_utf8_lossy(&upload.file.bytes),
+                upload.tags,
+            ),
+            PutDocumentRequestBody::Text(text) => format!("text {text}"),
+            PutDocumentRequestBody::Binary(raw) => {
+                format!("binary {:?} {:?}", raw.content_type, &raw.bytes[..])
+            }
+        };
+        Ok(PutDocumentResponse::ClientError {
+            status: oapi_gen_server_runtime::http::StatusCode::CONFLICT,
+            body: ops::Error {
+                code: "echo".into(),
+                message: echo,
+            },
+            x_request_id: None,
         })
     }
 
@@ -351,10 +382,67 @@ async fn status_ranges_and_defaults_decode_as_declared() {
         title: "readme".into(),
         body: "hello".into(),
     };
-    let stored = client.put_document("readme", body.clone()).await.unwrap();
+    let stored = client
+        .put_document("readme", SendBody::Json(body.clone()))
+        .await
+        .unwrap();
     assert_eq!(stored.status().as_u16(), 204);
-    let accepted = client.put_document("other", body).await.unwrap();
+    let accepted = client
+        .put_document("other", SendBody::Json(body))
+        .await
+        .unwrap();
     assert_eq!(accepted.status().as_u16(), 202);
+}
+
+/// What the echo server decoded from a `putDocument` body in a media type other
+/// than JSON.
+async fn put_echo(client: &Client, body: SendBody) -> String {
+    match client.put_document("doc", body).await.unwrap_err() {
+        Error::Api(response) => {
+            assert_eq!(response.status().as_u16(), 409);
+            let PutDocumentError::ClientError(ops::Error { message, .. }) = response.into_inner();
+            message
+        }
+        other => panic!("expected the echo, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_body_of_every_declared_media_type_is_decoded_into_its_type() {
+    use oapi_gen_client_runtime::reqwest::multipart::{Form, Part};
+    let client = client().await;
+    let document = Document {
+        title: "a & b".into(),
+        body: "x=1+2".into(),
+    };
+    assert_eq!(
+        put_echo(&client, SendBody::Form(document)).await,
+        "form a & b x=1+2"
+    );
+    let form = Form::new()
+        .text("title", "notes")
+        .part(
+            "file",
+            Part::bytes(&b"line 1\nline 2"[..])
+                .file_name("notes.txt")
+                .mime_str("text/plain")
+                .unwrap(),
+        )
+        .text("tags", "a")
+        .text("tags", "b,c");
+    assert_eq!(
+        put_echo(&client, form.into()).await,
+        r#"multipart notes Some("notes.txt") Some("text/plain") "line 1\nline 2" Some(["a", "b,c"])"#
+    );
+    assert_eq!(
+        put_echo(&client, "plain words".to_owned().into()).await,
+        "text plain words"
+    );
+    let bytes = oapi_gen_server_runtime::bytes::Bytes::from_static(&[0, 159, 146, 150]);
+    assert_eq!(
+        put_echo(&client, bytes.into()).await,
+        r#"binary Some("application/octet-stream") [0, 159, 146, 150]"#
+    );
 }
 
 #[tokio::test]
@@ -477,4 +565,90 @@ async fn streams_of_every_kind_are_typed() {
         .collect()
         .await;
     assert_eq!(events, [42, 43]);
+}
+
+/// The echo server behind axum's `DefaultBodyLimit` layer at `limit` bytes, and its
+/// address.
+async fn limited_server(limit: usize) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let app = router(Echo).layer(axum::extract::DefaultBodyLimit::max(limit));
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    format!("http://{address}")
+}
+
+/// The status and JSON body of a response.
+async fn answer(response: oapi_gen_client_runtime::reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn bodies_are_refused_with_fastapi_errors() {
+    use oapi_gen_client_runtime::reqwest::{self, multipart};
+    let base = limited_server(256).await;
+    let http = reqwest::Client::new();
+    let put = || http.put(format!("{base}/documents/doc"));
+
+    // A media type the operation does not declare.
+    let response = put()
+        .header("content-type", "image/png")
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer(response).await,
+        (415, json!({"detail": "Unsupported Media Type"}))
+    );
+
+    // Form fields are validated and located like query parameters.
+    let form = |body: &'static str| {
+        http.post(format!("{base}/pets"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+    };
+    let (status, json) = answer(form("name=Tom&colour=purple").send().await.unwrap()).await;
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(json["detail"][0]["loc"], json!(["body", "colour"]));
+    assert_eq!(json["detail"][0]["type"], "enum");
+    let (status, json) = answer(form("species=cat").send().await.unwrap()).await;
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(
+        json["detail"],
+        json!([{"loc": ["body", "name"], "msg": "Field required", "type": "missing"}])
+    );
+    let (status, json) = answer(form("name=Tom&colour=blue").send().await.unwrap()).await;
+    assert_eq!(
+        (status, &json["name"], &json["colour"]),
+        (201, &json!("Tom"), &json!("blue"))
+    );
+
+    // A multipart body without its required file.
+    let without_file = multipart::Form::new().text("title", "notes");
+    let (status, json) = answer(put().multipart(without_file).send().await.unwrap()).await;
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(
+        json["detail"],
+        json!([{"loc": ["body", "file"], "msg": "Field required", "type": "missing"}])
+    );
+
+    // Bodies over the configured limit, whole or streamed as multipart.
+    let large = "x".repeat(300);
+    let json_body = json!({"title": "doc", "body": large}).to_string();
+    let response = put()
+        .header("content-type", "application/json")
+        .body(json_body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        answer(response).await,
+        (413, json!({"detail": "Payload Too Large"}))
+    );
+    let large_file = multipart::Form::new()
+        .text("title", "notes")
+        .part("file", multipart::Part::text(large).file_name("big.txt"));
+    let (status, _) = answer(put().multipart(large_file).send().await.unwrap()).await;
+    assert_eq!(status, 413);
 }

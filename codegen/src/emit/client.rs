@@ -103,6 +103,67 @@ fn body_type(api: &Api, content: &Content) -> TokenStream {
     }
 }
 
+/// The Rust type of an operation's request body: its enum when the media types carry
+/// different types, else the type of the media type it is sent as.
+fn request_body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
+    match &op.request_body.as_ref()?.enum_name {
+        Some(name) => {
+            let name = format_ident!("{name}");
+            Some(quote!(#name))
+        }
+        None => request_content(op).map(|c| body_type(api, c)),
+    }
+}
+
+/// The enum of a request body's media types, when it has one, with a `From` impl for
+/// each payload type only one media type carries.
+fn body_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.request_body.as_ref()?;
+    let name = format_ident!("{}", body.enum_name.as_ref()?);
+    let doc = format!(
+        " The request body of [`Client::{}`]: the media type it is sent as, and its \
+         content.",
+        op.fn_name
+    );
+    let types: Vec<String> = body
+        .contents
+        .iter()
+        .map(|c| body_type(api, c).to_string())
+        .collect();
+    let variants = body.contents.iter().map(|c| {
+        let variant = format_ident!("{}", c.variant_name);
+        let ty = body_type(api, c);
+        let doc = format!(" `{}`", c.media_type);
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    let from = body.contents.iter().filter_map(|c| {
+        let ty = body_type(api, c);
+        let unique = types.iter().filter(|t| **t == ty.to_string()).count() == 1;
+        let variant = format_ident!("{}", c.variant_name);
+        unique.then(|| {
+            quote! {
+                impl From<#ty> for #name {
+                    fn from(body: #ty) -> Self {
+                        #name::#variant(body)
+                    }
+                }
+            }
+        })
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug)]
+        pub enum #name {
+            #(#variants)*
+        }
+
+        #(#from)*
+    })
+}
+
 /// The payload type of a response, if it has a body.
 fn response_type(api: &Api, response: &Response) -> Option<TokenStream> {
     let content = response_content(response)?;
@@ -230,10 +291,21 @@ fn parameter_doc(p: &Parameter) -> String {
     )
 }
 
-fn body_doc(op: &Operation, content: &Content) -> String {
+fn body_doc(op: &Operation) -> String {
+    let media_types: Vec<String> = match op.request_body.as_ref() {
+        Some(body) if body.enum_name.is_some() => body
+            .contents
+            .iter()
+            .map(|c| format!("`{}`", c.media_type))
+            .collect(),
+        _ => request_content(op)
+            .map(|c| format!("`{}`", c.media_type))
+            .into_iter()
+            .collect(),
+    };
     format!(
-        "The request body (`{}`){}",
-        content.media_type,
+        "The request body ({}){}",
+        media_types.join(", "),
         op.request_body
             .as_ref()
             .and_then(|b| b.description.as_deref())
@@ -260,11 +332,10 @@ fn method(api: &Api, op: &Operation) -> TokenStream {
             fields.push(quote!(#field: None));
         }
     }
-    if let Some(content) = request_content(op) {
+    if let Some(ty) = request_body_type(api, op) {
         if body_is_argument(op) {
-            let ty = body_type(api, content);
             arguments.push(quote!(body: impl Into<#ty>));
-            argument_docs.push(format!("- `body`: {}", body_doc(op, content)));
+            argument_docs.push(format!("- `body`: {}", body_doc(op)));
             fields.push(quote!(body: body.into()));
         } else {
             fields.push(quote!(body: None));
@@ -316,12 +387,11 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             });
         }
     }
-    if let Some(content) = request_content(op) {
-        let ty = body_type(api, content);
+    if let Some(ty) = request_body_type(api, op) {
         if body_is_argument(op) {
             fields.push(quote!(body: #ty,));
         } else {
-            let doc = docs::attrs(Some(&body_doc(op, content)));
+            let doc = docs::attrs(Some(&body_doc(op)));
             fields.push(quote!(body: Option<#ty>,));
             setters.push(quote! {
                 #doc
@@ -340,6 +410,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
     );
     let error_enum = error_enum(api, op);
     let success_enum = success_enum(api, op);
+    let body_enum = body_enum(api, op);
     quote! {
         #[doc = #request_doc]
         #[derive(Debug)]
@@ -375,8 +446,23 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             }
         }
 
+        #body_enum
         #error_enum
         #success_enum
+    }
+}
+
+/// The statement that writes a `body` of one media type into the request.
+fn write_body(content: &Content) -> TokenStream {
+    let media_type = &content.media_type;
+    match content.kind {
+        MediaKind::Json => quote!(request.json_body(#media_type, &body)),
+        MediaKind::FormUrlEncoded => quote!(request.form_body(#media_type, &body)),
+        MediaKind::Multipart => quote!(request.multipart_body(body)),
+        MediaKind::Text => quote!(request.text_body(#media_type, body)),
+        MediaKind::JsonLines | MediaKind::EventStream | MediaKind::Binary => {
+            quote!(request.bytes_body(#media_type, body))
+        }
     }
 }
 
@@ -422,17 +508,23 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             ParameterLocation::Cookie => quote!(request.cookie(#wire, #explode, &self.#field);),
         });
     }
-    if let Some(content) = request_content(op) {
-        let media_type = &content.media_type;
-        let write = match content.kind {
-            MediaKind::Json => quote!(request.json_body(#media_type, &body)),
-            MediaKind::FormUrlEncoded => quote!(request.form_body(#media_type, &body)),
-            MediaKind::Multipart => quote!(request.multipart_body(body)),
-            MediaKind::Text => quote!(request.text_body(#media_type, body)),
-            MediaKind::JsonLines | MediaKind::EventStream | MediaKind::Binary => {
-                quote!(request.bytes_body(#media_type, body))
-            }
-        };
+    let write = match op
+        .request_body
+        .as_ref()
+        .and_then(|b| Some((b, b.enum_name.as_ref()?)))
+    {
+        Some((body, name)) => {
+            let name = format_ident!("{name}");
+            let arms = body.contents.iter().map(|c| {
+                let variant = format_ident!("{}", c.variant_name);
+                let write = write_body(c);
+                quote!(#name::#variant(body) => #write,)
+            });
+            Some(quote!(match body { #(#arms)* }))
+        }
+        None => request_content(op).map(write_body),
+    };
+    if let Some(write) = write {
         steps.push(if body_is_argument(op) {
             quote! {
                 let body = self.body;

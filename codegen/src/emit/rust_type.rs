@@ -60,6 +60,7 @@ fn primitive(p: Primitive) -> TokenStream {
         Primitive::Date => quote!(::oapi_gen_runtime::Date),
         Primitive::Uuid => quote!(::oapi_gen_runtime::Uuid),
         Primitive::Base64 => quote!(::oapi_gen_runtime::Base64),
+        Primitive::File => quote!(::oapi_gen_runtime::UploadFile),
         Primitive::Any => quote!(::oapi_gen_runtime::Json),
         Primitive::AnyObject => quote!(::oapi_gen_runtime::JsonObject),
     }

@@ -10,7 +10,7 @@ use super::validation::Validated;
 use super::{docs, rust_type};
 use crate::ir::{
     Api, Content, MediaKind, Method, Operation, Parameter, ParameterLocation, ParameterStyle,
-    Response, StatusCode, StreamFormat,
+    Payload, RequestBody, Response, StatusCode, StreamFormat,
 };
 
 /// The `server` module: everything that serves the API with axum.
@@ -203,24 +203,73 @@ fn parameter_default(api: &Api, p: &Parameter) -> Option<TokenStream> {
     })
 }
 
-/// The media type a request body is read as: JSON if declared, else the first.
-fn request_content(op: &Operation) -> Option<&Content> {
-    let body = op.request_body.as_ref()?;
-    body.contents
-        .iter()
-        .find(|c| c.kind == MediaKind::Json)
-        .or_else(|| body.contents.first())
+/// The Rust type a request body's media type is decoded into.
+fn payload_type(api: &Api, content: &Content) -> TokenStream {
+    match content.request_payload() {
+        Payload::Typed(ty) => rust_type::tokens(&api.types, &ty),
+        Payload::AnyJson => quote!(::oapi_gen_runtime::Json),
+        Payload::Text => quote!(String),
+        Payload::Raw => quote!(runtime::incoming::RawBody),
+    }
 }
 
-/// The Rust type of a request body's payload.
-fn body_type(api: &Api, content: &Content) -> TokenStream {
-    match content.kind {
-        MediaKind::Json => match &content.ty {
-            Some(ty) => rust_type::tokens(&api.types, ty),
-            None => quote!(::oapi_gen_runtime::Json),
-        },
-        MediaKind::Text => quote!(String),
-        _ => quote!(runtime::incoming::RawBody),
+/// The Rust type of a request body: its enum when the media types carry different
+/// types, else the type they all carry.
+fn body_type(api: &Api, body: &RequestBody) -> Option<TokenStream> {
+    match &body.enum_name {
+        Some(name) => {
+            let name = format_ident!("{name}");
+            Some(quote!(#name))
+        }
+        None => body.contents.first().map(|c| payload_type(api, c)),
+    }
+}
+
+/// The enum of a request body's media types, when it has one.
+fn body_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
+    let body = op.request_body.as_ref()?;
+    let name = format_ident!("{}", body.enum_name.as_ref()?);
+    let doc = format!(
+        " The request body of [`Api::{}`], by the media type it was sent as.",
+        op.fn_name
+    );
+    let variants = body.contents.iter().map(|c| {
+        let variant = format_ident!("{}", c.variant_name);
+        let ty = payload_type(api, c);
+        let doc = format!(" `{}`", c.media_type);
+        quote! {
+            #[doc = #doc]
+            #variant(#ty),
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone)]
+        pub enum #name {
+            #(#variants)*
+        }
+    })
+}
+
+/// The call that reads a body of one media type (a `Result<Option<Option<T>>, _>`).
+fn read_body(api: &Api, content: &Content, required: bool) -> TokenStream {
+    let ty = payload_type(api, content);
+    match (content.request_payload(), content.kind) {
+        (Payload::Typed(_) | Payload::AnyJson, MediaKind::Json) => {
+            let object = content
+                .ty
+                .as_ref()
+                .is_some_and(|ty| is_struct(&api.types, ty));
+            quote!(incoming.json_body::<#ty>(#required, #object, &mut errors).await)
+        }
+        (Payload::Typed(_), MediaKind::FormUrlEncoded) => {
+            quote!(incoming.form_body::<#ty>(#required, &mut errors).await)
+        }
+        (Payload::Typed(_), _) => {
+            quote!(incoming.multipart_body::<#ty>(#required, &mut errors).await)
+        }
+        (Payload::Text, _) => quote!(incoming.text_body(#required, &mut errors).await),
+        _ => quote!(incoming.raw_body(#required, &mut errors).await),
     }
 }
 
@@ -310,24 +359,32 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
             pub #name: #ty,
         }
     });
-    let body = request_content(op).map(|content| {
-        let ty = body_type(api, content);
-        let required = op.request_body.as_ref().is_some_and(|b| b.required);
-        let ty = if required { ty } else { quote!(Option<#ty>) };
+    let body = op.request_body.as_ref().and_then(|body| {
+        let ty = body_type(api, body)?;
+        let ty = if body.required {
+            ty
+        } else {
+            quote!(Option<#ty>)
+        };
+        let media_types: Vec<String> = body
+            .contents
+            .iter()
+            .map(|c| format!("`{}`", c.media_type))
+            .collect();
         let doc = docs::attrs(Some(&format!(
-            "The request body (`{}`){}",
-            content.media_type,
-            op.request_body
-                .as_ref()
-                .and_then(|b| b.description.as_deref())
+            "The request body ({}){}",
+            media_types.join(", "),
+            body.description
+                .as_deref()
                 .map(|d| format!(": {}", d.trim()))
                 .unwrap_or_default()
         )));
-        quote! {
+        Some(quote! {
             #doc
             pub body: #ty,
-        }
+        })
     });
+    let body_enum = body_enum(api, op);
 
     let variants = op.responses.iter().map(|r| {
         let ident = format_ident!("{}", r.variant_name);
@@ -384,6 +441,8 @@ fn operation_types(api: &Api, op: &Operation) -> TokenStream {
             #(#fields)*
             #body
         }
+
+        #body_enum
 
         #[doc = #response_doc]
         pub enum #response {
@@ -617,26 +676,10 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
             });
         }
     }
-    if let Some(content) = request_content(op) {
-        let ty = body_type(api, content);
-        let required = op.request_body.as_ref().is_some_and(|b| b.required);
-        let read = match content.kind {
-            MediaKind::Json => {
-                let object = content
-                    .ty
-                    .as_ref()
-                    .is_some_and(|ty| is_struct(&api.types, ty));
-                quote!(incoming.json_body::<#ty>(#required, #object, &mut errors).await)
-            }
-            MediaKind::Text => quote!(incoming.text_body(#required, &mut errors).await),
-            _ => quote!(incoming.raw_body(#required, &mut errors).await),
-        };
-        decode.push(quote! {
-            let body = match #read {
-                Ok(body) => body,
-                Err(rejection) => return rejection.into_response(),
-            };
-        });
+    if let Some(body) = op.request_body.as_ref().filter(|b| !b.contents.is_empty()) {
+        let (read, check) = decode_body(api, validated, body);
+        decode.push(read);
+        let required = body.required;
         patterns.push(if required {
             quote!(Some(Some(body)))
         } else {
@@ -644,23 +687,7 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         });
         values.push(quote!(body));
         fields.push(quote!(body));
-        if content.kind == MediaKind::Json
-            && let Some(ty) = &content.ty
-        {
-            let ty = if required {
-                ty.clone()
-            } else {
-                ty.clone().optional()
-            };
-            let check = validated.checks(&api.types, &ty, &Default::default(), quote!(&body));
-            if !check.is_empty() {
-                checks.push(quote! {
-                    let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
-                    let errors = &mut errors;
-                    #check
-                });
-            }
-        }
+        checks.extend(check);
     }
     let checks = (!checks.is_empty()).then(|| {
         quote! {
@@ -682,17 +709,17 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
     };
     let errors =
         (!patterns.is_empty()).then(|| quote!(let mut errors = runtime::ValidationErrors::new();));
-    let mutability = request_content(op).map(|_| quote!(mut));
+    let mutability = op
+        .request_body
+        .as_ref()
+        .filter(|b| !b.contents.is_empty())
+        .map(|_| quote!(mut));
     quote! {
         async fn #name<A: Api>(
             axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
             request: axum::extract::Request,
         ) -> axum::response::Response {
-            let #mutability incoming = runtime::Incoming::new(
-                request,
-                runtime::incoming::DEFAULT_BODY_LIMIT,
-            )
-            .await;
+            let #mutability incoming = runtime::Incoming::new(request).await;
             #errors
             #(#decode)*
             #validate
@@ -703,6 +730,89 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
             }
         }
     }
+}
+
+/// The statement that reads a request body, dispatching on its `Content-Type`, and
+/// the validation of the decoded value (if its type has constraints).
+fn decode_body(
+    api: &Api,
+    validated: &Validated,
+    body: &RequestBody,
+) -> (TokenStream, Option<TokenStream>) {
+    let required = body.required;
+    let media_types = body.contents.iter().map(|c| &c.media_type);
+    let enum_name = body.enum_name.as_ref().map(|name| format_ident!("{name}"));
+    let arms = body.contents.iter().enumerate().map(|(i, c)| {
+        let read = read_body(api, c, required);
+        let read = match &enum_name {
+            Some(name) => {
+                let variant = format_ident!("{}", c.variant_name);
+                quote!(runtime::incoming::variant(#read, #name::#variant))
+            }
+            None => read,
+        };
+        let i = Literal::usize_unsuffixed(i);
+        quote!(Some(#i) => #read,)
+    });
+    let read = quote! {
+        let body = match incoming.media_type(&[#(#media_types),*]) {
+            #(#arms)*
+            _ => Err(runtime::Rejection::UnsupportedMediaType),
+        };
+        let body = match body {
+            Ok(body) => body,
+            Err(rejection) => return rejection.into_response(),
+        };
+    };
+    let typed = |c: &Content| match c.request_payload() {
+        Payload::Typed(ty) => Some(ty),
+        _ => None,
+    };
+    let check = match &enum_name {
+        None => {
+            let ty = body.contents.first().and_then(typed);
+            ty.map(|ty| {
+                let ty = if required { ty } else { ty.optional() };
+                validated.checks(&api.types, &ty, &Default::default(), quote!(&body))
+            })
+            .filter(|check| !check.is_empty())
+        }
+        Some(name) => {
+            let arms: Vec<TokenStream> = body
+                .contents
+                .iter()
+                .filter_map(|c| {
+                    let check =
+                        validated.checks(&api.types, &typed(c)?, &Default::default(), quote!(body));
+                    let variant = format_ident!("{}", c.variant_name);
+                    let pattern = if required {
+                        quote!(#name::#variant(body))
+                    } else {
+                        quote!(Some(#name::#variant(body)))
+                    };
+                    (!check.is_empty()).then(|| quote!(#pattern => { #check }))
+                })
+                .collect();
+            let exhaustive = required && arms.len() == body.contents.len();
+            let rest = (!exhaustive).then(|| quote!(_ => {}));
+            (!arms.is_empty()).then(|| {
+                quote! {
+                    match &body {
+                        #(#arms)*
+                        #rest
+                    }
+                }
+            })
+        }
+    };
+    let check = check.map(|check| {
+        quote! {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let errors = &mut errors;
+            #check
+        }
+    });
+    (read, check)
 }
 
 #[cfg(test)]

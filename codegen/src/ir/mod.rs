@@ -267,6 +267,38 @@ pub struct RequestBody {
     pub description: Option<String>,
     /// One entry per declared media type, in document order.
     pub contents: Vec<Content>,
+    /// The name of the per-operation enum with one variant per media type (named by
+    /// [`Content::variant_name`]), set when the media types carry payloads of
+    /// different types; when they all carry the same type the body is that type.
+    pub enum_name: Option<String>,
+}
+
+/// The Rust payload type a body's media type is decoded into, as far as telling
+/// whether several media types carry the same type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    /// A typed value: JSON, form and multipart with a schema.
+    Typed(TypeRef),
+    /// Any JSON value: JSON without a schema.
+    AnyJson,
+    /// Text: `text/*` and XML.
+    Text,
+    /// Bytes with their media type: binary, and forms and multipart without a schema.
+    Raw,
+}
+
+impl Content {
+    /// What a request body of this media type is decoded into.
+    pub fn request_payload(&self) -> Payload {
+        match (self.kind, &self.ty) {
+            (MediaKind::Json | MediaKind::FormUrlEncoded | MediaKind::Multipart, Some(ty)) => {
+                Payload::Typed(ty.clone())
+            }
+            (MediaKind::Json, None) => Payload::AnyJson,
+            (MediaKind::Text, _) => Payload::Text,
+            _ => Payload::Raw,
+        }
+    }
 }
 
 /// What a media type's payload is, as far as (de)serialisation is concerned.

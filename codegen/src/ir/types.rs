@@ -119,6 +119,9 @@ pub enum Primitive {
     Base64,
     /// Raw bytes (`format: binary`); a string inside JSON payloads.
     Binary,
+    /// A file: the `format: binary` properties of schemas used as `multipart/*`
+    /// request bodies (`UploadFile`: name, media type and bytes of the part).
+    File,
     /// Any JSON value (`{}` or an untyped schema).
     Any,
     /// Any JSON object (`type: object` with no properties).

@@ -140,6 +140,7 @@ impl<'a> Lowerer<'a> {
         self.component_schemas(&root);
         let operations = self.operations(&root, &global_security);
         self.lower_deferred();
+        self.multipart_files(&operations);
         graph::finish(&mut self.types);
         Api {
             title,

@@ -8,13 +8,29 @@ use crate::diagnostics::Location;
 use crate::ir::{
     Content, MediaKind, Method, Operation, OperationTypeNames, Parameter, ParameterLocation,
     ParameterStyle, PathPart, PathTemplate, Primitive, RequestBody, Response, ResponseHeader,
-    SecurityRequirement, StatusCode, StreamFormat, StreamMarker, Streaming, TypeRef,
+    SecurityRequirement, StatusCode, StreamFormat, StreamMarker, Streaming, TypeKind, TypeRef,
 };
 use crate::loader::Node;
 
-/// Functions of the generated `server` module beside the operations' handlers (which
-/// take the operations' names), so no operation may take them.
-const SERVER_FN_NAMES: &[&str] = &["router", "api_router", "build_router"];
+/// Names operations may not take: functions of the generated `server` module beside
+/// the operations' handlers, and methods of the generated `Client` beside the
+/// operations' (its constructors, and trait methods an inherent method would hide).
+const RESERVED_FN_NAMES: &[&str] = &[
+    "router",
+    "api_router",
+    "build_router",
+    "new",
+    "builder",
+    "runtime",
+    "clone",
+    "fmt",
+    "from",
+    "into",
+];
+
+/// Names parameters may not take as Rust fields: the body's field, and the fields
+/// and methods of the generated client's request builders.
+const RESERVED_FIELD_NAMES: &[&str] = &["body", "client", "correlation_id", "send"];
 
 impl<'a> Lowerer<'a> {
     /// Lowers every operation of `paths`, in document order.
@@ -30,7 +46,7 @@ impl<'a> Lowerer<'a> {
             self.invalid(paths.location, "`paths` must be an object");
             return Vec::new();
         }
-        let mut fn_names = Namespace::with_reserved(SERVER_FN_NAMES);
+        let mut fn_names = Namespace::with_reserved(RESERVED_FN_NAMES);
         let mut seen_ids: Vec<(String, Location)> = Vec::new();
         let mut operations = Vec::new();
         for (template, item) in paths.entries().collect::<Vec<_>>() {
@@ -173,7 +189,7 @@ impl<'a> Lowerer<'a> {
             .collect();
         merged.extend(own);
 
-        let mut field_names = Namespace::with_reserved(&["body"]);
+        let mut field_names = Namespace::with_reserved(RESERVED_FIELD_NAMES);
         let mut parameters = Vec::new();
         for parameter in merged {
             if let Some(p) = self.parameter(&parameter, &type_names.base, &mut field_names) {
@@ -382,11 +398,50 @@ impl<'a> Lowerer<'a> {
     fn request_body(&mut self, node: Node<'a>, base: &str) -> Option<RequestBody> {
         let body = self.resolve(node)?;
         let contents = self.contents(&body, &format!("{base}Body"));
+        let first = contents.first().map(Content::request_payload);
+        let enum_name = contents
+            .iter()
+            .any(|c| Some(c.request_payload()) != first)
+            .then(|| self.type_names.claim(&format!("{base}RequestBody")));
         Some(RequestBody {
             required: body.bool("required").unwrap_or(false),
             description: body.str("description").map(str::to_owned),
             contents,
+            enum_name,
         })
+    }
+
+    /// Makes the `format: binary` properties of the structs used as `multipart/*`
+    /// request bodies files ([`Primitive::File`]), once every type is lowered.
+    pub(super) fn multipart_files(&mut self, operations: &[Operation]) {
+        let bodies = operations
+            .iter()
+            .filter_map(|op| op.request_body.as_ref())
+            .flat_map(|body| &body.contents)
+            .filter(|content| content.kind == MediaKind::Multipart)
+            .filter_map(|content| content.ty.as_ref());
+        for ty in bodies {
+            let mut ty = ty;
+            // The struct behind aliases and boxes.
+            let id = loop {
+                match ty {
+                    TypeRef::Named(id) => match &self.types.get(*id).kind {
+                        TypeKind::Alias(target) | TypeKind::Newtype(target) => ty = target,
+                        TypeKind::Struct(_) => break Some(*id),
+                        _ => break None,
+                    },
+                    TypeRef::Boxed(inner) | TypeRef::Option(inner) => ty = inner,
+                    _ => break None,
+                }
+            };
+            if let Some(id) = id
+                && let TypeKind::Struct(s) = &mut self.types.get_mut(id).kind
+            {
+                for field in &mut s.fields {
+                    binary_to_file(&mut field.ty);
+                }
+            }
+        }
     }
 
     /// The `content` map of a body or response.
@@ -574,6 +629,18 @@ fn derived_operation_id(method: Method, template: &str) -> String {
         id.push_str("_root");
     }
     id
+}
+
+/// Replaces raw bytes by files in a property type (`Option`s and arrays of them
+/// included; named types are left alone).
+fn binary_to_file(ty: &mut TypeRef) {
+    match ty {
+        TypeRef::Primitive(p @ Primitive::Binary) => *p = Primitive::File,
+        TypeRef::Option(inner) | TypeRef::Array(inner) | TypeRef::Boxed(inner) => {
+            binary_to_file(inner)
+        }
+        _ => {}
+    }
 }
 
 /// How a media type's payload is carried.

@@ -840,6 +840,7 @@ impl<'a> Lowerer<'a> {
                 Primitive::Date => "Date",
                 Primitive::Uuid => "Uuid",
                 Primitive::Base64 => "Bytes",
+                Primitive::File => "File",
                 Primitive::Any => "Value",
                 Primitive::AnyObject => "Object",
                 _ => "Integer",
