@@ -33,7 +33,7 @@ impl Incoming {
     /// [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) layer around the router
     /// (2 MiB without one).
     pub async fn new(request: Request) -> Incoming {
-        let (mut parts, body) = request.with_limited_body().into_parts();
+        let (mut parts, body) = request.into_parts();
         let path_params = RawPathParams::from_request_parts(&mut parts, &())
             .await
             .ok();
@@ -252,7 +252,7 @@ impl Incoming {
         required: bool,
         errors: &mut ValidationErrors,
     ) -> Result<Option<Option<T>>, Rejection> {
-        let body = self.body.take().unwrap_or_default();
+        let body = self.take_body().unwrap_or_default();
         if body.is_end_stream() {
             return Ok(absent(required, errors));
         }
@@ -307,9 +307,19 @@ impl Incoming {
         })))
     }
 
+    /// The body, limited as the `DefaultBodyLimit` layer says (only for operations
+    /// that read one, so others pay nothing for the limit).
+    fn take_body(&mut self) -> Option<axum::body::Body> {
+        let mut request = Request::new(self.body.take()?);
+        std::mem::swap(request.extensions_mut(), &mut self.parts.extensions);
+        let (mut parts, body) = request.with_limited_body().into_parts();
+        std::mem::swap(&mut parts.extensions, &mut self.parts.extensions);
+        Some(body)
+    }
+
     /// The whole body, at most the limit.
     async fn bytes(&mut self) -> Result<Bytes, Rejection> {
-        let Some(body) = self.body.take() else {
+        let Some(body) = self.take_body() else {
             return Ok(Bytes::new());
         };
         body.collect()

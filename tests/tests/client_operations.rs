@@ -567,12 +567,10 @@ async fn streams_of_every_kind_are_typed() {
     assert_eq!(events, [42, 43]);
 }
 
-/// The echo server behind axum's `DefaultBodyLimit` layer at `limit` bytes, and its
-/// address.
-async fn limited_server(limit: usize) -> String {
+/// Serves `app` on loopback; its base URL.
+async fn serve(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    let app = router(Echo).layer(axum::extract::DefaultBodyLimit::max(limit));
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}")
 }
@@ -586,7 +584,7 @@ async fn answer(response: oapi_gen_client_runtime::reqwest::Response) -> (u16, s
 #[tokio::test]
 async fn bodies_are_refused_with_fastapi_errors() {
     use oapi_gen_client_runtime::reqwest::{self, multipart};
-    let base = limited_server(256).await;
+    let base = serve(router(Echo).layer(axum::extract::DefaultBodyLimit::max(256))).await;
     let http = reqwest::Client::new();
     let put = || http.put(format!("{base}/documents/doc"));
 
@@ -651,4 +649,24 @@ async fn bodies_are_refused_with_fastapi_errors() {
         .part("file", multipart::Part::text(large).file_name("big.txt"));
     let (status, _) = answer(put().multipart(large_file).send().await.unwrap()).await;
     assert_eq!(status, 413);
+}
+
+#[tokio::test]
+async fn the_body_limit_is_axums_default_unless_a_layer_changes_it() {
+    use axum::extract::DefaultBodyLimit;
+    let http = oapi_gen_client_runtime::reqwest::Client::new();
+    let put_text = |base: &str, len: usize| {
+        http.put(format!("{base}/documents/doc"))
+            .header("content-type", "text/plain")
+            .body("x".repeat(len))
+            .send()
+    };
+    let default = serve(router(Echo)).await;
+    let (status, _) = answer(put_text(&default, 2 * 1024 * 1024).await.unwrap()).await;
+    assert_eq!(status, 409, "2 MiB is within the default limit");
+    let (status, _) = answer(put_text(&default, 2 * 1024 * 1024 + 1).await.unwrap()).await;
+    assert_eq!(status, 413);
+    let unlimited = serve(router(Echo).layer(DefaultBodyLimit::disable())).await;
+    let (status, _) = answer(put_text(&unlimited, 3 * 1024 * 1024).await.unwrap()).await;
+    assert_eq!(status, 409);
 }
