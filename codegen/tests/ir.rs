@@ -222,3 +222,40 @@ fn several_media_types_per_body_each_get_a_variant() {
     unique.dedup();
     assert_eq!(unique.len(), names.len(), "{names:?}");
 }
+
+#[test]
+fn bodies_of_different_types_get_an_enum_and_multipart_binaries_are_files() {
+    use oapi_gen::ir::TypeKind;
+    let api = load("models/operations.yaml");
+    let body = |id: &str| operation(&api, id).request_body.as_ref().unwrap();
+    // JSON and a form of one schema: one type, no enum.
+    assert_eq!(body("createPet").contents.len(), 2);
+    assert_eq!(body("createPet").enum_name, None);
+    assert_eq!(body("updatePet").enum_name, None);
+    let put = body("putDocument");
+    assert_eq!(put.enum_name.as_deref(), Some("PutDocumentRequestBody"));
+    let multipart = put
+        .contents
+        .iter()
+        .find(|c| c.kind == MediaKind::Multipart)
+        .unwrap();
+    let TypeRef::Named(id) = multipart.ty.as_ref().unwrap() else {
+        panic!("the multipart schema is a struct");
+    };
+    let TypeKind::Struct(upload) = &api.types.get(*id).kind else {
+        panic!("the multipart schema is a struct");
+    };
+    let file = upload
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "file")
+        .unwrap();
+    assert_eq!(file.ty, TypeRef::Primitive(Primitive::File));
+    // The same format elsewhere stays raw bytes.
+    let octets = put
+        .contents
+        .iter()
+        .find(|c| c.kind == MediaKind::Binary)
+        .unwrap();
+    assert_eq!(octets.ty, Some(TypeRef::Primitive(Primitive::Binary)));
+}
