@@ -778,7 +778,7 @@ fn decode_body(
             .filter(|check| !check.is_empty())
         }
         Some(name) => {
-            let arms: Vec<TokenStream> = body
+            let arms: Vec<(TokenStream, TokenStream)> = body
                 .contents
                 .iter()
                 .filter_map(|c| {
@@ -790,19 +790,30 @@ fn decode_body(
                     } else {
                         quote!(Some(#name::#variant(body)))
                     };
-                    (!check.is_empty()).then(|| quote!(#pattern => { #check }))
+                    (!check.is_empty()).then_some((pattern, check))
                 })
                 .collect();
             let exhaustive = required && arms.len() == body.contents.len();
-            let rest = (!exhaustive).then(|| quote!(_ => {}));
-            (!arms.is_empty()).then(|| {
-                quote! {
-                    match &body {
-                        #(#arms)*
-                        #rest
+            match arms.as_slice() {
+                [] => None,
+                [(pattern, check)] if !exhaustive => Some(quote! {
+                    if let #pattern = &body {
+                        #check
                     }
+                }),
+                arms => {
+                    let arms = arms
+                        .iter()
+                        .map(|(pattern, check)| quote!(#pattern => { #check }));
+                    let rest = (!exhaustive).then(|| quote!(_ => {}));
+                    Some(quote! {
+                        match &body {
+                            #(#arms)*
+                            #rest
+                        }
+                    })
                 }
-            })
+            }
         }
     };
     let check = check.map(|check| {
