@@ -10,4 +10,5 @@ pub mod fixtures {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
 
+pub mod bench;
 pub mod items_store;
