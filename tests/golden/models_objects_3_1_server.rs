@@ -135,7 +135,11 @@ pub struct Location {
 ///
 /// Implement [`Api`] (one async method per operation) and serve [`router`].
 pub mod server {
-    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #![allow(
+        clippy::too_many_arguments,
+        clippy::large_enum_variant,
+        clippy::wrong_self_convention
+    )]
     #[allow(unused_imports)]
     use super::*;
     use ::oapi_gen_server_runtime as runtime;
@@ -556,7 +560,11 @@ pub mod server {
 /// operation with its required inputs, set optional ones on the returned
 /// request, and `.await` it.
 pub mod client {
-    #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+    #![allow(
+        clippy::too_many_arguments,
+        clippy::large_enum_variant,
+        clippy::wrong_self_convention
+    )]
     #[allow(unused_imports)]
     use super::*;
     use ::oapi_gen_client_runtime as runtime;

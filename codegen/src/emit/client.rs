@@ -33,7 +33,12 @@ pub fn emit(api: &Api) -> TokenStream {
         /// operation with its required inputs, set optional ones on the returned
         /// request, and `.await` it.
         pub mod client {
-            #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+            // Method names come from operationIds (`into_x`, `from_y`): no self convention.
+            #![allow(
+                clippy::too_many_arguments,
+                clippy::large_enum_variant,
+                clippy::wrong_self_convention
+            )]
             #[allow(unused_imports)]
             use super::*;
 

@@ -34,7 +34,12 @@ pub fn emit(api: &Api) -> TokenStream {
         ///
         /// Implement [`Api`] (one async method per operation) and serve [`router`].
         pub mod server {
-            #![allow(clippy::too_many_arguments, clippy::large_enum_variant)]
+            // Method names come from operationIds (`into_x`, `from_y`): no self convention.
+            #![allow(
+                clippy::too_many_arguments,
+                clippy::large_enum_variant,
+                clippy::wrong_self_convention
+            )]
             #[allow(unused_imports)]
             use super::*;
 
