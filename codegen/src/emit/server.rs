@@ -6,6 +6,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::operation::{operation_doc, response_content, status_doc};
 use super::validation::Validated;
 use super::{docs, rust_type};
 use crate::ir::{
@@ -278,15 +279,6 @@ fn read_body(api: &Api, content: &Content, required: bool) -> TokenStream {
     }
 }
 
-/// The media type a response is written as: JSON if declared, else the first.
-fn response_content(response: &Response) -> Option<&Content> {
-    response
-        .contents
-        .iter()
-        .find(|c| c.kind == MediaKind::Json)
-        .or_else(|| response.contents.first())
-}
-
 /// The payload type of a response variant, if it has a body.
 fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<TokenStream> {
     if let Some(streaming) = &op.streaming
@@ -309,33 +301,6 @@ fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<
 /// Whether the variant carries its status (ranges and `default`).
 fn carries_status(response: &Response) -> bool {
     !matches!(response.status, StatusCode::Code(_))
-}
-
-fn status_doc(response: &Response) -> String {
-    let status = match response.status {
-        StatusCode::Code(code) => code.to_string(),
-        StatusCode::Range(digit) => format!("{digit}XX"),
-        StatusCode::Default => "Any other status".to_owned(),
-    };
-    match &response.description {
-        Some(d) if !d.trim().is_empty() => format!("{status}: {}", d.trim()),
-        _ => status,
-    }
-}
-
-fn operation_doc(op: &Operation) -> String {
-    let mut doc = format!("`{} {}`", op.method.as_str(), op.path.template);
-    if let Some(summary) = &op.summary {
-        doc = format!("{}\n\n{doc}", summary.trim());
-    }
-    if let Some(description) = &op.description {
-        doc.push_str("\n\n");
-        doc.push_str(description.trim());
-    }
-    if op.deprecated {
-        doc.push_str("\n\n**Deprecated.**");
-    }
-    doc
 }
 
 /// The input struct and the response enum of one operation.
