@@ -1,5 +1,5 @@
-//! Correlation ids (DESIGN): taken from the request's `x-correlation-id`, else a new
-//! UUID; available to handlers through [`RequestContext`](crate::RequestContext) and
+//! Correlation ids (DESIGN): taken from the request's `x-correlation-id`, else the
+//! Lambda request id, else a new UUID; available to handlers through [`RequestContext`](crate::RequestContext) and
 //! echoed on every response, fallbacks, rejections and panics included.
 
 use std::future::Future;
@@ -10,6 +10,8 @@ use http::{HeaderValue, Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
+
+use crate::context::LambdaInvocation;
 
 /// The header that carries a request's correlation id, in and out.
 pub const HEADER: &str = "x-correlation-id";
@@ -33,6 +35,21 @@ impl CorrelationId {
             Some(value) => CorrelationId(value.clone()),
             None => CorrelationId::generate(),
         }
+    }
+
+    /// The id of a request: its `x-correlation-id` (as [`from_headers`]), else the
+    /// request id of the [`LambdaInvocation`] in its extensions, else a new UUID.
+    ///
+    /// [`from_headers`]: CorrelationId::from_headers
+    pub fn from_request(headers: &http::HeaderMap, extensions: &http::Extensions) -> Self {
+        if headers.contains_key(HEADER) {
+            return CorrelationId::from_headers(headers);
+        }
+        extensions
+            .get::<LambdaInvocation>()
+            .and_then(|lambda| HeaderValue::from_str(&lambda.request_id).ok())
+            .filter(|value| !value.is_empty() && value.len() <= MAX_LEN)
+            .map_or_else(CorrelationId::generate, CorrelationId)
     }
 
     /// A new random id (UUID v4).
@@ -89,7 +106,7 @@ where
         let id = match request.extensions().get::<CorrelationId>() {
             Some(id) => id.clone(),
             None => {
-                let id = CorrelationId::from_headers(request.headers());
+                let id = CorrelationId::from_request(request.headers(), request.extensions());
                 request.extensions_mut().insert(id.clone());
                 id
             }
@@ -150,5 +167,22 @@ mod tests {
         assert_eq!(CorrelationId::from_headers(&headers).as_str().len(), 36);
         headers.insert(HEADER, HeaderValue::from_static(""));
         assert_eq!(CorrelationId::from_headers(&headers).as_str().len(), 36);
+    }
+
+    #[test]
+    fn lambda_request_ids_come_after_the_header() {
+        let mut extensions = http::Extensions::new();
+        extensions.insert(LambdaInvocation::new("req-1", "fn"));
+        let mut headers = http::HeaderMap::new();
+        let id = CorrelationId::from_request(&headers, &extensions);
+        assert_eq!(id.as_str(), "req-1");
+        headers.insert(HEADER, HeaderValue::from_static("abc-123"));
+        let id = CorrelationId::from_request(&headers, &extensions);
+        assert_eq!(id.as_str(), "abc-123");
+        let id = CorrelationId::from_request(&headers, &http::Extensions::new());
+        assert_eq!(id.as_str(), "abc-123");
+        headers.remove(HEADER);
+        let id = CorrelationId::from_request(&headers, &http::Extensions::new());
+        assert_eq!(id.as_str().len(), 36);
     }
 }

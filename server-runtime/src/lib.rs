@@ -16,9 +16,10 @@ pub mod error;
 pub mod incoming;
 pub mod param;
 pub mod response;
+pub mod trace_context;
 pub mod validate;
 
-pub use context::RequestContext;
+pub use context::{CallerIdentity, IamCaller, JwtCaller, LambdaInvocation, RequestContext};
 pub use error::{HandlerError, Rejection, ValidationErrors};
 pub use incoming::Incoming;
 
