@@ -1,6 +1,6 @@
 //! What a handler knows about its request besides its typed input.
 
-use http::{Extensions, HeaderMap, Method};
+use http::{Extensions, HeaderMap, Method, Uri};
 
 use crate::correlation::CorrelationId;
 
@@ -12,12 +12,13 @@ pub const CORRELATION_ID_HEADER: &str = crate::correlation::HEADER;
 pub struct RequestContext {
     /// The correlation id: the `x-correlation-id` header, else the Lambda request id,
     /// else a new UUID (the same one the response carries when the router has the
-    /// [correlation layer](crate::correlation::layer)).
-    pub correlation_id: String,
+    /// [correlation layer](crate::correlation::layer)). It derefs to `&str`.
+    pub correlation_id: CorrelationId,
     /// The request method.
     pub method: Method,
-    /// The path as requested (not the route template).
-    pub path: String,
+    /// The URI as requested (its [`path`](RequestContext::path) is not the route
+    /// template).
+    pub uri: Uri,
     /// All request headers.
     pub headers: HeaderMap,
     /// Request extensions set by middleware (authentication results, Lambda context, …).
@@ -28,18 +29,21 @@ impl RequestContext {
     /// The context of a request with these parts (taken, not copied).
     pub fn new(parts: http::request::Parts) -> Self {
         let correlation_id = match parts.extensions.get::<CorrelationId>() {
-            Some(id) => id.as_str().to_owned(),
-            None => CorrelationId::from_request(&parts.headers, &parts.extensions)
-                .as_str()
-                .to_owned(),
+            Some(id) => id.clone(),
+            None => CorrelationId::from_request(&parts.headers, &parts.extensions),
         };
         RequestContext {
             correlation_id,
-            path: parts.uri.path().to_owned(),
+            uri: parts.uri,
             method: parts.method,
             headers: parts.headers,
             extensions: parts.extensions,
         }
+    }
+
+    /// The path as requested (`/items/7`, not the route template).
+    pub fn path(&self) -> &str {
+        self.uri.path()
     }
 
     /// Who called, when API Gateway or a Function URL authenticated the caller

@@ -1,6 +1,8 @@
 //! FastAPI-compatible error responses: validation failures (422) listing every problem,
 //! and the JSON 404, 405, 413, 415 and 500 of DESIGN.md's wire contract.
 
+use std::borrow::Cow;
+
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 use serde::Serialize;
@@ -15,15 +17,30 @@ pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum LocItem {
-    /// `"body"`, `"query"`, a parameter or property name.
-    Key(String),
+    /// `"body"`, `"query"`, a parameter or property name: borrowed when it is a name
+    /// from the document (generated code pushes these on every validated request, so
+    /// they must not allocate), owned when it comes from the request (a map key).
+    Key(Cow<'static, str>),
     /// An array index.
     Index(usize),
 }
 
+impl LocItem {
+    /// A key known at compile time, without allocating.
+    pub const fn key(key: &'static str) -> Self {
+        LocItem::Key(Cow::Borrowed(key))
+    }
+}
+
 impl From<&str> for LocItem {
     fn from(key: &str) -> Self {
-        LocItem::Key(key.to_owned())
+        LocItem::Key(Cow::Owned(key.to_owned()))
+    }
+}
+
+impl From<String> for LocItem {
+    fn from(key: String) -> Self {
+        LocItem::Key(Cow::Owned(key))
     }
 }
 

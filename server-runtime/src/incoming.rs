@@ -183,7 +183,7 @@ impl Incoming {
         let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
         if object && first.is_some_and(|b| *b != b'{') && first != Some(&b'n') {
             errors.push(
-                vec!["body".into()],
+                vec![LocItem::key("body")],
                 "Input should be a valid dictionary or object to extract fields from",
                 "model_attributes_type",
             );
@@ -214,7 +214,7 @@ impl Incoming {
             Ok(text) => Ok(Some(Some(text))),
             Err(_) => {
                 errors.push(
-                    vec!["body".into()],
+                    vec![LocItem::key("body")],
                     "Input should be valid UTF-8 text",
                     "string_unicode",
                 );
@@ -360,7 +360,7 @@ fn fields_into<T: DeserializeOwned>(
     match param::body_fields(fields) {
         Ok(value) => Some(value),
         Err(FieldError { path, error }) => {
-            let mut loc: Vec<LocItem> = vec!["body".into()];
+            let mut loc: Vec<LocItem> = vec![LocItem::key("body")];
             loc.extend(path);
             errors.push(loc, error.msg, error.kind);
             None
@@ -389,7 +389,7 @@ pub fn variant<T, B>(
 /// An empty body: missing if required (recorded), else absent.
 fn absent<T>(required: bool, errors: &mut ValidationErrors) -> Option<Option<T>> {
     if required {
-        errors.missing(vec!["body".into()]);
+        errors.missing(vec![LocItem::key("body")]);
         None
     } else {
         Some(None)
@@ -422,13 +422,13 @@ fn body_error(
     error: &serde_path_to_error::Error<serde_json::Error>,
     errors: &mut ValidationErrors,
 ) {
-    let mut loc: Vec<LocItem> = vec!["body".into()];
+    let mut loc: Vec<LocItem> = vec![LocItem::key("body")];
     for segment in error.path().iter() {
         match segment {
             serde_path_to_error::Segment::Seq { index } => loc.push(LocItem::Index(*index)),
-            serde_path_to_error::Segment::Map { key } => loc.push(LocItem::Key(key.clone())),
+            serde_path_to_error::Segment::Map { key } => loc.push(LocItem::from(key.clone())),
             serde_path_to_error::Segment::Enum { variant } => {
-                loc.push(LocItem::Key(variant.clone()))
+                loc.push(LocItem::from(variant.clone()))
             }
             serde_path_to_error::Segment::Unknown => {}
         }
@@ -448,7 +448,7 @@ fn body_error(
         .strip_prefix("missing field `")
         .and_then(|rest| rest.split('`').next())
     {
-        loc.push(LocItem::Key(field.to_owned()));
+        loc.push(LocItem::from(field));
         errors.missing(loc);
         return;
     }

@@ -20,6 +20,7 @@ pub mod trace_context;
 pub mod validate;
 
 pub use context::{CallerIdentity, IamCaller, JwtCaller, LambdaInvocation, RequestContext};
+pub use correlation::CorrelationId;
 pub use error::{HandlerError, Rejection, ValidationErrors};
 pub use incoming::Incoming;
 

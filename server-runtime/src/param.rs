@@ -483,7 +483,7 @@ pub fn body_fields<T: DeserializeOwned>(fields: &[(String, BodyField)]) -> Resul
                 serde_path_to_error::Segment::Seq { index } => Some(LocItem::Index(*index)),
                 serde_path_to_error::Segment::Map { key }
                 | serde_path_to_error::Segment::Enum { variant: key } => {
-                    Some(LocItem::Key(key.clone()))
+                    Some(LocItem::from(key.clone()))
                 }
                 serde_path_to_error::Segment::Unknown => None,
             })
@@ -495,7 +495,7 @@ pub fn body_fields<T: DeserializeOwned>(fields: &[(String, BodyField)]) -> Resul
             .flatten()
             .and_then(|rest| rest.strip_suffix("`)"))
         {
-            path.push(LocItem::Key(field.to_owned()));
+            path.push(LocItem::from(field));
             error = ParamError::missing();
         }
         FieldError { path, error }
@@ -1592,10 +1592,10 @@ mod tests {
     fn body_field_errors_are_located_at_the_property() {
         let error =
             body_fields::<Upload>(&[text("title", "t"), text("count", "many")]).unwrap_err();
-        assert_eq!(error.path, vec![LocItem::Key("count".into())]);
+        assert_eq!(error.path, vec![LocItem::key("count")]);
         assert_eq!(error.error.kind, "int_parsing");
         let error = body_fields::<Upload>(&[text("count", "1")]).unwrap_err();
-        assert_eq!(error.path, vec![LocItem::Key("title".into())]);
+        assert_eq!(error.path, vec![LocItem::key("title")]);
         assert_eq!(error.error, ParamError::missing());
         let binary = UploadFile::new(&b"\xff"[..]);
         let error =

@@ -51,7 +51,7 @@ impl<T: Validate> Validate for BTreeSet<T> {
 impl<T: Validate> Validate for BTreeMap<String, T> {
     fn validate(&self, at: &mut Vec<LocItem>, errors: &mut ValidationErrors) {
         for (key, value) in self {
-            at.push(LocItem::Key(key.clone()));
+            at.push(LocItem::from(key.clone()));
             value.validate(at, errors);
             at.pop();
         }
@@ -315,7 +315,7 @@ mod tests {
         }
         let names = vec![Name("ok".into()), Name("x".into())];
         let mut errors = ValidationErrors::new();
-        names.validate(&mut vec!["body".into()], &mut errors);
+        names.validate(&mut vec![LocItem::key("body")], &mut errors);
         assert_eq!(
             errors.errors()[0].loc,
             [LocItem::from("body"), LocItem::Index(1)]

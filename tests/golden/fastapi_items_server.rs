@@ -461,8 +461,8 @@ pub mod server {
     pub struct ListItemsRequest {
         /// `limit` (query parameter, `10` when absent)
         pub limit: i64,
-        /// `tags` (query parameter)
-        pub tags: Option<Vec<String>>,
+        /// `tags` (query parameter, `[]` when absent)
+        pub tags: Vec<String>,
         /// `status` (query parameter)
         pub status: Option<Status>,
         /// `next_token` (query parameter)
@@ -1045,7 +1045,8 @@ pub mod server {
         };
         {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![
-                "query".into(), "limit".into()
+                runtime::error::LocItem::key("query"),
+                runtime::error::LocItem::key("limit")
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {
@@ -1064,7 +1065,7 @@ pub mod server {
         }
         let request = ListItemsRequest {
             limit: limit.unwrap_or(10i64),
-            tags,
+            tags: tags.unwrap_or_default(),
             status,
             next_token,
             x_request_id,
@@ -1093,7 +1094,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -1150,7 +1153,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -1200,7 +1205,8 @@ pub mod server {
         };
         {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![
-                "query".into(), "count".into()
+                runtime::error::LocItem::key("query"),
+                runtime::error::LocItem::key("count")
             ];
             let errors = &mut errors;
             if let Some(value) = &count {
@@ -1284,7 +1290,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("meows".to_owned()));
+            at.push(runtime::error::LocItem::key("meows"));
             {
                 let value = &self.meows;
                 runtime::validate::number(
@@ -1306,7 +1312,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("index".to_owned()));
+            at.push(runtime::error::LocItem::key("index"));
             {
                 let value = &self.index;
                 runtime::validate::number(
@@ -1328,7 +1334,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("width".to_owned()));
+            at.push(runtime::error::LocItem::key("width"));
             {
                 let value = &self.width;
                 runtime::validate::number(
@@ -1341,7 +1347,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("height".to_owned()));
+            at.push(runtime::error::LocItem::key("height"));
             {
                 let value = &self.height;
                 runtime::validate::number(
@@ -1363,7 +1369,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            at.push(runtime::error::LocItem::key("name"));
             {
                 let value = &self.name;
                 runtime::validate::length(value, Some(1), Some(100), at, errors);
@@ -1373,7 +1379,7 @@ pub mod server {
                 runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("price".to_owned()));
+            at.push(runtime::error::LocItem::key("price"));
             {
                 let value = &self.price;
                 runtime::validate::number(
@@ -1386,7 +1392,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            at.push(runtime::error::LocItem::key("quantity"));
             {
                 let value = &self.quantity;
                 runtime::validate::number(
@@ -1399,17 +1405,17 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("tags".to_owned()));
+            at.push(runtime::error::LocItem::key("tags"));
             if let Some(value) = &self.tags {
                 runtime::validate::count(value.len(), None, Some(10), at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("dimensions".to_owned()));
+            at.push(runtime::error::LocItem::key("dimensions"));
             if let Some(value) = &self.dimensions {
                 runtime::validate::Validate::validate(value, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("mascot".to_owned()));
+            at.push(runtime::error::LocItem::key("mascot"));
             {
                 let value = &self.mascot;
                 runtime::validate::Validate::validate(value, at, errors);
@@ -1424,7 +1430,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            at.push(runtime::error::LocItem::key("name"));
             {
                 let value = &self.name;
                 runtime::validate::length(value, Some(1), Some(100), at, errors);
@@ -1434,7 +1440,7 @@ pub mod server {
                 runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("price".to_owned()));
+            at.push(runtime::error::LocItem::key("price"));
             {
                 let value = &self.price;
                 runtime::validate::number(
@@ -1447,7 +1453,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            at.push(runtime::error::LocItem::key("quantity"));
             {
                 let value = &self.quantity;
                 runtime::validate::number(
@@ -1460,17 +1466,17 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("tags".to_owned()));
+            at.push(runtime::error::LocItem::key("tags"));
             if let Some(value) = &self.tags {
                 runtime::validate::count(value.len(), None, Some(10), at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("dimensions".to_owned()));
+            at.push(runtime::error::LocItem::key("dimensions"));
             if let Some(value) = &self.dimensions {
                 runtime::validate::Validate::validate(value, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("mascot".to_owned()));
+            at.push(runtime::error::LocItem::key("mascot"));
             {
                 let value = &self.mascot;
                 runtime::validate::Validate::validate(value, at, errors);
@@ -1485,7 +1491,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("items".to_owned()));
+            at.push(runtime::error::LocItem::key("items"));
             {
                 let value = &self.items;
                 runtime::validate::Validate::validate(value, at, errors);
@@ -1500,12 +1506,12 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            at.push(runtime::error::LocItem::key("name"));
             if let Some(value) = &self.name {
                 runtime::validate::length(value, Some(1), Some(100), at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("price".to_owned()));
+            at.push(runtime::error::LocItem::key("price"));
             if let Some(value) = &self.price {
                 runtime::validate::number(
                     *value,
@@ -1517,7 +1523,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("quantity".to_owned()));
+            at.push(runtime::error::LocItem::key("quantity"));
             if let Some(value) = &self.quantity {
                 runtime::validate::number(
                     *value as f64,

@@ -270,7 +270,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -299,7 +301,8 @@ pub mod server {
         };
         {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![
-                "path".into(), "managerId".into()
+                runtime::error::LocItem::key("path"),
+                runtime::error::LocItem::key("managerId")
             ];
             let errors = &mut errors;
             {
@@ -354,7 +357,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
                 runtime::validate::number(
@@ -376,7 +379,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
                 runtime::validate::number(
@@ -389,7 +392,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("salary".to_owned()));
+            at.push(runtime::error::LocItem::key("salary"));
             {
                 let value = &self.salary;
                 runtime::validate::number(
@@ -411,7 +414,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
                 runtime::validate::number(
@@ -424,7 +427,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("salary".to_owned()));
+            at.push(runtime::error::LocItem::key("salary"));
             {
                 let value = &self.salary;
                 runtime::validate::number(
@@ -437,7 +440,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("reports".to_owned()));
+            at.push(runtime::error::LocItem::key("reports"));
             {
                 let value = &self.reports;
                 runtime::validate::Validate::validate(value, at, errors);
@@ -452,13 +455,13 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("employee".to_owned()));
+            at.push(runtime::error::LocItem::key("employee"));
             {
                 let value = &self.employee;
                 runtime::validate::Validate::validate(value, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("manager".to_owned()));
+            at.push(runtime::error::LocItem::key("manager"));
             if let Some(value) = &self.manager {
                 runtime::validate::number(
                     *value as f64,
@@ -470,7 +473,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("reviewer".to_owned()));
+            at.push(runtime::error::LocItem::key("reviewer"));
             if let Some(value) = &self.reviewer {
                 runtime::validate::Validate::validate(value, at, errors);
             }

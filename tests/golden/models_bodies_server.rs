@@ -194,7 +194,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             if let Some(ReplaceNoteRequestBody::Json(body)) = &body {
                 {
@@ -263,7 +265,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             match &body {
                 CreateNoteRequestBody::Json(body) => {
@@ -297,7 +301,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("text".to_owned()));
+            at.push(runtime::error::LocItem::key("text"));
             {
                 let value = &self.text;
                 runtime::validate::length(value, Some(1), Some(280), at, errors);
@@ -312,13 +316,13 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("text".to_owned()));
+            at.push(runtime::error::LocItem::key("text"));
             {
                 let value = &self.text;
                 runtime::validate::length(value, Some(1), None, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("priority".to_owned()));
+            at.push(runtime::error::LocItem::key("priority"));
             {
                 let value = &self.priority;
                 runtime::validate::number(
@@ -340,7 +344,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("caption".to_owned()));
+            at.push(runtime::error::LocItem::key("caption"));
             {
                 let value = &self.caption;
                 runtime::validate::length(value, None, Some(100), at, errors);

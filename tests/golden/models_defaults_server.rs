@@ -354,7 +354,8 @@ pub mod server {
         };
         {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![
-                "query".into(), "limit".into()
+                runtime::error::LocItem::key("query"),
+                runtime::error::LocItem::key("limit")
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {

@@ -367,7 +367,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -414,12 +416,12 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("points".to_owned()));
+            at.push(runtime::error::LocItem::key("points"));
             if let Some(value) = &self.points {
                 runtime::validate::unique(value, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("bounded".to_owned()));
+            at.push(runtime::error::LocItem::key("bounded"));
             if let Some(value) = &self.bounded {
                 runtime::validate::count(value.len(), Some(1), Some(3), at, errors);
                 for (index, item) in value.iter().enumerate() {

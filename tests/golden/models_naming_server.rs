@@ -766,7 +766,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             if let Some(value) = &body {
                 runtime::validate::Validate::validate(value, at, errors);
@@ -827,7 +829,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -862,7 +866,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -885,7 +891,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("code".to_owned()));
+            at.push(runtime::error::LocItem::key("code"));
             {
                 let value = &self.code;
                 static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
@@ -903,7 +909,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("fallback".to_owned()));
+            at.push(runtime::error::LocItem::key("fallback"));
             if let Some(value) = &self.fallback {
                 runtime::validate::length(value, Some(1), None, at, errors);
             }

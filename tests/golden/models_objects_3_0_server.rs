@@ -422,7 +422,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -481,7 +483,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             if let Some(value) = &body {
                 runtime::validate::Validate::validate(value, at, errors);
@@ -527,13 +531,13 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("name".to_owned()));
+            at.push(runtime::error::LocItem::key("name"));
             {
                 let value = &self.name;
                 runtime::validate::length(value, Some(1), Some(64), at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("weight".to_owned()));
+            at.push(runtime::error::LocItem::key("weight"));
             if let Some(value) = &self.weight {
                 runtime::validate::number(
                     *value,
@@ -554,7 +558,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("pageSize".to_owned()));
+            at.push(runtime::error::LocItem::key("pageSize"));
             if let Some(value) = &self.page_size {
                 runtime::validate::number(
                     *value as f64,

@@ -346,7 +346,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -381,7 +383,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -404,7 +408,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("handle".to_owned()));
+            at.push(runtime::error::LocItem::key("handle"));
             {
                 let value = &self.handle;
                 static PATTERN: runtime::validate::Pattern = runtime::validate::Pattern::new(
@@ -413,17 +417,17 @@ pub mod server {
                 runtime::validate::pattern(value, &PATTERN, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("bio".to_owned()));
+            at.push(runtime::error::LocItem::key("bio"));
             if let Some(value) = &self.bio {
                 runtime::validate::length(value, None, Some(500), at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("address".to_owned()));
+            at.push(runtime::error::LocItem::key("address"));
             if let Some(value) = &self.address {
                 runtime::validate::Validate::validate(value, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("billingAddress".to_owned()));
+            at.push(runtime::error::LocItem::key("billingAddress"));
             if let Some(value) = &self.billing_address {
                 runtime::validate::Validate::validate(value, at, errors);
             }
@@ -437,7 +441,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("country".to_owned()));
+            at.push(runtime::error::LocItem::key("country"));
             if let Some(value) = &self.country {
                 runtime::validate::length(value, Some(2), Some(2), at, errors);
             }
@@ -451,7 +455,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("value".to_owned()));
+            at.push(runtime::error::LocItem::key("value"));
             {
                 let value = &self.value;
                 runtime::validate::number(
@@ -464,7 +468,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("ratio".to_owned()));
+            at.push(runtime::error::LocItem::key("ratio"));
             {
                 let value = &self.ratio;
                 runtime::validate::number(
@@ -477,7 +481,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("count".to_owned()));
+            at.push(runtime::error::LocItem::key("count"));
             {
                 let value = &self.count;
                 runtime::validate::number(
@@ -499,13 +503,13 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("from".to_owned()));
+            at.push(runtime::error::LocItem::key("from"));
             {
                 let value = &self.from;
                 runtime::validate::Validate::validate(value, at, errors);
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("to".to_owned()));
+            at.push(runtime::error::LocItem::key("to"));
             {
                 let value = &self.to;
                 runtime::validate::Validate::validate(value, at, errors);
@@ -520,7 +524,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("lat".to_owned()));
+            at.push(runtime::error::LocItem::key("lat"));
             {
                 let value = &self.lat;
                 runtime::validate::number(
@@ -533,7 +537,7 @@ pub mod server {
                 );
             }
             at.pop();
-            at.push(runtime::error::LocItem::Key("lon".to_owned()));
+            at.push(runtime::error::LocItem::key("lon"));
             {
                 let value = &self.lon;
                 runtime::validate::number(

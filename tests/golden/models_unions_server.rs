@@ -713,7 +713,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -800,7 +802,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("livesLeft".to_owned()));
+            at.push(runtime::error::LocItem::key("livesLeft"));
             if let Some(value) = &self.lives_left {
                 runtime::validate::number(
                     *value as f64,

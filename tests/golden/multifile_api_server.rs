@@ -356,7 +356,8 @@ pub mod server {
         };
         {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![
-                "query".into(), "limit".into()
+                runtime::error::LocItem::key("query"),
+                runtime::error::LocItem::key("limit")
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {
@@ -402,7 +403,9 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         };
         {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![
+                runtime::error::LocItem::key("body")
+            ];
             let errors = &mut errors;
             {
                 let value = &body;
@@ -448,7 +451,8 @@ pub mod server {
         };
         {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![
-                "path".into(), "ownerId".into()
+                runtime::error::LocItem::key("path"),
+                runtime::error::LocItem::key("ownerId")
             ];
             let errors = &mut errors;
             {
@@ -479,7 +483,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("owner".to_owned()));
+            at.push(runtime::error::LocItem::key("owner"));
             if let Some(value) = &self.owner {
                 runtime::validate::Validate::validate(value, at, errors);
             }
@@ -493,7 +497,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("id".to_owned()));
+            at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
                 runtime::validate::number(
@@ -515,7 +519,7 @@ pub mod server {
             at: &mut Vec<runtime::error::LocItem>,
             errors: &mut runtime::ValidationErrors,
         ) {
-            at.push(runtime::error::LocItem::Key("items".to_owned()));
+            at.push(runtime::error::LocItem::key("items"));
             {
                 let value = &self.items;
                 runtime::validate::Validate::validate(value, at, errors);

@@ -154,7 +154,7 @@ impl Api for Store {
         request: ListItemsRequest,
     ) -> Result<ListItemsResponse, HandlerError> {
         let limit = usize::try_from(request.limit)?;
-        let tags = request.tags.unwrap_or_default();
+        let tags = request.tags;
         Ok(self.list(limit, &tags, request.status).into())
     }
 

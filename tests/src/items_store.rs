@@ -62,7 +62,7 @@ impl Api for Store {
         }
         let store = self.items.lock().unwrap();
         let limit = usize::try_from(request.limit)?;
-        let tags = request.tags.unwrap_or_default();
+        let tags = request.tags;
         let items = store
             .values()
             .filter(|i| {

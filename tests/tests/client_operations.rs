@@ -338,6 +338,7 @@ async fn every_parameter_style_round_trips() {
     let pets = client.list_pets().await.unwrap();
     let echo: serde_json::Value = serde_json::from_str(&pets[0].name).unwrap();
     assert_eq!(echo["limit"], 20);
+    assert_eq!(echo["sizes"], json!(["m"]));
     assert_eq!(echo["tags"], serde_json::Value::Null);
 }
 

@@ -167,13 +167,19 @@ fn parameter_type(api: &Api, p: &Parameter) -> TokenStream {
 /// An expression of the parameter's type for its schema `default`, when the default
 /// can be written as a literal of that type.
 fn parameter_default(api: &Api, p: &Parameter) -> Option<TokenStream> {
-    use crate::ir::{Primitive as P, TypeKind, TypeRef as T};
-    use serde_json::Value as V;
     if p.required {
         return None;
     }
-    let default = p.default.as_ref()?;
-    Some(match (&p.ty, default) {
+    literal(api, &p.ty, p.default.as_ref()?)
+}
+
+/// An expression of type `ty` for the JSON `value`, when it can be written as a
+/// literal: booleans, numbers, strings, string enum variants, and arrays or sets of
+/// those (`["a","b"]` → `vec!["a".to_owned(), "b".to_owned()]`).
+fn literal(api: &Api, ty: &crate::ir::TypeRef, value: &serde_json::Value) -> Option<TokenStream> {
+    use crate::ir::{Primitive as P, TypeKind, TypeRef as T};
+    use serde_json::Value as V;
+    Some(match (ty, value) {
         (T::Primitive(P::Bool), V::Bool(b)) => quote!(#b),
         (T::Primitive(P::I64), V::Number(n)) => {
             let n = n.as_i64()?;
@@ -205,6 +211,20 @@ fn parameter_default(api: &Api, p: &Parameter) -> Option<TokenStream> {
             }
             _ => return None,
         },
+        (T::Array(item), V::Array(values)) => {
+            let values = values
+                .iter()
+                .map(|value| literal(api, item, value))
+                .collect::<Option<Vec<_>>>()?;
+            quote!(vec![#(#values),*])
+        }
+        (T::Set(item), V::Array(values)) => {
+            let values = values
+                .iter()
+                .map(|value| literal(api, item, value))
+                .collect::<Option<Vec<_>>>()?;
+            quote!(::std::collections::BTreeSet::from([#(#values),*]))
+        }
         _ => return None,
     })
 }
@@ -620,10 +640,19 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         });
         values.push(quote!(#field));
         fields.push(match parameter_default(api, p) {
+            Some(_)
+                if p.default
+                    .as_ref()
+                    .is_some_and(|d| d.as_array().is_some_and(Vec::is_empty)) =>
+            {
+                quote!(#field: #field.unwrap_or_default())
+            }
             Some(default)
                 if matches!(
                     p.ty,
                     crate::ir::TypeRef::Primitive(crate::ir::Primitive::String)
+                        | crate::ir::TypeRef::Array(_)
+                        | crate::ir::TypeRef::Set(_)
                 ) =>
             {
                 quote!(#field: #field.unwrap_or_else(|| #default))
@@ -640,7 +669,7 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         if !check.is_empty() {
             let location = p.location.as_str();
             checks.push(quote! {
-                let at: &mut Vec<runtime::error::LocItem> = &mut vec![#location.into(), #wire.into()];
+                let at: &mut Vec<runtime::error::LocItem> = &mut vec![runtime::error::LocItem::key(#location), runtime::error::LocItem::key(#wire)];
                 let errors = &mut errors;
                 #check
             });
@@ -788,7 +817,7 @@ fn decode_body(
     };
     let check = check.map(|check| {
         quote! {
-            let at: &mut Vec<runtime::error::LocItem> = &mut vec!["body".into()];
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![runtime::error::LocItem::key("body")];
             let errors = &mut errors;
             #check
         }

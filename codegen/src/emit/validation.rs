@@ -87,7 +87,7 @@ impl Validated {
                         return TokenStream::new();
                     }
                     quote! {
-                        at.push(runtime::error::LocItem::Key(#wire.to_owned()));
+                        at.push(runtime::error::LocItem::key(#wire));
                         #checks
                         at.pop();
                     }

@@ -49,7 +49,7 @@ fn validation_error(errors: &ValidationErrors) -> api::HttpValidationError {
                 .loc
                 .iter()
                 .map(|item| match item {
-                    LocItem::Key(key) => api::ValidationErrorLocItem::String(key.clone()),
+                    LocItem::Key(key) => api::ValidationErrorLocItem::String(key.to_string()),
                     LocItem::Index(index) => api::ValidationErrorLocItem::Integer(
                         i64::try_from(*index).unwrap_or(i64::MAX),
                     ),
@@ -115,7 +115,7 @@ impl Api for Store {
         request: ListItemsRequest,
     ) -> Result<ListItemsResponse, HandlerError> {
         let limit = usize::try_from(request.limit)?;
-        let tags = request.tags.unwrap_or_default();
+        let tags = request.tags;
         let items = self
             .items()
             .values()
