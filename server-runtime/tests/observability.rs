@@ -157,6 +157,7 @@ async fn serve(
     let subscriber = observability::subscriber(&config, tracing_subscriber::layer::Identity::new());
     let guard = tracing::subscriber::set_default(subscriber);
     let receiver = Arc::new(Mutex::new(stream));
+    // ANCHOR: stack
     let app = Router::new()
         .route("/items/{item_id}", get(get_item))
         .route("/items/{item_id}/validate", post(validate_item))
@@ -166,6 +167,7 @@ async fn serve(
         .layer(error::catch_panics())
         .layer(observability::layer(&config))
         .layer(correlation::layer());
+    // ANCHOR_END: stack
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });

@@ -290,39 +290,37 @@ impl Emitter {
             u8::from(outcome == Outcome::Success),
             u8::from(outcome == Outcome::Failure),
         ];
-        let document = |request: Option<[u8; 3]>, custom: &[Metric]| {
+        let document = |request: Option<[u8; 3]>, custom: &[Metric], merged: bool| {
             encode::with_line(
-                |out| self.document(out, now, route, request, custom, set),
+                |out| self.document(out, now, route, (request, merged), custom, set),
                 |line| self.writer.write_line(line),
             );
         };
         // Request metrics and custom ones share a directive when they share dimensions
         // and fit in one.
         if set.dimensions.is_empty() && set.metrics.len() + REQUEST_METRICS.len() <= MAX_METRICS {
-            document(Some(counts), &set.metrics);
+            document(Some(counts), &set.metrics, true);
             return;
         }
         let mut chunks = set.metrics.chunks(MAX_METRICS);
-        document(Some(counts), chunks.next().unwrap_or_default());
+        document(Some(counts), chunks.next().unwrap_or_default(), false);
         for chunk in chunks {
-            document(None, chunk);
+            document(None, chunk, false);
         }
     }
 
     /// One document: the request metrics (when `request` has their values) and the
-    /// `custom` ones, each group in its own directive unless the custom metrics
-    /// have no dimensions of their own.
+    /// `custom` ones, in one directive when `merged`, else each group in its own.
     fn document(
         &self,
         out: &mut Vec<u8>,
         now: SystemTime,
         route: &str,
-        request: Option<[u8; 3]>,
+        (request, merged): (Option<[u8; 3]>, bool),
         custom: &[Metric],
         set: &MetricSet,
     ) {
         self.head(out, now);
-        let own_directive = !set.dimensions.is_empty();
         if request.is_some() {
             out.extend_from_slice(br#""Dimensions":[["service","route"]],"Metrics":["#);
             for (index, name) in REQUEST_METRICS.iter().enumerate() {
@@ -335,7 +333,7 @@ impl Emitter {
             }
         }
         if !custom.is_empty() {
-            if request.is_none() || own_directive {
+            if !merged {
                 if request.is_some() {
                     out.extend_from_slice(b"]},{");
                     out.extend_from_slice(&self.namespace);
@@ -402,5 +400,107 @@ impl Emitter {
             }
         }
         out.push(b'}');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex as StdMutex;
+
+    /// The documents an emitter writes for one request with `fill`'s metrics.
+    fn documents(outcome: Outcome, fill: impl FnOnce(&Metrics)) -> Vec<serde_json::Value> {
+        let lines = Arc::new(StdMutex::new(Vec::<u8>::new()));
+        let sink = lines.clone();
+        let writer = Writer::new(move || Sink(sink.clone()));
+        let emitter = Emitter::new("Shop", "items", writer);
+        let metrics = Metrics::collecting();
+        fill(&metrics);
+        emitter.request("GET /items/{item_id}", outcome, &metrics.take());
+        let bytes = lines.lock().unwrap().clone();
+        String::from_utf8(bytes)
+            .unwrap()
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect()
+    }
+
+    struct Sink(Arc<StdMutex<Vec<u8>>>);
+
+    impl std::io::Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn custom_dimensions_get_their_own_directive() {
+        let docs = documents(Outcome::Failure, |metrics| {
+            metrics.add("Latency", Unit::Milliseconds, 12.5);
+            metrics.add("Latency", Unit::Milliseconds, 7.0);
+            metrics.add_dimension("tenant", "acme");
+            metrics.add_metadata("tenant", "ignored: a dimension has the name");
+            metrics.add_metadata("order", 42);
+        });
+        assert_eq!(docs.len(), 1);
+        let doc = &docs[0];
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][1],
+            serde_json::json!({"Namespace": "Shop", "Dimensions": [["service", "route", "tenant"]], "Metrics": [{"Name": "Latency", "Unit": "Milliseconds"}]})
+        );
+        assert_eq!(
+            doc["_aws"]["CloudWatchMetrics"][0]["Dimensions"],
+            serde_json::json!([["service", "route"]])
+        );
+        assert_eq!(doc["Latency"], serde_json::json!([12.5, 7.0]));
+        assert_eq!(doc["tenant"], "acme");
+        assert_eq!(doc["order"], 42);
+        assert_eq!(
+            (doc["Success"].as_u64(), doc["Failure"].as_u64()),
+            (Some(0), Some(1))
+        );
+    }
+
+    #[test]
+    fn more_than_a_hundred_metrics_take_several_documents() {
+        let docs = documents(Outcome::Success, |metrics| {
+            for index in 0..150 {
+                metrics.add(&format!("M{index}"), Unit::Count, 1.0);
+            }
+        });
+        assert_eq!(docs.len(), 2);
+        let counts: Vec<usize> = docs
+            .iter()
+            .flat_map(|doc| doc["_aws"]["CloudWatchMetrics"].as_array().unwrap())
+            .map(|directive| directive["Metrics"].as_array().unwrap().len())
+            .collect();
+        assert_eq!(counts, [3, 100, 50]);
+        assert_eq!(docs[1]["route"], "GET /items/{item_id}");
+        assert!(docs[1].get("RequestCount").is_none());
+        assert_eq!(docs[1]["M149"], 1.0);
+    }
+
+    #[test]
+    fn invalid_metrics_are_dropped_and_disabled_handles_ignore_all() {
+        let docs = documents(Outcome::Success, |metrics| {
+            metrics.add("", Unit::Count, 1.0);
+            metrics.add("Success", Unit::Count, 1.0);
+            metrics.add("Ratio", Unit::Percent, f64::NAN);
+            metrics.add("Bytes", Unit::BytesPerSecond, 3.0);
+        });
+        let names = &docs[0]["_aws"]["CloudWatchMetrics"][0]["Metrics"];
+        assert_eq!(names.as_array().unwrap().len(), 4);
+        assert_eq!(
+            names[3],
+            serde_json::json!({"Name": "Bytes", "Unit": "Bytes/Second"})
+        );
+        let disabled = Metrics::disabled();
+        disabled.add("Anything", Unit::Count, 1.0);
+        assert!(disabled.take().metrics.is_empty());
     }
 }
