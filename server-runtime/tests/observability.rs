@@ -133,6 +133,15 @@ fn streaming(
     }
 }
 
+/// A stream that fails after its first chunk.
+async fn broken_stream() -> Response {
+    let chunks: response::ChunkStream<Value> = Box::pin(futures_util::stream::iter([
+        Ok(json!({"n": 1})),
+        Err("the feed was lost".into()),
+    ]));
+    response::json_lines(StatusCode::OK, "application/jsonl", chunks)
+}
+
 struct Server {
     base: String,
     captured: Captured,
@@ -164,6 +173,7 @@ async fn serve(
         .route("/failing", get(failing))
         .route("/panicking", get(panicking))
         .route("/stream", get(streaming(receiver)))
+        .route("/broken-stream", get(broken_stream))
         .layer(error::catch_panics())
         .layer(observability::layer(&config))
         .layer(correlation::layer());
@@ -404,6 +414,30 @@ async fn streamed_responses_count_when_their_body_ends() {
     assert_eq!(&rest[..], b"{\"n\":2}\n");
     let docs = server.metrics_of("GET /stream", 1).await;
     assert_request_metrics(&docs[0], "GET /stream", 1, 0);
+
+    // A stream that fails: logged inside its request, counted as a failure.
+    let sent = server
+        .client
+        .get(format!("{}/broken-stream", server.base))
+        .header("x-correlation-id", "req-broken")
+        .send()
+        .await;
+    // The head may or may not have gone out before the stream failed.
+    match sent {
+        Ok(response) => assert!(response.bytes().await.is_err(), "the response is aborted"),
+        Err(error) => assert!(error.is_request(), "{error}"),
+    }
+    let docs = server.metrics_of("GET /broken-stream", 1).await;
+    assert_request_metrics(&docs[0], "GET /broken-stream", 0, 1);
+    let logs = server.captured.logs_of("req-broken");
+    assert_eq!(logs.len(), 2, "{logs:#?}");
+    assert_log_basics(
+        &logs[1],
+        "ERROR",
+        "stream failed; aborting the response",
+        false,
+    );
+    assert_eq!(logs[1]["error"], "the feed was lost");
 }
 
 #[tokio::test]

@@ -63,7 +63,7 @@ pub fn init(config: &Config) -> Result<(), InitError> {
 }
 
 /// [`init`] with one more layer on the registry (an X-Ray exporter, say); several
-/// layers can be given as a tuple-free stack, `a.and_then(b)`.
+/// combine into one with [`Layer::and_then`].
 pub fn init_with<L>(config: &Config, extra: L) -> Result<(), InitError>
 where
     L: Layer<Registry> + Send + Sync + 'static,
