@@ -1,7 +1,9 @@
 //! Per-request cost of the observability stack: the same trivial router called
 //! in-process with and without `catch_panics` + `observability::layer` +
 //! `correlation::layer` (logs at INFO and EMF documents written to `io::sink`),
-//! in one run, reporting the ratio.
+//! in one run, reporting the ratio to the bare router (and, to show the
+//! observability layer's own share, the router with only `catch_panics` and
+//! `correlation::layer`).
 //!
 //! `cargo bench -p oapi-gen-server-runtime --bench observability`
 
@@ -81,8 +83,12 @@ fn main() {
         log_level: tracing::Level::WARN,
         ..config.clone()
     };
+    let without_observability = bare()
+        .layer(error::catch_panics())
+        .layer(correlation::layer());
     let stacks = [
         ("bare router", bare()),
+        ("catch_panics + correlation", without_observability),
         ("full stack", full(&config, bare())),
         (
             "full stack + custom metric",
