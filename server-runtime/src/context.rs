@@ -3,6 +3,10 @@
 use http::{Extensions, HeaderMap, Method, Uri};
 
 use crate::correlation::CorrelationId;
+use crate::observability::Metrics;
+
+/// The handle of requests without metrics.
+static DISABLED_METRICS: Metrics = Metrics::disabled();
 
 /// The header that carries a request's correlation id, in and out.
 pub const CORRELATION_ID_HEADER: &str = crate::correlation::HEADER;
@@ -55,6 +59,14 @@ impl RequestContext {
     /// The Lambda invocation serving this request; `None` when not running on Lambda.
     pub fn lambda(&self) -> Option<&LambdaInvocation> {
         self.extensions.get()
+    }
+
+    /// This request's CloudWatch metrics: what is added is written with the request's
+    /// own metrics when it ends. Without the [request
+    /// layer](crate::observability::layer) (or with metrics disabled) the handle
+    /// ignores everything.
+    pub fn metrics(&self) -> &Metrics {
+        self.extensions.get().unwrap_or(&DISABLED_METRICS)
     }
 }
 

@@ -6,7 +6,8 @@
 //! method with a [`RequestContext`], and turn handler errors into the safe
 //! `500 {"detail":"Internal Server Error"}`. Everything a generic function can do once
 //! lives here rather than in generated code, including the [`docs`] routes
-//! (`/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, all served offline).
+//! (`/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, all served offline),
+//! and the [`observability`] stack: JSON logs, request spans and CloudWatch metrics.
 
 pub mod context;
 pub mod correlation;
@@ -14,6 +15,7 @@ pub mod cors;
 pub mod docs;
 pub mod error;
 pub mod incoming;
+pub mod observability;
 pub mod param;
 pub mod response;
 pub mod trace_context;
