@@ -4,13 +4,17 @@
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError, TrySendError};
+use std::thread::Thread;
 use std::time::{Duration, Instant};
 
 use super::XrayError;
 use super::daemon::DaemonAddress;
 use super::datagram::{MAX_DATAGRAM_BYTES, datagrams};
 use super::segment::Document;
+
+/// How long the sending thread lets documents accumulate once it is awake.
+const BATCH_INTERVAL: Duration = Duration::from_millis(5);
 
 /// What the sending thread is asked to do.
 enum Message {
@@ -49,13 +53,14 @@ impl Exporter {
         let (queue, receiver) = mpsc::sync_channel(capacity.max(1));
         let counters = Arc::new(Counters::default());
         let thread_counters = Arc::clone(&counters);
-        std::thread::Builder::new()
+        let thread = std::thread::Builder::new()
             .name("xray-exporter".to_owned())
             .spawn(move || run(socket, daemon, receiver, &thread_counters))
             .map_err(XrayError::Spawn)?;
         let handle = XrayHandle {
             queue: queue.clone(),
             counters: Arc::clone(&counters),
+            thread: thread.thread().clone(),
         };
         Ok((Exporter { queue, counters }, handle))
     }
@@ -75,35 +80,77 @@ impl Exporter {
 
 /// The sending thread: runs until the layer and every handle are gone.
 fn run(socket: UdpSocket, daemon: DaemonAddress, receiver: Receiver<Message>, counters: &Counters) {
-    let mut target: Option<SocketAddr> = None;
-    for message in receiver {
-        match message {
-            Message::Document(document) => {
-                if target.is_none() {
-                    // Resolved on first use (and again after a failure), off the request path.
-                    target = daemon
-                        .to_string()
-                        .to_socket_addrs()
-                        .ok()
-                        .and_then(|mut all| all.next());
-                }
-                let Some(target) = target else {
-                    counters.dropped.fetch_add(1, Ordering::Relaxed);
-                    continue;
-                };
-                let (datagrams, unsendable) = datagrams(*document, MAX_DATAGRAM_BYTES);
-                counters.dropped.fetch_add(unsendable, Ordering::Relaxed);
-                for datagram in datagrams {
-                    let counter = match socket.send_to(&datagram, target) {
-                        Ok(_) => &counters.sent,
-                        Err(_) => &counters.dropped,
-                    };
-                    counter.fetch_add(1, Ordering::Relaxed);
+    let mut sender = Sender {
+        socket,
+        daemon,
+        target: None,
+        counters,
+    };
+    // Block while idle; once woken, drain every interval until a round finds nothing.
+    while let Ok(first) = receiver.recv() {
+        sender.handle(first);
+        loop {
+            std::thread::park_timeout(BATCH_INTERVAL);
+            let mut handled = false;
+            loop {
+                match receiver.try_recv() {
+                    Ok(message) => {
+                        sender.handle(message);
+                        handled = true;
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => return,
                 }
             }
+            if !handled {
+                break;
+            }
+        }
+    }
+}
+
+/// The sending thread's state.
+struct Sender<'a> {
+    socket: UdpSocket,
+    daemon: DaemonAddress,
+    /// The daemon's resolved address, once resolved.
+    target: Option<SocketAddr>,
+    counters: &'a Counters,
+}
+
+impl Sender<'_> {
+    /// Carries out one message.
+    fn handle(&mut self, message: Message) {
+        let document = match message {
+            Message::Document(document) => document,
             Message::Flush(done) => {
                 let _ = done.send(());
+                return;
             }
+        };
+        if self.target.is_none() {
+            // Resolved on first use (and again after a failure), off the request path.
+            self.target = self
+                .daemon
+                .to_string()
+                .to_socket_addrs()
+                .ok()
+                .and_then(|mut all| all.next());
+        }
+        let Some(target) = self.target else {
+            self.counters.dropped.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        let (datagrams, unsendable) = datagrams(*document, MAX_DATAGRAM_BYTES);
+        self.counters
+            .dropped
+            .fetch_add(unsendable, Ordering::Relaxed);
+        for datagram in datagrams {
+            let counter = match self.socket.send_to(&datagram, target) {
+                Ok(_) => &self.counters.sent,
+                Err(_) => &self.counters.dropped,
+            };
+            counter.fetch_add(1, Ordering::Relaxed);
         }
     }
 }
@@ -114,6 +161,7 @@ fn run(socket: UdpSocket, daemon: DaemonAddress, receiver: Receiver<Message>, co
 pub struct XrayHandle {
     queue: SyncSender<Message>,
     counters: Arc<Counters>,
+    thread: Thread,
 }
 
 impl XrayHandle {
@@ -133,6 +181,8 @@ impl XrayHandle {
                 Err(_) => return false,
             }
         }
+        // Cut the thread's batching wait short.
+        self.thread.unpark();
         finished
             .recv_timeout(deadline.saturating_duration_since(Instant::now()))
             .is_ok()
