@@ -79,3 +79,86 @@ fn encode(document: &Document) -> Vec<u8> {
     serde_json::to_writer(&mut datagram, document).expect("a document serializes");
     datagram
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+
+    /// A subsegment with `children` and about `padding` bytes of metadata.
+    fn subsegment(name: &str, id: u64, padding: usize, children: Vec<Document>) -> Document {
+        let mut document = Document::new(name, format!("{id:016x}"), 1.0, 2.0);
+        document.metadata.insert(
+            "default".to_owned(),
+            serde_json::json!({ "padding": "p".repeat(padding) }),
+        );
+        document.subsegments = children;
+        document
+    }
+
+    /// The documents of datagrams, checked for the header and the size limit.
+    fn decode(datagrams: &[Vec<u8>], max_bytes: usize) -> Vec<Value> {
+        datagrams
+            .iter()
+            .map(|datagram| {
+                assert!(datagram.len() <= max_bytes, "{} bytes", datagram.len());
+                assert!(datagram.starts_with(HEADER));
+                serde_json::from_slice(&datagram[HEADER.len()..]).unwrap()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_small_document_is_one_datagram() {
+        let mut segment = subsegment("service", 1, 10, vec![subsegment("child", 2, 10, vec![])]);
+        segment.trace_id = Some("1-5759e988-bd862e3fe1be46a994272793".to_owned());
+        let (datagrams, dropped) = datagrams(segment, MAX_DATAGRAM_BYTES);
+        assert_eq!((datagrams.len(), dropped), (1, 0));
+        let documents = decode(&datagrams, MAX_DATAGRAM_BYTES);
+        assert_eq!(documents[0]["subsegments"][0]["name"], "child");
+    }
+
+    #[test]
+    fn children_that_do_not_fit_become_independent_recursively() {
+        let grandchildren = (10..14)
+            .map(|id| subsegment("leaf", id, 300, vec![]))
+            .collect();
+        let children = vec![
+            subsegment("small", 2, 10, vec![]),
+            subsegment("big", 3, 10, grandchildren),
+        ];
+        let mut segment = subsegment("service", 1, 10, children);
+        segment.trace_id = Some("1-5759e988-bd862e3fe1be46a994272793".to_owned());
+        let max_bytes = 1000;
+        let (datagrams, dropped) = datagrams(segment, max_bytes);
+        assert_eq!(dropped, 0);
+        let documents = decode(&datagrams, max_bytes);
+        assert_eq!(
+            documents[0]["subsegments"][0]["name"], "small",
+            "what fits stays"
+        );
+        assert_eq!(documents[0]["subsegments"].as_array().unwrap().len(), 1);
+        let big = &documents[1];
+        assert_eq!(big["name"], "big");
+        assert_eq!(big["type"], "subsegment");
+        assert_eq!(big["parent_id"], "0000000000000001");
+        assert_eq!(big["trace_id"], "1-5759e988-bd862e3fe1be46a994272793");
+        let nested = big["subsegments"].as_array().map_or(0, Vec::len);
+        let leaves: Vec<&Value> = documents[2..].iter().collect();
+        assert_eq!(nested + leaves.len(), 4, "every leaf is sent once");
+        for leaf in leaves {
+            assert_eq!(leaf["parent_id"], "0000000000000003");
+            assert_eq!(leaf["type"], "subsegment");
+        }
+    }
+
+    #[test]
+    fn a_document_too_large_alone_loses_its_metadata() {
+        let mut segment = subsegment("service", 1, 5000, vec![]);
+        segment.trace_id = Some("1-5759e988-bd862e3fe1be46a994272793".to_owned());
+        let (datagrams, dropped) = datagrams(segment, 1000);
+        assert_eq!((datagrams.len(), dropped), (1, 0));
+        assert!(decode(&datagrams, 1000)[0].get("metadata").is_none());
+    }
+}

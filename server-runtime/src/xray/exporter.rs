@@ -199,3 +199,22 @@ impl XrayHandle {
         self.counters.sent.load(Ordering::Relaxed)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_queue_drops_and_counts_without_blocking() {
+        let (queue, _receiver) = mpsc::sync_channel(1);
+        let exporter = Exporter {
+            queue,
+            counters: Arc::new(Counters::default()),
+        };
+        let document = || Document::new("service", "0".repeat(16), 1.0, 2.0);
+        exporter.export(document());
+        exporter.export(document());
+        exporter.export(document());
+        assert_eq!(exporter.counters.dropped.load(Ordering::Relaxed), 2);
+    }
+}
