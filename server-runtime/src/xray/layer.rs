@@ -37,12 +37,13 @@ pub struct XrayLayer {
 
 /// What the layer keeps in the extensions of a traced span.
 ///
-/// The registry keeps a span open until all its children have closed, so a child
+/// Ids are drawn when a span closes, the first time one is needed (a request found
+/// unsampled after it started never draws one). The registry keeps a span open
+/// until all its children have closed, so a child
 /// always closes first and hands its document to its parent's `children`, under
 /// the parent's own extensions lock: no lock is shared between requests.
 #[derive(Debug)]
 struct Traced {
-    id: String,
     start_time: f64,
     kind: Kind,
     exceptions: Vec<Exception>,
@@ -53,7 +54,6 @@ impl Traced {
     /// A span starting now.
     fn new(kind: Kind) -> Self {
         Traced {
-            id: new_segment_id(),
             start_time: now(),
             kind,
             exceptions: Vec::new(),
@@ -157,7 +157,7 @@ where
         match traced.kind {
             Kind::Nested(fields) => {
                 let mut document =
-                    Document::new(span.name(), traced.id, traced.start_time, end_time);
+                    Document::new(span.name(), new_segment_id(), traced.start_time, end_time);
                 document.subsegments = traced.children;
                 apply_span_fields(&mut document, fields, traced.exceptions);
                 if let Some(parent) = span.parent()
@@ -172,7 +172,7 @@ where
                 }
                 let mut document = self.request_document(
                     fields,
-                    traced.id,
+                    new_segment_id(),
                     traced.start_time,
                     end_time,
                     traced.exceptions,
