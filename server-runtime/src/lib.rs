@@ -20,6 +20,8 @@ pub mod param;
 pub mod response;
 pub mod trace_context;
 pub mod validate;
+#[cfg(feature = "xray")]
+pub mod xray;
 
 pub use context::{CallerIdentity, IamCaller, JwtCaller, LambdaInvocation, RequestContext};
 pub use correlation::CorrelationId;
