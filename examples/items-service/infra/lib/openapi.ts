@@ -19,6 +19,11 @@ function pointerKey(key: string): string {
   return key.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
+/** Where an operation is in its document: `<file>#/paths/<path>[/<method>]`, for errors. */
+export function operationPointer(specPath: string, route: string, method?: string): string {
+  return `${specPath}#/paths/${pointerKey(route)}${method ? `/${method.toLowerCase()}` : ''}`;
+}
+
 /**
  * Reads the operations of an OpenAPI 3.x document (YAML or JSON), in document order.
  *
@@ -45,7 +50,7 @@ export function readOperations(specPath: string): SpecOperation[] {
   }
   const operations: SpecOperation[] = [];
   for (const [route, item] of Object.entries(doc.paths)) {
-    const pointer = `${specPath}#/paths/${pointerKey(route)}`;
+    const pointer = operationPointer(specPath, route);
     if (!route.startsWith('/')) {
       throw new Error(`${pointer}: a path must start with "/"`);
     }

@@ -15,7 +15,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { readOperations, SpecOperation } from './openapi';
+import { operationPointer, readOperations, SpecOperation } from './openapi';
 import { RuntimeConfig } from './runtime-config';
 
 /** How clients reach the function. */
@@ -191,6 +191,7 @@ export class RustApi extends Construct {
       const integration = new HttpLambdaIntegration('Integration', this.function, {
         scopePermissionToRoute: false,
       });
+      checkDistinctRoutes(this.operations, props.specPath);
       for (const operation of this.operations) {
         this.api.addRoutes({
           path: routePath(operation, props.specPath),
@@ -277,8 +278,8 @@ function routePath(operation: SpecOperation, specPath: string): string {
   for (const segment of operation.path.split('/')) {
     if ((segment.includes('{') || segment.includes('}')) && !/^\{[A-Za-z0-9_.-]+\}$/.test(segment)) {
       throw new Error(
-        `${specPath}#/paths/${operation.path.replace(/~/g, '~0').replace(/\//g, '~1')}: API Gateway routes need path ` +
-          `parameters that fill a whole segment ("${segment}" does not); use apiType 'function-url'`,
+        `${operationPointer(specPath, operation.path)}: API Gateway routes need path parameters that fill ` +
+          `a whole segment ("${segment}" does not); use apiType 'function-url'`,
       );
     }
   }
@@ -289,9 +290,24 @@ function routeMethod(operation: SpecOperation, specPath: string): HttpMethod {
   const method = HTTP_METHODS[operation.method];
   if (method === undefined) {
     throw new Error(
-      `${specPath}#/paths/${operation.path.replace(/~/g, '~0').replace(/\//g, '~1')}/${operation.method.toLowerCase()}: ` +
-        `API Gateway HTTP APIs have no ${operation.method} routes`,
+      `${operationPointer(specPath, operation.path, operation.method)}: API Gateway HTTP APIs have no ${operation.method} routes`,
     );
   }
   return method;
+}
+
+/** Rejects operations API Gateway would see as the same route (`/a/{x}` and `/a/{y}`). */
+function checkDistinctRoutes(operations: SpecOperation[], specPath: string): void {
+  const seen = new Map<string, SpecOperation>();
+  for (const operation of operations) {
+    const key = `${operation.method} ${operation.path.replace(/\{[^}]*\}/g, '{}')}`;
+    const first = seen.get(key);
+    if (first) {
+      throw new Error(
+        `${operationPointer(specPath, operation.path, operation.method)}: the same route as ` +
+          `${first.method} ${first.path} for API Gateway (path parameters differ only in name)`,
+      );
+    }
+    seen.set(key, operation);
+  }
 }

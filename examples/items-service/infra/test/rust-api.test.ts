@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { CfnElement, Stack } from 'aws-cdk-lib/core';
 import { Construct } from 'constructs';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -115,6 +115,12 @@ for (const [apiType, mode] of [
       assert.match(config.apis.ItemsApi, apiType === 'api-gateway' ? /^https:\/\/<Ref .*>\.execute-api\./ : /^<GetAtt .*FunctionUrl>$/);
     });
 
+    test('synthesizes without warnings or errors', () => {
+      const annotations = Annotations.fromStack(stack);
+      assert.deepEqual(annotations.findWarning('*', Match.anyValue()), []);
+      assert.deepEqual(annotations.findError('*', Match.anyValue()), []);
+    });
+
     test('refuses environment variables it manages', () => {
       assert.throws(
         () => build(apiType, { environment: { OAPI_GEN_LAMBDA_MODE: 'buffered' } }),
@@ -210,6 +216,10 @@ describe('api-gateway', () => {
     assert.throws(
       () => build('api-gateway', { specPath: write('trace.json', { '/x': { trace: ok } }) }),
       /trace\.json#\/paths\/~1x\/trace: API Gateway HTTP APIs have no TRACE routes/,
+    );
+    assert.throws(
+      () => build('api-gateway', { specPath: write('same.json', { '/a/{x}': { get: ok }, '/a/{y}': { put: ok, get: ok } }) }),
+      /same\.json#\/paths\/~1a~1\{y\}\/get: the same route as GET \/a\/\{x\} for API Gateway/,
     );
     assert.throws(() => build('api-gateway', { specPath: write('empty.json', {}) }), /#\/paths: the document has no operations/);
     assert.throws(() => build('api-gateway', { specPath: path.join(dir, 'missing.yaml') }), /cannot read the OpenAPI document/);
