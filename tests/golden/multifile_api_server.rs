@@ -296,9 +296,20 @@ pub mod server {
     /// route that could take a request meant for an operation is left out.
     /// Unknown paths and methods get JSON 404 and 405 answers, and a
     /// panicking handler a 500; every response carries the request's
-    /// `x-correlation-id`. It can be merged with other routers and wrapped
-    /// in layers.
+    /// `x-correlation-id`. Every request is observed as the environment
+    /// configures it (`runtime::observability::Config::from_env`): a span with
+    /// its correlation id and route, a `Received request` log line, and its
+    /// CloudWatch metrics. It can be merged with other routers and wrapped in
+    /// layers.
     pub fn router<A: Api>(api: A) -> axum::Router {
+        router_with(api, &runtime::observability::Config::from_env())
+    }
+
+    /// [`router`] with observability settings given in code.
+    pub fn router_with<A: Api>(
+        api: A,
+        config: &runtime::observability::Config,
+    ) -> axum::Router {
         build_router(
             api,
             runtime::docs::router(
@@ -306,20 +317,26 @@ pub mod server {
                 "Multi-file",
                 &["/pets", "/pets/{petId}", "/owners/{ownerId}"],
             ),
+            config,
         )
     }
 
     /// [`router`] without the docs routes: only the operations of the API.
     pub fn api_router<A: Api>(api: A) -> axum::Router {
-        build_router(api, axum::Router::new())
+        build_router(
+            api,
+            axum::Router::new(),
+            &runtime::observability::Config::from_env(),
+        )
     }
 
     /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
-    /// the panic layer, and the correlation id layer outermost (every
-    /// response carries `x-correlation-id`).
+    /// the panic layer inside the observability layer, and the correlation
+    /// id layer outermost (every response carries `x-correlation-id`).
     fn build_router<A: Api>(
         api: A,
         docs: axum::Router<::std::sync::Arc<A>>,
+        config: &runtime::observability::Config,
     ) -> axum::Router {
         axum::Router::new()
             .route("/pets", axum::routing::get(list_pets::<A>).post(create_pet::<A>))
@@ -329,6 +346,7 @@ pub mod server {
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
             .layer(runtime::error::catch_panics())
+            .layer(runtime::observability::layer(config))
             .layer(runtime::correlation::layer())
             .with_state(::std::sync::Arc::new(api))
     }

@@ -17,6 +17,7 @@ use crate::loader::Node;
 /// operations' (its constructors, and trait methods an inherent method would hide).
 const RESERVED_FN_NAMES: &[&str] = &[
     "router",
+    "router_with",
     "api_router",
     "build_router",
     "new",

@@ -62,7 +62,10 @@ impl Config {
     ///   `ERROR` in any case (default, and for anything else, INFO);
     /// - tracing when `AWS_XRAY_DAEMON_ADDRESS` or `AWS_LAMBDA_FUNCTION_NAME` is set,
     ///   unless `POWERTOOLS_TRACE_DISABLED` is `true`;
-    /// - no metrics when `POWERTOOLS_METRICS_DISABLED` is `true`.
+    /// - metrics on Lambda (`AWS_LAMBDA_FUNCTION_NAME` set) or when a namespace is
+    ///   set, where something collects them from stdout, unless
+    ///   `POWERTOOLS_METRICS_DISABLED` is `true`: a service run locally writes no
+    ///   EMF documents between its log lines.
     pub fn from_lookup(var: impl Fn(&str) -> Option<String>) -> Self {
         let set = |name: &str| var(name).is_some_and(|value| !value.is_empty());
         let is_true =
@@ -79,7 +82,8 @@ impl Config {
                 .unwrap_or(Level::INFO),
             tracing: (set("AWS_XRAY_DAEMON_ADDRESS") || set("AWS_LAMBDA_FUNCTION_NAME"))
                 && !is_true("POWERTOOLS_TRACE_DISABLED"),
-            metrics: !is_true("POWERTOOLS_METRICS_DISABLED"),
+            metrics: (set("AWS_LAMBDA_FUNCTION_NAME") || set("POWERTOOLS_METRICS_NAMESPACE"))
+                && !is_true("POWERTOOLS_METRICS_DISABLED"),
             writer: Writer::stdout(),
         }
     }
@@ -116,7 +120,18 @@ mod tests {
         assert_eq!(config.namespace, "aws-embedded-metrics");
         assert_eq!(config.log_level, Level::INFO);
         assert!(!config.tracing);
-        assert!(config.metrics);
+        assert!(!config.metrics, "no EMF off Lambda without a namespace");
+    }
+
+    #[test]
+    fn metrics_follow_lambda_or_a_namespace_unless_disabled() {
+        assert!(from(&[("AWS_LAMBDA_FUNCTION_NAME", "items-fn")]).metrics);
+        assert!(from(&[("POWERTOOLS_METRICS_NAMESPACE", "Shop")]).metrics);
+        let disabled = from(&[
+            ("POWERTOOLS_METRICS_NAMESPACE", "Shop"),
+            ("POWERTOOLS_METRICS_DISABLED", "true"),
+        ]);
+        assert!(!disabled.metrics);
     }
 
     #[test]

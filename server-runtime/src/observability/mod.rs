@@ -3,8 +3,8 @@
 //! and Lambda context on every line, and CloudWatch metrics in Embedded Metric
 //! Format (EMF), both written to stdout.
 //!
-//! A service calls [`init`] once (the global `tracing` subscriber with the
-//! [`JsonLogLayer`]) and wraps its router in [`layer`], inside the
+//! A service calls [`install`] once (the global `tracing` subscriber with the
+//! [`JsonLogLayer`], and the X-Ray exporter when tracing) and wraps its router in [`layer`], inside the
 //! [correlation layer](crate::correlation::layer) and outside
 //! [`catch_panics`](crate::error::catch_panics):
 //!
@@ -42,12 +42,53 @@ pub use request::{ObservedBody, ObservedFuture, RequestLayer, RequestService};
 pub use route::NOT_FOUND;
 pub use writer::Writer;
 
-/// Why [`init`] failed.
+/// Why [`init`] or [`install`] failed.
 #[derive(Debug, thiserror::Error)]
 pub enum InitError {
     /// Another global `tracing` subscriber was installed first.
     #[error("a global tracing subscriber is already installed")]
     AlreadyInstalled(#[from] tracing::subscriber::SetGlobalDefaultError),
+    /// The X-Ray exporter could not start (a bad `AWS_XRAY_DAEMON_ADDRESS`, no socket).
+    #[cfg(feature = "xray")]
+    #[error("X-Ray tracing: {0}")]
+    Xray(#[from] crate::xray::XrayError),
+}
+
+/// What [`install`] set up that a Lambda entry point must flush before the
+/// invocation ends (the process may freeze right after the response).
+#[derive(Debug, Clone, Default)]
+pub struct Telemetry {
+    #[cfg(feature = "xray")]
+    xray: Option<crate::xray::XrayHandle>,
+}
+
+impl Telemetry {
+    /// Sends what is queued (X-Ray documents), waiting at most `timeout`; whether
+    /// everything went out.
+    pub fn flush(&self, timeout: std::time::Duration) -> bool {
+        #[cfg(feature = "xray")]
+        if let Some(xray) = &self.xray {
+            return xray.flush(timeout);
+        }
+        let _ = timeout;
+        true
+    }
+}
+
+/// Installs everything a service's `main` needs, from `config` (usually
+/// [`Config::from_env`]): the global subscriber with the JSON log layer and, when
+/// `config.tracing` (on Lambda, or with `AWS_XRAY_DAEMON_ADDRESS` set), the X-Ray
+/// exporter sending to the daemon of `AWS_XRAY_DAEMON_ADDRESS`.
+pub fn install(config: &Config) -> Result<Telemetry, InitError> {
+    #[cfg(feature = "xray")]
+    if config.tracing {
+        let xray_config = crate::xray::XrayConfig::from_env(config.service.clone())?;
+        let (layer, handle) = crate::xray::layer(xray_config)?;
+        init_with(config, layer)?;
+        return Ok(Telemetry { xray: Some(handle) });
+    }
+    init(config)?;
+    Ok(Telemetry::default())
 }
 
 /// The request layer for `config`: a request span, the `Received request` line and
