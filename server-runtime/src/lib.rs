@@ -14,8 +14,11 @@ pub mod cors;
 pub mod docs;
 pub mod error;
 pub mod incoming;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod param;
 pub mod response;
+pub mod serve;
 pub mod trace_context;
 pub mod validate;
 
