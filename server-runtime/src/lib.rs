@@ -7,6 +7,8 @@
 //! `500 {"detail":"Internal Server Error"}`. Everything a generic function can do once
 //! lives here rather than in generated code, including the [`docs`] routes
 //! (`/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, all served offline).
+//! [`serve::run`] serves a router locally over HTTP or, with the `lambda` feature, on
+//! AWS Lambda.
 
 pub mod context;
 pub mod correlation;
