@@ -139,6 +139,9 @@ pub struct LambdaInvocation {
     pub xray_trace_header: Option<String>,
     /// When the invocation times out, in milliseconds since the Unix epoch.
     pub deadline_ms: u64,
+    /// Whether this is the first invocation of a new execution environment (a cold
+    /// start; `false` for environments initialised by provisioned concurrency).
+    pub cold_start: bool,
 }
 
 impl LambdaInvocation {

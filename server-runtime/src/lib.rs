@@ -8,6 +8,8 @@
 //! lives here rather than in generated code, including the [`docs`] routes
 //! (`/openapi.json`, Swagger UI at `/docs`, ReDoc at `/redoc`, all served offline),
 //! and the [`observability`] stack: JSON logs, request spans and CloudWatch metrics.
+//! [`serve::run`] serves a router locally over HTTP or, with the `lambda` feature, on
+//! AWS Lambda.
 
 pub mod context;
 pub mod correlation;
@@ -15,9 +17,12 @@ pub mod cors;
 pub mod docs;
 pub mod error;
 pub mod incoming;
+#[cfg(feature = "lambda")]
+pub mod lambda;
 pub mod observability;
 pub mod param;
 pub mod response;
+pub mod serve;
 pub mod trace_context;
 pub mod validate;
 #[cfg(feature = "xray")]

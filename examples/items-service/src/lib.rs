@@ -4,9 +4,11 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use futures_util::StreamExt;
 use oapi_gen_server_runtime::error::LocItem;
+use oapi_gen_server_runtime::observability::Unit;
 use oapi_gen_server_runtime::validate::Validate;
 use oapi_gen_server_runtime::{HandlerError, RequestContext, ValidationErrors};
 
@@ -23,9 +25,36 @@ use api::{Chunk, Health, HealthStatus, Item, ItemCreate, ItemPage, NotFoundError
 #[derive(Debug, Default)]
 pub struct Store {
     items: Mutex<BTreeMap<i64, Item>>,
+    chunk_delay: Duration,
 }
 
 impl Store {
+    /// An empty store whose streams pause this long before each chunk but the first,
+    /// so that chunks can be watched arriving one by one.
+    pub fn with_chunk_delay(chunk_delay: Duration) -> Self {
+        Store {
+            chunk_delay,
+            ..Store::default()
+        }
+    }
+
+    /// `count` chunks, the last one marked done.
+    fn chunks(&self, count: i64) -> oapi_gen_server_runtime::response::ChunkStream<Chunk> {
+        let delay = self.chunk_delay;
+        Box::pin(
+            futures_util::stream::iter(0..count.max(0)).then(move |index| async move {
+                if index > 0 && !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                Ok(Chunk {
+                    index,
+                    message: format!("This is chunk {index}"),
+                    done: index == count - 1,
+                })
+            }),
+        )
+    }
+
     fn items(&self) -> std::sync::MutexGuard<'_, BTreeMap<i64, Item>> {
         self.items
             .lock()
@@ -84,19 +113,6 @@ fn new_item(id: i64, create: ItemCreate) -> Item {
     }
 }
 
-/// `count` chunks, the last one marked done.
-fn chunks(count: i64) -> oapi_gen_server_runtime::response::ChunkStream<Chunk> {
-    Box::pin(
-        futures_util::stream::iter(0..count.max(0)).map(move |index| {
-            Ok(Chunk {
-                index,
-                message: format!("This is chunk {index}"),
-                done: index == count - 1,
-            })
-        }),
-    )
-}
-
 impl Api for Store {
     async fn health(
         &self,
@@ -146,16 +162,27 @@ impl Api for Store {
         Ok(item.into())
     }
 
+    // ANCHOR: get_item
     async fn get_item(
         &self,
-        _: RequestContext,
+        context: RequestContext,
         request: GetItemRequest,
     ) -> Result<GetItemResponse, HandlerError> {
-        Ok(match self.items().get(&request.item_id) {
-            Some(item) => item.clone().into(),
+        // A log line with an `item_id` key (and the request's correlation id).
+        tracing::info!(item_id = request.item_id, "Fetching item");
+        // An X-Ray subsegment when tracing, a span around the lookup in the logs.
+        let found = tracing::info_span!("fetch-item-details")
+            .in_scope(|| self.items().get(&request.item_id).cloned());
+        Ok(match found {
+            Some(item) => {
+                // A custom CloudWatch metric, written with the request's own.
+                context.metrics().add("ItemViewed", Unit::Count, 1.0);
+                item.into()
+            }
             None => GetItemResponse::NotFound(not_found(request.item_id)),
         })
     }
+    // ANCHOR_END: get_item
 
     async fn update_item(
         &self,
@@ -219,7 +246,7 @@ impl Api for Store {
         _: RequestContext,
         request: StreamItemRequest,
     ) -> Result<StreamItemResponse, HandlerError> {
-        Ok(StreamItemResponse::Ok(chunks(request.count)))
+        Ok(StreamItemResponse::Ok(self.chunks(request.count)))
     }
 
     async fn item_progress(
@@ -227,7 +254,7 @@ impl Api for Store {
         _: RequestContext,
         _: ItemProgressRequest,
     ) -> Result<ItemProgressResponse, HandlerError> {
-        Ok(ItemProgressResponse::Ok(chunks(5)))
+        Ok(ItemProgressResponse::Ok(self.chunks(5)))
     }
 
     async fn feed(
@@ -235,7 +262,7 @@ impl Api for Store {
         _: RequestContext,
         request: FeedRequest,
     ) -> Result<FeedResponse, HandlerError> {
-        Ok(FeedResponse::Ok(chunks(request.count.min(1000))))
+        Ok(FeedResponse::Ok(self.chunks(request.count.min(1000))))
     }
 
     async fn events(
@@ -243,6 +270,6 @@ impl Api for Store {
         _: RequestContext,
         _: EventsRequest,
     ) -> Result<EventsResponse, HandlerError> {
-        Ok(EventsResponse::Ok(chunks(3)))
+        Ok(EventsResponse::Ok(self.chunks(3)))
     }
 }

@@ -79,16 +79,32 @@ impl Telemetry {
 /// [`Config::from_env`]): the global subscriber with the JSON log layer and, when
 /// `config.tracing` (on Lambda, or with `AWS_XRAY_DAEMON_ADDRESS` set), the X-Ray
 /// exporter sending to the daemon of `AWS_XRAY_DAEMON_ADDRESS`.
+///
+/// The [`Telemetry`] is also kept for [`flush`], which the Lambda entry points call
+/// at the end of every invocation.
 pub fn install(config: &Config) -> Result<Telemetry, InitError> {
     #[cfg(feature = "xray")]
     if config.tracing {
         let xray_config = crate::xray::XrayConfig::from_env(config.service.clone())?;
         let (layer, handle) = crate::xray::layer(xray_config)?;
         init_with(config, layer)?;
-        return Ok(Telemetry { xray: Some(handle) });
+        let telemetry = Telemetry { xray: Some(handle) };
+        let _ = INSTALLED.set(telemetry.clone());
+        return Ok(telemetry);
     }
     init(config)?;
     Ok(Telemetry::default())
+}
+
+/// What [`install`] set up, for [`flush`].
+static INSTALLED: std::sync::OnceLock<Telemetry> = std::sync::OnceLock::new();
+
+/// Flushes what [`install`] set up (see [`Telemetry::flush`]); `true` when nothing
+/// was installed.
+pub fn flush(timeout: std::time::Duration) -> bool {
+    INSTALLED
+        .get()
+        .is_none_or(|telemetry| telemetry.flush(timeout))
 }
 
 /// The request layer for `config`: a request span, the `Received request` line and
