@@ -39,6 +39,7 @@ impl Store {
     }
 
     /// `count` chunks, the last one marked done.
+    // ANCHOR: chunks
     fn chunks(&self, count: i64) -> oapi_gen_server_runtime::response::ChunkStream<Chunk> {
         let delay = self.chunk_delay;
         Box::pin(
@@ -54,6 +55,7 @@ impl Store {
             }),
         )
     }
+    // ANCHOR_END: chunks
 
     fn items(&self) -> std::sync::MutexGuard<'_, BTreeMap<i64, Item>> {
         self.items
@@ -257,6 +259,7 @@ impl Api for Store {
         Ok(ItemProgressResponse::Ok(self.chunks(5)))
     }
 
+    // ANCHOR: feed
     async fn feed(
         &self,
         _: RequestContext,
@@ -264,6 +267,7 @@ impl Api for Store {
     ) -> Result<FeedResponse, HandlerError> {
         Ok(FeedResponse::Ok(self.chunks(request.count.min(1000))))
     }
+    // ANCHOR_END: feed
 
     async fn events(
         &self,
