@@ -75,6 +75,33 @@ impl Incoming {
         }
     }
 
+    /// A path parameter in the `label` or `matrix` style (or `simple` with an explicit
+    /// `explode`), as [`param::path_styled`] reads it.
+    pub fn path_styled<T: DeserializeOwned>(
+        &self,
+        name: &str,
+        style: param::Style,
+        explode: bool,
+        errors: &mut ValidationErrors,
+    ) -> Option<T> {
+        let found = self
+            .path_params
+            .iter()
+            .flat_map(RawPathParams::iter)
+            .find(|(n, _)| *n == name);
+        let Some((_, raw)) = found else {
+            errors.missing(vec!["path".into(), name.into()]);
+            return None;
+        };
+        match param::path_styled(raw, style, explode, name) {
+            Ok(value) => Some(value),
+            Err(error) => {
+                errors.param("path", name, error);
+                None
+            }
+        }
+    }
+
     /// A query parameter: `Some(None)` when an optional one is absent, `None` when it
     /// is rejected (the problem is recorded).
     pub fn query<T: DeserializeOwned>(

@@ -634,6 +634,13 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         let ty = rust_type::tokens(&api.types, &p.ty);
         let required = p.required;
         let call = match p.location {
+            ParameterLocation::Path
+                if matches!(p.style, ParameterStyle::Label | ParameterStyle::Matrix) =>
+            {
+                let style = style_tokens(p.style);
+                let explode = p.explode;
+                quote!(incoming.path_styled::<#ty>(#wire, #style, #explode, &mut errors))
+            }
             ParameterLocation::Path => quote!(incoming.path::<#ty>(#wire, &mut errors)),
             ParameterLocation::Query if p.json_content => {
                 quote!(incoming.query_json::<#ty>(#wire, #required, &mut errors))
