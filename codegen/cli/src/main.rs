@@ -32,7 +32,7 @@ enum Command {
     Server(CrateArgs),
     /// Write a library crate with the models and the async client of a document.
     Client(CrateArgs),
-    /// Create a service crate at DIRECTORY/NAME: an example OpenAPI document, its
+    /// Create a service crate at DIR/NAME: an example OpenAPI document, its
     /// handlers, local and AWS Lambda serving, tests and CDK infrastructure.
     ///
     /// Inside a Cargo workspace, the crate is added to its members.

@@ -108,6 +108,12 @@ fn a_standalone_project_has_every_file_and_a_workspace_of_its_own() {
         package.contains("\"name\": \"demo-svc-infra\""),
         "{package}"
     );
+
+    // The document is one the generator takes without complaint.
+    let output = oapi_gen(&["check", "openapi.yaml"], &dir);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("OpenAPI 3.1.0, 5 operations"), "{stdout}");
 }
 
 #[test]
