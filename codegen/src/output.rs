@@ -159,8 +159,9 @@ fn absolute_dir(dir: &Path) -> Result<PathBuf, Error> {
     })
 }
 
-/// `target` relative to the directory `base` (both absolute).
-fn relative_path(target: &Path, base: &Path) -> PathBuf {
+/// `target` relative to the directory `base` (both absolute), e.g. `../../b/runtime`
+/// for `/a/b/runtime` from `/a/c/d`.
+pub fn relative_path(target: &Path, base: &Path) -> PathBuf {
     let target: Vec<Component> = target.components().collect();
     let base: Vec<Component> = base.components().collect();
     let common = target.iter().zip(&base).take_while(|(a, b)| a == b).count();

@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 use oapi_gen::output::{self, CrateKind, RuntimeDependency};
 use oapi_gen::{Error, Spec};
 
+mod new;
+
 /// OpenAPI-first code generation for Rust services.
 #[derive(Debug, Parser)]
 #[command(name = "oapi-gen", version, about, long_about = None)]
@@ -30,6 +32,26 @@ enum Command {
     Server(CrateArgs),
     /// Write a library crate with the models and the async client of a document.
     Client(CrateArgs),
+    /// Create a service crate at DIR/NAME: an example OpenAPI document, its
+    /// handlers, local and AWS Lambda serving, tests and CDK infrastructure.
+    ///
+    /// Inside a Cargo workspace, the crate is added to its members.
+    New(NewArgs),
+}
+
+/// Options of `oapi-gen new`.
+#[derive(Debug, clap::Args)]
+struct NewArgs {
+    /// The crate name (also the binary's and the service's): ASCII letters, digits,
+    /// `-` and `_`, starting with a letter.
+    name: String,
+    /// The directory to create the crate in (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "packages")]
+    directory: PathBuf,
+    /// Depend on the oapi-gen crates of a local checkout at this directory instead of
+    /// crates.io (for developing oapi-gen itself).
+    #[arg(long, value_name = "DIR")]
+    oapi_gen_path: Option<PathBuf>,
 }
 
 /// Options shared by the subcommands that write a crate.
@@ -77,7 +99,40 @@ fn write_crate(kind: CrateKind, args: CrateArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn run(command: Command) -> Result<(), Error> {
+/// Creates the project and says what was created and what to run next.
+fn new_project(args: NewArgs) -> Result<(), new::NewError> {
+    let created = new::create(&new::Options {
+        name: args.name,
+        directory: args.directory,
+        oapi_gen_path: args.oapi_gen_path,
+    })?;
+    let dir = created.dir.display();
+    println!("Created {dir}:");
+    for file in &created.files {
+        println!("  {file}");
+    }
+    match &created.membership {
+        new::Membership::Standalone => {
+            println!("It is a crate of its own (no Cargo workspace encloses it).");
+        }
+        new::Membership::Added { manifest, member } => println!(
+            "Added \"{member}\" to the workspace members in {}.",
+            manifest.display()
+        ),
+        new::Membership::Covered { manifest, pattern } => println!(
+            "It is a member of the workspace in {} (through \"{pattern}\").",
+            manifest.display()
+        ),
+        new::Membership::Excluded { manifest, pattern } => println!(
+            "The workspace in {} excludes it (\"{pattern}\"): it is a crate of its own.",
+            manifest.display()
+        ),
+    }
+    println!("\nNext:\n  cd {dir} && cargo run\n  open http://127.0.0.1:8000/docs");
+    Ok(())
+}
+
+fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
         Command::Check { spec } => {
             let loaded = Spec::load(&spec)?;
@@ -92,8 +147,9 @@ fn run(command: Command) -> Result<(), Error> {
             );
             Ok(())
         }
-        Command::Types(args) => write_crate(CrateKind::Types, args),
-        Command::Server(args) => write_crate(CrateKind::Server, args),
-        Command::Client(args) => write_crate(CrateKind::Client, args),
+        Command::Types(args) => Ok(write_crate(CrateKind::Types, args)?),
+        Command::Server(args) => Ok(write_crate(CrateKind::Server, args)?),
+        Command::Client(args) => Ok(write_crate(CrateKind::Client, args)?),
+        Command::New(args) => Ok(new_project(args)?),
     }
 }
