@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll, ready};
 
-use http::{HeaderValue, Request, Response};
+use http::{HeaderName, HeaderValue, Request, Response};
 use pin_project_lite::pin_project;
 use tower_layer::Layer;
 use tower_service::Service;
@@ -15,6 +15,9 @@ use crate::context::LambdaInvocation;
 
 /// The header that carries a request's correlation id, in and out.
 pub const HEADER: &str = "x-correlation-id";
+
+/// [`HEADER`] as a header name (looked up without parsing the name each time).
+static HEADER_NAME: HeaderName = HeaderName::from_static(HEADER);
 
 /// The longest correlation id taken from a request; longer ones are replaced.
 const MAX_LEN: usize = 256;
@@ -27,7 +30,7 @@ impl CorrelationId {
     /// The id of a request with these headers: its `x-correlation-id` when that is
     /// non-empty printable text of at most 256 bytes, else a new UUID.
     pub fn from_headers(headers: &http::HeaderMap) -> Self {
-        let given = headers.get(HEADER).filter(|value| {
+        let given = headers.get(&HEADER_NAME).filter(|value| {
             let bytes = value.as_bytes();
             !bytes.is_empty() && bytes.len() <= MAX_LEN && value.to_str().is_ok()
         });
@@ -42,7 +45,7 @@ impl CorrelationId {
     ///
     /// [`from_headers`]: CorrelationId::from_headers
     pub fn from_request(headers: &http::HeaderMap, extensions: &http::Extensions) -> Self {
-        if headers.contains_key(HEADER) {
+        if headers.contains_key(&HEADER_NAME) {
             return CorrelationId::from_headers(headers);
         }
         extensions
@@ -169,7 +172,7 @@ where
         let this = self.project();
         let mut response = ready!(this.inner.poll(cx))?;
         if let Some(id) = this.id.take() {
-            response.headers_mut().insert(HEADER, id);
+            response.headers_mut().insert(HEADER_NAME.clone(), id);
         }
         Poll::Ready(Ok(response))
     }

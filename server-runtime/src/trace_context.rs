@@ -62,7 +62,7 @@ impl TraceContext {
             .map_or(0, |elapsed| elapsed.as_secs());
         let random = uuid::Uuid::new_v4().as_u128();
         TraceContext {
-            trace_id: format!("1-{:08x}-{:024x}", seconds as u32, random >> 32),
+            trace_id: trace_id(seconds as u32, random >> 32),
             parent_id: None,
             sampled: Some(sampled),
         }
@@ -95,6 +95,26 @@ impl fmt::Display for TraceContext {
             None => Ok(()),
         }
     }
+}
+
+/// `1-{8 hex digits of seconds}-{24 hex digits of random}`, without `fmt` (a new
+/// trace starts with every untraced request when tracing).
+fn trace_id(seconds: u32, random: u128) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut id = Vec::with_capacity(35);
+    id.extend_from_slice(b"1-");
+    id.extend(
+        (0..8)
+            .rev()
+            .map(|at| DIGITS[(seconds >> (4 * at) & 0xf) as usize]),
+    );
+    id.push(b'-');
+    id.extend(
+        (0..24)
+            .rev()
+            .map(|at| DIGITS[(random >> (4 * at) & 0xf) as usize]),
+    );
+    String::from_utf8(id).unwrap_or_default()
 }
 
 /// A new segment or subsegment id: 16 random hex digits.
@@ -153,6 +173,16 @@ mod tests {
         let bad_parent =
             TraceContext::parse("Root=1-5759e988-bd862e3fe1be46a994272793;Parent=xyz").unwrap();
         assert_eq!(bad_parent.parent_id, None);
+    }
+
+    #[test]
+    fn trace_ids_are_hex_as_fmt_writes_them() {
+        let random = 0x0123_4567_89ab_cdef_fedc_ba98u128;
+        assert_eq!(
+            trace_id(0x5759_e988, random),
+            format!("1-{:08x}-{:024x}", 0x5759_e988u32, random)
+        );
+        assert_eq!(trace_id(7, 1), format!("1-{:08x}-{:024x}", 7, 1));
     }
 
     #[test]

@@ -526,6 +526,34 @@ async fn lambda_invocations_name_the_function_on_every_line() {
         assert_eq!(line["function_memory_size"], 512);
         assert_eq!(line["xray_trace_id"], "1-5759e988-bd862e3fe1be46a994272793");
     }
+    // The keys, in the order lines have always given them: Powertools' own, the
+    // request's, then the event's fields.
+    let keys: Vec<&str> = logs[0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "level",
+            "location",
+            "message",
+            "timestamp",
+            "service",
+            "cold_start",
+            "correlation_id",
+            "xray_trace_id",
+            "function_request_id",
+            "function_name",
+            "function_arn",
+            "function_memory_size",
+            "method",
+            "path",
+            "route",
+        ]
+    );
 }
 
 #[tokio::test]

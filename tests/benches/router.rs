@@ -6,6 +6,11 @@
 //!
 //! Run with `cargo bench -p oapi-gen-tests --bench router [-- WORD]`; with a word,
 //! only the operations whose name contains it (`GET`, `POST`, `limit`, …).
+//!
+//! For instruction counts, `-- --profile ROUTER OPERATION --requests N` runs one
+//! router (`generated` or `hand-written`) alone on the first operation whose name
+//! contains OPERATION, N times, silently; `scripts/bench-callgrind router …` runs it
+//! under callgrind.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -54,14 +59,52 @@ async fn round(router: &Router, request: fn() -> Request<Body>, expected: Status
     start.elapsed()
 }
 
+/// One benchmarked operation: name, request, expected status.
+type Operation = (&'static str, fn() -> Request<Body>, StatusCode);
+
+/// The operations.
+const OPERATIONS: [Operation; 3] = [
+    ("GET /items/{item_id}", get_request, StatusCode::OK),
+    ("GET /items?limit&tags&status", list_request, StatusCode::OK),
+    ("POST /items (JSON body)", post_request, StatusCode::CREATED),
+];
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
-    let filter = std::env::args()
-        .skip(1)
-        .find(|arg| !arg.starts_with("--"))
-        .unwrap_or_default();
+    let args: Vec<String> = std::env::args().skip(1).collect();
     let generated = router(Store::seeded());
     let baseline = hand_written(Arc::new(Store::seeded()));
+    if let Some(at) = args.iter().position(|arg| arg == "--profile") {
+        let which = &args[at + 1];
+        let operation = &args[at + 2];
+        let count: usize = args
+            .iter()
+            .position(|arg| arg == "--requests")
+            .map_or(10_000, |at| args[at + 1].parse().expect("a count"));
+        let router = match which.as_str() {
+            "generated" => &generated,
+            "hand-written" => &baseline,
+            other => panic!("{other}: generated or hand-written"),
+        };
+        let (_, request, status) = OPERATIONS
+            .iter()
+            .find(|(name, ..)| name.contains(operation.as_str()))
+            .expect("an operation of that name");
+        for _ in 0..count {
+            let response = router.clone().oneshot(request()).await.unwrap();
+            assert_eq!(response.status(), *status);
+            let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+                .await
+                .unwrap();
+            black_box(body);
+        }
+        return;
+    }
+    let filter = args
+        .iter()
+        .find(|arg| !arg.starts_with("--"))
+        .cloned()
+        .unwrap_or_default();
     println!(
         "router benchmark: {REQUESTS} requests per round, best of {ROUNDS} alternating, in process"
     );
@@ -69,15 +112,7 @@ async fn main() {
         "{:<30} {:>14} {:>14} {:>8}",
         "operation", "hand-written", "generated", "ratio"
     );
-    for (name, request, status) in [
-        (
-            "GET /items/{item_id}",
-            get_request as fn() -> Request<Body>,
-            StatusCode::OK,
-        ),
-        ("GET /items?limit&tags&status", list_request, StatusCode::OK),
-        ("POST /items (JSON body)", post_request, StatusCode::CREATED),
-    ] {
+    for (name, request, status) in OPERATIONS {
         if !name.contains(&filter) {
             continue;
         }

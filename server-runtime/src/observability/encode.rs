@@ -1,7 +1,7 @@
 //! Writing JSON by hand into a reused buffer: escaped strings, numbers, RFC 3339
 //! timestamps, and the one-write-per-line output of logs and metrics.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 use std::io::Write as _;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -41,29 +41,77 @@ pub(super) fn string(out: &mut Vec<u8>, text: &str) {
     out.push(b'"');
 }
 
+/// Appends the UTF-8 `text` as a JSON string, quotes included.
+pub(super) fn string_bytes(out: &mut Vec<u8>, text: &[u8]) {
+    out.push(b'"');
+    escaped_bytes(out, text);
+    out.push(b'"');
+}
+
 /// Appends `text` escaped for the inside of a JSON string.
 fn escaped(out: &mut Vec<u8>, text: &str) {
-    let bytes = text.as_bytes();
-    let mut start = 0;
-    for (index, &byte) in bytes.iter().enumerate() {
-        let escape: &[u8] = match byte {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\r' => b"\\r",
-            b'\t' => b"\\t",
-            0..=0x1f => b"",
-            _ => continue,
+    escaped_bytes(out, text.as_bytes());
+}
+
+/// Appends the UTF-8 `bytes` escaped for the inside of a JSON string (only ASCII
+/// bytes are escaped, so the result stays UTF-8).
+fn escaped_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    let mut rest = bytes;
+    loop {
+        let clean = clean_prefix(rest);
+        out.extend_from_slice(&rest[..clean]);
+        let Some(&byte) = rest.get(clean) else {
+            return;
         };
-        out.extend_from_slice(&bytes[start..index]);
-        if escape.is_empty() {
-            let _ = write!(out, "\\u{byte:04x}");
-        } else {
-            out.extend_from_slice(escape);
+        match byte {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[usize::from(byte >> 4)]);
+                out.push(HEX[usize::from(byte & 0xf)]);
+            }
         }
-        start = index + 1;
+        rest = &rest[clean + 1..];
     }
-    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether JSON needs `byte` escaped inside a string.
+fn needs_escape(byte: u8) -> bool {
+    byte < 0x20 || byte == b'"' || byte == b'\\'
+}
+
+/// How many bytes at the start of `bytes` need no escaping: eight at a time
+/// (SWAR: a byte below 0x20, a quote or a backslash anywhere in a word stops it).
+fn clean_prefix(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    /// Whether any byte of `word` is zero.
+    fn any_zero(word: u64) -> bool {
+        word.wrapping_sub(ONES) & !word & HIGHS != 0
+    }
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS != 0;
+        if control
+            || any_zero(word ^ (ONES * u64::from(b'"')))
+            || any_zero(word ^ (ONES * u64::from(b'\\')))
+        {
+            break;
+        }
+        at += 8;
+    }
+    while at < bytes.len() && !needs_escape(bytes[at]) {
+        at += 1;
+    }
+    at
 }
 
 /// Appends `value`'s `Display` (or `Debug`, through `format_args!`) as a JSON string
@@ -76,6 +124,15 @@ pub(super) fn display(out: &mut Vec<u8>, value: fmt::Arguments<'_>) {
             let _ = fmt::Write::write_fmt(&mut Escaper(out), value);
         }
     }
+    out.push(b'"');
+}
+
+/// Appends a source location, `"file.rs:12"`, without `fmt`.
+pub(super) fn location(out: &mut Vec<u8>, place: &str, line: u32) {
+    out.push(b'"');
+    escaped(out, place);
+    out.push(b':');
+    unsigned(out, line.into());
     out.push(b'"');
 }
 
@@ -106,8 +163,46 @@ pub(super) fn float(out: &mut Vec<u8>, value: f64) {
 }
 
 /// Appends an integer as a JSON number.
-pub(super) fn integer(out: &mut Vec<u8>, value: impl fmt::Display) {
-    let _ = write!(out, "{value}");
+pub(super) fn integer(out: &mut Vec<u8>, value: impl Into<i128>) {
+    let value: i128 = value.into();
+    if value < 0 {
+        out.push(b'-');
+    }
+    let magnitude = value.unsigned_abs();
+    match u64::try_from(magnitude) {
+        Ok(small) => unsigned(out, small),
+        Err(_) => {
+            let _ = write!(out, "{magnitude}");
+        }
+    }
+}
+
+/// Appends `value` in decimal, without `fmt` (a hot path of every line).
+pub(super) fn unsigned(out: &mut Vec<u8>, mut value: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (value % 10) as u8;
+        value /= 10;
+        if value == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// Appends `value` in decimal with at least `width` digits (zero-padded).
+fn padded(out: &mut Vec<u8>, value: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = value;
+    while rest > 0 || digits.len() - at < width {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    out.extend_from_slice(&digits[at..]);
 }
 
 /// Milliseconds since the Unix epoch (the EMF `Timestamp`).
@@ -121,16 +216,46 @@ pub(super) fn epoch_millis(time: SystemTime) -> u64 {
 pub(super) fn timestamp(out: &mut Vec<u8>, time: SystemTime) {
     let millis = epoch_millis(time);
     let seconds = millis / 1000;
+    out.push(b'"');
+    let (cached, prefix) = SECOND.get();
+    if cached == seconds {
+        out.extend_from_slice(&prefix);
+    } else {
+        let start = out.len();
+        date_time(out, seconds);
+        if let Ok(prefix) = out[start..].try_into() {
+            SECOND.set((seconds, prefix));
+        }
+    }
+    out.push(b'.');
+    padded(out, millis % 1000, 3);
+    out.extend_from_slice(b"Z\"");
+}
+
+thread_local! {
+    /// The second of the last timestamp on this thread and its
+    /// `YYYY-MM-DDTHH:MM:SS` (most lines fall in the same second as the previous one).
+    static SECOND: Cell<(u64, [u8; 19])> = const { Cell::new((u64::MAX, [0; 19])) };
+}
+
+/// Appends `YYYY-MM-DDTHH:MM:SS` of `seconds` since the Unix epoch.
+fn date_time(out: &mut Vec<u8>, seconds: u64) {
     let (year, month, day) = civil_from_days((seconds / 86_400) as i64);
     let of_day = seconds % 86_400;
-    let _ = write!(
-        out,
-        "\"{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z\"",
-        of_day / 3600,
-        of_day / 60 % 60,
-        of_day % 60,
-        millis % 1000
-    );
+    if year < 0 {
+        out.push(b'-');
+    }
+    padded(out, year.unsigned_abs(), 4);
+    out.push(b'-');
+    padded(out, month.into(), 2);
+    out.push(b'-');
+    padded(out, day.into(), 2);
+    out.push(b'T');
+    padded(out, of_day / 3600, 2);
+    out.push(b':');
+    padded(out, of_day / 60 % 60, 2);
+    out.push(b':');
+    padded(out, of_day % 60, 2);
 }
 
 /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
@@ -177,6 +302,24 @@ mod tests {
     }
 
     #[test]
+    fn escaping_finds_every_special_byte_at_any_offset() {
+        for length in 0..20 {
+            for at in 0..length {
+                for special in ["\"", "\\", "\n", "\u{1f}", "\u{0}"] {
+                    let mut raw = "aé".repeat(length).chars().take(length).collect::<String>();
+                    raw.insert_str(
+                        raw.char_indices().nth(at).map_or(raw.len(), |(i, _)| i),
+                        special,
+                    );
+                    let json = text(|out| string(out, &raw));
+                    assert_eq!(serde_json::from_str::<String>(&json).unwrap(), raw);
+                    assert!(!json.bytes().any(|byte| byte < 0x20), "{json}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn timestamps_are_rfc3339_utc_with_milliseconds() {
         let at =
             |millis: u64| text(|out| timestamp(out, UNIX_EPOCH + Duration::from_millis(millis)));
@@ -184,6 +327,29 @@ mod tests {
         assert_eq!(at(951_782_400_007), "\"2000-02-29T00:00:00.007Z\"");
         assert_eq!(at(1_714_566_896_789), "\"2024-05-01T12:34:56.789Z\"");
         assert_eq!(at(4_102_444_799_999), "\"2099-12-31T23:59:59.999Z\"");
+        // The same second again (the cached date and time), then another.
+        assert_eq!(at(4_102_444_799_001), "\"2099-12-31T23:59:59.001Z\"");
+        assert_eq!(at(1_714_566_896_789), "\"2024-05-01T12:34:56.789Z\"");
+    }
+
+    #[test]
+    fn integers_print_as_fmt_does() {
+        for value in [
+            0i128,
+            7,
+            -7,
+            10,
+            99,
+            4_102_444_799_999,
+            i64::MIN.into(),
+            u64::MAX.into(),
+            i128::MIN,
+            i128::MAX,
+        ] {
+            assert_eq!(text(|out| integer(out, value)), value.to_string());
+        }
+        assert_eq!(text(|out| padded(out, 7, 3)), "007");
+        assert_eq!(text(|out| padded(out, 12345, 2)), "12345");
     }
 
     #[test]

@@ -18,13 +18,14 @@ use super::{Config, Writer, encode};
 /// The target of the request span (see [`layer`](super::layer)).
 pub const REQUEST_TARGET: &str = "oapi_gen::request";
 
-/// The request span's fields that go on every log line of the request; its other
-/// fields (`http.*`, `xray_parent_id`, `xray_sampled`, `error`) are for tracing.
+/// The request span's fields that go on every log line of the request, in the
+/// order the request layer records them (and lines show them); its other fields
+/// (`http.*`, `xray_parent_id`, `xray_sampled`, `error`) are for tracing.
 const REQUEST_KEYS: [&str; 6] = [
     "correlation_id",
     "xray_trace_id",
-    "function_name",
     "function_request_id",
+    "function_name",
     "function_arn",
     "function_memory_size",
 ];
@@ -167,10 +168,54 @@ impl<S> Filter<S> for LogFilter {
     }
 }
 
+/// The longest text a span keeps without allocating (a UUID, an X-Ray trace id, a
+/// route template or a function name usually fit).
+const INLINE: usize = 46;
+
+/// Text recorded on a span: short values inline, longer ones on the heap.
+#[derive(Debug)]
+enum Text {
+    Inline { len: u8, bytes: [u8; INLINE] },
+    Heap(Box<str>),
+}
+
+impl Text {
+    fn new(text: &str) -> Self {
+        if text.len() <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            Text::Inline {
+                len: text.len() as u8,
+                bytes,
+            }
+        } else {
+            Text::Heap(text.into())
+        }
+    }
+
+    /// The UTF-8 of the text.
+    fn as_bytes(&self) -> &[u8] {
+        match self {
+            Text::Inline { len, bytes } => &bytes[..usize::from(*len)],
+            Text::Heap(text) => text.as_bytes(),
+        }
+    }
+}
+
+impl From<String> for Text {
+    fn from(text: String) -> Self {
+        if text.len() <= INLINE {
+            Text::new(&text)
+        } else {
+            Text::Heap(text.into_boxed_str())
+        }
+    }
+}
+
 /// One recorded field value.
 #[derive(Debug)]
 enum Value {
-    Text(String),
+    Text(Text),
     Signed(i64),
     Unsigned(u64),
     Float(f64),
@@ -180,9 +225,9 @@ enum Value {
 impl Value {
     fn write(&self, out: &mut Vec<u8>) {
         match self {
-            Value::Text(text) => encode::string(out, text),
-            Value::Signed(value) => encode::integer(out, value),
-            Value::Unsigned(value) => encode::integer(out, value),
+            Value::Text(text) => encode::string_bytes(out, text.as_bytes()),
+            Value::Signed(value) => encode::integer(out, *value),
+            Value::Unsigned(value) => encode::integer(out, *value),
             Value::Float(value) => encode::float(out, *value),
             Value::Bool(value) => out.extend_from_slice(if *value { b"true" } else { b"false" }),
         }
@@ -192,9 +237,18 @@ impl Value {
 /// A span's fields, kept in its extensions.
 #[derive(Debug, Default)]
 struct SpanFields {
+    /// Any other span's fields, in recording order.
     fields: Vec<(&'static str, Value)>,
-    /// For the request span: whether it is the cold start.
-    request: Option<bool>,
+    /// For the request span: its [`REQUEST_KEYS`] (and nothing else).
+    request: Option<RequestKeys>,
+}
+
+/// What the request span puts on every line.
+#[derive(Debug, Default)]
+struct RequestKeys {
+    cold_start: bool,
+    /// By [`REQUEST_KEYS`] index.
+    values: [Option<Value>; REQUEST_KEYS.len()],
 }
 
 impl SpanFields {
@@ -204,12 +258,16 @@ impl SpanFields {
     }
 
     fn set(&mut self, field: &Field, value: Value) {
-        if !self.wants(field) {
+        let name = field.name();
+        if let Some(request) = &mut self.request {
+            // None of the request keys is sensitive.
+            if let Some(index) = REQUEST_KEYS.iter().position(|key| *key == name) {
+                request.values[index] = Some(value);
+            }
             return;
         }
-        let name = field.name();
         let value = if is_sensitive(name) {
-            Value::Text(REDACTED.to_owned())
+            Value::Text(Text::new(REDACTED))
         } else {
             value
         };
@@ -238,18 +296,20 @@ impl Visit for SpanFields {
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {
-        self.set(field, Value::Text(value.to_owned()));
+        if self.wants(field) {
+            self.set(field, Value::Text(Text::new(value)));
+        }
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
         if self.wants(field) {
-            self.set(field, Value::Text(ErrorChain(value).to_string()));
+            self.set(field, Value::Text(ErrorChain(value).to_string().into()));
         }
     }
 
     fn record_debug(&mut self, field: &Field, value: &dyn fmt::Debug) {
         if self.wants(field) {
-            self.set(field, Value::Text(format!("{value:?}")));
+            self.set(field, Value::Text(format!("{value:?}").into()));
         }
     }
 }
@@ -363,8 +423,13 @@ where
         let Some(span) = ctx.span(id) else { return };
         let mut fields = SpanFields::default();
         if is_request_span(attrs.metadata()) {
-            fields.request = Some(COLD_START_NEXT.get());
-            self.served.store(true, Ordering::Relaxed);
+            fields.request = Some(RequestKeys {
+                cold_start: COLD_START_NEXT.get(),
+                ..RequestKeys::default()
+            });
+            if !self.served.load(Ordering::Relaxed) {
+                self.served.store(true, Ordering::Relaxed);
+            }
         }
         attrs.record(&mut fields);
         span.extensions_mut().insert(fields);
@@ -403,10 +468,7 @@ impl JsonLogLayer {
             out.extend_from_slice(level_name(metadata.level()));
             out.extend_from_slice(b"\",\"location\":");
             let place = metadata.file().or(metadata.module_path()).unwrap_or("");
-            encode::display(
-                out,
-                format_args!("{place}:{}", metadata.line().unwrap_or(0)),
-            );
+            encode::location(out, place, metadata.line().unwrap_or(0));
             event.record(&mut EventFields {
                 out,
                 written,
@@ -423,21 +485,32 @@ impl JsonLogLayer {
             // The request span's keys come first, then the event's fields, then the
             // other spans' fields from the innermost out; the first of a name wins.
             let mut in_request = false;
+            // Whether the second walk over the spans has something to find: a span
+            // with fields inside the request span, or spans outside it.
+            let mut others = false;
             for span in ctx.event_scope(event).into_iter().flatten() {
                 let extensions = span.extensions();
                 let Some(fields) = extensions.get::<SpanFields>() else {
                     continue;
                 };
-                let Some(cold_start) = fields.request else {
+                let Some(request) = &fields.request else {
+                    others |= !fields.fields.is_empty();
                     continue;
                 };
                 in_request = true;
-                out.extend_from_slice(if cold_start { b"true" } else { b"false" });
-                for (name, value) in &fields.fields {
-                    out.push(b',');
-                    encode::key(out, name);
-                    value.write(out);
-                    written.push(name);
+                others |= span.parent().is_some();
+                out.extend_from_slice(if request.cold_start {
+                    b"true"
+                } else {
+                    b"false"
+                });
+                for (name, value) in REQUEST_KEYS.iter().zip(&request.values) {
+                    if let Some(value) = value {
+                        out.push(b',');
+                        encode::key(out, name);
+                        value.write(out);
+                        written.push(name);
+                    }
                 }
                 break;
             }
@@ -450,7 +523,8 @@ impl JsonLogLayer {
                 written,
                 message: false,
             });
-            for span in ctx.event_scope(event).into_iter().flatten() {
+            let scope = others.then(|| ctx.event_scope(event)).flatten();
+            for span in scope.into_iter().flatten() {
                 let extensions = span.extensions();
                 let Some(fields) = extensions.get::<SpanFields>() else {
                     continue;

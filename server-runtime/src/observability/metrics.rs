@@ -1,6 +1,7 @@
 //! CloudWatch metrics in Embedded Metric Format (EMF): the handler-facing
 //! [`Metrics`] handle and the documents written when a request ends.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::SystemTime;
 
@@ -98,7 +99,16 @@ const MAX_DIMENSION_VALUE: usize = 1024;
 /// dropped with a `WARN` log line rather than failing the request.
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {
-    set: Option<Arc<Mutex<MetricSet>>>,
+    set: Option<Arc<Shared>>,
+}
+
+/// What a request's handles share.
+#[derive(Debug, Default)]
+struct Shared {
+    /// Whether anything was added (most requests add nothing, and then their end
+    /// takes no lock).
+    touched: AtomicBool,
+    set: Mutex<MetricSet>,
 }
 
 /// What handlers added to a request.
@@ -139,8 +149,9 @@ impl Metrics {
     }
 
     fn with(&self, change: impl FnOnce(&mut MetricSet)) {
-        if let Some(set) = &self.set {
-            change(&mut set.lock().unwrap_or_else(PoisonError::into_inner));
+        if let Some(shared) = &self.set {
+            shared.touched.store(true, Ordering::Relaxed);
+            change(&mut shared.set.lock().unwrap_or_else(PoisonError::into_inner));
         }
     }
 
@@ -214,9 +225,14 @@ impl Metrics {
 
     /// Takes what handlers added, leaving the handle empty.
     pub(super) fn take(&self) -> MetricSet {
-        let mut taken = MetricSet::default();
-        self.with(|set| taken = std::mem::take(set));
-        taken
+        match &self.set {
+            // `touched` is set before the lock is taken, and this runs after the
+            // handler is done with the handle (or on the same thread).
+            Some(shared) if shared.touched.swap(false, Ordering::Relaxed) => {
+                std::mem::take(&mut *shared.set.lock().unwrap_or_else(PoisonError::into_inner))
+            }
+            _ => MetricSet::default(),
+        }
     }
 }
 
@@ -274,7 +290,7 @@ impl Emitter {
     /// `{"_aws":{"Timestamp":…,"CloudWatchMetrics":[{"Namespace":"…",`
     fn head(&self, out: &mut Vec<u8>, now: SystemTime) {
         out.extend_from_slice(br#"{"_aws":{"Timestamp":"#);
-        encode::integer(out, encode::epoch_millis(now));
+        encode::unsigned(out, encode::epoch_millis(now));
         out.extend_from_slice(br#","CloudWatchMetrics":[{"#);
         out.extend_from_slice(&self.namespace);
         out.push(b',');
@@ -371,7 +387,7 @@ impl Emitter {
         for (name, value) in REQUEST_METRICS.iter().zip(request.iter().flatten()) {
             out.push(b',');
             encode::key(out, name);
-            encode::integer(out, value);
+            encode::integer(out, *value);
         }
         for metric in custom {
             out.push(b',');

@@ -115,17 +115,17 @@ where
         let route = extensions
             .get::<MatchedPath>()
             .map_or("", MatchedPath::as_str);
-        let method = request.method();
+        let method = request.method().as_str();
         let path = request.uri().path();
         let span = with_cold_start(cold_start, || {
             tracing::info_span!(
                 target: "oapi_gen::request",
                 "request",
-                http.method = %method,
-                http.route = %route,
-                http.path = %path,
+                http.method = method,
+                http.route = route,
+                http.path = path,
                 http.status_code = Empty,
-                correlation_id = %correlation_id,
+                correlation_id = correlation_id,
                 xray_trace_id = Empty,
                 xray_parent_id = Empty,
                 xray_sampled = Empty,
@@ -148,7 +148,7 @@ where
         };
         let future = {
             let _entered = finish.span.enter();
-            tracing::info!(method = %method, path = %path, route = %route, "Received request");
+            tracing::info!(method, path, route, "Received request");
             self.inner.call(request)
         };
         ObservedFuture {
@@ -158,12 +158,15 @@ where
     }
 }
 
+/// The X-Ray trace header's name (looked up without parsing the name each time).
+static TRACE_HEADER: http::HeaderName = http::HeaderName::from_static(trace_context::HEADER);
+
 /// Fills the span's X-Ray and Lambda fields.
 fn record_invocation<B>(span: &Span, request: &Request<B>, tracing: bool) {
     let lambda = request.extensions().get::<LambdaInvocation>();
     let trace = request
         .headers()
-        .get(trace_context::HEADER)
+        .get(&TRACE_HEADER)
         .and_then(|value| value.to_str().ok())
         .and_then(TraceContext::parse)
         .or_else(|| {
@@ -315,9 +318,16 @@ impl<B: Body> Body for ObservedBody<B> {
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Self::Data>, Self::Error>>> {
+        // A body at its end produces nothing more (no log line to key): its last
+        // poll skips entering the span.
+        let ended = self.inner.is_end_stream();
         let this = self.project();
         let frame = {
-            let _entered = this.finish.as_ref().map(|finish| finish.span.enter());
+            let _entered = this
+                .finish
+                .as_ref()
+                .filter(|_| !ended)
+                .map(|finish| finish.span.enter());
             ready!(this.inner.poll_frame(cx))
         };
         match &frame {

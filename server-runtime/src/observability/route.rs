@@ -2,6 +2,7 @@
 //! method and route template and shared after that.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, PoisonError, RwLock};
 
 use http::Method;
@@ -20,7 +21,7 @@ type MethodLabels = Vec<(Method, Arc<str>)>;
 /// time its route is requested), so lookups take a shared lock only.
 #[derive(Debug)]
 pub(super) struct RouteLabels {
-    labels: RwLock<HashMap<Box<str>, MethodLabels>>,
+    labels: RwLock<HashMap<Box<str>, MethodLabels, BuildHasherDefault<Fnv>>>,
     not_found: Arc<str>,
 }
 
@@ -62,6 +63,29 @@ impl RouteLabels {
         let label: Arc<str> = Arc::from(format!("{method} {template}"));
         methods.push((method, label.clone()));
         label
+    }
+}
+
+/// FNV-1a: the keys are the application's own route templates (no flooding to fear)
+/// and short, where SipHash costs more than the lookup.
+#[derive(Debug, Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

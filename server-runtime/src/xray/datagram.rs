@@ -68,31 +68,36 @@ fn fit(mut document: Document, max_bytes: usize, out: &mut Vec<Vec<u8>>, dropped
         });
     }
     for mut child in detached {
-        child.make_independent(&trace_id, &document.id);
+        child.make_independent(&trace_id, document.id);
         fit(child, max_bytes, out, dropped);
     }
 }
 
 /// The header and the document's JSON.
 fn encode(document: &Document) -> Vec<u8> {
-    let mut datagram = HEADER.to_vec();
+    // Most documents fit in this without growing.
+    let mut datagram = Vec::with_capacity(2048);
+    datagram.extend_from_slice(HEADER);
     serde_json::to_writer(&mut datagram, document).expect("a document serializes");
     datagram
 }
 
 #[cfg(test)]
 mod tests {
+    use std::borrow::Cow;
+
     use serde_json::Value;
 
     use super::*;
+    use crate::xray::segment::SegmentId;
 
     /// A subsegment with `children` and about `padding` bytes of metadata.
     fn subsegment(name: &str, id: u64, padding: usize, children: Vec<Document>) -> Document {
-        let mut document = Document::new(name, format!("{id:016x}"), 1.0, 2.0);
-        document.metadata.insert(
-            "default".to_owned(),
-            serde_json::json!({ "padding": "p".repeat(padding) }),
-        );
+        let mut document = Document::new(name, SegmentId(id), 1.0, 2.0);
+        document
+            .metadata
+            .0
+            .set(Cow::Borrowed("padding"), Value::from("p".repeat(padding)));
         document.subsegments = children;
         document
     }

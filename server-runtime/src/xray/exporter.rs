@@ -211,7 +211,7 @@ mod tests {
             queue,
             counters: Arc::new(Counters::default()),
         };
-        let document = || Document::new("service", "0".repeat(16), 1.0, 2.0);
+        let document = || Document::new("service", super::super::segment::SegmentId(0), 1.0, 2.0);
         exporter.export(document());
         exporter.export(document());
         exporter.export(document());

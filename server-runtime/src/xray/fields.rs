@@ -1,9 +1,12 @@
 //! What the layer reads from span and event fields.
 
+use std::borrow::Cow;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tracing::field::{Field, Visit};
+
+use super::segment::Pairs;
 
 /// The prefix of span fields recorded as annotations rather than metadata:
 /// `#[instrument(fields(annotation.item_id = %id))]` annotates `item_id`.
@@ -101,9 +104,9 @@ impl Visit for RequestFields {
 #[derive(Debug, Default)]
 pub(crate) struct SpanFields {
     /// Every field but annotations, by name.
-    pub metadata: Map<String, Value>,
-    /// Fields named `annotation.<key>`, by key.
-    pub annotations: Map<String, Value>,
+    pub metadata: Pairs,
+    /// Fields named `annotation.<key>`, by key (not yet sanitized).
+    pub annotations: Vec<(&'static str, Value)>,
     /// An `error` field that is not `false`.
     pub failed: bool,
     /// The text of a non-boolean `error` field.
@@ -115,14 +118,17 @@ impl SpanFields {
     fn record_value(&mut self, field: &Field, value: Value) {
         let name = field.name();
         if let Some(key) = name.strip_prefix(ANNOTATION_PREFIX) {
-            self.annotations.insert(key.to_owned(), value);
+            match self.annotations.iter_mut().find(|(known, _)| *known == key) {
+                Some(slot) => slot.1 = value,
+                None => self.annotations.push((key, value)),
+            }
             return;
         }
         if name == "error" {
             self.failed = value != Value::Bool(false);
             self.error_message = value.as_str().map(str::to_owned);
         }
-        self.metadata.insert(name.to_owned(), value);
+        self.metadata.set(Cow::Borrowed(name), value);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The `tracing` layer that turns request spans into segments and the spans inside
 //! them into subsegments.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 use tracing::span::{Attributes, Id, Record};
 use tracing::{Event, Level, Metadata, Subscriber};
 use tracing_subscriber::layer::Context;
@@ -10,9 +10,9 @@ use tracing_subscriber::registry::LookupSpan;
 use super::exporter::Exporter;
 use super::fields::{EventFields, RequestFields, SpanFields};
 use super::segment::{
-    Cause, Document, Exception, Http, HttpRequest, HttpResponse, METADATA_NAMESPACE, now,
+    Cause, Document, Exception, Http, HttpRequest, HttpResponse, Metadata as DocumentMetadata,
+    Name, SegmentId, now,
 };
-use crate::trace_context::new_segment_id;
 
 /// The target of the request span.
 pub const REQUEST_SPAN_TARGET: &str = "oapi_gen::request";
@@ -29,10 +29,31 @@ const MAX_EXCEPTIONS: usize = 16;
 /// A `tracing` layer sending X-Ray segments to the daemon (see the [module](super)).
 #[derive(Debug)]
 pub struct XrayLayer {
-    pub(super) service_name: String,
+    /// The name of request segments: the service's, sanitized once.
+    pub(super) segment_name: Name,
+    /// The name of request subsegments on Lambda: `## service`.
+    pub(super) lambda_name: Name,
     pub(super) on_lambda: bool,
-    pub(super) origin: Option<String>,
+    pub(super) origin: Option<Name>,
     pub(super) exporter: Exporter,
+}
+
+impl XrayLayer {
+    /// The layer for this service, sending with `exporter`.
+    pub(super) fn new(
+        service_name: &str,
+        on_lambda: bool,
+        origin: Option<&str>,
+        exporter: Exporter,
+    ) -> Self {
+        XrayLayer {
+            segment_name: Name::shared(service_name),
+            lambda_name: Name::shared(&format!("## {service_name}")),
+            on_lambda,
+            origin: origin.map(Name::shared),
+            exporter,
+        }
+    }
 }
 
 /// What the layer keeps in the extensions of a traced span.
@@ -140,7 +161,7 @@ where
             let mut fields = EventFields::default();
             event.record(&mut fields);
             traced.exceptions.push(Exception {
-                id: new_segment_id(),
+                id: SegmentId::random(),
                 message: fields.into_message(),
             });
         }
@@ -156,8 +177,12 @@ where
         let end_time = now();
         match traced.kind {
             Kind::Nested(fields) => {
-                let mut document =
-                    Document::new(span.name(), new_segment_id(), traced.start_time, end_time);
+                let mut document = Document::named(
+                    Name::of_span(span.name()),
+                    SegmentId::random(),
+                    traced.start_time,
+                    end_time,
+                );
                 document.subsegments = traced.children;
                 apply_span_fields(&mut document, fields, traced.exceptions);
                 if let Some(parent) = span.parent()
@@ -172,7 +197,7 @@ where
                 }
                 let mut document = self.request_document(
                     fields,
-                    new_segment_id(),
+                    SegmentId::random(),
                     traced.start_time,
                     end_time,
                     traced.exceptions,
@@ -190,7 +215,7 @@ impl XrayLayer {
     fn request_document(
         &self,
         fields: RequestFields,
-        id: String,
+        id: SegmentId,
         start_time: f64,
         end_time: f64,
         exceptions: Vec<Exception>,
@@ -198,15 +223,16 @@ impl XrayLayer {
         let on_lambda = self.on_lambda || fields.function_request_id.is_some();
         let mut document = match (on_lambda, &fields.parent_id) {
             (true, Some(_)) => {
-                let name = format!("## {}", self.service_name);
-                let mut document = Document::new(&name, id, start_time, end_time);
+                let mut document =
+                    Document::named(self.lambda_name.clone(), id, start_time, end_time);
                 document.kind = Some("subsegment");
                 document
             }
             _ => {
-                let mut document = Document::new(&self.service_name, id, start_time, end_time);
+                let mut document =
+                    Document::named(self.segment_name.clone(), id, start_time, end_time);
                 document.origin = if on_lambda {
-                    Some(LAMBDA_ORIGIN.to_owned())
+                    Some(Name::Static(LAMBDA_ORIGIN))
                 } else {
                     self.origin.clone()
                 };
@@ -246,19 +272,14 @@ impl XrayLayer {
 /// Puts a nested span's fields and errors on its subsegment.
 fn apply_span_fields(document: &mut Document, fields: SpanFields, mut exceptions: Vec<Exception>) {
     for (key, value) in fields.annotations {
-        document.annotate(&key, value);
+        document.annotate(key, value);
     }
-    if !fields.metadata.is_empty() {
-        document.metadata.insert(
-            METADATA_NAMESPACE.to_owned(),
-            Value::Object(Map::from_iter(fields.metadata)),
-        );
-    }
+    document.metadata = DocumentMetadata(fields.metadata);
     if let Some(message) = fields.error_message {
         exceptions.insert(
             0,
             Exception {
-                id: new_segment_id(),
+                id: SegmentId::random(),
                 message,
             },
         );

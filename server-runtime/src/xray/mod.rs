@@ -63,11 +63,11 @@ pub enum XrayError {
 /// binds its UDP socket and starts its sending thread now).
 pub fn layer(config: XrayConfig) -> Result<(XrayLayer, XrayHandle), XrayError> {
     let (exporter, handle) = exporter::Exporter::start(config.daemon, config.queue_capacity)?;
-    let layer = XrayLayer {
-        service_name: config.service_name,
-        on_lambda: config.on_lambda,
-        origin: config.origin,
+    let layer = XrayLayer::new(
+        &config.service_name,
+        config.on_lambda,
+        config.origin.as_deref(),
         exporter,
-    };
+    );
     Ok((layer, handle))
 }

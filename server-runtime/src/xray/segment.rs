@@ -1,10 +1,14 @@
 //! X-Ray segment documents: the JSON the daemon forwards to `PutTraceSegments`, and
 //! the rules X-Ray sets for names, annotation keys and timestamps.
 
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
-use serde_json::{Map, Value};
+use serde::ser::{SerializeMap, Serializer};
+use serde_json::Value;
 
 /// The longest segment or subsegment name X-Ray accepts, in characters.
 const MAX_NAME_CHARS: usize = 200;
@@ -18,6 +22,133 @@ const MAX_ANNOTATION_VALUE_CHARS: usize = 1000;
 /// The metadata namespace span fields are recorded under.
 pub(crate) const METADATA_NAMESPACE: &str = "default";
 
+/// A segment, subsegment or exception id: 16 hex digits in documents, a number
+/// until then (so drawing one allocates nothing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SegmentId(pub u64);
+
+impl SegmentId {
+    /// A new random id.
+    pub fn random() -> Self {
+        SegmentId(uuid::Uuid::new_v4().as_u128() as u64)
+    }
+
+    /// The 16 lowercase hex digits.
+    fn hex(self) -> [u8; 16] {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut out = [0; 16];
+        for (index, digit) in out.iter_mut().enumerate() {
+            *digit = DIGITS[(self.0 >> (60 - 4 * index) & 0xf) as usize];
+        }
+        out
+    }
+}
+
+impl fmt::Display for SegmentId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(std::str::from_utf8(&self.hex()).unwrap_or_default())
+    }
+}
+
+impl Serialize for SegmentId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(std::str::from_utf8(&self.hex()).unwrap_or_default())
+    }
+}
+
+/// A name already fit for a document (see [`sanitize_name`]): borrowed from a span's
+/// metadata, shared by every request (the service), or made for one document.
+#[derive(Debug, Clone)]
+pub(crate) enum Name {
+    Static(&'static str),
+    Shared(Arc<str>),
+    Owned(String),
+}
+
+impl Name {
+    /// The name of a span: itself when X-Ray accepts it as it is.
+    pub fn of_span(name: &'static str) -> Name {
+        if is_valid_name(name) {
+            Name::Static(name)
+        } else {
+            Name::Owned(sanitize_name(name))
+        }
+    }
+
+    /// `name`, sanitized once, for many documents.
+    pub fn shared(name: &str) -> Name {
+        Name::Shared(sanitize_name(name).into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Name::Static(name) => name,
+            Name::Shared(name) => name,
+            Name::Owned(name) => name,
+        }
+    }
+}
+
+impl Serialize for Name {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Key-value pairs in insertion order, serialized as a JSON object (setting a key
+/// again replaces its value in place, as a map would).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Pairs(pub Vec<(Cow<'static, str>, Value)>);
+
+impl Pairs {
+    pub fn set(&mut self, key: Cow<'static, str>, value: Value) {
+        match self.0.iter_mut().find(|(known, _)| *known == key) {
+            Some(slot) => slot.1 = value,
+            None => self.0.push((key, value)),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Serialize for Pairs {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// A document's `metadata`: span fields under the [`METADATA_NAMESPACE`].
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Metadata(pub Pairs);
+
+impl Metadata {
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry(METADATA_NAMESPACE, &self.0)?;
+        map.end()
+    }
+}
+
 /// A segment or subsegment document.
 ///
 /// A nested subsegment (inside its parent's `subsegments`) leaves `trace_id`,
@@ -25,9 +156,9 @@ pub(crate) const METADATA_NAMESPACE: &str = "default";
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Document {
     /// The segment's service name, or the subsegment's operation.
-    pub name: String,
+    pub name: Name,
     /// 16 hex digits.
-    pub id: String,
+    pub id: SegmentId,
     /// Set on segments and independent subsegments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
@@ -43,7 +174,7 @@ pub(crate) struct Document {
     pub end_time: f64,
     /// The kind of resource running the service (segments only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub origin: Option<String>,
+    pub origin: Option<Name>,
     /// The request served and the response given (segments only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http: Option<Http>,
@@ -60,21 +191,27 @@ pub(crate) struct Document {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<Cause>,
     /// Indexed key-value pairs (string, number or boolean values).
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub annotations: Map<String, Value>,
+    #[serde(skip_serializing_if = "Pairs::is_empty")]
+    pub annotations: Pairs,
     /// Unindexed data by namespace.
-    #[serde(skip_serializing_if = "Map::is_empty")]
-    pub metadata: Map<String, Value>,
+    #[serde(skip_serializing_if = "Metadata::is_empty")]
+    pub metadata: Metadata,
     /// Nested subsegments.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub subsegments: Vec<Document>,
 }
 
 impl Document {
-    /// A document with only the required fields.
-    pub fn new(name: &str, id: String, start_time: f64, end_time: f64) -> Self {
+    /// A document with only the required fields (the name sanitized).
+    #[cfg(test)]
+    pub fn new(name: &str, id: SegmentId, start_time: f64, end_time: f64) -> Self {
+        Document::named(Name::Owned(sanitize_name(name)), id, start_time, end_time)
+    }
+
+    /// [`Document::new`] with a name already sanitized.
+    pub fn named(name: Name, id: SegmentId, start_time: f64, end_time: f64) -> Self {
         Document {
-            name: sanitize_name(name),
+            name,
             id,
             trace_id: None,
             parent_id: None,
@@ -87,17 +224,17 @@ impl Document {
             error: false,
             throttle: false,
             cause: None,
-            annotations: Map::new(),
-            metadata: Map::new(),
+            annotations: Pairs::default(),
+            metadata: Metadata::default(),
             subsegments: Vec::new(),
         }
     }
 
     /// Turns a nested subsegment into one sent on its own.
-    pub fn make_independent(&mut self, trace_id: &str, parent_id: &str) {
+    pub fn make_independent(&mut self, trace_id: &str, parent_id: SegmentId) {
         self.kind = Some("subsegment");
         self.trace_id = Some(trace_id.to_owned());
-        self.parent_id = Some(parent_id.to_owned());
+        self.parent_id = Some(parent_id.to_string());
     }
 
     /// Sets `fault`, `error` and `throttle` from an HTTP status.
@@ -114,14 +251,28 @@ impl Document {
     }
 
     /// Adds an annotation, its key sanitized and a string value shortened to X-Ray's limits.
-    pub fn annotate(&mut self, key: &str, value: Value) {
-        let value = match value {
-            Value::String(text) if text.chars().count() > MAX_ANNOTATION_VALUE_CHARS => {
-                Value::String(text.chars().take(MAX_ANNOTATION_VALUE_CHARS).collect())
-            }
-            other => other,
+    /// (Keys are field names or the layer's own: borrowed when valid as they are.)
+    pub fn annotate(&mut self, key: &'static str, value: Value) {
+        let key = if is_valid_annotation_key(key) {
+            Cow::Borrowed(key)
+        } else {
+            Cow::Owned(sanitize_annotation_key(key))
         };
-        self.annotations.insert(sanitize_annotation_key(key), value);
+        self.annotations.set(key, shorten_annotation(value));
+    }
+}
+
+/// A string value shortened to X-Ray's annotation limit.
+fn shorten_annotation(value: Value) -> Value {
+    match value {
+        // Never more characters than bytes: most values need no counting.
+        Value::String(text)
+            if text.len() > MAX_ANNOTATION_VALUE_CHARS
+                && text.chars().count() > MAX_ANNOTATION_VALUE_CHARS =>
+        {
+            Value::String(text.chars().take(MAX_ANNOTATION_VALUE_CHARS).collect())
+        }
+        other => other,
     }
 }
 
@@ -167,7 +318,7 @@ pub(crate) struct Cause {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct Exception {
     /// 16 hex digits, unique in the trace.
-    pub id: String,
+    pub id: SegmentId,
     /// What went wrong.
     pub message: String,
 }
@@ -193,19 +344,32 @@ pub(crate) fn sanitize_name(name: &str) -> String {
     let sanitized: String = name
         .chars()
         .take(MAX_NAME_CHARS)
-        .map(|c| {
-            if c.is_alphanumeric() || c.is_whitespace() || "_.:/%&#=+\\-@".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
+        .map(|c| if allowed_in_name(c) { c } else { '_' })
         .collect();
     if sanitized.is_empty() {
         "_".to_owned()
     } else {
         sanitized
     }
+}
+
+/// Whether X-Ray accepts `c` in a name.
+fn allowed_in_name(c: char) -> bool {
+    c.is_alphanumeric() || c.is_whitespace() || "_.:/%&#=+\\-@".contains(c)
+}
+
+/// Whether [`sanitize_name`] would leave `name` as it is.
+fn is_valid_name(name: &str) -> bool {
+    !name.is_empty() && name.chars().count() <= MAX_NAME_CHARS && name.chars().all(allowed_in_name)
+}
+
+/// Whether [`sanitize_annotation_key`] would leave `key` as it is.
+fn is_valid_annotation_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= MAX_ANNOTATION_KEY_CHARS
+        && key
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || byte == b'_')
 }
 
 /// An annotation key X-Ray indexes: ASCII letters, digits and `_` only (others become
@@ -238,6 +402,25 @@ mod tests {
     }
 
     #[test]
+    fn span_names_are_borrowed_when_valid_and_ids_are_hex() {
+        assert!(matches!(
+            Name::of_span("fetch-item"),
+            Name::Static("fetch-item")
+        ));
+        assert_eq!(Name::of_span("a<b>").as_str(), "a_b_");
+        assert_eq!(Name::of_span("").as_str(), "_");
+        assert_eq!(
+            SegmentId(0x53995c3f42cd8ad8).to_string(),
+            "53995c3f42cd8ad8"
+        );
+        assert_eq!(SegmentId(7).to_string(), "0000000000000007");
+        assert_eq!(
+            serde_json::to_string(&SegmentId(u64::MAX)).unwrap(),
+            "\"ffffffffffffffff\""
+        );
+    }
+
+    #[test]
     fn annotation_keys_are_alphanumeric_or_underscore() {
         assert_eq!(sanitize_annotation_key("correlation_id"), "correlation_id");
         assert_eq!(sanitize_annotation_key("http.route"), "http_route");
@@ -257,7 +440,7 @@ mod tests {
     #[test]
     fn statuses_set_the_right_flag() {
         let flags = |status| {
-            let mut document = Document::new("n", "0".repeat(16), 0.0, 0.0);
+            let mut document = Document::new("n", SegmentId(0), 0.0, 0.0);
             document.set_status_flags(status);
             (document.fault, document.error, document.throttle)
         };
