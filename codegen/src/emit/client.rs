@@ -130,11 +130,15 @@ fn body_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
          content.",
         op.fn_name
     );
-    let types: Vec<String> = body
-        .contents
-        .iter()
-        .map(|c| body_type(api, c).to_string())
-        .collect();
+    // Compared with aliases expanded: `From` impls for an alias and the type it names
+    // would conflict.
+    let key = |c: &Content| match (&c.kind, &c.ty) {
+        (MediaKind::Json | MediaKind::FormUrlEncoded, Some(ty)) => {
+            rust_type::canonical(&api.types, ty).to_string()
+        }
+        _ => body_type(api, c).to_string(),
+    };
+    let types: Vec<String> = body.contents.iter().map(key).collect();
     let variants = body.contents.iter().map(|c| {
         let variant = format_ident!("{}", c.variant_name);
         let ty = body_type(api, c);
@@ -146,7 +150,7 @@ fn body_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
     });
     let from = body.contents.iter().filter_map(|c| {
         let ty = body_type(api, c);
-        let unique = types.iter().filter(|t| **t == ty.to_string()).count() == 1;
+        let unique = types.iter().filter(|t| **t == key(c)).count() == 1;
         let variant = format_ident!("{}", c.variant_name);
         unique.then(|| {
             quote! {

@@ -3,39 +3,63 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Primitive, TypeRef, TypeSpace};
+use crate::ir::{Primitive, TypeKind, TypeRef, TypeSpace};
 
 /// The Rust type of `ty`, naming generated types unqualified.
 pub fn tokens(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    render(types, ty, false)
+}
+
+/// The Rust type of `ty` with every type alias replaced by the type it names: two
+/// expressions print the same exactly when the compiler sees one type (for example
+/// `Body3`, an alias of `Body`, and `Body`), so trait impls on them would collide.
+pub fn canonical(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
+    render(types, ty, true)
+}
+
+fn render(types: &TypeSpace, ty: &TypeRef, expand_aliases: bool) -> TokenStream {
+    let inner = |inner: &TypeRef| render(types, inner, expand_aliases);
     match ty {
         TypeRef::Named(id) => {
-            let name = format_ident!("{}", types.get(*id).name);
+            let mut def = types.get(*id);
+            if expand_aliases {
+                // Aliases never form a cycle (recursive ones are newtypes); the bound
+                // only keeps a malformed type space from looping.
+                for _ in 0..types.defs.len() {
+                    match &def.kind {
+                        TypeKind::Alias(TypeRef::Named(next)) => def = types.get(*next),
+                        TypeKind::Alias(other) => return inner(other),
+                        _ => break,
+                    }
+                }
+            }
+            let name = format_ident!("{}", def.name);
             quote!(#name)
         }
         TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Array(inner) => {
-            let inner = tokens(types, inner);
-            quote!(Vec<#inner>)
+        TypeRef::Array(item) => {
+            let item = inner(item);
+            quote!(Vec<#item>)
         }
-        TypeRef::Set(inner) => {
-            let inner = tokens(types, inner);
-            quote!(::std::collections::BTreeSet<#inner>)
+        TypeRef::Set(item) => {
+            let item = inner(item);
+            quote!(::std::collections::BTreeSet<#item>)
         }
-        TypeRef::Map(inner) => {
-            let inner = tokens(types, inner);
-            quote!(::std::collections::BTreeMap<String, #inner>)
+        TypeRef::Map(value) => {
+            let value = inner(value);
+            quote!(::std::collections::BTreeMap<String, #value>)
         }
         TypeRef::Tuple(items) => {
-            let items = items.iter().map(|t| tokens(types, t));
+            let items = items.iter().map(inner);
             quote!((#(#items,)*))
         }
-        TypeRef::Option(inner) => {
-            let inner = tokens(types, inner);
-            quote!(Option<#inner>)
+        TypeRef::Option(value) => {
+            let value = inner(value);
+            quote!(Option<#value>)
         }
-        TypeRef::Boxed(inner) => {
-            let inner = tokens(types, inner);
-            quote!(Box<#inner>)
+        TypeRef::Boxed(value) => {
+            let value = inner(value);
+            quote!(Box<#value>)
         }
     }
 }

@@ -25,6 +25,13 @@ pub fn emit(api: &Api) -> TokenStream {
     let routes = routes(&paths);
     let templates = paths.iter().map(|(path, _)| path);
     let document = raw_string(&api.document_json);
+    // What handlers and trait methods use; a document without operations has none.
+    let handler_imports = (!api.operations.is_empty()).then(|| {
+        quote! {
+            use runtime::axum::response::IntoResponse as _;
+            use runtime::{HandlerError, RequestContext};
+        }
+    });
     let api_title = &api.title;
     let title = format!(
         " The `{}` API, served with axum.",
@@ -46,8 +53,7 @@ pub fn emit(api: &Api) -> TokenStream {
 
             use ::oapi_gen_server_runtime as runtime;
             use runtime::axum;
-            use runtime::axum::response::IntoResponse as _;
-            use runtime::{HandlerError, RequestContext};
+            #handler_imports
 
             #(#types)*
 

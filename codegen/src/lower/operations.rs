@@ -58,6 +58,16 @@ impl<'a> Lowerer<'a> {
                 self.invalid(item.location.clone(), "a path must start with `/`");
                 continue;
             }
+            if template.contains('?') {
+                self.invalid(
+                    item.location.clone(),
+                    format!(
+                        "the path `{template}` holds a query string; declare query \
+                         parameters with `in: query` instead"
+                    ),
+                );
+                continue;
+            }
             let Some(path) = self.path_template(template, &item.location) else {
                 continue;
             };
