@@ -50,12 +50,24 @@ fn streamed(
     content_type: &'static str,
     body: impl Stream<Item = Result<bytes::Bytes, HandlerError>> + Send + 'static,
 ) -> Response {
-    let body = body.map(|item| {
-        item.map_err(|error| {
-            tracing::error!(error = %error, "stream failed; aborting the response");
-            error
-        })
-    });
+    // A stream that panics (after the head was sent, out of reach of the panic
+    // layer) fails like one that yields an error: logged, and the response aborted.
+    let body = std::panic::AssertUnwindSafe(body)
+        .catch_unwind()
+        .map(|item| {
+            let item = item.unwrap_or_else(|panic| {
+                let message = panic
+                    .downcast_ref::<&str>()
+                    .map(|message| (*message).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "a non-text panic".to_owned());
+                Err(format!("the stream panicked: {message}").into())
+            });
+            item.map_err(|error| {
+                tracing::error!(error = %error, "stream failed; aborting the response");
+                error
+            })
+        });
     let mut response = (status, axum::body::Body::from_stream(body)).into_response();
     response
         .headers_mut()
@@ -122,5 +134,25 @@ pub fn set_header<T: Serialize>(response: &mut Response, name: &'static str, val
                 .insert(HeaderName::from_static(name), value);
         }
         Err(error) => tracing::error!(%error, header = name, "invalid response header value"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panicking_stream_aborts_the_response_after_its_chunks() {
+        let chunks: ChunkStream<u32> = Box::pin(futures_util::stream::iter(0..3).map(|n| {
+            assert!(n < 2, "chunk {n} is unlucky");
+            Ok(n)
+        }));
+        let response = json_lines(StatusCode::OK, "application/jsonl", chunks);
+        let mut body = response.into_body().into_data_stream();
+        assert_eq!(body.next().await.unwrap().unwrap(), "0\n");
+        assert_eq!(body.next().await.unwrap().unwrap(), "1\n");
+        let error = body.next().await.unwrap().unwrap_err();
+        assert!(error.to_string().contains("chunk 2 is unlucky"), "{error}");
+        assert!(body.next().await.is_none());
     }
 }
