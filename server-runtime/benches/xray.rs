@@ -15,7 +15,6 @@ use std::net::UdpSocket;
 use std::time::{Duration, Instant};
 
 use oapi_gen_server_runtime::xray::{self, DaemonAddress, XrayConfig, XrayHandle};
-use tracing::field::Empty;
 use tracing_subscriber::layer::SubscriberExt;
 
 const BATCH: usize = 500;
@@ -24,22 +23,11 @@ const BATCHES: usize = 40;
 /// One request: the contract's span, its trace context and status, and two spans
 /// inside (one nested in the other).
 fn request(index: usize, sampled: bool) {
-    let span = tracing::info_span!(
-        target: "oapi_gen::request",
-        "request",
-        http.method = "GET",
-        http.route = "/items/{item_id}",
-        http.path = "/items/7",
-        http.status_code = Empty,
-        correlation_id = "4b1c6a57-5b1f-4c4e-9a39-1f0c2f3e5d6a",
-        xray_trace_id = Empty,
-        xray_parent_id = Empty,
-        xray_sampled = Empty,
-        function_request_id = Empty,
-        function_name = Empty,
-        function_arn = Empty,
-        function_memory_size = Empty,
-        error = Empty,
+    let span = oapi_gen_server_runtime::observability::request_span(
+        "GET",
+        "/items/{item_id}",
+        "/items/7",
+        "4b1c6a57-5b1f-4c4e-9a39-1f0c2f3e5d6a",
     );
     span.record("xray_trace_id", "1-5759e988-bd862e3fe1be46a994272793");
     span.record("xray_parent_id", "53995c3f42cd8ad8");

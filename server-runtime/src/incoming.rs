@@ -51,28 +51,13 @@ impl Incoming {
         RequestContext::new(self.parts)
     }
 
-    /// A path parameter (always required).
+    /// A path parameter (always required), style `simple`.
     pub fn path<T: DeserializeOwned>(
         &self,
         name: &str,
         errors: &mut ValidationErrors,
     ) -> Option<T> {
-        let found = self
-            .path_params
-            .iter()
-            .flat_map(RawPathParams::iter)
-            .find(|(n, _)| *n == name);
-        let Some((_, raw)) = found else {
-            errors.missing(vec!["path".into(), name.into()]);
-            return None;
-        };
-        match param::path(raw) {
-            Ok(value) => Some(value),
-            Err(error) => {
-                errors.param("path", name, error);
-                None
-            }
-        }
+        self.path_with(name, errors, param::path)
     }
 
     /// A path parameter in the `label` or `matrix` style (or `simple` with an explicit
@@ -84,6 +69,18 @@ impl Incoming {
         explode: bool,
         errors: &mut ValidationErrors,
     ) -> Option<T> {
+        self.path_with(name, errors, |raw| {
+            param::path_styled(raw, style, explode, name)
+        })
+    }
+
+    /// The path parameter `name` read by `read`, its absence or rejection recorded.
+    fn path_with<T>(
+        &self,
+        name: &str,
+        errors: &mut ValidationErrors,
+        read: impl FnOnce(&str) -> Result<T, param::ParamError>,
+    ) -> Option<T> {
         let found = self
             .path_params
             .iter()
@@ -93,7 +90,7 @@ impl Incoming {
             errors.missing(vec!["path".into(), name.into()]);
             return None;
         };
-        match param::path_styled(raw, style, explode, name) {
+        match read(raw) {
             Ok(value) => Some(value),
             Err(error) => {
                 errors.param("path", name, error);

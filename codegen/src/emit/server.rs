@@ -235,19 +235,15 @@ fn literal(api: &Api, ty: &crate::ir::TypeRef, value: &serde_json::Value) -> Opt
             }
             _ => return None,
         },
-        (T::Array(item), V::Array(values)) => {
+        (T::Array(item) | T::Set(item), V::Array(values)) => {
             let values = values
                 .iter()
                 .map(|value| literal(api, item, value))
                 .collect::<Option<Vec<_>>>()?;
-            quote!(vec![#(#values),*])
-        }
-        (T::Set(item), V::Array(values)) => {
-            let values = values
-                .iter()
-                .map(|value| literal(api, item, value))
-                .collect::<Option<Vec<_>>>()?;
-            quote!(::std::collections::BTreeSet::from([#(#values),*]))
+            match ty {
+                T::Set(_) => quote!(::std::collections::BTreeSet::from([#(#values),*])),
+                _ => quote!(vec![#(#values),*]),
+            }
         }
         _ => return None,
     })

@@ -38,7 +38,7 @@ use tracing_subscriber::{Registry, registry};
 pub use config::{Config, DEFAULT_NAMESPACE, DEFAULT_SERVICE};
 pub use log::{JsonLogLayer, LogFilter, REDACTED, REQUEST_TARGET};
 pub use metrics::{Metrics, Unit};
-pub use request::{ObservedBody, ObservedFuture, RequestLayer, RequestService};
+pub use request::{ObservedBody, ObservedFuture, RequestLayer, RequestService, request_span};
 pub use route::NOT_FOUND;
 pub use writer::Writer;
 

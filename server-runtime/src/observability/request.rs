@@ -118,23 +118,7 @@ where
         let method = request.method().as_str();
         let path = request.uri().path();
         let span = with_cold_start(cold_start, || {
-            tracing::info_span!(
-                target: "oapi_gen::request",
-                "request",
-                http.method = method,
-                http.route = route,
-                http.path = path,
-                http.status_code = Empty,
-                correlation_id = correlation_id,
-                xray_trace_id = Empty,
-                xray_parent_id = Empty,
-                xray_sampled = Empty,
-                function_request_id = Empty,
-                function_name = Empty,
-                function_arn = Empty,
-                function_memory_size = Empty,
-                error = Empty,
-            )
+            request_span(method, route, path, correlation_id)
         });
         if !span.is_disabled() {
             record_invocation(&span, &request, shared.tracing);
@@ -349,4 +333,29 @@ impl<B: Body> Body for ObservedBody<B> {
     fn size_hint(&self) -> SizeHint {
         self.inner.size_hint()
     }
+}
+
+/// Opens a request's span: target `oapi_gen::request`, name `request`, the fields the
+/// log layer and the X-Ray layer read (`http.method`, `http.route` (the template, or
+/// empty), `http.path`, `correlation_id`), and the ones recorded later (`http.status_code`,
+/// `xray_trace_id`, `xray_parent_id`, `xray_sampled`, `function_request_id`,
+/// `function_name`, `function_arn`, `function_memory_size`, `error`).
+pub fn request_span(method: &str, route: &str, path: &str, correlation_id: &str) -> Span {
+    tracing::info_span!(
+        target: "oapi_gen::request",
+        "request",
+        http.method = method,
+        http.route = route,
+        http.path = path,
+        http.status_code = Empty,
+        correlation_id = correlation_id,
+        xray_trace_id = Empty,
+        xray_parent_id = Empty,
+        xray_sampled = Empty,
+        function_request_id = Empty,
+        function_name = Empty,
+        function_arn = Empty,
+        function_memory_size = Empty,
+        error = Empty,
+    )
 }

@@ -10,7 +10,6 @@ mod schema;
 use oapi_gen_server_runtime::trace_context::TraceContext;
 use oapi_gen_server_runtime::xray::{self, XrayConfig};
 use tracing::Span;
-use tracing::field::Empty;
 use tracing_subscriber::layer::SubscriberExt;
 
 use crate::daemon::{Daemon, Datagram};
@@ -25,25 +24,9 @@ pub const PARENT_ID: &str = "53995c3f42cd8ad8";
 pub const SAMPLED_HEADER: &str =
     "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1";
 
-/// Opens the request span exactly as the request layer's contract says.
+/// Opens the request span as the request layer does.
 pub fn request_span(method: &str, route: &str, path: &str, correlation_id: &str) -> Span {
-    tracing::info_span!(
-        target: "oapi_gen::request",
-        "request",
-        http.method = %method,
-        http.route = %route,
-        http.path = %path,
-        http.status_code = Empty,
-        correlation_id = %correlation_id,
-        xray_trace_id = Empty,
-        xray_parent_id = Empty,
-        xray_sampled = Empty,
-        function_request_id = Empty,
-        function_name = Empty,
-        function_arn = Empty,
-        function_memory_size = Empty,
-        error = Empty,
-    )
+    oapi_gen_server_runtime::observability::request_span(method, route, path, correlation_id)
 }
 
 /// Records a trace header's context on a request span, as the request layer does.
