@@ -6,16 +6,14 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::operation::{operation_doc, request_content, response_content, status_doc};
-use super::{docs, rust_type};
+use super::{Node, docs, rust_type};
 use crate::ir::{
     Api, Content, MediaKind, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart,
     Response, StatusCode, StreamFormat,
 };
 
 /// The `client` module: a typed async client of the API.
-pub fn emit(api: &Api) -> TokenStream {
-    let methods = api.operations.iter().map(|op| method(api, op));
-    let items = api.operations.iter().map(|op| operation_items(api, op));
+pub fn emit(api: &Api) -> Node<'_> {
     let doc = format!(
         " A client of the `{}` API, over reqwest.",
         api.title.replace('`', "'")
@@ -26,61 +24,72 @@ pub fn emit(api: &Api) -> TokenStream {
         api.title.replace('`', "'"),
         api.version.replace('`', "'"),
     )));
-    quote! {
-        #[doc = #doc]
-        ///
-        /// Build a [`Client`] from the service's base URL, call the method of an
-        /// operation with its required inputs, set optional ones on the returned
-        /// request, and `.await` it.
-        pub mod client {
-            // Method names come from operationIds (`into_x`, `from_y`): no self convention.
-            #![allow(
-                clippy::too_many_arguments,
-                clippy::large_enum_variant,
-                clippy::wrong_self_convention
-            )]
-            #[allow(unused_imports)]
-            use super::*;
+    let module = move |body: TokenStream| {
+        quote! {
+            #[doc = #doc]
+            ///
+            /// Build a [`Client`] from the service's base URL, call the method of an
+            /// operation with its required inputs, set optional ones on the returned
+            /// request, and `.await` it.
+            pub mod client {
+                // Method names come from operationIds (`into_x`, `from_y`): no self convention.
+                #![allow(
+                    clippy::too_many_arguments,
+                    clippy::large_enum_variant,
+                    clippy::wrong_self_convention
+                )]
+                #[allow(unused_imports)]
+                use super::*;
 
-            use ::oapi_gen_client_runtime as runtime;
+                use ::oapi_gen_client_runtime as runtime;
 
-            #client_doc
-            #[derive(Debug, Clone)]
-            pub struct Client {
-                client: runtime::Client,
+                #body
             }
-
-            impl Client {
-                /// A client of the API at `base_url` (for example
-                /// `http://127.0.0.1:8000`), with default settings.
-                pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
-                    runtime::ClientBuilder::new(base_url).build()
-                }
-
-                /// Settings (timeouts, default headers, SigV4 or bearer
-                /// authorization, request hooks) of a client of the API at
-                /// `base_url`.
-                pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
-                    runtime::ClientBuilder::new(base_url)
-                }
-
-                /// The runtime client: base URL and HTTP client.
-                pub fn runtime(&self) -> &runtime::Client {
-                    &self.client
-                }
-
-                #(#methods)*
-            }
-
-            impl From<runtime::Client> for Client {
-                fn from(client: runtime::Client) -> Self {
-                    Client { client }
-                }
-            }
-
-            #(#items)*
         }
-    }
+    };
+    let client = Node::Items(quote! {
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            client: runtime::Client,
+        }
+    });
+    let constructors = Node::Items(quote! {
+        /// A client of the API at `base_url` (for example
+        /// `http://127.0.0.1:8000`), with default settings.
+        pub fn new(base_url: &str) -> Result<Self, runtime::BuildError> {
+            runtime::ClientBuilder::new(base_url).build()
+        }
+
+        /// Settings (timeouts, default headers, SigV4 or bearer
+        /// authorization, request hooks) of a client of the API at
+        /// `base_url`.
+        pub fn builder(base_url: impl Into<String>) -> runtime::ClientBuilder<Self> {
+            runtime::ClientBuilder::new(base_url)
+        }
+
+        /// The runtime client: base URL and HTTP client.
+        pub fn runtime(&self) -> &runtime::Client {
+            &self.client
+        }
+    });
+    let methods = Node::container(
+        |body| quote!(impl Client { #body }),
+        std::iter::once(constructors)
+            .chain(api.operations.iter().map(|op| Node::Items(method(api, op)))),
+    );
+    let from = Node::Items(quote! {
+        impl From<runtime::Client> for Client {
+            fn from(client: runtime::Client) -> Self {
+                Client { client }
+            }
+        }
+    });
+    let items = api
+        .operations
+        .iter()
+        .map(|op| Node::Items(operation_items(api, op)));
+    Node::container(module, [client, methods, from].into_iter().chain(items))
 }
 
 /// Whether the parameter is an argument of the client method (else a setter).

@@ -66,14 +66,144 @@ pub struct Parts {
 
 /// The models of `api` and the modules `parts` asks for, as one Rust source file.
 pub fn code(api: &Api, parts: Parts) -> Result<String, Error> {
-    let mut tokens = models::emit(&api.types);
+    let mut out = Writer::new(header(api));
+    let top = |tokens| tokens;
+    for node in models::emit(&api.types) {
+        out.node(node, &top, (0, 0))?;
+    }
     if parts.server {
-        tokens.extend(server::emit(api));
+        out.node(server::emit(api), &top, (0, 0))?;
     }
     if parts.client {
-        tokens.extend(client::emit(api));
+        out.node(client::emit(api), &top, (0, 0))?;
     }
-    Ok(header(api) + &format(tokens)?)
+    Ok(out.finish())
+}
+
+/// Generated code before formatting. A file is formatted item by item rather than as
+/// one `syn::File`: the token stream, syntax tree and text of the whole output of a
+/// large document (hundreds of megabytes of source) would need many gigabytes at
+/// once, while one item at a time needs memory in proportion to the largest item.
+pub(crate) enum Node<'a> {
+    /// Items, formatted together.
+    Items(TokenStream),
+    /// A module, trait or `impl` block whose body is formatted one child at a time.
+    Container {
+        /// The container around the tokens of its body.
+        wrap: Box<dyn Fn(TokenStream) -> TokenStream + 'a>,
+        /// The body, produced as it is written.
+        body: Box<dyn Iterator<Item = Node<'a>> + 'a>,
+    },
+}
+
+impl<'a> Node<'a> {
+    /// A container `wrap` around the items of `body`.
+    pub(crate) fn container(
+        wrap: impl Fn(TokenStream) -> TokenStream + 'a,
+        body: impl Iterator<Item = Node<'a>> + 'a,
+    ) -> Self {
+        Node::Container {
+            wrap: Box::new(wrap),
+            body: Box::new(body),
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Node::Items(tokens) if tokens.is_empty())
+    }
+}
+
+/// The item that stands for a container's body when its first and last lines are
+/// found: valid in a module, a trait and an `impl` block.
+const MARKER: &str = "const __OAPI_GEN_BODY: () = ();";
+
+/// Formatted code, written node by node and line by line, with a blank line between
+/// consecutive items (at any nesting level) that `prettyplease` printed without one,
+/// for readability.
+struct Writer {
+    out: String,
+    /// What the line break after the last line written depends on.
+    last: Option<Line>,
+}
+
+impl Writer {
+    /// A writer whose output starts with `header`, which is written as it is.
+    fn new(header: String) -> Self {
+        Writer {
+            out: header,
+            last: None,
+        }
+    }
+
+    fn finish(self) -> String {
+        self.out
+    }
+
+    /// Writes `node`: formatted inside `outer` (the containers it is in), without the
+    /// first `strip.0` and last `strip.1` lines, which are theirs.
+    fn node(
+        &mut self,
+        node: Node,
+        outer: &dyn Fn(TokenStream) -> TokenStream,
+        strip: (usize, usize),
+    ) -> Result<(), Error> {
+        match node {
+            Node::Items(tokens) => {
+                if !tokens.is_empty() {
+                    self.lines(&format(outer(tokens))?, strip);
+                }
+            }
+            Node::Container { wrap, body } => {
+                let inner = |tokens| outer(wrap(tokens));
+                let mut body = body.filter(|node| !node.is_empty()).peekable();
+                if body.peek().is_none() {
+                    self.lines(&format(inner(TokenStream::new()))?, strip);
+                    return Ok(());
+                }
+                let marker: TokenStream = MARKER.parse().expect("the marker is an item");
+                let text = format(inner(marker))?;
+                let lines: Vec<&str> = text.lines().collect();
+                let Some(at) = lines.iter().position(|line| line.trim() == MARKER) else {
+                    return Err(Error::Internal(
+                        "a container lost the marker of its body".to_owned(),
+                    ));
+                };
+                let end = lines.len().saturating_sub(strip.1);
+                for line in lines.get(strip.0..at).unwrap_or_default() {
+                    self.line(line);
+                }
+                let body_strip = (at, lines.len() - at - 1);
+                for child in body {
+                    self.node(child, &inner, body_strip)?;
+                }
+                for line in lines.get(at + 1..end).unwrap_or_default() {
+                    self.line(line);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes the lines of `text` but the first `strip.0` and last `strip.1`.
+    fn lines(&mut self, text: &str, strip: (usize, usize)) {
+        let count = text.lines().count();
+        let end = count.saturating_sub(strip.1);
+        for line in text.lines().take(end).skip(strip.0) {
+            self.line(line);
+        }
+    }
+
+    fn line(&mut self, line: &str) {
+        let next = Line::new(line);
+        if let Some(last) = &self.last
+            && last.blank_before(&next)
+        {
+            self.out.push('\n');
+        }
+        self.out.push_str(line);
+        self.out.push('\n');
+        self.last = Some(next);
+    }
 }
 
 /// The first lines of every generated file.
@@ -89,34 +219,211 @@ fn header(api: &Api) -> String {
 /// Formats a token stream as a Rust file; invalid tokens are a bug of an emitter.
 fn format(tokens: TokenStream) -> Result<String, Error> {
     syn::parse2::<syn::File>(tokens)
-        .map(|file| separate_items(&prettyplease::unparse(&file)))
+        .map(|file| prettyplease::unparse(&file))
         .map_err(|error| Error::Internal(format!("the generated code does not parse: {error}")))
 }
 
-/// Puts a blank line between consecutive items (at any nesting level) that
-/// `prettyplease` printed without one, for readability.
-fn separate_items(source: &str) -> String {
-    const ITEM_STARTS: &[&str] = &[
-        "///", "#[", "pub ", "impl", "fn ", "async fn", "struct ", "enum ", "mod ", "type ",
-        "const ", "trait ",
-    ];
-    let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut lines = source.lines().peekable();
-    while let Some(line) = lines.next() {
-        out.push_str(line);
-        out.push('\n');
-        let indent = line.len() - line.trim_start().len();
+/// What the blank line after a line depends on.
+struct Line {
+    indent: usize,
+    /// Whether the line ends an item.
+    item_ends: bool,
+    is_use: bool,
+    /// Whether the line starts an item (`use` lines aside).
+    item_starts: bool,
+    is_empty: bool,
+}
+
+impl Line {
+    fn new(line: &str) -> Self {
+        const ITEM_STARTS: &[&str] = &[
+            "///", "#[", "pub ", "impl", "fn ", "async fn", "struct ", "enum ", "mod ", "type ",
+            "const ", "trait ",
+        ];
         let trimmed = line.trim_start();
-        let item_ends = trimmed == "}"
-            || trimmed.ends_with(" {}")
-            || (trimmed.ends_with(';') && (indent == 0 || trimmed.starts_with("use ")));
-        let Some(next) = lines.peek() else { continue };
-        let next_indent = next.len() - next.trim_start().len();
-        let next_item = ITEM_STARTS.iter().any(|s| next.trim_start().starts_with(s))
-            && !(trimmed.starts_with("use ") && next.trim_start().starts_with("use "));
-        if item_ends && next_indent == indent && (indent == 0 && !next.is_empty() || next_item) {
-            out.push('\n');
+        let indent = line.len() - trimmed.len();
+        let is_use = trimmed.starts_with("use ");
+        Line {
+            indent,
+            item_ends: trimmed == "}"
+                || trimmed.ends_with(" {}")
+                || (trimmed.ends_with(';') && (indent == 0 || is_use)),
+            is_use,
+            item_starts: ITEM_STARTS.iter().any(|s| trimmed.starts_with(s)),
+            is_empty: line.is_empty(),
         }
     }
-    out
+
+    /// Whether a blank line goes between this line and `next`: between consecutive
+    /// items at one level (`use` declarations stay together).
+    fn blank_before(&self, next: &Line) -> bool {
+        let next_item = next.item_starts && !(self.is_use && next.is_use);
+        self.item_ends
+            && next.indent == self.indent
+            && (self.indent == 0 && !next.is_empty || next_item)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::*;
+
+    /// The items of a module with inner attributes, a trait and an `impl` block,
+    /// with lines long enough to wrap.
+    fn module(body: Vec<Node<'static>>) -> Node<'static> {
+        Node::container(
+            |body| {
+                quote! {
+                    /// A module.
+                    pub mod server {
+                        #![allow(clippy::too_many_arguments)]
+                        use super::*;
+                        use ::std::collections::BTreeMap as Map;
+                        #body
+                    }
+                }
+            },
+            body.into_iter(),
+        )
+    }
+
+    fn items() -> Vec<TokenStream> {
+        vec![
+            quote! {
+                /// A struct.
+                pub struct Input { pub a_rather_long_field_name: Option<Map<String, Vec<Option<String>>>>, pub b: i64 }
+                impl Input { pub fn new() -> Self { todo!() } }
+            },
+            quote! {
+                fn long(first_argument: Option<String>, second_argument: Option<String>, third: u8) -> Result<(), String> { Ok(()) }
+            },
+            quote! { const X: u8 = 1; },
+        ]
+    }
+
+    fn methods() -> Vec<TokenStream> {
+        vec![
+            quote! {
+                /// One method.
+                fn one(&self, context: RequestContext, request: OneInput) -> impl ::std::future::Future<Output = Result<OneResponse, HandlerError>> + Send;
+            },
+            quote! { fn two(&self); },
+        ]
+    }
+
+    fn functions() -> Vec<TokenStream> {
+        vec![
+            quote! {
+                /// One function.
+                pub fn one(&self, context: RequestContext, request: OneInput) -> Result<OneResponse, HandlerError> { self.call(context, request).map(OneResponse::from) }
+            },
+            quote! { fn two(&self) {} },
+        ]
+    }
+
+    /// The whole file formatted at once, as emission did before it went item by item.
+    fn at_once(tokens: TokenStream) -> String {
+        let mut out = Writer::new(String::new());
+        for line in format(tokens).unwrap().lines() {
+            out.line(line);
+        }
+        out.finish()
+    }
+
+    fn item_by_item(node: Node) -> String {
+        let mut out = Writer::new(String::new());
+        out.node(node, &|tokens| tokens, (0, 0)).unwrap();
+        out.finish()
+    }
+
+    #[test]
+    fn items_format_one_by_one_as_in_one_file() {
+        let items_ = items();
+        let methods_ = methods();
+        let functions_ = functions();
+        let whole = quote! {
+            /// A module.
+            pub mod server {
+                #![allow(clippy::too_many_arguments)]
+                use super::*;
+                use ::std::collections::BTreeMap as Map;
+                #(#items_)*
+                pub trait Api: Send + Sync + 'static {
+                    #(#methods_)*
+                }
+                pub trait Empty {}
+                impl Input {
+                    #(#functions_)*
+                }
+            }
+            pub struct Last;
+        };
+        let api = Node::container(
+            |body| quote!(pub trait Api: Send + Sync + 'static { #body }),
+            methods().into_iter().map(Node::Items),
+        );
+        let empty = Node::container(
+            |body| quote!(pub trait Empty { #body }),
+            [Node::Items(TokenStream::new())].into_iter(),
+        );
+        let block = Node::container(
+            |body| quote!(impl Input { #body }),
+            functions().into_iter().map(Node::Items),
+        );
+        let mut body: Vec<Node> = items().into_iter().map(Node::Items).collect();
+        body.extend([api, empty, block]);
+        let top = Node::container(
+            |body| body,
+            [
+                module(body),
+                Node::Items(quote!(
+                    pub struct Last;
+                )),
+            ]
+            .into_iter(),
+        );
+        let expected = at_once(whole);
+        assert!(expected.contains("pub trait Empty {}\n"), "{expected}");
+        assert!(expected.contains("\n    pub trait Api"), "{expected}");
+        assert_eq!(item_by_item(top), expected);
+    }
+
+    #[test]
+    fn an_empty_container_is_one_line() {
+        let node = module(Vec::new());
+        assert_eq!(
+            item_by_item(node),
+            at_once(quote! {
+                /// A module.
+                pub mod server {
+                    #![allow(clippy::too_many_arguments)]
+                    use super::*;
+                    use ::std::collections::BTreeMap as Map;
+                }
+            })
+        );
+    }
+
+    #[test]
+    fn blank_lines_separate_items_but_not_uses() {
+        let mut out = Writer::new(String::new());
+        for line in [
+            "use a;",
+            "mod m {",
+            "    use b;",
+            "    use c;",
+            "    fn f() {}",
+            "    fn g() {}",
+            "}",
+            "fn h() {}",
+        ] {
+            out.line(line);
+        }
+        assert_eq!(
+            out.finish(),
+            "use a;\n\nmod m {\n    use b;\n    use c;\n\n    fn f() {}\n\n    fn g() {}\n}\n\nfn h() {}\n"
+        );
+    }
 }

@@ -3,32 +3,37 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{docs, rust_type};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::{Node, docs, rust_type};
 use crate::ir::{
     AdditionalProperties, Field, FieldDefault, IntEnum, Primitive, StringEnum, Struct, TypeDef,
     TypeKind, TypeRef, TypeSpace, Union,
 };
 
 /// Every named type of `types`, in type-space order, followed by the private functions
-/// that produce field defaults.
-pub fn emit(types: &TypeSpace) -> TokenStream {
-    let mut defaults = Vec::new();
-    let items = types.defs.iter().map(|def| item(types, def, &mut defaults));
-    let items: Vec<TokenStream> = items.collect();
-    let defaults_module = if defaults.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
+/// that produce field defaults (which the types ask for as they are emitted).
+pub fn emit(types: &TypeSpace) -> impl Iterator<Item = Node<'_>> {
+    let defaults = Rc::new(RefCell::new(Vec::new()));
+    let asked = Rc::clone(&defaults);
+    let items = types
+        .defs
+        .iter()
+        .map(move |def| Node::Items(item(types, def, &mut asked.borrow_mut())));
+    let defaults_module = std::iter::once_with(move || {
+        let defaults = defaults.take();
+        if defaults.is_empty() {
+            return Node::Items(TokenStream::new());
+        }
+        Node::Items(quote! {
             /// Default values of optional properties that a literal cannot express.
             mod defaults {
                 #(#defaults)*
             }
-        }
-    };
-    quote! {
-        #(#items)*
-        #defaults_module
-    }
+        })
+    });
+    items.chain(defaults_module)
 }
 
 fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Vec<TokenStream>) -> TokenStream {

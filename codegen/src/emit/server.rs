@@ -3,28 +3,36 @@
 //! `router()`, which decodes requests with `oapi_gen_server_runtime::Incoming`, encodes
 //! the typed responses and serves the docs routes (`api_router()` leaves them out).
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::operation::{operation_doc, response_content, status_doc};
 use super::validation::Validated;
-use super::{docs, rust_type};
+use super::{Node, docs, rust_type};
 use crate::ir::{
     Api, Content, MediaKind, Method, Operation, Parameter, ParameterLocation, ParameterStyle,
     Payload, RequestBody, Response, StatusCode, StreamFormat,
 };
 
 /// The `server` module: everything that serves the API with axum.
-pub fn emit(api: &Api) -> TokenStream {
-    let types = api.operations.iter().map(|op| operation_types(api, op));
-    let methods = api.operations.iter().map(trait_method);
-    let validated = Validated::new(&api.types);
-    let handlers = api.operations.iter().map(|op| handler(api, &validated, op));
-    let validations = validated.impls(&api.types);
-    let paths = paths(api);
-    let routes = routes(&paths);
-    let templates = paths.iter().map(|(path, _)| path);
-    let document = raw_string(&api.document_json);
+pub fn emit(api: &Api) -> Node<'_> {
+    let types = api
+        .operations
+        .iter()
+        .map(|op| Node::Items(operation_types(api, op)));
+    let validated = Rc::new(Validated::new(&api.types));
+    let handlers = {
+        let validated = Rc::clone(&validated);
+        api.operations
+            .iter()
+            .map(move |op| Node::Items(handler(api, &validated, op)))
+    };
+    let validations = (0..api.types.defs.len())
+        .filter_map(move |index| validated.impl_at(&api.types, index))
+        .map(Node::Items);
     // What handlers and trait methods use; a document without operations has none.
     let handler_imports = (!api.operations.is_empty()).then(|| {
         quote! {
@@ -32,113 +40,157 @@ pub fn emit(api: &Api) -> TokenStream {
             use runtime::{HandlerError, RequestContext};
         }
     });
-    let api_title = &api.title;
     let title = format!(
         " The `{}` API, served with axum.",
         api.title.replace('`', "'")
     );
-    quote! {
-        #[doc = #title]
-        ///
-        /// Implement [`Api`] (one async method per operation) and serve [`router`].
-        pub mod server {
-            // Method names come from operationIds (`into_x`, `from_y`): no self convention.
-            #![allow(
-                clippy::too_many_arguments,
-                clippy::large_enum_variant,
-                clippy::wrong_self_convention
-            )]
-            #[allow(unused_imports)]
-            use super::*;
+    let module = move |body: TokenStream| {
+        quote! {
+            #[doc = #title]
+            ///
+            /// Implement [`Api`] (one async method per operation) and serve [`router`].
+            pub mod server {
+                // Method names come from operationIds (`into_x`, `from_y`): no self convention.
+                #![allow(
+                    clippy::too_many_arguments,
+                    clippy::large_enum_variant,
+                    clippy::wrong_self_convention
+                )]
+                #[allow(unused_imports)]
+                use super::*;
 
-            use ::oapi_gen_server_runtime as runtime;
-            use runtime::axum;
-            #handler_imports
+                use ::oapi_gen_server_runtime as runtime;
+                use runtime::axum;
+                #handler_imports
 
-            #(#types)*
-
-            /// The API: one method per operation. Return the typed response, or any
-            /// error (with `?`), which is logged and answered with a safe 500.
-            pub trait Api: Send + Sync + 'static {
-                #(#methods)*
+                #body
             }
-
-            /// The axum router of every operation of the API and of its docs, as
-            /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
-            /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
-            /// route that could take a request meant for an operation is left out.
-            /// Unknown paths and methods get JSON 404 and 405 answers, and a
-            /// panicking handler a 500; every response carries the request's
-            /// `x-correlation-id`. Every request is observed as the environment
-            /// configures it (`runtime::observability::Config::from_env`): a span with
-            /// its correlation id and route, a `Received request` log line, and its
-            /// CloudWatch metrics. It can be merged with other routers and wrapped in
-            /// layers.
-            pub fn router<A: Api>(api: A) -> axum::Router {
-                router_with(api, &runtime::observability::Config::from_env())
+        }
+    };
+    let api_trait = Node::container(
+        |body| {
+            quote! {
+                /// The API: one method per operation. Return the typed response, or any
+                /// error (with `?`), which is logged and answered with a safe 500.
+                pub trait Api: Send + Sync + 'static {
+                    #body
+                }
             }
-
-            /// [`router`] with observability settings given in code.
-            pub fn router_with<A: Api>(
-                api: A,
-                config: &runtime::observability::Config,
-            ) -> axum::Router {
-                build_router(
-                    api,
-                    runtime::docs::router(OPENAPI_JSON, #api_title, &[#(#templates),*]),
-                    config,
-                )
-            }
-
-            /// [`router`] without the docs routes: only the operations of the API.
-            pub fn api_router<A: Api>(api: A) -> axum::Router {
-                build_router(
-                    api,
-                    axum::Router::new(),
-                    &runtime::observability::Config::from_env(),
-                )
-            }
-
-            /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
-            /// the panic layer inside the observability layer, and the correlation
-            /// id layer outermost (every response carries `x-correlation-id`).
-            fn build_router<A: Api>(
-                api: A,
-                docs: axum::Router<::std::sync::Arc<A>>,
-                config: &runtime::observability::Config,
-            ) -> axum::Router {
-                axum::Router::new()
-                    #routes
-                    .merge(docs)
-                    .fallback(runtime::error::not_found)
-                    .method_not_allowed_fallback(runtime::error::method_not_allowed)
-                    .layer(runtime::error::catch_panics())
-                    .layer(runtime::observability::layer(config))
-                    .layer(runtime::correlation::layer())
-                    .with_state(::std::sync::Arc::new(api))
-            }
-
-            #(#handlers)*
-
-            #validations
-
+        },
+        api.operations
+            .iter()
+            .map(|op| Node::Items(trait_method(op))),
+    );
+    let routers = std::iter::once_with(|| Node::Items(routers(api)));
+    let document = std::iter::once_with(|| {
+        let document = raw_string(&api.document_json);
+        Node::Items(quote! {
             /// The OpenAPI document of the API (compact JSON), which [`router`] serves
             /// at `/openapi.json` unless an operation has that path.
             pub const OPENAPI_JSON: &str = #document;
+        })
+    });
+    Node::container(
+        module,
+        types
+            .chain(std::iter::once(api_trait))
+            .chain(routers)
+            .chain(handlers)
+            .chain(validations)
+            .chain(document),
+    )
+}
+
+/// `router()` and the functions around it.
+fn routers(api: &Api) -> TokenStream {
+    let paths = paths(api);
+    let routes = routes(&paths);
+    let templates = paths.iter().map(|(path, _)| path);
+    let api_title = &api.title;
+    quote! {
+        /// The axum router of every operation of the API and of its docs, as
+        /// FastAPI serves them: the document at `/openapi.json`, Swagger UI at
+        /// `/docs` and ReDoc at `/redoc`, from files embedded in the binary. A docs
+        /// route that could take a request meant for an operation is left out.
+        /// Unknown paths and methods get JSON 404 and 405 answers, and a
+        /// panicking handler a 500; every response carries the request's
+        /// `x-correlation-id`. Every request is observed as the environment
+        /// configures it (`runtime::observability::Config::from_env`): a span with
+        /// its correlation id and route, a `Received request` log line, and its
+        /// CloudWatch metrics. It can be merged with other routers and wrapped in
+        /// layers.
+        pub fn router<A: Api>(api: A) -> axum::Router {
+            router_with(api, &runtime::observability::Config::from_env())
+        }
+
+        /// [`router`] with observability settings given in code.
+        pub fn router_with<A: Api>(
+            api: A,
+            config: &runtime::observability::Config,
+        ) -> axum::Router {
+            build_router(
+                api,
+                runtime::docs::router(OPENAPI_JSON, #api_title, &[#(#templates),*]),
+                config,
+            )
+        }
+
+        /// [`router`] without the docs routes: only the operations of the API.
+        pub fn api_router<A: Api>(api: A) -> axum::Router {
+            build_router(
+                api,
+                axum::Router::new(),
+                &runtime::observability::Config::from_env(),
+            )
+        }
+
+        /// The operations' routes and `docs`, with the JSON 404 and 405 answers,
+        /// the panic layer inside the observability layer, and the correlation
+        /// id layer outermost (every response carries `x-correlation-id`).
+        fn build_router<A: Api>(
+            api: A,
+            docs: axum::Router<::std::sync::Arc<A>>,
+            config: &runtime::observability::Config,
+        ) -> axum::Router {
+            axum::Router::new()
+                #routes
+                .merge(docs)
+                .fallback(runtime::error::not_found)
+                .method_not_allowed_fallback(runtime::error::method_not_allowed)
+                .layer(runtime::error::catch_panics())
+                .layer(runtime::observability::layer(config))
+                .layer(runtime::correlation::layer())
+                .with_state(::std::sync::Arc::new(api))
         }
     }
 }
 
-/// Every path template with its operations, in document order.
+/// Every path template with its operations, in document order (of the first
+/// operation of each path).
 fn paths(api: &Api) -> Vec<(&str, Vec<&Operation>)> {
-    let mut paths: Vec<(&str, Vec<&Operation>)> = Vec::new();
-    for op in &api.operations {
-        match paths.iter_mut().find(|(p, _)| *p == op.path.template) {
-            Some((_, ops)) => ops.push(op),
-            None => paths.push((&op.path.template, vec![op])),
+    group_by_path(&api.operations, |op| &op.path.template)
+}
+
+/// `items` grouped by `path`, the groups in the order of their first item: in one
+/// pass with an index of the groups (not a scan of the groups per item, which is
+/// quadratic in the paths of a document with tens of thousands of operations).
+fn group_by_path<'a, T>(
+    items: &'a [T],
+    path: impl Fn(&'a T) -> &'a str,
+) -> Vec<(&'a str, Vec<&'a T>)> {
+    let mut groups: Vec<(&str, Vec<&T>)> = Vec::new();
+    let mut index: HashMap<&str, usize> = HashMap::new();
+    for item in items {
+        let key = path(item);
+        match index.get(key) {
+            Some(&i) => groups[i].1.push(item),
+            None => {
+                index.insert(key, groups.len());
+                groups.push((key, vec![item]));
+            }
         }
     }
-    paths
+    groups
 }
 
 /// `.route(path, get(h).post(h2))` for every path.
@@ -877,6 +929,27 @@ mod tests {
             raw_string(r###"{"$ref":"#/a","b":"##"}"###).to_string(),
             r####"r###"{"$ref":"#/a","b":"##"}"###"####
         );
+    }
+
+    #[test]
+    fn operations_group_by_path_in_order_of_first_appearance() {
+        let items = ["/b", "/a", "/b", "/c", "/a", "/b"];
+        let groups = group_by_path(&items, |item| item);
+        let groups: Vec<(&str, Vec<&&str>)> = groups;
+        assert_eq!(
+            groups,
+            vec![
+                ("/b", vec![&"/b", &"/b", &"/b"]),
+                ("/a", vec![&"/a", &"/a"]),
+                ("/c", vec![&"/c"]),
+            ]
+        );
+        let positions = group_by_path(&[0usize, 1, 2, 3, 4, 5], |i| items[*i]);
+        let positions: Vec<Vec<usize>> = positions
+            .into_iter()
+            .map(|(_, group)| group.into_iter().copied().collect())
+            .collect();
+        assert_eq!(positions, vec![vec![0, 2, 5], vec![1, 4], vec![3]]);
     }
 
     #[test]

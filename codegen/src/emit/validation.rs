@@ -64,15 +64,10 @@ impl Validated {
         refers(types, &self.needs, ty)
     }
 
-    /// The `impl Validate` items.
-    pub fn impls(&self, types: &TypeSpace) -> TokenStream {
-        let impls = types
-            .defs
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| self.needs[*i])
-            .map(|(_, def)| self.impl_for(types, def));
-        quote!(#(#impls)*)
+    /// The `impl Validate` item of the type at `index` of `types.defs`, if it needs one.
+    pub fn impl_at(&self, types: &TypeSpace, index: usize) -> Option<TokenStream> {
+        let def = types.defs.get(index)?;
+        self.needs[index].then(|| self.impl_for(types, def))
     }
 
     fn impl_for(&self, types: &TypeSpace, def: &TypeDef) -> TokenStream {
