@@ -114,8 +114,7 @@ async fn serve(count: usize) -> String {
 async fn http(client: &oapi_gen_client_runtime::Client) -> usize {
     let request = oapi_gen_client_runtime::Request::new(client, http::Method::GET);
     let response = request.send::<Infallible>().await.expect("response");
-    response
-        .json_lines::<Chunk>()
+    oapi_gen_client_runtime::ChunkStream::<Chunk>::json_lines(response)
         .map(|chunk| chunk.expect("valid"))
         .count()
         .await

@@ -1,6 +1,7 @@
 //! What a call can fail with: a declared error response, an undeclared status, a body
 //! that does not decode, a request that cannot be built, or the transport.
 
+use std::convert::Infallible;
 use std::fmt;
 
 use bytes::Bytes;
@@ -61,6 +62,11 @@ impl<E> Error<E> {
             Error::Api(response) => Some(response),
             _ => None,
         }
+    }
+
+    /// The same failure as the error of an operation with declared errors `E`.
+    pub(crate) fn widen(error: Error<Infallible>) -> Self {
+        error.map_api(|never| match never {})
     }
 
     /// Converts the declared error body; other variants are kept as they are.

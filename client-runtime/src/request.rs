@@ -1,6 +1,8 @@
 //! Building and sending one request: generated clients describe the path, parameters
 //! and body; this module encodes them and applies the client's settings.
 
+use std::convert::Infallible;
+
 use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 use serde::Serialize;
@@ -9,7 +11,7 @@ use serde_json::Value;
 use crate::client::Client;
 use crate::encode::{self, Style};
 use crate::error::{Error, RequestError};
-use crate::response::{CORRELATION_ID, Response};
+use crate::response::CORRELATION_ID;
 
 /// One request being described. Problems (a value that does not serialise, an
 /// invalid header value) are kept and reported by [`Request::send`], so generated
@@ -202,8 +204,14 @@ impl Request {
         self.body = Some(Body::Multipart(form));
     }
 
-    /// Builds the request, runs the client's hooks and authorizer, and sends it.
-    pub async fn send<E>(self) -> Result<Response, Error<E>> {
+    /// Builds the request, runs the client's hooks and authorizer, and sends it; the
+    /// response's body is not read yet.
+    pub async fn send<E>(self) -> Result<reqwest::Response, Error<E>> {
+        self.execute().await.map_err(Error::widen)
+    }
+
+    /// What [`Request::send`] does, not generic, so that it is compiled once.
+    pub(crate) async fn execute(self) -> Result<reqwest::Response, Error<Infallible>> {
         if let Some(error) = self.error {
             return Err(Error::Request(error));
         }
@@ -255,6 +263,6 @@ impl Request {
                 .await
                 .map_err(RequestError::Authorize)?;
         }
-        Ok(Response::new(inner.http.execute(request).await?))
+        Ok(inner.http.execute(request).await?)
     }
 }

@@ -8,7 +8,6 @@ use http::{HeaderMap, StatusCode};
 use serde::de::DeserializeOwned;
 
 use crate::error::{DecodeError, Error, UnexpectedResponse};
-use crate::stream::{ChunkStream, Framing};
 
 /// The header carrying the correlation id (DESIGN: echoed by generated servers).
 pub const CORRELATION_ID: &str = "x-correlation-id";
@@ -81,86 +80,74 @@ pub(crate) fn correlation_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(CORRELATION_ID)?.to_str().ok()
 }
 
-/// A received response, before its body is read. Generated clients pick the decoding
-/// step by [`Response::status`].
+/// A received response with its whole body, before it is decoded: an operation's
+/// decoder (see [`call`](crate::call)) picks the decoding step by
+/// [`Response::status`].
 #[derive(Debug)]
 pub struct Response {
-    inner: reqwest::Response,
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 impl Response {
-    pub(crate) fn new(inner: reqwest::Response) -> Self {
-        Response { inner }
+    /// Reads the whole body of `response`.
+    pub(crate) async fn read(response: reqwest::Response) -> Result<Self, reqwest::Error> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        Ok(Response {
+            status,
+            headers,
+            body,
+        })
     }
 
     /// The status code.
     pub fn status(&self) -> u16 {
-        self.inner.status().as_u16()
-    }
-
-    /// Reads the whole body.
-    async fn read(self) -> Result<(StatusCode, HeaderMap, Bytes), reqwest::Error> {
-        let status = self.inner.status();
-        let headers = self.inner.headers().clone();
-        let body = self.inner.bytes().await?;
-        Ok((status, headers, body))
+        self.status.as_u16()
     }
 
     /// Decodes a JSON body as `T`.
-    pub async fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
-        let (status, headers, body) = self.read().await?;
-        match serde_json::from_slice(&body) {
-            Ok(value) => Ok(ResponseValue::new(status, headers, value)),
+    pub fn json<T: DeserializeOwned, E>(self) -> Result<ResponseValue<T>, Error<E>> {
+        match serde_json::from_slice(&self.body) {
+            Ok(value) => Ok(ResponseValue::new(self.status, self.headers, value)),
             Err(source) => Err(Error::Decode(Box::new(DecodeError::new(
-                status, headers, source, &body,
+                self.status,
+                self.headers,
+                source,
+                &self.body,
             )))),
         }
     }
 
-    /// Reads a text body (invalid UTF-8 is replaced).
-    pub async fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
-        let (status, headers, body) = self.read().await?;
-        let text = match String::from_utf8(body.into()) {
+    /// A text body (invalid UTF-8 is replaced).
+    pub fn text<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        let text = match String::from_utf8(self.body.into()) {
             Ok(text) => text,
             Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
         };
-        Ok(ResponseValue::new(status, headers, text))
+        Ok(ResponseValue::new(self.status, self.headers, text))
     }
 
-    /// Reads a body as bytes.
-    pub async fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
-        let (status, headers, body) = self.read().await?;
-        Ok(ResponseValue::new(status, headers, body))
+    /// The body as bytes.
+    pub fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
+        Ok(ResponseValue::new(self.status, self.headers, self.body))
     }
 
-    /// A response declared without a body; whatever body came is read and dropped so
-    /// the connection can be reused.
-    pub async fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
-        let (status, headers, _) = self.read().await?;
-        Ok(ResponseValue::new(status, headers, ()))
+    /// A response declared without a body; whatever body came was read (so the
+    /// connection can be reused) and is dropped.
+    pub fn empty<E>(self) -> Result<ResponseValue<()>, Error<E>> {
+        Ok(ResponseValue::new(self.status, self.headers, ()))
     }
 
     /// A status the operation does not declare.
-    pub async fn unexpected<E>(self) -> Error<E> {
-        match self.read().await {
-            Ok((status, headers, body)) => Error::UnexpectedStatus(Box::new(UnexpectedResponse {
-                status,
-                headers,
-                body,
-            })),
-            Err(error) => Error::Transport(error),
-        }
-    }
-
-    /// A JSON Lines body (also values written back to back with no newline, as older
-    /// servers of the reference do), decoded lazily chunk by chunk.
-    pub fn json_lines<T: DeserializeOwned + Send + 'static>(self) -> ChunkStream<T> {
-        ChunkStream::new(self.inner, Framing::JsonLines)
-    }
-
-    /// A `text/event-stream` body whose events each carry one JSON chunk as `data`.
-    pub fn event_stream<T: DeserializeOwned + Send + 'static>(self) -> ChunkStream<T> {
-        ChunkStream::new(self.inner, Framing::EventStream)
+    pub fn unexpected<E>(self) -> Error<E> {
+        Error::UnexpectedStatus(Box::new(UnexpectedResponse {
+            status: self.status,
+            headers: self.headers,
+            body: self.body,
+        }))
     }
 }
 

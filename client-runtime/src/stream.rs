@@ -22,7 +22,7 @@ pub const DEFAULT_CHUNK_LIMIT: usize = 64 * 1024 * 1024;
 
 /// How a streamed body is cut into chunks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Framing {
+enum Framing {
     /// One JSON value per line, or values back to back.
     JsonLines,
     /// Server-sent events, one JSON value per event's `data`.
@@ -39,7 +39,19 @@ pub struct ChunkStream<T> {
 }
 
 impl<T: DeserializeOwned + Send + 'static> ChunkStream<T> {
-    pub(crate) fn new(response: reqwest::Response, framing: Framing) -> Self {
+    /// The chunks of a JSON Lines body (also values written back to back with no
+    /// newline, as older servers of the reference do), decoded lazily.
+    pub fn json_lines(response: reqwest::Response) -> Self {
+        ChunkStream::new(response, Framing::JsonLines)
+    }
+
+    /// The chunks of a `text/event-stream` body whose events each carry one JSON
+    /// chunk as `data`, decoded lazily.
+    pub fn event_stream(response: reqwest::Response) -> Self {
+        ChunkStream::new(response, Framing::EventStream)
+    }
+
+    fn new(response: reqwest::Response, framing: Framing) -> Self {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.bytes_stream();

@@ -368,6 +368,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -503,10 +504,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<NewError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<NewError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/new");
             request.query("client", runtime::Style::Form, true, &self.client_2);
@@ -517,11 +522,13 @@ pub mod client {
                 request.json_body("application/json", &body);
             }
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -529,7 +536,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<NewError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -553,18 +560,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<CloneError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<CloneError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/clone");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -572,7 +585,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<CloneError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -596,18 +609,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<BuilderError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<BuilderError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/builder");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -615,7 +634,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<BuilderError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -640,19 +659,25 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<IntoError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<IntoError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/into/");
             request.path_param("from", runtime::Style::Simple, false, &self.from);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -660,7 +685,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<IntoError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -684,18 +709,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<RouterError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<RouterError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/router");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -703,7 +734,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<RouterError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

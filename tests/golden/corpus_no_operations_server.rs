@@ -101,6 +101,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]

@@ -190,6 +190,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -257,10 +258,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<PublishError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<PublishError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/push");
             let body = self.body;
@@ -276,11 +281,13 @@ pub mod client {
                 }
             };
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -288,7 +295,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<PublishError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

@@ -1585,6 +1585,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -1777,26 +1778,32 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Health>, runtime::Error<HealthError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Health>, runtime::Error<HealthError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/health");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                500 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            HealthError::InternalServerError,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    500 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                HealthError::InternalServerError,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1807,7 +1814,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1869,10 +1876,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<ItemPage>, runtime::Error<ListItemsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<ItemPage>, runtime::Error<ListItemsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/items");
             request.query("limit", runtime::Style::Form, true, &self.limit);
@@ -1881,27 +1892,29 @@ pub mod client {
             request.query("next_token", runtime::Style::Form, true, &self.next_token);
             request.header("x-request-id", false, &self.x_request_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                500 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            ListItemsError::InternalServerError,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            ListItemsError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    500 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                ListItemsError::InternalServerError,
+                            ),
+                        )
+                    }
+                    422 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                ListItemsError::UnprocessableEntity,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1912,7 +1925,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1942,36 +1955,42 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Item>, runtime::Error<CreateItemError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Item>, runtime::Error<CreateItemError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/items");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                201 => response.json().await,
-                500 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            CreateItemError::InternalServerError,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            CreateItemError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    201 => response.json(),
+                    500 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                CreateItemError::InternalServerError,
+                            ),
+                        )
+                    }
+                    422 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                CreateItemError::UnprocessableEntity,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1982,7 +2001,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2019,44 +2038,50 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Item>, runtime::Error<GetItemError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Item>, runtime::Error<GetItemError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/items/");
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             request.cookie("session_id", true, &self.session_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                500 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetItemError::InternalServerError,
-                        ),
-                    )
-                }
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetItemError::NotFound,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetItemError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    500 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetItemError::InternalServerError,
+                            ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetItemError::NotFound,
+                            ),
+                        )
+                    }
+                    422 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetItemError::UnprocessableEntity,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2064,7 +2089,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<Item>, runtime::Error<GetItemError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2097,45 +2122,51 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Item>, runtime::Error<UpdateItemError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Item>, runtime::Error<UpdateItemError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/items/");
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                500 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            UpdateItemError::InternalServerError,
-                        ),
-                    )
-                }
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            UpdateItemError::NotFound,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            UpdateItemError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    500 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                UpdateItemError::InternalServerError,
+                            ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                UpdateItemError::NotFound,
+                            ),
+                        )
+                    }
+                    422 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                UpdateItemError::UnprocessableEntity,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2146,7 +2177,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2178,10 +2209,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeleteItemError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<DeleteItemError>>,
+        > {
             let mut request = runtime::Request::new(
                 &self.client,
                 runtime::Method::DELETE,
@@ -2189,35 +2224,37 @@ pub mod client {
             request.path("/items/");
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                500 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            DeleteItemError::InternalServerError,
-                        ),
-                    )
-                }
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            DeleteItemError::NotFound,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            DeleteItemError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    500 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                DeleteItemError::InternalServerError,
+                            ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                DeleteItemError::NotFound,
+                            ),
+                        )
+                    }
+                    422 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                DeleteItemError::UnprocessableEntity,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2228,7 +2265,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2267,37 +2304,40 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<StreamItemError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Chunk>, runtime::Error<StreamItemError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/items/");
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             request.path("/stream");
             request.query("count", runtime::Style::Form, true, &self.count);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.json_lines()),
-                500 => {
-                    Err(
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::json_lines,
+                |response| match response.status() {
+                    500 => {
                         runtime::declared_error(
-                            response.bytes().await,
+                            response.bytes(),
                             StreamItemError::InternalServerError,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
+                        )
+                    }
+                    422 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             StreamItemError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+                        )
+                    }
+                    _ => response.unexpected(),
+                },
+            )
         }
     }
 
@@ -2308,7 +2348,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2338,36 +2378,39 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<ItemProgressError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Chunk>, runtime::Error<ItemProgressError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/items/");
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             request.path("/progress");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.json_lines()),
-                500 => {
-                    Err(
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::json_lines,
+                |response| match response.status() {
+                    500 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             ItemProgressError::InternalServerError,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
+                        )
+                    }
+                    422 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             ItemProgressError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+                        )
+                    }
+                    _ => response.unexpected(),
+                },
+            )
         }
     }
 
@@ -2378,7 +2421,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2414,35 +2457,38 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<FeedError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Chunk>, runtime::Error<FeedError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/feed");
             request.query("count", runtime::Style::Form, true, &self.count);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.json_lines()),
-                500 => {
-                    Err(
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::json_lines,
+                |response| match response.status() {
+                    500 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             FeedError::InternalServerError,
-                        ),
-                    )
-                }
-                422 => {
-                    Err(
+                        )
+                    }
+                    422 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             FeedError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+                        )
+                    }
+                    _ => response.unexpected(),
+                },
+            )
         }
     }
 
@@ -2450,7 +2496,7 @@ pub mod client {
         type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<FeedError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2479,26 +2525,31 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<EventsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Chunk>, runtime::Error<EventsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/events");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.event_stream()),
-                500 => {
-                    Err(
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::event_stream,
+                |response| match response.status() {
+                    500 => {
                         runtime::declared_error(
-                            response.bytes().await,
+                            response.bytes(),
                             EventsError::InternalServerError,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+                        )
+                    }
+                    _ => response.unexpected(),
+                },
+            )
         }
     }
 
@@ -2506,7 +2557,7 @@ pub mod client {
         type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<EventsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

@@ -523,6 +523,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -666,10 +667,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Record>, runtime::Error<GetRecordError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Record>, runtime::Error<GetRecordError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/records/");
             request
@@ -677,11 +682,13 @@ pub mod client {
             request.query("since", runtime::Style::Form, true, &self.since);
             request.query("day", runtime::Style::Form, true, &self.day);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -692,7 +699,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -718,10 +725,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Record>, runtime::Error<PutRecordError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Record>, runtime::Error<PutRecordError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/records/");
             request
@@ -729,11 +740,13 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -744,7 +757,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -769,20 +782,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Numbers>, runtime::Error<PostNumbersError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Numbers>, runtime::Error<PostNumbersError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/numbers");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -793,7 +812,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -818,10 +837,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Record>, runtime::Error<UploadError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Record>, runtime::Error<UploadError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/uploads");
             let body = self.body;
@@ -832,11 +855,13 @@ pub mod client {
                 }
             };
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                201 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    201 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -847,7 +872,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -893,23 +918,29 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<runtime::bytes::Bytes>,
-            runtime::Error<DownloadError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<runtime::bytes::Bytes>,
+                runtime::Error<DownloadError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/downloads/");
             request
                 .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.bytes().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.bytes(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -920,7 +951,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

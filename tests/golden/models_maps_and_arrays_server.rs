@@ -466,6 +466,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -564,21 +565,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<Inventory>,
-            runtime::Error<GetInventoryError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Inventory>, runtime::Error<GetInventoryError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/inventory");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -589,7 +593,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -614,20 +618,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<PutInventoryError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<PutInventoryError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/inventory");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -638,7 +648,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -663,20 +673,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Grid>, runtime::Error<PostGridError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Grid>, runtime::Error<PostGridError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/grids");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -687,7 +703,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -712,20 +728,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Labels>, runtime::Error<PostPointsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Labels>, runtime::Error<PostPointsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/points");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -736,7 +758,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

@@ -949,6 +949,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -1154,10 +1155,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<PetStore2>, runtime::Error<GetPetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<PetStore2>, runtime::Error<GetPetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
@@ -1167,11 +1172,13 @@ pub mod client {
             request.query("self", runtime::Style::Form, true, &self.self_);
             request.query("page[size]", runtime::Style::Form, true, &self.page_size);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1182,7 +1189,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1215,12 +1222,13 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<GetPetResponse>,
-            runtime::Error<GetPetError2>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<GetPetResponse>, runtime::Error<GetPetError2>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/pets/");
@@ -1229,11 +1237,13 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1244,7 +1254,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1269,23 +1279,29 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<Vec<PetStore3>>,
-            runtime::Error<GetPetsPetIdPhotosError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<Vec<PetStore3>>,
+                runtime::Error<GetPetsPetIdPhotosError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.path("/photos");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1296,7 +1312,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1328,12 +1344,13 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<PostPetsPetIdPhotosError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<PostPetsPetIdPhotosError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/pets/");
@@ -1343,11 +1360,13 @@ pub mod client {
                 request.json_body("application/json", &body);
             }
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1358,7 +1377,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1382,21 +1401,27 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<Type>,
-            runtime::Error<GetPetStoreV1_0ItemsError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<Type>,
+                runtime::Error<GetPetStoreV1_0ItemsError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pet-store/v1.0/items");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1407,7 +1432,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1431,18 +1456,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Self_>, runtime::Error<SelfError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Self_>, runtime::Error<SelfError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/self");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1450,7 +1481,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<Self_>, runtime::Error<SelfError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1475,20 +1506,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Result2>, runtime::Error<TypeError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Result2>, runtime::Error<TypeError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/self");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1496,7 +1533,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<Result2>, runtime::Error<TypeError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1521,27 +1558,33 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Keys>, runtime::Error<ListPetsV2Error>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Keys>, runtime::Error<ListPetsV2Error>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/strings");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            ListPetsV2Error::Default,
-                        ),
-                    )
-                }
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                ListPetsV2Error::Default,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
 
@@ -1552,7 +1595,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

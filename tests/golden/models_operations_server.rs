@@ -1777,6 +1777,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -2141,10 +2142,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<ListPetsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<ListPetsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets");
             request.header("X-Request-Id", false, &self.x_request_id);
@@ -2161,26 +2166,28 @@ pub mod client {
             request.query("sortBy", runtime::Style::Form, true, &self.sort_by);
             request.query_reserved("next", runtime::Style::Form, true, &self.next);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                400..=499 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            ListPetsError::ClientError,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            ListPetsError::Default,
-                        ),
-                    )
-                }
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    400..=499 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                ListPetsError::ClientError,
+                            ),
+                        )
+                    }
+                    _ => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                ListPetsError::Default,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
 
@@ -2191,7 +2198,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2231,29 +2238,35 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<CreatePetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Pet>, runtime::Error<CreatePetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/pets");
             request.header("X-Request-Id", false, &self.x_request_id);
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                201 => response.json().await,
-                422 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            CreatePetError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    201 => response.json(),
+                    422 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                CreatePetError::UnprocessableEntity,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2264,7 +2277,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2292,27 +2305,33 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<GetPetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Pet>, runtime::Error<GetPetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetPetError::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetPetError::NotFound,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2320,7 +2339,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<GetPetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2349,29 +2368,35 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<UpdatePetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Pet>, runtime::Error<UpdatePetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            UpdatePetError::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                UpdatePetError::NotFound,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2382,7 +2407,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2410,10 +2435,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>>,
+        > {
             let mut request = runtime::Request::new(
                 &self.client,
                 runtime::Method::DELETE,
@@ -2421,19 +2450,21 @@ pub mod client {
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => response.empty().await,
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            DeletePetError::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => response.empty(),
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                DeletePetError::NotFound,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2441,7 +2472,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2471,10 +2502,14 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Visit>, runtime::Error<GetVisitError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Visit>, runtime::Error<GetVisitError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/owners/");
             request.path_param("ownerId", runtime::Style::Simple, false, &self.owner_id);
@@ -2489,19 +2524,21 @@ pub mod client {
                     &self.visit_date,
                 );
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetVisitError::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetVisitError::NotFound,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2512,7 +2549,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2540,19 +2577,25 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<SearchPetsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<SearchPetsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/search/pets");
             request.query("q", runtime::Style::Form, true, &self.q);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2563,7 +2606,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2588,35 +2631,41 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Document>, runtime::Error<GetDocumentError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Document>, runtime::Error<GetDocumentError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/documents/");
             request.path_param("docId", runtime::Style::Simple, false, &self.doc_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                304 => {
-                    Err(
-                        runtime::declared_error(
-                            response.empty().await,
-                            |()| GetDocumentError::NotModified,
-                        ),
-                    )
-                }
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetDocumentError::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    304 => {
+                        Err(
+                            runtime::declared_error(
+                                response.empty(),
+                                |()| GetDocumentError::NotModified,
+                            ),
+                        )
+                    }
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetDocumentError::NotFound,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2627,7 +2676,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2658,12 +2707,16 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<PutDocumentResponse>,
-            runtime::Error<PutDocumentError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<PutDocumentResponse>,
+                runtime::Error<PutDocumentError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/documents/");
@@ -2685,30 +2738,32 @@ pub mod client {
                 }
             };
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                204 => {
-                    runtime::declared_success(
-                        response.empty().await,
-                        |()| PutDocumentResponse::NoContent,
-                    )
-                }
-                200..=299 => {
-                    runtime::declared_success(
-                        response.empty().await,
-                        |()| PutDocumentResponse::Success,
-                    )
-                }
-                400..=499 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            PutDocumentError::ClientError,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    204 => {
+                        runtime::declared_success(
+                            response.empty(),
+                            |()| PutDocumentResponse::NoContent,
+                        )
+                    }
+                    200..=299 => {
+                        runtime::declared_success(
+                            response.empty(),
+                            |()| PutDocumentResponse::Success,
+                        )
+                    }
+                    400..=499 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                PutDocumentError::ClientError,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2719,7 +2774,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2788,33 +2843,39 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Status>, runtime::Error<GetStatusError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Status>, runtime::Error<GetStatusError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/status");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200..=299 => response.json().await,
-                400..=499 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetStatusError::ClientError,
-                        ),
-                    )
-                }
-                _ => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetStatusError::Default,
-                        ),
-                    )
-                }
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200..=299 => response.json(),
+                    400..=499 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetStatusError::ClientError,
+                            ),
+                        )
+                    }
+                    _ => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetStatusError::Default,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
 
@@ -2825,7 +2886,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2854,18 +2915,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<()>, runtime::Error<HeadStatusError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<HeadStatusError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::HEAD);
             request.path("/status");
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.empty().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.empty(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -2876,7 +2943,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2907,27 +2974,32 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Event>, runtime::Error<StreamEventsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Event>, runtime::Error<StreamEventsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/events");
             request.query("since", runtime::Style::Form, true, &self.since);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.json_lines()),
-                400..=499 => {
-                    Err(
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::json_lines,
+                |response| match response.status() {
+                    400..=499 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             StreamEventsError::ClientError,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+                        )
+                    }
+                    _ => response.unexpected(),
+                },
+            )
         }
     }
 
@@ -2938,7 +3010,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -2966,28 +3038,33 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<ChatError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Chunk>, runtime::Error<ChatError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/chat");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.json_lines()),
-                422 => {
-                    Err(
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::json_lines,
+                |response| match response.status() {
+                    422 => {
                         runtime::declared_error(
-                            response.json().await,
+                            response.json(),
                             ChatError::UnprocessableEntity,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+                        )
+                    }
+                    _ => response.unexpected(),
+                },
+            )
         }
     }
 
@@ -2995,7 +3072,7 @@ pub mod client {
         type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<ChatError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -3023,20 +3100,25 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Chunk>, runtime::Error<LegacyStreamError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Chunk>, runtime::Error<LegacyStreamError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/legacy-stream");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.json_lines()),
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::json_lines,
+                |response| response.unexpected(),
+            )
         }
     }
 
@@ -3047,7 +3129,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -3078,19 +3160,24 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ChunkStream<Event>, runtime::Error<SubscribeError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ChunkStream<Event>, runtime::Error<SubscribeError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/subscribe");
             request.header("Last-Event-ID", false, &self.last_event_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => Ok(response.event_stream()),
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call_stream(
+                request,
+                200..=200,
+                runtime::ChunkStream::event_stream,
+                |response| response.unexpected(),
+            )
         }
     }
 
@@ -3101,7 +3188,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

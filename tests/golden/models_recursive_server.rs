@@ -362,6 +362,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -453,20 +454,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<TreeNode>, runtime::Error<PostTreeError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<TreeNode>, runtime::Error<PostTreeError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/trees");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -477,7 +484,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -502,20 +509,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<ListNode>, runtime::Error<PostListError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<ListNode>, runtime::Error<PostListError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/lists");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -526,7 +539,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -551,20 +564,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Document>, runtime::Error<PostGraphError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Document>, runtime::Error<PostGraphError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/graphs");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -575,7 +594,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

@@ -849,6 +849,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -940,20 +941,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Pet>, runtime::Error<AddPetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Pet>, runtime::Error<AddPetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/pets");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -961,7 +968,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<AddPetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -986,20 +993,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Area>, runtime::Error<AddShapeError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Area>, runtime::Error<AddShapeError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/shapes");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1010,7 +1023,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -1035,20 +1048,26 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Lookup>, runtime::Error<PutValueError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Lookup>, runtime::Error<PutValueError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/values");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -1059,7 +1078,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

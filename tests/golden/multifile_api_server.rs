@@ -560,6 +560,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -682,28 +683,34 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<PetPage>, runtime::Error<ListPetsError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<PetPage>, runtime::Error<ListPetsError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets");
             request.query("limit", runtime::Style::Form, true, &self.limit);
             request.query("cursor", runtime::Style::Form, true, &self.cursor);
             request.query("status", runtime::Style::Form, true, &self.status);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            ListPetsError::Default,
-                        ),
-                    )
-                }
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                ListPetsError::Default,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
 
@@ -714,7 +721,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -742,27 +749,33 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Pet2>, runtime::Error<CreatePetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Pet2>, runtime::Error<CreatePetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/pets");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                201 => response.json().await,
-                _ => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            CreatePetError::Default,
-                        ),
-                    )
-                }
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    201 => response.json(),
+                    _ => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                CreatePetError::Default,
+                            ),
+                        )
+                    }
+                },
+            )
         }
     }
 
@@ -773,7 +786,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -801,27 +814,33 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Pet2>, runtime::Error<GetPetError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Pet2>, runtime::Error<GetPetError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                404 => {
-                    Err(
-                        runtime::declared_error(
-                            response.json().await,
-                            GetPetError::NotFound,
-                        ),
-                    )
-                }
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    404 => {
+                        Err(
+                            runtime::declared_error(
+                                response.json(),
+                                GetPetError::NotFound,
+                            ),
+                        )
+                    }
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -829,7 +848,7 @@ pub mod client {
         type Output = Result<runtime::ResponseValue<Pet2>, runtime::Error<GetPetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -857,19 +876,25 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<runtime::ResponseValue<Owner>, runtime::Error<GetOwnerError>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Owner>, runtime::Error<GetOwnerError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/owners/");
             request.path_param("ownerId", runtime::Style::Simple, false, &self.owner_id);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -880,7 +905,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

@@ -297,6 +297,7 @@ pub mod client {
     #![allow(
         clippy::too_many_arguments,
         clippy::large_enum_variant,
+        clippy::result_large_err,
         clippy::wrong_self_convention
     )]
     #[allow(unused_imports)]
@@ -413,12 +414,16 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
-            runtime::Error<SimpleError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
+                runtime::Error<SimpleError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/simple/");
@@ -426,11 +431,13 @@ pub mod client {
             request.path("/");
             request.path_param("point", runtime::Style::Simple, true, &self.point);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -441,7 +448,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -468,12 +475,16 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
-            runtime::Error<LabelError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
+                runtime::Error<LabelError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/label/");
@@ -483,11 +494,13 @@ pub mod client {
             request.path("/");
             request.path_param("point", runtime::Style::Label, false, &self.point);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -498,7 +511,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 
@@ -525,12 +538,16 @@ pub mod client {
             self
         }
 
-        /// Sends the request and decodes the response by its status.
-        pub async fn send(
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
             self,
-        ) -> Result<
-            runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
-            runtime::Error<MatrixError>,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<
+                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
+                runtime::Error<MatrixError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/matrix/");
@@ -540,11 +557,13 @@ pub mod client {
             request.path("/");
             request.path_param("point", runtime::Style::Matrix, true, &self.point);
             request.correlation_id(self.correlation_id.as_deref());
-            let response = request.send().await?;
-            match response.status() {
-                200 => response.json().await,
-                _ => Err(response.unexpected().await),
-            }
+            runtime::call(
+                request,
+                |response| match response.status() {
+                    200 => response.json(),
+                    _ => Err(response.unexpected()),
+                },
+            )
         }
     }
 
@@ -555,7 +574,7 @@ pub mod client {
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
         fn into_future(self) -> Self::IntoFuture {
-            Box::pin(self.send())
+            self.send()
         }
     }
 

@@ -32,10 +32,13 @@ pub fn emit(api: &Api) -> Node<'_> {
             /// operation with its required inputs, set optional ones on the returned
             /// request, and `.await` it.
             pub mod client {
-                // Method names come from operationIds (`into_x`, `from_y`): no self convention.
+                // Method names come from operationIds (`into_x`, `from_y`): no self
+                // convention. Decoders return the runtime's `Error`, which holds a
+                // declared error inline, as callers receive it.
                 #![allow(
                     clippy::too_many_arguments,
                     clippy::large_enum_variant,
+                    clippy::result_large_err,
                     clippy::wrong_self_convention
                 )]
                 #[allow(unused_imports)]
@@ -195,13 +198,13 @@ fn response_type(api: &Api, response: &Response) -> Option<TokenStream> {
     })
 }
 
-/// The `Response` method that reads a response's body.
+/// The `Response` method that decodes a response's body.
 fn decode(response: &Response) -> TokenStream {
     match response_content(response).map(|c| c.kind) {
-        None => quote!(response.empty().await),
-        Some(MediaKind::Json) => quote!(response.json().await),
-        Some(MediaKind::Text) => quote!(response.text().await),
-        Some(_) => quote!(response.bytes().await),
+        None => quote!(response.empty()),
+        Some(MediaKind::Json) => quote!(response.json()),
+        Some(MediaKind::Text) => quote!(response.text()),
+        Some(_) => quote!(response.bytes()),
     }
 }
 
@@ -240,31 +243,64 @@ fn errors<'a>(op: &'a Operation, successes: &[&Response]) -> Vec<&'a Response> {
         .collect()
 }
 
-/// The `match` pattern of a status; `default` in the success position matches 2xx.
-fn pattern(status: StatusCode, as_success: bool) -> TokenStream {
+/// The statuses a success response covers, low and high: `default` in the success
+/// position covers 2xx.
+fn success_range(status: StatusCode) -> (u16, u16) {
     match status {
-        StatusCode::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            quote!(#code)
-        }
-        StatusCode::Range(digit) => {
-            let low = Literal::u16_unsuffixed(u16::from(digit) * 100);
-            let high = Literal::u16_unsuffixed(u16::from(digit) * 100 + 99);
-            quote!(#low..=#high)
-        }
-        StatusCode::Default if as_success => quote!(200..=299),
-        StatusCode::Default => quote!(_),
+        StatusCode::Code(code) => (code, code),
+        StatusCode::Range(digit) => (u16::from(digit) * 100, u16::from(digit) * 100 + 99),
+        StatusCode::Default => (200, 299),
     }
 }
 
-/// Match arms in the order Rust needs: exact codes, then ranges, then `_`.
-fn ordered(mut arms: Vec<(StatusCode, TokenStream)>) -> Vec<TokenStream> {
-    arms.sort_by_key(|(status, _)| match status {
+/// The `match` pattern of a status; `default` in the success position matches 2xx.
+fn pattern(status: StatusCode, as_success: bool) -> TokenStream {
+    if status == StatusCode::Default && !as_success {
+        return quote!(_);
+    }
+    match success_range(status) {
+        (low, high) if low == high => {
+            let code = Literal::u16_unsuffixed(low);
+            quote!(#code)
+        }
+        (low, high) => {
+            let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
+            quote!(#low..=#high)
+        }
+    }
+}
+
+/// The decoder of a response by status: `arms` (status, pattern, value) in the order
+/// Rust needs (exact codes, then ranges, then `_`), and `fallback` for statuses none
+/// of them matches (when no arm is `default`).
+fn decoder(
+    mut arms: Vec<(StatusCode, TokenStream, TokenStream)>,
+    fallback: TokenStream,
+) -> TokenStream {
+    arms.sort_by_key(|(status, _, _)| match status {
         StatusCode::Code(_) => 0,
         StatusCode::Range(_) => 1,
         StatusCode::Default => 2,
     });
-    arms.into_iter().map(|(_, arm)| arm).collect()
+    if !arms
+        .iter()
+        .any(|(status, _, _)| *status == StatusCode::Default)
+    {
+        arms.push((StatusCode::Default, quote!(_), fallback));
+    }
+    match arms.as_slice() {
+        [(StatusCode::Default, _, value)] => quote!(|response| #value),
+        _ => {
+            let arms = arms
+                .iter()
+                .map(|(_, pattern, value)| quote!(#pattern => #value,));
+            quote! {
+                |response| match response.status() {
+                    #(#arms)*
+                }
+            }
+        }
+    }
 }
 
 /// The success type of an operation's `send`.
@@ -449,8 +485,9 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
                 self
             }
 
-            /// Sends the request and decodes the response by its status.
-            pub async fn send(self) -> Result<#success, runtime::Error<#error>> {
+            /// Builds the request; it is sent when the returned future is polled,
+            /// which decodes the response by its status.
+            pub fn send(self) -> runtime::BoxFuture<'static, Result<#success, runtime::Error<#error>>> {
                 #send
             }
         }
@@ -460,7 +497,7 @@ fn operation_items(api: &Api, op: &Operation) -> TokenStream {
             type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
 
@@ -559,20 +596,12 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
 
     let error = format_ident!("{}", op.type_names.error);
     let mut arms = Vec::new();
-    if let Some(streaming) = &op.streaming {
-        let read = match streaming.format {
-            StreamFormat::JsonLines => quote!(response.json_lines()),
-            StreamFormat::EventStream => quote!(response.event_stream()),
-        };
-        let pattern = pattern(streaming.status, true);
-        arms.push((streaming.status, quote!(#pattern => Ok(#read),)));
-    }
     let successes = successes(op);
     for r in &successes {
         let pattern = pattern(r.status, true);
         let read = decode(r);
-        let arm = if successes.len() == 1 {
-            quote!(#pattern => #read,)
+        let value = if successes.len() == 1 {
+            read
         } else {
             let enum_name = format_ident!("{}", op.type_names.response);
             let variant = format_ident!("{}", r.variant_name);
@@ -581,15 +610,20 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
             } else {
                 quote!(|()| #enum_name::#variant)
             };
-            quote!(#pattern => runtime::declared_success(#read, #wrap),)
+            quote!(runtime::declared_success(#read, #wrap))
         };
         // A `default` success matches 2xx only; it is also an error below.
         let order = match r.status {
             StatusCode::Default => StatusCode::Range(2),
             status => status,
         };
-        arms.push((order, arm));
+        arms.push((order, pattern, value));
     }
+    // In a stream's decoder, which sees only the other statuses, arms are errors.
+    let wrap_error = |error: TokenStream| match op.streaming {
+        Some(_) => error,
+        None => quote!(Err(#error)),
+    };
     for r in errors(op, &successes) {
         let pattern = pattern(r.status, false);
         let read = decode(r);
@@ -599,24 +633,27 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
         } else {
             quote!(|()| #error::#variant)
         };
-        arms.push((
-            r.status,
-            quote!(#pattern => Err(runtime::declared_error(#read, #wrap)),),
-        ));
+        let value = wrap_error(quote!(runtime::declared_error(#read, #wrap)));
+        arms.push((r.status, pattern, value));
     }
-    let has_default = arms.iter().any(|(s, _)| *s == StatusCode::Default);
-    let mut arms = ordered(arms);
-    if !has_default {
-        arms.push(quote!(_ => Err(response.unexpected().await),));
-    }
+    let decoder = decoder(arms, wrap_error(quote!(response.unexpected())));
+    let call = match &op.streaming {
+        Some(streaming) => {
+            let open = match streaming.format {
+                StreamFormat::JsonLines => quote!(runtime::ChunkStream::json_lines),
+                StreamFormat::EventStream => quote!(runtime::ChunkStream::event_stream),
+            };
+            let (low, high) = success_range(streaming.status);
+            let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
+            quote!(runtime::call_stream(request, #low..=#high, #open, #decoder))
+        }
+        None => quote!(runtime::call(request, #decoder)),
+    };
     quote! {
         let mut request = runtime::Request::new(&self.client, runtime::Method::#method);
         #(#steps)*
         request.correlation_id(self.correlation_id.as_deref());
-        let response = request.send().await?;
-        match response.status() {
-            #(#arms)*
-        }
+        #call
     }
 }
 
