@@ -9,6 +9,11 @@ use oapi_gen::{Error, Spec};
 
 mod new;
 
+/// Generation allocates and frees tens of millions of small token, syntax-tree and
+/// string nodes; mimalloc does that in much less time than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// OpenAPI-first code generation for Rust services.
 #[derive(Debug, Parser)]
 #[command(name = "oapi-gen", version, about, long_about = None)]

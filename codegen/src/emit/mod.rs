@@ -11,7 +11,7 @@ mod rust_type;
 mod server;
 mod validation;
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Group, Ident, TokenStream, TokenTree};
 
 use crate::diagnostics::Error;
 use crate::ir::Api;
@@ -161,20 +161,18 @@ impl Writer {
                     return Ok(());
                 }
                 let marker: TokenStream = MARKER.parse().expect("the marker is an item");
-                let text = format(inner(marker))?;
+                let file = parse(inner(marker))?;
+                let text = prettyplease::unparse(&file);
                 let lines: Vec<&str> = text.lines().collect();
-                let Some(at) = lines.iter().position(|line| line.trim() == MARKER) else {
-                    return Err(Error::Internal(
-                        "a container lost the marker of its body".to_owned(),
-                    ));
-                };
+                let at = marker_line(&lines)?;
                 let end = lines.len().saturating_sub(strip.1);
                 for line in lines.get(strip.0..at).unwrap_or_default() {
                     self.line(line);
                 }
-                let body_strip = (at, lines.len() - at - 1);
+                let skeleton = Skeleton::new(file)?;
+                let outer = |tokens| skeleton.wrap(tokens);
                 for child in body {
-                    self.node(child, &inner, body_strip)?;
+                    self.node(child, &outer, skeleton.strip)?;
                 }
                 for line in lines.get(at + 1..end).unwrap_or_default() {
                     self.line(line);
@@ -218,9 +216,130 @@ fn header(api: &Api) -> String {
 
 /// Formats a token stream as a Rust file; invalid tokens are a bug of an emitter.
 fn format(tokens: TokenStream) -> Result<String, Error> {
+    parse(tokens).map(|file| prettyplease::unparse(&file))
+}
+
+/// Parses a token stream as a Rust file; invalid tokens are a bug of an emitter.
+fn parse(tokens: TokenStream) -> Result<syn::File, Error> {
     syn::parse2::<syn::File>(tokens)
-        .map(|file| prettyplease::unparse(&file))
         .map_err(|error| Error::Internal(format!("the generated code does not parse: {error}")))
+}
+
+/// The index of the line of [`MARKER`] in formatted code.
+fn marker_line(lines: &[&str]) -> Result<usize, Error> {
+    lines
+        .iter()
+        .position(|line| line.trim() == MARKER)
+        .ok_or_else(|| Error::Internal("a container lost the marker of its body".to_owned()))
+}
+
+/// The containers around a body reduced to what the formatting of its items depends
+/// on: their kinds (module, trait or `impl` block) and nesting, without attributes or
+/// other items. Items are formatted inside it rather than inside the whole
+/// containers, which would be built, parsed and printed again for every item.
+struct Skeleton {
+    /// The tokens of the containers around [`MARKER`].
+    tokens: TokenStream,
+    /// How many lines of the formatted skeleton come before and after the body.
+    strip: (usize, usize),
+}
+
+impl Skeleton {
+    /// The skeleton of `file`, the containers around [`MARKER`].
+    fn new(mut file: syn::File) -> Result<Self, Error> {
+        file.attrs.clear();
+        if !reduce(&mut file.items) {
+            return Err(Error::Internal(
+                "a container lost the marker of its body".to_owned(),
+            ));
+        }
+        let text = prettyplease::unparse(&file);
+        let lines: Vec<&str> = text.lines().collect();
+        let at = marker_line(&lines)?;
+        Ok(Skeleton {
+            tokens: quote::ToTokens::into_token_stream(file),
+            strip: (at, lines.len() - at - 1),
+        })
+    }
+
+    /// The tokens of the skeleton with `body` in place of the marker.
+    fn wrap(&self, body: TokenStream) -> TokenStream {
+        fill(self.tokens.clone(), &mut Some(body))
+    }
+}
+
+/// `tokens` with `body` (taken) in place of the marker item, which is alone in its
+/// group.
+fn fill(tokens: TokenStream, body: &mut Option<TokenStream>) -> TokenStream {
+    let holds_marker = tokens
+        .clone()
+        .into_iter()
+        .any(|tree| matches!(tree, TokenTree::Ident(ident) if is_marker(&ident)));
+    if holds_marker && let Some(body) = body.take() {
+        return body;
+    }
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Group(group) if body.is_some() => {
+                let mut filled = Group::new(group.delimiter(), fill(group.stream(), body));
+                filled.set_span(group.span());
+                TokenTree::Group(filled)
+            }
+            tree => tree,
+        })
+        .collect()
+}
+
+/// Whether `ident` names the item [`MARKER`] stands for.
+fn is_marker(ident: &Ident) -> bool {
+    ident == "__OAPI_GEN_BODY"
+}
+
+/// Keeps of `items` only the one that holds the marker, reduced likewise, without its
+/// attributes; whether the marker is there.
+fn reduce(items: &mut Vec<syn::Item>) -> bool {
+    use syn::{ImplItem, Item, TraitItem};
+    let found = items.iter_mut().position(|item| match item {
+        Item::Const(item) => is_marker(&item.ident),
+        Item::Mod(module) => {
+            module.attrs.clear();
+            module
+                .content
+                .as_mut()
+                .is_some_and(|(_, items)| reduce(items))
+        }
+        Item::Impl(block) => {
+            block.attrs.clear();
+            keep_marker(
+                &mut block.items,
+                |item| matches!(item, ImplItem::Const(item) if is_marker(&item.ident)),
+            )
+        }
+        Item::Trait(block) => {
+            block.attrs.clear();
+            keep_marker(
+                &mut block.items,
+                |item| matches!(item, TraitItem::Const(item) if is_marker(&item.ident)),
+            )
+        }
+        _ => false,
+    });
+    match found {
+        Some(at) => {
+            let item = items.swap_remove(at);
+            items.clear();
+            items.push(item);
+            true
+        }
+        None => false,
+    }
+}
+
+/// Keeps of `items` only the marker; whether it is there.
+fn keep_marker<T>(items: &mut Vec<T>, is_marker: impl Fn(&T) -> bool) -> bool {
+    items.retain(is_marker);
+    items.len() == 1
 }
 
 /// What the blank line after a line depends on.
@@ -388,6 +507,29 @@ mod tests {
         assert!(expected.contains("pub trait Empty {}\n"), "{expected}");
         assert!(expected.contains("\n    pub trait Api"), "{expected}");
         assert_eq!(item_by_item(top), expected);
+    }
+
+    #[test]
+    fn nested_containers_with_groups_before_their_body_format_alike() {
+        let wrap = |body| {
+            quote! {
+                /// Outer.
+                pub(crate) mod outer {
+                    #![allow(dead_code)]
+                    use std::fmt::Debug;
+                    pub(super) mod inner {
+                        use super::*;
+                        impl<T: Fn(u8) -> [u8; 2]> Holder<T> where T: Clone {
+                            #body
+                        }
+                    }
+                }
+            }
+        };
+        let functions_ = functions();
+        let expected = at_once(wrap(quote!(#(#functions_)*)));
+        let node = Node::container(wrap, functions().into_iter().map(Node::Items));
+        assert_eq!(item_by_item(node), expected);
     }
 
     #[test]

@@ -35,6 +35,10 @@ pub struct Document {
 pub struct Documents {
     documents: Vec<Document>,
     by_path: HashMap<PathBuf, usize>,
+    /// The index of every document under the path it was loaded by: every `$ref`
+    /// resolution looks its file up, and this spares canonicalizing its path (a
+    /// system call) when it is spelled as loaded, as it nearly always is.
+    by_spelling: HashMap<Arc<Path>, usize>,
 }
 
 /// A node of a loaded document and where it is.
@@ -120,6 +124,7 @@ impl Documents {
         let mut documents = Documents {
             documents: Vec::new(),
             by_path: HashMap::new(),
+            by_spelling: HashMap::new(),
         };
         let entry_path: Arc<Path> = Arc::from(entry);
         on_read(entry);
@@ -256,12 +261,14 @@ impl Documents {
     fn insert(&mut self, path: Arc<Path>, root: Value) {
         let key = identity(&path);
         self.by_path.insert(key, self.documents.len());
+        self.by_spelling.insert(path.clone(), self.documents.len());
         self.documents.push(Document { path, root });
     }
 
     fn find(&self, path: &Path) -> Option<&Document> {
-        self.by_path
-            .get(&identity(path))
+        self.by_spelling
+            .get(path)
+            .or_else(|| self.by_path.get(&identity(path)))
             .map(|&index| &self.documents[index])
     }
 }

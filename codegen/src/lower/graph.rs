@@ -3,6 +3,7 @@
 //! derivable traits of every type are computed.
 
 use std::collections::{BTreeSet, HashMap};
+use std::hash::{Hash, Hasher};
 
 use crate::ir::{AdditionalProperties, Primitive, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 
@@ -22,29 +23,68 @@ pub(super) fn finish(types: &mut TypeSpace) {
 fn alias_duplicate_inline_types(types: &mut TypeSpace) {
     let n = types.defs.len();
     let mut canonical: Vec<usize> = (0..n).collect();
+    // The definitions that refer to each one: a key only changes when a type that
+    // its definition refers to is merged, so each round recomputes those keys only.
+    let mut referrers: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, def) in types.defs.iter().enumerate() {
+        let mut named = Vec::new();
+        for part in parts(def) {
+            named_in(part, false, &mut named);
+        }
+        named.sort_unstable();
+        named.dedup();
+        for id in named {
+            referrers[id.0].push(i);
+        }
+    }
+    let mut keys: Vec<Option<(u64, String)>> = vec![None; n];
     // Merging two types can make types that refer to them identical: repeat until
     // nothing changes (each round merges at least one type, or stops).
     loop {
-        let mut first_with_key: HashMap<String, usize> = HashMap::new();
+        // The definitions seen in this round, by the hash of their key; a key is not
+        // recomputed after its definition is seen until the next round.
+        let mut first_with_key: HashMap<u64, Vec<usize>> = HashMap::new();
+        // Definitions seen in this round whose key changes for the next one.
+        let mut stale = Vec::new();
         let mut changed = false;
         for i in 0..n {
             if canonical[i] != i || matches!(types.defs[i].kind, TypeKind::Alias(_)) {
                 continue;
             }
-            let key = shape_key(&types.defs[i], &canonical);
-            match first_with_key.get(&key) {
-                Some(&first) if types.defs[i].inline => {
+            if keys[i].is_none() {
+                let key = shape_key(&types.defs[i], &canonical);
+                keys[i] = Some((hash_of(&key), key));
+            }
+            let Some((hash, key)) = &keys[i] else {
+                continue;
+            };
+            let hash = *hash;
+            let first = first_with_key.get(&hash).and_then(|seen| {
+                seen.iter()
+                    .copied()
+                    .find(|&j| keys[j].as_ref().is_some_and(|(_, other)| other == key))
+            });
+            match first {
+                Some(first) if types.defs[i].inline => {
                     canonical[i] = first;
                     changed = true;
+                    for &referrer in &referrers[i] {
+                        if referrer > i {
+                            keys[referrer] = None;
+                        } else {
+                            stale.push(referrer);
+                        }
+                    }
                 }
                 Some(_) => {}
-                None => {
-                    first_with_key.insert(key, i);
-                }
+                None => first_with_key.entry(hash).or_default().push(i),
             }
         }
         if !changed {
             break;
+        }
+        for referrer in stale {
+            keys[referrer] = None;
         }
     }
     for (i, def) in types.defs.iter_mut().enumerate() {
@@ -52,6 +92,12 @@ fn alias_duplicate_inline_types(types: &mut TypeSpace) {
             def.kind = TypeKind::Alias(TypeRef::Named(TypeId(canonical[i])));
         }
     }
+}
+
+fn hash_of(key: &str) -> u64 {
+    let mut hasher = std::hash::DefaultHasher::new();
+    key.hash(&mut hasher);
+    hasher.finish()
 }
 
 /// A string equal for two definitions exactly when they would emit the same item
