@@ -2,13 +2,14 @@
 //!
 //! Generated models refer to this crate for everything that a generic function can do
 //! once instead of being emitted for every type: base64 strings, discriminated unions,
-//! default values, uploaded files. It also re-exports the crates whose types appear in
+//! default values, the (de)serialisation of structs, uploaded files. It also re-exports the crates whose types appear in
 //! generated models, so a crate that includes generated code needs only `serde` and this
 //! crate.
 
 pub mod base64;
 pub mod defaults;
 pub mod discriminator;
+pub mod object;
 pub mod string_enum;
 pub mod upload;
 

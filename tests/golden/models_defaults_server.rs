@@ -61,73 +61,328 @@ pub enum Level {
 }
 
 /// Every optional property has a default.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct SearchOptions {
     pub query: String,
     /// Required, so the default is only documentation.
     pub page: i64,
-    #[serde(rename = "includeArchived", default)]
     pub include_archived: bool,
-    #[serde(default = "::oapi_gen_runtime::defaults::bool::<true>")]
     pub highlight: bool,
-    #[serde(rename = "pageSize", default = "::oapi_gen_runtime::defaults::i32::<25>")]
     pub page_size: i32,
-    #[serde(default = "::oapi_gen_runtime::defaults::i64::<{ -1 }>")]
     pub offset: i64,
-    #[serde(
-        rename = "maxResults",
-        default = "::oapi_gen_runtime::defaults::u64::<1000>"
-    )]
     pub max_results: u64,
-    #[serde(default = "defaults::search_options_language")]
     pub language: String,
-    #[serde(rename = "emptyDefault", default)]
     pub empty_default: String,
     /// A default that needs escaping in Rust.
-    #[serde(default = "defaults::search_options_quoted")]
     pub quoted: String,
     /// A default naming a variant of a referenced enum.
-    #[serde(default = "defaults::search_options_sort")]
     pub sort: SortOrder,
     /// The referenced enum's own default applies.
-    #[serde(rename = "sortByRef", default, skip_serializing_if = "Option::is_none")]
     pub sort_by_ref: Option<SortOrder>,
-    #[serde(default = "defaults::search_options_level")]
     pub level: Level,
     /// An inline enum whose default is a variant.
-    #[serde(default)]
     pub mode: SearchOptionsMode,
     /// A floating-point default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// An array default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// An object default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<::std::collections::BTreeMap<String, String>>,
     /// A formatted-string default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub since: Option<::oapi_gen_runtime::DateTime>,
     /// Nullable with a default of null.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<String>,
     /// Nullable with a non-null default.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub toggle: Option<Toggle>,
 }
 
+impl ::serde::Serialize for SearchOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "SearchOptions",
+            13
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.sort_by_ref.is_some(),
+                        self.weight.is_some(),
+                        self.tags.is_some(),
+                        self.filters.is_some(),
+                        self.since.is_some(),
+                        self.cursor.is_some(),
+                        self.note.is_some(),
+                        self.toggle.is_some(),
+                    ],
+                ),
+        )?;
+        properties.field("query", &self.query);
+        properties.field("page", &self.page);
+        properties.field("includeArchived", &self.include_archived);
+        properties.field("highlight", &self.highlight);
+        properties.field("pageSize", &self.page_size);
+        properties.field("offset", &self.offset);
+        properties.field("maxResults", &self.max_results);
+        properties.field("language", &self.language);
+        properties.field("emptyDefault", &self.empty_default);
+        properties.field("quoted", &self.quoted);
+        properties.field("sort", &self.sort);
+        properties.optional("sortByRef", &self.sort_by_ref);
+        properties.field("level", &self.level);
+        properties.field("mode", &self.mode);
+        properties.optional("weight", &self.weight);
+        properties.optional("tags", &self.tags);
+        properties.optional("filters", &self.filters);
+        properties.optional("since", &self.since);
+        properties.optional("cursor", &self.cursor);
+        properties.optional("note", &self.note);
+        properties.optional("toggle", &self.toggle);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SearchOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "query",
+            "page",
+            "includeArchived",
+            "highlight",
+            "pageSize",
+            "offset",
+            "maxResults",
+            "language",
+            "emptyDefault",
+            "quoted",
+            "sort",
+            "sortByRef",
+            "level",
+            "mode",
+            "weight",
+            "tags",
+            "filters",
+            "since",
+            "cursor",
+            "note",
+            "toggle",
+        ];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "query" => 0,
+                    "page" => 1,
+                    "includeArchived" => 2,
+                    "highlight" => 3,
+                    "pageSize" => 4,
+                    "offset" => 5,
+                    "maxResults" => 6,
+                    "language" => 7,
+                    "emptyDefault" => 8,
+                    "quoted" => 9,
+                    "sort" => 10,
+                    "sortByRef" => 11,
+                    "level" => 12,
+                    "mode" => 13,
+                    "weight" => 14,
+                    "tags" => 15,
+                    "filters" => 16,
+                    "since" => 17,
+                    "cursor" => 18,
+                    "note" => 19,
+                    "toggle" => 20,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SearchOptions;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SearchOptions")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SearchOptions, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut query = None;
+                let mut page = None;
+                let mut include_archived = None;
+                let mut highlight = None;
+                let mut page_size = None;
+                let mut offset = None;
+                let mut max_results = None;
+                let mut language = None;
+                let mut empty_default = None;
+                let mut quoted = None;
+                let mut sort = None;
+                let mut sort_by_ref = None;
+                let mut level = None;
+                let mut mode = None;
+                let mut weight = None;
+                let mut tags = None;
+                let mut filters = None;
+                let mut since = None;
+                let mut cursor = None;
+                let mut note = None;
+                let mut toggle = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut query),
+                        1 => map.value(&mut page),
+                        2 => map.value(&mut include_archived),
+                        3 => map.value(&mut highlight),
+                        4 => map.value(&mut page_size),
+                        5 => map.value(&mut offset),
+                        6 => map.value(&mut max_results),
+                        7 => map.value(&mut language),
+                        8 => map.value(&mut empty_default),
+                        9 => map.value(&mut quoted),
+                        10 => map.value(&mut sort),
+                        11 => map.value(&mut sort_by_ref),
+                        12 => map.value(&mut level),
+                        13 => map.value(&mut mode),
+                        14 => map.value(&mut weight),
+                        15 => map.value(&mut tags),
+                        16 => map.value(&mut filters),
+                        17 => map.value(&mut since),
+                        18 => map.value(&mut cursor),
+                        19 => map.value(&mut note),
+                        20 => map.value(&mut toggle),
+                        _ => {}
+                    }
+                }
+                Ok(SearchOptions {
+                    query: map.required(query, "query")?,
+                    page: map.required(page, "page")?,
+                    include_archived: include_archived.unwrap_or_default(),
+                    highlight: highlight
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    page_size: page_size
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::i32::<25>),
+                    offset: offset
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::i64::<{ -1 }>),
+                    max_results: max_results
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::u64::<1000>),
+                    language: language.unwrap_or_else(defaults::search_options_language),
+                    empty_default: empty_default.unwrap_or_default(),
+                    quoted: quoted.unwrap_or_else(defaults::search_options_quoted),
+                    sort: sort.unwrap_or_else(defaults::search_options_sort),
+                    sort_by_ref: sort_by_ref.unwrap_or_default(),
+                    level: level.unwrap_or_else(defaults::search_options_level),
+                    mode: mode.unwrap_or_default(),
+                    weight: weight.unwrap_or_default(),
+                    tags: tags.unwrap_or_default(),
+                    filters: filters.unwrap_or_default(),
+                    since: since.unwrap_or_default(),
+                    cursor: cursor.unwrap_or_default(),
+                    note: note.unwrap_or_default(),
+                    toggle: toggle.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("SearchOptions", FIELDS, Visitor)
+    }
+}
+
 /// Only defaulted fields, so the whole object defaults.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Toggle {
-    #[serde(default = "::oapi_gen_runtime::defaults::bool::<true>")]
     pub enabled: bool,
-    #[serde(default = "::oapi_gen_runtime::defaults::i64::<3>")]
     pub retries: i64,
-    #[serde(default = "defaults::toggle_label")]
     pub label: String,
+}
+
+impl ::serde::Serialize for Toggle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Toggle",
+            3,
+        )?;
+        properties.field("enabled", &self.enabled);
+        properties.field("retries", &self.retries);
+        properties.field("label", &self.label);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Toggle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["enabled", "retries", "label"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "enabled" => 0,
+                    "retries" => 1,
+                    "label" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Toggle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Toggle")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Toggle, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut enabled = None;
+                let mut retries = None;
+                let mut label = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut enabled),
+                        1 => map.value(&mut retries),
+                        2 => map.value(&mut label),
+                        _ => {}
+                    }
+                }
+                Ok(Toggle {
+                    enabled: enabled
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    retries: retries
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
+                    label: label.unwrap_or_else(defaults::toggle_label),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Toggle", FIELDS, Visitor)
+    }
 }
 
 /// An inline enum whose default is a variant.

@@ -240,29 +240,153 @@ impl<'de> ::serde::Deserialize<'de> for Untyped {
 }
 
 /// A task with enum-typed properties.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Task {
     pub title: String,
     pub status: TaskStatus,
     pub priority: Priority,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tricky: Option<Tricky>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
     /// An inline enum with a default on an optional property.
-    #[serde(default)]
     pub visibility: TaskVisibility,
     /// A string `const` (3.1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<TaskKind>,
     /// Strictly positive (numeric `exclusiveMinimum`, 3.1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retries: Option<i32>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub side: Option<Untyped>,
     /// A set of integer enum values.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub versions: Option<::std::collections::BTreeSet<HttpVersion>>,
+}
+
+impl ::serde::Serialize for Task {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Task",
+            4
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.tricky.is_some(),
+                        self.color.is_some(),
+                        self.kind.is_some(),
+                        self.retries.is_some(),
+                        self.side.is_some(),
+                        self.versions.is_some(),
+                    ],
+                ),
+        )?;
+        properties.field("title", &self.title);
+        properties.field("status", &self.status);
+        properties.field("priority", &self.priority);
+        properties.optional("tricky", &self.tricky);
+        properties.optional("color", &self.color);
+        properties.field("visibility", &self.visibility);
+        properties.optional("kind", &self.kind);
+        properties.optional("retries", &self.retries);
+        properties.optional("side", &self.side);
+        properties.optional("versions", &self.versions);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Task {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "title",
+            "status",
+            "priority",
+            "tricky",
+            "color",
+            "visibility",
+            "kind",
+            "retries",
+            "side",
+            "versions",
+        ];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "title" => 0,
+                    "status" => 1,
+                    "priority" => 2,
+                    "tricky" => 3,
+                    "color" => 4,
+                    "visibility" => 5,
+                    "kind" => 6,
+                    "retries" => 7,
+                    "side" => 8,
+                    "versions" => 9,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Task;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Task")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Task, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut title = None;
+                let mut status = None;
+                let mut priority = None;
+                let mut tricky = None;
+                let mut color = None;
+                let mut visibility = None;
+                let mut kind = None;
+                let mut retries = None;
+                let mut side = None;
+                let mut versions = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut title),
+                        1 => map.value(&mut status),
+                        2 => map.value(&mut priority),
+                        3 => map.value(&mut tricky),
+                        4 => map.value(&mut color),
+                        5 => map.value(&mut visibility),
+                        6 => map.value(&mut kind),
+                        7 => map.value(&mut retries),
+                        8 => map.value(&mut side),
+                        9 => map.value(&mut versions),
+                        _ => {}
+                    }
+                }
+                Ok(Task {
+                    title: map.required(title, "title")?,
+                    status: map.required(status, "status")?,
+                    priority: map.required(priority, "priority")?,
+                    tricky: tricky.unwrap_or_default(),
+                    color: color.unwrap_or_default(),
+                    visibility: visibility.unwrap_or_default(),
+                    kind: kind.unwrap_or_default(),
+                    retries: retries.unwrap_or_default(),
+                    side: side.unwrap_or_default(),
+                    versions: versions.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Task", FIELDS, Visitor)
+    }
 }
 
 /// An inline enum with a default on an optional property.

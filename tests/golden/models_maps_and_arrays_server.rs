@@ -3,33 +3,209 @@
 /// Stock count per product code (a map of integers).
 pub type Inventory = ::std::collections::BTreeMap<String, i32>;
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<f64>,
 }
 
+impl ::serde::Serialize for Product {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Product",
+            1 + ::oapi_gen_runtime::object::count(&[self.price.is_some()]),
+        )?;
+        properties.field("name", &self.name);
+        properties.optional("price", &self.price);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Product {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "price"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "name" => 0,
+                    "price" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Product;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Product")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Product, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut name = None;
+                let mut price = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut name),
+                        1 => map.value(&mut price),
+                        _ => {}
+                    }
+                }
+                Ok(Product {
+                    name: map.required(name, "name")?,
+                    price: price.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Product", FIELDS, Visitor)
+    }
+}
+
 /// Object and map features side by side.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Catalog {
     /// Products by code (a map of references).
     pub products: ::std::collections::BTreeMap<String, Product>,
     /// Codes by alias (a map of string arrays).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aliases: Option<::std::collections::BTreeMap<String, Vec<String>>>,
     /// Free-form (`additionalProperties: true`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<::oapi_gen_runtime::JsonObject>,
     /// Free-form (`additionalProperties: {}`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extensions: Option<::oapi_gen_runtime::JsonObject>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Labels>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub strict: Option<Strict>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub empty: Option<Empty>,
+}
+
+impl ::serde::Serialize for Catalog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Catalog",
+            1
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.aliases.is_some(),
+                        self.attributes.is_some(),
+                        self.extensions.is_some(),
+                        self.labels.is_some(),
+                        self.strict.is_some(),
+                        self.empty.is_some(),
+                    ],
+                ),
+        )?;
+        properties.field("products", &self.products);
+        properties.optional("aliases", &self.aliases);
+        properties.optional("attributes", &self.attributes);
+        properties.optional("extensions", &self.extensions);
+        properties.optional("labels", &self.labels);
+        properties.optional("strict", &self.strict);
+        properties.optional("empty", &self.empty);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Catalog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "products",
+            "aliases",
+            "attributes",
+            "extensions",
+            "labels",
+            "strict",
+            "empty",
+        ];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "products" => 0,
+                    "aliases" => 1,
+                    "attributes" => 2,
+                    "extensions" => 3,
+                    "labels" => 4,
+                    "strict" => 5,
+                    "empty" => 6,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Catalog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Catalog")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Catalog, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut products = None;
+                let mut aliases = None;
+                let mut attributes = None;
+                let mut extensions = None;
+                let mut labels = None;
+                let mut strict = None;
+                let mut empty = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut products),
+                        1 => map.value(&mut aliases),
+                        2 => map.value(&mut attributes),
+                        3 => map.value(&mut extensions),
+                        4 => map.value(&mut labels),
+                        5 => map.value(&mut strict),
+                        6 => map.value(&mut empty),
+                        _ => {}
+                    }
+                }
+                Ok(Catalog {
+                    products: map.required(products, "products")?,
+                    aliases: aliases.unwrap_or_default(),
+                    attributes: attributes.unwrap_or_default(),
+                    extensions: extensions.unwrap_or_default(),
+                    labels: labels.unwrap_or_default(),
+                    strict: strict.unwrap_or_default(),
+                    empty: empty.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Catalog", FIELDS, Visitor)
+    }
 }
 
 /// A named field plus string labels kept in a map.
@@ -42,63 +218,360 @@ pub struct Labels {
 }
 
 /// Unknown properties are rejected.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Strict {
     pub code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
+impl ::serde::Serialize for Strict {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Strict",
+            1 + ::oapi_gen_runtime::object::count(&[self.note.is_some()]),
+        )?;
+        properties.field("code", &self.code);
+        properties.optional("note", &self.note);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Strict {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "note"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "code" => 0,
+                    "note" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Strict;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Strict")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Strict, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                let mut code = None;
+                let mut note = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut code),
+                        1 => map.value(&mut note),
+                        _ => {}
+                    }
+                }
+                Ok(Strict {
+                    code: map.required(code, "code")?,
+                    note: note.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Strict", FIELDS, Visitor)
+    }
+}
+
 /// An object that must be empty (`additionalProperties: false`, no properties).
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Empty {}
 
+impl ::serde::Serialize for Empty {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Empty",
+            0,
+        )?;
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Empty {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[];
+        fn find(_: &str) -> Option<usize> {
+            None
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Empty;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Empty")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Empty, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                while map.next_key()?.is_some() {}
+                Ok(Empty {})
+            }
+        }
+        deserializer.deserialize_struct("Empty", FIELDS, Visitor)
+    }
+}
+
 /// Arrays in several shapes.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Grid {
     /// An array of arrays of integers.
     pub rows: Vec<Vec<i32>>,
     /// Unique strings (a set).
     pub tags: ::std::collections::BTreeSet<String>,
     /// Unique objects (stays a list; objects are not ordered).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub points: Option<Vec<Point>>,
     /// Three levels of nesting.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cube: Option<Vec<Vec<Vec<f64>>>>,
     /// Between one and three strings, each non-empty.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bounded: Option<Vec<String>>,
     /// An array of anything (no `items`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub any: Option<Vec<::oapi_gen_runtime::Json>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub products: Option<Vec<Product>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Matrix>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pair: Option<Pair>,
 }
 
+impl ::serde::Serialize for Grid {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Grid",
+            2
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.points.is_some(),
+                        self.cube.is_some(),
+                        self.bounded.is_some(),
+                        self.any.is_some(),
+                        self.products.is_some(),
+                        self.matrix.is_some(),
+                        self.pair.is_some(),
+                    ],
+                ),
+        )?;
+        properties.field("rows", &self.rows);
+        properties.field("tags", &self.tags);
+        properties.optional("points", &self.points);
+        properties.optional("cube", &self.cube);
+        properties.optional("bounded", &self.bounded);
+        properties.optional("any", &self.any);
+        properties.optional("products", &self.products);
+        properties.optional("matrix", &self.matrix);
+        properties.optional("pair", &self.pair);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Grid {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "rows",
+            "tags",
+            "points",
+            "cube",
+            "bounded",
+            "any",
+            "products",
+            "matrix",
+            "pair",
+        ];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "rows" => 0,
+                    "tags" => 1,
+                    "points" => 2,
+                    "cube" => 3,
+                    "bounded" => 4,
+                    "any" => 5,
+                    "products" => 6,
+                    "matrix" => 7,
+                    "pair" => 8,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Grid;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Grid")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Grid, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut rows = None;
+                let mut tags = None;
+                let mut points = None;
+                let mut cube = None;
+                let mut bounded = None;
+                let mut any = None;
+                let mut products = None;
+                let mut matrix = None;
+                let mut pair = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut rows),
+                        1 => map.value(&mut tags),
+                        2 => map.value(&mut points),
+                        3 => map.value(&mut cube),
+                        4 => map.value(&mut bounded),
+                        5 => map.value(&mut any),
+                        6 => map.value(&mut products),
+                        7 => map.value(&mut matrix),
+                        8 => map.value(&mut pair),
+                        _ => {}
+                    }
+                }
+                Ok(Grid {
+                    rows: map.required(rows, "rows")?,
+                    tags: map.required(tags, "tags")?,
+                    points: points.unwrap_or_default(),
+                    cube: cube.unwrap_or_default(),
+                    bounded: bounded.unwrap_or_default(),
+                    any: any.unwrap_or_default(),
+                    products: products.unwrap_or_default(),
+                    matrix: matrix.unwrap_or_default(),
+                    pair: pair.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Grid", FIELDS, Visitor)
+    }
+}
+
 /// Tuples (3.1 `prefixItems`).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Point {
     /// [x, y] as a fixed pair.
     pub coordinates: (f64, f64),
     /// A pair of a string and an integer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<(String, i64)>,
+}
+
+impl ::serde::Serialize for Point {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Point",
+            1 + ::oapi_gen_runtime::object::count(&[self.label.is_some()]),
+        )?;
+        properties.field("coordinates", &self.coordinates);
+        properties.optional("label", &self.label);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Point {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["coordinates", "label"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "coordinates" => 0,
+                    "label" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Point;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Point")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Point, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut coordinates = None;
+                let mut label = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut coordinates),
+                        1 => map.value(&mut label),
+                        _ => {}
+                    }
+                }
+                Ok(Point {
+                    coordinates: map.required(coordinates, "coordinates")?,
+                    label: label.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Point", FIELDS, Visitor)
+    }
 }
 
 /// A top-level tuple of a reference and a date.

@@ -14,98 +14,526 @@
 /// Indented text after the fence:
 ///
 /// not code, just indented
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Pet {
     /// Assigned by the server; never sent by clients.
     ///
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// The pet's name (Unicode allowed, e.g. "Zoë").
     pub name: String,
     /// Weight in kilograms.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub weight: Option<f64>,
     /// May be sent as `null` to clear it.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub birthday: Option<::oapi_gen_runtime::Date>,
     /// Tags, or `null` when unknown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// The owner, if any (a nullable reference, written as a one-member allOf).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
     /// A nullable enum; `null` is listed among the values as 3.0.3 asks.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub size: Option<PetSize>,
     /// Do not use.
     ///
     /// **Deprecated.**
-    #[serde(rename = "legacyCode", default, skip_serializing_if = "Option::is_none")]
     pub legacy_code: Option<String>,
     /// A nullable free-form object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extra: Option<::oapi_gen_runtime::JsonObject>,
 }
 
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Pet",
+            1
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.id.is_some(),
+                        self.weight.is_some(),
+                        self.nickname.is_some(),
+                        self.birthday.is_some(),
+                        self.tags.is_some(),
+                        self.owner.is_some(),
+                        self.size.is_some(),
+                        self.legacy_code.is_some(),
+                        self.extra.is_some(),
+                    ],
+                ),
+        )?;
+        properties.optional("id", &self.id);
+        properties.field("name", &self.name);
+        properties.optional("weight", &self.weight);
+        properties.optional("nickname", &self.nickname);
+        properties.optional("birthday", &self.birthday);
+        properties.optional("tags", &self.tags);
+        properties.optional("owner", &self.owner);
+        properties.optional("size", &self.size);
+        properties.optional("legacyCode", &self.legacy_code);
+        properties.optional("extra", &self.extra);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "weight",
+            "nickname",
+            "birthday",
+            "tags",
+            "owner",
+            "size",
+            "legacyCode",
+            "extra",
+        ];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "name" => 1,
+                    "weight" => 2,
+                    "nickname" => 3,
+                    "birthday" => 4,
+                    "tags" => 5,
+                    "owner" => 6,
+                    "size" => 7,
+                    "legacyCode" => 8,
+                    "extra" => 9,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Pet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pet")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Pet, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut name = None;
+                let mut weight = None;
+                let mut nickname = None;
+                let mut birthday = None;
+                let mut tags = None;
+                let mut owner = None;
+                let mut size = None;
+                let mut legacy_code = None;
+                let mut extra = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut name),
+                        2 => map.value(&mut weight),
+                        3 => map.value(&mut nickname),
+                        4 => map.value(&mut birthday),
+                        5 => map.value(&mut tags),
+                        6 => map.value(&mut owner),
+                        7 => map.value(&mut size),
+                        8 => map.value(&mut legacy_code),
+                        9 => map.value(&mut extra),
+                        _ => {}
+                    }
+                }
+                Ok(Pet {
+                    id: id.unwrap_or_default(),
+                    name: map.required(name, "name")?,
+                    weight: weight.unwrap_or_default(),
+                    nickname: nickname.unwrap_or_default(),
+                    birthday: birthday.unwrap_or_default(),
+                    tags: tags.unwrap_or_default(),
+                    owner: owner.unwrap_or_default(),
+                    size: size.unwrap_or_default(),
+                    legacy_code: legacy_code.unwrap_or_default(),
+                    extra: extra.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pet", FIELDS, Visitor)
+    }
+}
+
 /// Somebody who owns pets.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Owner {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
+impl ::serde::Serialize for Owner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Owner",
+            1 + ::oapi_gen_runtime::object::count(&[self.email.is_some()]),
+        )?;
+        properties.field("name", &self.name);
+        properties.optional("email", &self.email);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Owner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "email"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "name" => 0,
+                    "email" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Owner")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Owner, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut name = None;
+                let mut email = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut name),
+                        1 => map.value(&mut email),
+                        _ => {}
+                    }
+                }
+                Ok(Owner {
+                    name: map.required(name, "name")?,
+                    email: email.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Owner", FIELDS, Visitor)
+    }
+}
+
 /// An account. The password is only ever sent, the id only ever received.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Account {
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<::oapi_gen_runtime::Uuid>,
     pub login: String,
     /// Required in requests, never present in responses.
     ///
     /// Write-only: sent in requests, never returned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// Read-only: sent by the server, ignored in requests.
-    #[serde(rename = "createdAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: Option<::oapi_gen_runtime::DateTime>,
 }
 
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Account",
+            1
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.id.is_some(),
+                        self.password.is_some(),
+                        self.created_at.is_some(),
+                    ],
+                ),
+        )?;
+        properties.optional("id", &self.id);
+        properties.field("login", &self.login);
+        properties.optional("password", &self.password);
+        properties.optional("createdAt", &self.created_at);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "login", "password", "createdAt"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "login" => 1,
+                    "password" => 2,
+                    "createdAt" => 3,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Account;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Account")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Account, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut login = None;
+                let mut password = None;
+                let mut created_at = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut login),
+                        2 => map.value(&mut password),
+                        3 => map.value(&mut created_at),
+                        _ => {}
+                    }
+                }
+                Ok(Account {
+                    id: id.unwrap_or_default(),
+                    login: map.required(login, "login")?,
+                    password: password.unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Account", FIELDS, Visitor)
+    }
+}
+
 /// Every field optional, so the type can be `Default`.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Settings {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub theme: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notifications: Option<bool>,
-    #[serde(rename = "pageSize", default, skip_serializing_if = "Option::is_none")]
     pub page_size: Option<i32>,
 }
 
+impl ::serde::Serialize for Settings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Settings",
+            ::oapi_gen_runtime::object::count(
+                &[
+                    self.theme.is_some(),
+                    self.notifications.is_some(),
+                    self.page_size.is_some(),
+                ],
+            ),
+        )?;
+        properties.optional("theme", &self.theme);
+        properties.optional("notifications", &self.notifications);
+        properties.optional("pageSize", &self.page_size);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Settings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["theme", "notifications", "pageSize"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "theme" => 0,
+                    "notifications" => 1,
+                    "pageSize" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Settings;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Settings")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Settings, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut theme = None;
+                let mut notifications = None;
+                let mut page_size = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut theme),
+                        1 => map.value(&mut notifications),
+                        2 => map.value(&mut page_size),
+                        _ => {}
+                    }
+                }
+                Ok(Settings {
+                    theme: theme.unwrap_or_default(),
+                    notifications: notifications.unwrap_or_default(),
+                    page_size: page_size.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Settings", FIELDS, Visitor)
+    }
+}
+
 /// Free-form contents.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Envelope {
     pub kind: String,
     /// Any JSON object (`type: object` with nothing else).
     pub payload: ::oapi_gen_runtime::JsonObject,
     /// Any JSON value at all (the empty schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<::oapi_gen_runtime::Json>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metadata: Option<FreeForm>,
+}
+
+impl ::serde::Serialize for Envelope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Envelope",
+            2
+                + ::oapi_gen_runtime::object::count(
+                    &[self.anything.is_some(), self.metadata.is_some()],
+                ),
+        )?;
+        properties.field("kind", &self.kind);
+        properties.field("payload", &self.payload);
+        properties.optional("anything", &self.anything);
+        properties.optional("metadata", &self.metadata);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Envelope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["kind", "payload", "anything", "metadata"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "kind" => 0,
+                    "payload" => 1,
+                    "anything" => 2,
+                    "metadata" => 3,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Envelope;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Envelope")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Envelope, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut kind = None;
+                let mut payload = None;
+                let mut anything = None;
+                let mut metadata = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut kind),
+                        1 => map.value(&mut payload),
+                        2 => map.value(&mut anything),
+                        3 => map.value(&mut metadata),
+                        _ => {}
+                    }
+                }
+                Ok(Envelope {
+                    kind: map.required(kind, "kind")?,
+                    payload: map.required(payload, "payload")?,
+                    anything: anything.unwrap_or_default(),
+                    metadata: metadata.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Envelope", FIELDS, Visitor)
+    }
 }
 
 /// A named free-form object.

@@ -3,66 +3,426 @@
 /// Profile
 ///
 /// A user profile. Nullable fields use 3.1 spellings of `null`.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Profile {
     pub handle: String,
     /// Required but may be `null` (`type` array with `"null"`).
-    #[serde(rename = "displayName")]
     pub display_name: Option<String>,
     /// Optional and nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bio: Option<String>,
     /// Required, nullable reference spelled `anyOf [$ref, null]`.
     pub address: Option<Address>,
     /// Optional, nullable reference spelled `oneOf [$ref, null]`.
-    #[serde(rename = "billingAddress", default, skip_serializing_if = "Option::is_none")]
     pub billing_address: Option<Address>,
     /// Required nullable integer spelled `oneOf [integer, null]`.
     pub score: Option<i32>,
     /// Base64 content (3.1 `contentEncoding`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<::oapi_gen_runtime::Base64>,
     /// Always `"profile"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<ProfileKind>,
     /// Any JSON object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub preferences: Option<::oapi_gen_runtime::JsonObject>,
     /// Any JSON value (the `true` schema).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anything: Option<::oapi_gen_runtime::Json>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw: Option<::oapi_gen_runtime::Json>,
 }
 
+impl ::serde::Serialize for Profile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Profile",
+            4
+                + ::oapi_gen_runtime::object::count(
+                    &[
+                        self.bio.is_some(),
+                        self.billing_address.is_some(),
+                        self.avatar.is_some(),
+                        self.kind.is_some(),
+                        self.preferences.is_some(),
+                        self.anything.is_some(),
+                        self.raw.is_some(),
+                    ],
+                ),
+        )?;
+        properties.field("handle", &self.handle);
+        properties.field("displayName", &self.display_name);
+        properties.optional("bio", &self.bio);
+        properties.field("address", &self.address);
+        properties.optional("billingAddress", &self.billing_address);
+        properties.field("score", &self.score);
+        properties.optional("avatar", &self.avatar);
+        properties.optional("kind", &self.kind);
+        properties.optional("preferences", &self.preferences);
+        properties.optional("anything", &self.anything);
+        properties.optional("raw", &self.raw);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Profile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &[
+            "handle",
+            "displayName",
+            "bio",
+            "address",
+            "billingAddress",
+            "score",
+            "avatar",
+            "kind",
+            "preferences",
+            "anything",
+            "raw",
+        ];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "handle" => 0,
+                    "displayName" => 1,
+                    "bio" => 2,
+                    "address" => 3,
+                    "billingAddress" => 4,
+                    "score" => 5,
+                    "avatar" => 6,
+                    "kind" => 7,
+                    "preferences" => 8,
+                    "anything" => 9,
+                    "raw" => 10,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Profile;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Profile")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Profile, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut handle = None;
+                let mut display_name = None;
+                let mut bio = None;
+                let mut address = None;
+                let mut billing_address = None;
+                let mut score = None;
+                let mut avatar = None;
+                let mut kind = None;
+                let mut preferences = None;
+                let mut anything = None;
+                let mut raw = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut handle),
+                        1 => map.value(&mut display_name),
+                        2 => map.value(&mut bio),
+                        3 => map.value(&mut address),
+                        4 => map.value(&mut billing_address),
+                        5 => map.value(&mut score),
+                        6 => map.value(&mut avatar),
+                        7 => map.value(&mut kind),
+                        8 => map.value(&mut preferences),
+                        9 => map.value(&mut anything),
+                        10 => map.value(&mut raw),
+                        _ => {}
+                    }
+                }
+                Ok(Profile {
+                    handle: map.required(handle, "handle")?,
+                    display_name: map.required(display_name, "displayName")?,
+                    bio: bio.unwrap_or_default(),
+                    address: map.required(address, "address")?,
+                    billing_address: billing_address.unwrap_or_default(),
+                    score: map.required(score, "score")?,
+                    avatar: avatar.unwrap_or_default(),
+                    kind: kind.unwrap_or_default(),
+                    preferences: preferences.unwrap_or_default(),
+                    anything: anything.unwrap_or_default(),
+                    raw: raw.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Profile", FIELDS, Visitor)
+    }
+}
+
 /// A postal address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Address {
     pub street: String,
     pub city: String,
     /// ISO 3166-1 alpha-2 code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Address",
+            2 + ::oapi_gen_runtime::object::count(&[self.country.is_some()]),
+        )?;
+        properties.field("street", &self.street);
+        properties.field("city", &self.city);
+        properties.optional("country", &self.country);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["street", "city", "country"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "street" => 0,
+                    "city" => 1,
+                    "country" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Address;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Address")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Address, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut street = None;
+                let mut city = None;
+                let mut country = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut street),
+                        1 => map.value(&mut city),
+                        2 => map.value(&mut country),
+                        _ => {}
+                    }
+                }
+                Ok(Address {
+                    street: map.required(street, "street")?,
+                    city: map.required(city, "city")?,
+                    country: country.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Address", FIELDS, Visitor)
+    }
+}
+
 /// Numeric 3.1 bounds (exclusiveMinimum/exclusiveMaximum are numbers).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Measurement {
     pub value: f64,
     pub ratio: f64,
     pub count: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<MeasurementUnit>,
     /// A numeric `const`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<i64>,
 }
 
+impl ::serde::Serialize for Measurement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Measurement",
+            3
+                + ::oapi_gen_runtime::object::count(
+                    &[self.unit.is_some(), self.version.is_some()],
+                ),
+        )?;
+        properties.field("value", &self.value);
+        properties.field("ratio", &self.ratio);
+        properties.field("count", &self.count);
+        properties.optional("unit", &self.unit);
+        properties.optional("version", &self.version);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Measurement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["value", "ratio", "count", "unit", "version"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "value" => 0,
+                    "ratio" => 1,
+                    "count" => 2,
+                    "unit" => 3,
+                    "version" => 4,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Measurement;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Measurement")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Measurement, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut value = None;
+                let mut ratio = None;
+                let mut count = None;
+                let mut unit = None;
+                let mut version = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut value),
+                        1 => map.value(&mut ratio),
+                        2 => map.value(&mut count),
+                        3 => map.value(&mut unit),
+                        4 => map.value(&mut version),
+                        _ => {}
+                    }
+                }
+                Ok(Measurement {
+                    value: map.required(value, "value")?,
+                    ratio: map.required(ratio, "ratio")?,
+                    count: map.required(count, "count")?,
+                    unit: unit.unwrap_or_default(),
+                    version: version.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Measurement", FIELDS, Visitor)
+    }
+}
+
 /// Uses a schema defined in its own `$defs`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Shipment {
     pub from: Location,
     pub to: Location,
+}
+
+impl ::serde::Serialize for Shipment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Shipment",
+            2,
+        )?;
+        properties.field("from", &self.from);
+        properties.field("to", &self.to);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Shipment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["from", "to"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "from" => 0,
+                    "to" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Shipment;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Shipment")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Shipment, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut from = None;
+                let mut to = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut from),
+                        1 => map.value(&mut to),
+                        _ => {}
+                    }
+                }
+                Ok(Shipment {
+                    from: map.required(from, "from")?,
+                    to: map.required(to, "to")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Shipment", FIELDS, Visitor)
+    }
 }
 
 /// Always `"profile"`.
@@ -125,8 +485,78 @@ impl<'de> ::serde::Deserialize<'de> for MeasurementUnit {
 }
 
 /// A point on the map.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Location {
     pub lat: f64,
     pub lon: f64,
+}
+
+impl ::serde::Serialize for Location {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Location",
+            2,
+        )?;
+        properties.field("lat", &self.lat);
+        properties.field("lon", &self.lon);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Location {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["lat", "lon"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "lat" => 0,
+                    "lon" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Location;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Location")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Location, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut lat = None;
+                let mut lon = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut lat),
+                        1 => map.value(&mut lon),
+                        _ => {}
+                    }
+                }
+                Ok(Location {
+                    lat: map.required(lat, "lat")?,
+                    lon: map.required(lon, "lon")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Location", FIELDS, Visitor)
+    }
 }

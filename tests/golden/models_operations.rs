@@ -36,118 +36,961 @@ impl<'de> ::serde::Deserialize<'de> for Colour {
     }
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct PetFilter {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub species: Option<String>,
-    #[serde(rename = "minAge", default, skip_serializing_if = "Option::is_none")]
     pub min_age: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for PetFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "PetFilter",
+            ::oapi_gen_runtime::object::count(
+                &[self.species.is_some(), self.min_age.is_some()],
+            ),
+        )?;
+        properties.optional("species", &self.species);
+        properties.optional("minAge", &self.min_age);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PetFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["species", "minAge"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "species" => 0,
+                    "minAge" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PetFilter;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PetFilter")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PetFilter, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut species = None;
+                let mut min_age = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut species),
+                        1 => map.value(&mut min_age),
+                        _ => {}
+                    }
+                }
+                Ok(PetFilter {
+                    species: species.unwrap_or_default(),
+                    min_age: min_age.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PetFilter", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NewPet {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub species: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<Colour>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for NewPet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "NewPet",
+            1
+                + ::oapi_gen_runtime::object::count(
+                    &[self.species.is_some(), self.colour.is_some()],
+                ),
+        )?;
+        properties.field("name", &self.name);
+        properties.optional("species", &self.species);
+        properties.optional("colour", &self.colour);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NewPet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "species", "colour"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "name" => 0,
+                    "species" => 1,
+                    "colour" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = NewPet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct NewPet")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<NewPet, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut name = None;
+                let mut species = None;
+                let mut colour = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut name),
+                        1 => map.value(&mut species),
+                        2 => map.value(&mut colour),
+                        _ => {}
+                    }
+                }
+                Ok(NewPet {
+                    name: map.required(name, "name")?,
+                    species: species.unwrap_or_default(),
+                    colour: colour.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("NewPet", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pet {
     pub id: i64,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub species: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub colour: Option<Colour>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Pet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Pet",
+            2
+                + ::oapi_gen_runtime::object::count(
+                    &[self.species.is_some(), self.colour.is_some()],
+                ),
+        )?;
+        properties.field("id", &self.id);
+        properties.field("name", &self.name);
+        properties.optional("species", &self.species);
+        properties.optional("colour", &self.colour);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "species", "colour"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "name" => 1,
+                    "species" => 2,
+                    "colour" => 3,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Pet;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pet")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Pet, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut name = None;
+                let mut species = None;
+                let mut colour = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut name),
+                        2 => map.value(&mut species),
+                        3 => map.value(&mut colour),
+                        _ => {}
+                    }
+                }
+                Ok(Pet {
+                    id: map.required(id, "id")?,
+                    name: map.required(name, "name")?,
+                    species: species.unwrap_or_default(),
+                    colour: colour.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pet", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Visit {
-    #[serde(rename = "petId")]
     pub pet_id: i64,
     pub date: ::oapi_gen_runtime::Date,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Visit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Visit",
+            2 + ::oapi_gen_runtime::object::count(&[self.notes.is_some()]),
+        )?;
+        properties.field("petId", &self.pet_id);
+        properties.field("date", &self.date);
+        properties.optional("notes", &self.notes);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Visit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["petId", "date", "notes"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "petId" => 0,
+                    "date" => 1,
+                    "notes" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Visit;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Visit")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Visit, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut pet_id = None;
+                let mut date = None;
+                let mut notes = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut pet_id),
+                        1 => map.value(&mut date),
+                        2 => map.value(&mut notes),
+                        _ => {}
+                    }
+                }
+                Ok(Visit {
+                    pet_id: map.required(pet_id, "petId")?,
+                    date: map.required(date, "date")?,
+                    notes: notes.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Visit", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Document {
     pub title: String,
     pub body: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Document {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Document",
+            2,
+        )?;
+        properties.field("title", &self.title);
+        properties.field("body", &self.body);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Document {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["title", "body"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "title" => 0,
+                    "body" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Document;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Document")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Document, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut title = None;
+                let mut body = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut title),
+                        1 => map.value(&mut body),
+                        _ => {}
+                    }
+                }
+                Ok(Document {
+                    title: map.required(title, "title")?,
+                    body: map.required(body, "body")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Document", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Status {
     pub healthy: bool,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
 }
 
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Status",
+            1 + ::oapi_gen_runtime::object::count(&[self.version.is_some()]),
+        )?;
+        properties.field("healthy", &self.healthy);
+        properties.optional("version", &self.version);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["healthy", "version"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "healthy" => 0,
+                    "version" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Status;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Status")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Status, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut healthy = None;
+                let mut version = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut healthy),
+                        1 => map.value(&mut version),
+                        _ => {}
+                    }
+                }
+                Ok(Status {
+                    healthy: map.required(healthy, "healthy")?,
+                    version: version.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Status", FIELDS, Visitor)
+    }
+}
+
 /// One event of a stream.
-#[derive(Debug, Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Event {
     pub id: i64,
-    #[serde(rename = "type")]
     pub type_: EventType,
     pub at: ::oapi_gen_runtime::DateTime,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<::oapi_gen_runtime::JsonObject>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Event {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Event",
+            3 + ::oapi_gen_runtime::object::count(&[self.data.is_some()]),
+        )?;
+        properties.field("id", &self.id);
+        properties.field("type", &self.type_);
+        properties.field("at", &self.at);
+        properties.optional("data", &self.data);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Event {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "type", "at", "data"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "type" => 1,
+                    "at" => 2,
+                    "data" => 3,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Event;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Event")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Event, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut type_ = None;
+                let mut at = None;
+                let mut data = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut type_),
+                        2 => map.value(&mut at),
+                        3 => map.value(&mut data),
+                        _ => {}
+                    }
+                }
+                Ok(Event {
+                    id: map.required(id, "id")?,
+                    type_: map.required(type_, "type")?,
+                    at: map.required(at, "at")?,
+                    data: data.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Event", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ChatRequest {
     pub prompt: String,
-    #[serde(rename = "maxTokens", default = "::oapi_gen_runtime::defaults::i32::<256>")]
     pub max_tokens: i32,
 }
 
+impl ::serde::Serialize for ChatRequest {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "ChatRequest",
+            2,
+        )?;
+        properties.field("prompt", &self.prompt);
+        properties.field("maxTokens", &self.max_tokens);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChatRequest {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["prompt", "maxTokens"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "prompt" => 0,
+                    "maxTokens" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ChatRequest;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ChatRequest")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ChatRequest, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut prompt = None;
+                let mut max_tokens = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut prompt),
+                        1 => map.value(&mut max_tokens),
+                        _ => {}
+                    }
+                }
+                Ok(ChatRequest {
+                    prompt: map.required(prompt, "prompt")?,
+                    max_tokens: max_tokens
+                        .unwrap_or_else(::oapi_gen_runtime::defaults::i32::<256>),
+                })
+            }
+        }
+        deserializer.deserialize_struct("ChatRequest", FIELDS, Visitor)
+    }
+}
+
 /// One piece of a streamed answer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Chunk {
     pub text: String,
-    #[serde(default)]
     pub done: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Chunk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Chunk",
+            2,
+        )?;
+        properties.field("text", &self.text);
+        properties.field("done", &self.done);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Chunk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["text", "done"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "text" => 0,
+                    "done" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Chunk;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Chunk")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Chunk, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut text = None;
+                let mut done = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut text),
+                        1 => map.value(&mut done),
+                        _ => {}
+                    }
+                }
+                Ok(Chunk {
+                    text: map.required(text, "text")?,
+                    done: done.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Chunk", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Error {
     pub code: String,
     pub message: String,
 }
 
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Error",
+            2,
+        )?;
+        properties.field("code", &self.code);
+        properties.field("message", &self.message);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "code" => 0,
+                    "message" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Error")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Error, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut code = None;
+                let mut message = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut code),
+                        1 => map.value(&mut message),
+                        _ => {}
+                    }
+                }
+                Ok(Error {
+                    code: map.required(code, "code")?,
+                    message: map.required(message, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Error", FIELDS, Visitor)
+    }
+}
+
 /// FastAPI's validation error body.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct HttpValidationError {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<ValidationError>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for HttpValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "HttpValidationError",
+            ::oapi_gen_runtime::object::count(&[self.detail.is_some()]),
+        )?;
+        properties.optional("detail", &self.detail);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["detail"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "detail" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = HttpValidationError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct HttpValidationError")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<HttpValidationError, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut detail = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut detail);
+                }
+                Ok(HttpValidationError {
+                    detail: detail.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("HttpValidationError", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ValidationError {
     pub loc: Vec<ValidationErrorLocItem>,
     pub msg: String,
-    #[serde(rename = "type")]
     pub type_: String,
+}
+
+impl ::serde::Serialize for ValidationError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "ValidationError",
+            3,
+        )?;
+        properties.field("loc", &self.loc);
+        properties.field("msg", &self.msg);
+        properties.field("type", &self.type_);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValidationError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["loc", "msg", "type"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "loc" => 0,
+                    "msg" => 1,
+                    "type" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = ValidationError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct ValidationError")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<ValidationError, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut loc = None;
+                let mut msg = None;
+                let mut type_ = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut loc),
+                        1 => map.value(&mut msg),
+                        2 => map.value(&mut type_),
+                        _ => {}
+                    }
+                }
+                Ok(ValidationError {
+                    loc: map.required(loc, "loc")?,
+                    msg: map.required(msg, "msg")?,
+                    type_: map.required(type_, "type")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("ValidationError", FIELDS, Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -196,10 +1039,84 @@ pub enum ValidationErrorLocItem {
     Integer(i64),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PutDocumentBody {
     pub title: String,
     pub file: ::oapi_gen_runtime::UploadFile,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+
+impl ::serde::Serialize for PutDocumentBody {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "PutDocumentBody",
+            2 + ::oapi_gen_runtime::object::count(&[self.tags.is_some()]),
+        )?;
+        properties.field("title", &self.title);
+        properties.field("file", &self.file);
+        properties.optional("tags", &self.tags);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutDocumentBody {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["title", "file", "tags"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "title" => 0,
+                    "file" => 1,
+                    "tags" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PutDocumentBody;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PutDocumentBody")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PutDocumentBody, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut title = None;
+                let mut file = None;
+                let mut tags = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut title),
+                        1 => map.value(&mut file),
+                        2 => map.value(&mut tags),
+                        _ => {}
+                    }
+                }
+                Ok(PutDocumentBody {
+                    title: map.required(title, "title")?,
+                    file: map.required(file, "file")?,
+                    tags: tags.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PutDocumentBody", FIELDS, Visitor)
+    }
 }

@@ -44,30 +44,245 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cat {
-    #[serde(rename = "petType")]
     pub pet_type: CatPetType,
     pub name: String,
-    #[serde(rename = "livesLeft", default, skip_serializing_if = "Option::is_none")]
     pub lives_left: Option<i32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Cat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Cat",
+            2 + ::oapi_gen_runtime::object::count(&[self.lives_left.is_some()]),
+        )?;
+        properties.field("petType", &self.pet_type);
+        properties.field("name", &self.name);
+        properties.optional("livesLeft", &self.lives_left);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Cat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["petType", "name", "livesLeft"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "petType" => 0,
+                    "name" => 1,
+                    "livesLeft" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Cat;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Cat")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Cat, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut pet_type = None;
+                let mut name = None;
+                let mut lives_left = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut pet_type),
+                        1 => map.value(&mut name),
+                        2 => map.value(&mut lives_left),
+                        _ => {}
+                    }
+                }
+                Ok(Cat {
+                    pet_type: map.required(pet_type, "petType")?,
+                    name: map.required(name, "name")?,
+                    lives_left: lives_left.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Cat", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Dog {
     /// Two tags select this variant.
-    #[serde(rename = "petType")]
     pub pet_type: DogPetType,
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bark: Option<DogBark>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Dog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Dog",
+            2 + ::oapi_gen_runtime::object::count(&[self.bark.is_some()]),
+        )?;
+        properties.field("petType", &self.pet_type);
+        properties.field("name", &self.name);
+        properties.optional("bark", &self.bark);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Dog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["petType", "name", "bark"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "petType" => 0,
+                    "name" => 1,
+                    "bark" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Dog;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Dog")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Dog, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut pet_type = None;
+                let mut name = None;
+                let mut bark = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut pet_type),
+                        1 => map.value(&mut name),
+                        2 => map.value(&mut bark),
+                        _ => {}
+                    }
+                }
+                Ok(Dog {
+                    pet_type: map.required(pet_type, "petType")?,
+                    name: map.required(name, "name")?,
+                    bark: bark.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Dog", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Lizard {
-    #[serde(rename = "petType")]
     pub pet_type: LizardPetType,
     pub name: String,
+}
+
+impl ::serde::Serialize for Lizard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Lizard",
+            2,
+        )?;
+        properties.field("petType", &self.pet_type);
+        properties.field("name", &self.name);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Lizard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["petType", "name"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "petType" => 0,
+                    "name" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Lizard;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Lizard")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Lizard, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut pet_type = None;
+                let mut name = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut pet_type),
+                        1 => map.value(&mut name),
+                        _ => {}
+                    }
+                }
+                Ok(Lizard {
+                    pet_type: map.required(pet_type, "petType")?,
+                    name: map.required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Lizard", FIELDS, Visitor)
+    }
 }
 
 /// Tagged by `kind`, without a mapping, so the tag is the schema name.
@@ -108,17 +323,162 @@ impl<'de> ::serde::Deserialize<'de> for Shape {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Circle {
     pub kind: CircleKind,
     pub radius: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Circle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Circle",
+            2,
+        )?;
+        properties.field("kind", &self.kind);
+        properties.field("radius", &self.radius);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Circle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["kind", "radius"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "kind" => 0,
+                    "radius" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Circle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Circle")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Circle, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut kind = None;
+                let mut radius = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut kind),
+                        1 => map.value(&mut radius),
+                        _ => {}
+                    }
+                }
+                Ok(Circle {
+                    kind: map.required(kind, "kind")?,
+                    radius: map.required(radius, "radius")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Circle", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
 pub struct Rectangle {
     pub kind: RectangleKind,
     pub width: f64,
     pub height: f64,
+}
+
+impl ::serde::Serialize for Rectangle {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Rectangle",
+            3,
+        )?;
+        properties.field("kind", &self.kind);
+        properties.field("width", &self.width);
+        properties.field("height", &self.height);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Rectangle {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["kind", "width", "height"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "kind" => 0,
+                    "width" => 1,
+                    "height" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Rectangle;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Rectangle")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Rectangle, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut kind = None;
+                let mut width = None;
+                let mut height = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut kind),
+                        1 => map.value(&mut width),
+                        2 => map.value(&mut height),
+                        _ => {}
+                    }
+                }
+                Ok(Rectangle {
+                    kind: map.required(kind, "kind")?,
+                    width: map.required(width, "width")?,
+                    height: map.required(height, "height")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Rectangle", FIELDS, Visitor)
+    }
 }
 
 /// The base restates the discriminator property that every alternative declares (as Jira's API does); the union alone describes it.
@@ -160,31 +520,168 @@ impl<'de> ::serde::Deserialize<'de> for TaggedShape {
 }
 
 /// `anyOf` members that only constrain the object (as GitHub's gist update does): one of the properties, or none at all.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct FileChange {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
 }
 
+impl ::serde::Serialize for FileChange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "FileChange",
+            ::oapi_gen_runtime::object::count(
+                &[self.content.is_some(), self.filename.is_some()],
+            ),
+        )?;
+        properties.optional("content", &self.content);
+        properties.optional("filename", &self.filename);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FileChange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["content", "filename"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "content" => 0,
+                    "filename" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = FileChange;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct FileChange")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<FileChange, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut content = None;
+                let mut filename = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut content),
+                        1 => map.value(&mut filename),
+                        _ => {}
+                    }
+                }
+                Ok(FileChange {
+                    content: content.unwrap_or_default(),
+                    filename: filename.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("FileChange", FIELDS, Visitor)
+    }
+}
+
 /// `oneOf` members that narrow the base's own properties (as GitHub's check-run creation does): the base object is the type.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CheckRun {
     pub name: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<CheckRunStatus>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub conclusion: Option<String>,
+}
+
+impl ::serde::Serialize for CheckRun {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "CheckRun",
+            1
+                + ::oapi_gen_runtime::object::count(
+                    &[self.status.is_some(), self.conclusion.is_some()],
+                ),
+        )?;
+        properties.field("name", &self.name);
+        properties.optional("status", &self.status);
+        properties.optional("conclusion", &self.conclusion);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckRun {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name", "status", "conclusion"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "name" => 0,
+                    "status" => 1,
+                    "conclusion" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = CheckRun;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct CheckRun")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<CheckRun, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut name = None;
+                let mut status = None;
+                let mut conclusion = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut name),
+                        1 => map.value(&mut status),
+                        2 => map.value(&mut conclusion),
+                        _ => {}
+                    }
+                }
+                Ok(CheckRun {
+                    name: map.required(name, "name")?,
+                    status: status.unwrap_or_default(),
+                    conclusion: conclusion.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("CheckRun", FIELDS, Visitor)
+    }
 }
 
 /// An untagged union of a number and an object.
@@ -198,10 +695,71 @@ pub enum Area {
     AreaError(AreaError),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct AreaError {
     pub message: String,
+}
+
+impl ::serde::Serialize for AreaError {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "AreaError",
+            1,
+        )?;
+        properties.field("message", &self.message);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AreaError {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["message"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "message" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = AreaError;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct AreaError")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<AreaError, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                let mut message = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut message);
+                }
+                Ok(AreaError {
+                    message: map.required(message, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("AreaError", FIELDS, Visitor)
+    }
 }
 
 /// An untagged `oneOf` of primitives, an array and objects. The object variants
@@ -235,9 +793,71 @@ pub enum Lookup {
     LookupVariant2(LookupVariant2),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Address {
     pub street: String,
+}
+
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Address",
+            1,
+        )?;
+        properties.field("street", &self.street);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["street"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "street" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Address;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Address")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Address, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut street = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut street);
+                }
+                Ok(Address {
+                    street: map.required(street, "street")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Address", FIELDS, Visitor)
+    }
 }
 
 /// A 3.1 multi-type value, either a string or an integer.
@@ -263,13 +883,89 @@ pub enum MaybeId {
 }
 
 /// Uses the multi-type schemas.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Reference {
     pub id: Id,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<MaybeId>,
-    #[serde(rename = "inlineId", default, skip_serializing_if = "Option::is_none")]
     pub inline_id: Option<ReferenceInlineId>,
+}
+
+impl ::serde::Serialize for Reference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Reference",
+            1
+                + ::oapi_gen_runtime::object::count(
+                    &[self.parent.is_some(), self.inline_id.is_some()],
+                ),
+        )?;
+        properties.field("id", &self.id);
+        properties.optional("parent", &self.parent);
+        properties.optional("inlineId", &self.inline_id);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Reference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "parent", "inlineId"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "parent" => 1,
+                    "inlineId" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Reference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Reference")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Reference, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut parent = None;
+                let mut inline_id = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut parent),
+                        2 => map.value(&mut inline_id),
+                        _ => {}
+                    }
+                }
+                Ok(Reference {
+                    id: map.required(id, "id")?,
+                    parent: parent.unwrap_or_default(),
+                    inline_id: inline_id.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Reference", FIELDS, Visitor)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -490,24 +1186,215 @@ impl<'de> ::serde::Deserialize<'de> for CheckRunStatus {
 }
 
 /// Range
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SettingRange {
     pub min: i64,
     pub max: i64,
 }
 
+impl ::serde::Serialize for SettingRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "SettingRange",
+            2,
+        )?;
+        properties.field("min", &self.min);
+        properties.field("max", &self.max);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SettingRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["min", "max"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "min" => 0,
+                    "max" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SettingRange;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SettingRange")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SettingRange, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                let mut min = None;
+                let mut max = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut min),
+                        1 => map.value(&mut max),
+                        _ => {}
+                    }
+                }
+                Ok(SettingRange {
+                    min: map.required(min, "min")?,
+                    max: map.required(max, "max")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SettingRange", FIELDS, Visitor)
+    }
+}
+
 /// Reference
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct SettingReference {
-    #[serde(rename = "ref")]
     pub ref_: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for SettingReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "SettingReference",
+            1,
+        )?;
+        properties.field("ref", &self.ref_);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SettingReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["ref"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "ref" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = SettingReference;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct SettingReference")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SettingReference, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                let mut ref_ = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut ref_);
+                }
+                Ok(SettingReference {
+                    ref_: map.required(ref_, "ref")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("SettingReference", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LookupVariant2 {
     pub code: String,
+}
+
+impl ::serde::Serialize for LookupVariant2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "LookupVariant2",
+            1,
+        )?;
+        properties.field("code", &self.code);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LookupVariant2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "code" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = LookupVariant2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct LookupVariant2")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<LookupVariant2, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut code = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut code);
+                }
+                Ok(LookupVariant2 {
+                    code: map.required(code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("LookupVariant2", FIELDS, Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]

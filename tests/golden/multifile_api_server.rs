@@ -6,15 +6,101 @@ pub type Pet = Pet2;
 pub type PetStatus = PetStatus2;
 
 /// A pet.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Pet2 {
     pub id: PetId,
     pub name: String,
     pub status: PetStatus2,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl ::serde::Serialize for Pet2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Pet2",
+            3
+                + ::oapi_gen_runtime::object::count(
+                    &[self.owner.is_some(), self.tags.is_some()],
+                ),
+        )?;
+        properties.field("id", &self.id);
+        properties.field("name", &self.name);
+        properties.field("status", &self.status);
+        properties.optional("owner", &self.owner);
+        properties.optional("tags", &self.tags);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Pet2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "status", "owner", "tags"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "name" => 1,
+                    "status" => 2,
+                    "owner" => 3,
+                    "tags" => 4,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Pet2;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Pet2")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Pet2, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut name = None;
+                let mut status = None;
+                let mut owner = None;
+                let mut tags = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut name),
+                        2 => map.value(&mut status),
+                        3 => map.value(&mut owner),
+                        4 => map.value(&mut tags),
+                        _ => {}
+                    }
+                }
+                Ok(Pet2 {
+                    id: map.required(id, "id")?,
+                    name: map.required(name, "name")?,
+                    status: map.required(status, "status")?,
+                    owner: owner.unwrap_or_default(),
+                    tags: tags.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Pet2", FIELDS, Visitor)
+    }
 }
 
 /// A pet's identifier.
@@ -58,34 +144,309 @@ impl<'de> ::serde::Deserialize<'de> for PetStatus2 {
 }
 
 /// Somebody who owns pets.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Owner {
     pub id: OwnerId,
     pub name: String,
-    #[serde(rename = "favouriteTag", default, skip_serializing_if = "Option::is_none")]
     pub favourite_tag: Option<Tag>,
+}
+
+impl ::serde::Serialize for Owner {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Owner",
+            2 + ::oapi_gen_runtime::object::count(&[self.favourite_tag.is_some()]),
+        )?;
+        properties.field("id", &self.id);
+        properties.field("name", &self.name);
+        properties.optional("favouriteTag", &self.favourite_tag);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Owner {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["id", "name", "favouriteTag"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "id" => 0,
+                    "name" => 1,
+                    "favouriteTag" => 2,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Owner;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Owner")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Owner, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut id = None;
+                let mut name = None;
+                let mut favourite_tag = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut id),
+                        1 => map.value(&mut name),
+                        2 => map.value(&mut favourite_tag),
+                        _ => {}
+                    }
+                }
+                Ok(Owner {
+                    id: map.required(id, "id")?,
+                    name: map.required(name, "name")?,
+                    favourite_tag: favourite_tag.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Owner", FIELDS, Visitor)
+    }
 }
 
 /// An owner's identifier.
 pub type OwnerId = i64;
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Tag {
     pub name: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Tag",
+            1,
+        )?;
+        properties.field("name", &self.name);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["name"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "name" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Tag;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Tag")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Tag, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut name = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut name);
+                }
+                Ok(Tag {
+                    name: map.required(name, "name")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Tag", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PetPage {
     pub items: Vec<Pet2>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
 
+impl ::serde::Serialize for PetPage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "PetPage",
+            1 + ::oapi_gen_runtime::object::count(&[self.next.is_some()]),
+        )?;
+        properties.field("items", &self.items);
+        properties.optional("next", &self.next);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PetPage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["items", "next"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "items" => 0,
+                    "next" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = PetPage;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct PetPage")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<PetPage, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut items = None;
+                let mut next = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut items),
+                        1 => map.value(&mut next),
+                        _ => {}
+                    }
+                }
+                Ok(PetPage {
+                    items: map.required(items, "items")?,
+                    next: next.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("PetPage", FIELDS, Visitor)
+    }
+}
+
 /// An error body.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Error {
     pub code: i32,
     pub message: String,
+}
+
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Error",
+            2,
+        )?;
+        properties.field("code", &self.code);
+        properties.field("message", &self.message);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        const FIELDS: &[&str] = &["code", "message"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "code" => 0,
+                    "message" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Error;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Error")
+            }
+
+            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<Error, A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut code = None;
+                let mut message = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut code),
+                        1 => map.value(&mut message),
+                        _ => {}
+                    }
+                }
+                Ok(Error {
+                    code: map.required(code, "code")?,
+                    message: map.required(message, "message")?,
+                })
+            }
+        }
+        deserializer.deserialize_struct("Error", FIELDS, Visitor)
+    }
 }
 
 /// The `Multi-file` API, served with axum.

@@ -104,43 +104,80 @@ fn strukt(
     defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
-    let derives = derives(def, &serde_derives());
-    let deny = match s.additional {
-        AdditionalProperties::Deny => quote!(#[serde(deny_unknown_fields)]),
-        _ => TokenStream::new(),
-    };
-    let mut fields: Vec<TokenStream> = s
-        .fields
-        .iter()
-        .map(|f| field(types, def, f, defaults))
-        .collect();
-    if let AdditionalProperties::Keep { rust_name, ty } = &s.additional {
-        let field = format_ident!("{}", rust_name);
-        let ty = rust_type::tokens(types, ty);
-        fields.push(quote! {
-            /// Properties not declared by the schema.
-            #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<String, #ty>,
+    let AdditionalProperties::Keep { rust_name, ty } = &s.additional else {
+        // (De)serialisation through the runtime's generic helpers: several times
+        // cheaper to type-check than serde's derives, for the same behaviour.
+        let fields = s.fields.iter().map(|f| {
+            let doc = field_doc(f);
+            let ident = format_ident!("{}", f.rust_name);
+            let ty = rust_type::tokens(types, &f.ty);
+            quote! {
+                #doc
+                pub #ident: #ty,
+            }
         });
-    }
+        let derives = derives(def, &[]);
+        let serialize = serialize(def, s);
+        let deserialize = deserialize(types, def, s, defaults);
+        return quote! {
+            #doc
+            #derives
+            pub struct #name {
+                #(#fields)*
+            }
+
+            #serialize
+
+            #deserialize
+        };
+    };
+    // Additional properties are a `#[serde(flatten)]` map, which the derives handle.
+    let derives = derives(def, &serde_derives());
+    let fields = s.fields.iter().map(|f| {
+        let doc = field_doc(f);
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = rust_type::tokens(types, &f.ty);
+        let mut serde = Vec::new();
+        if f.rust_name != f.wire_name {
+            let wire = &f.wire_name;
+            serde.push(quote!(rename = #wire));
+        }
+        match read(types, def, f, defaults) {
+            Read::Required => {}
+            Read::Default => serde.push(quote!(default)),
+            Read::DefaultWith(path) => {
+                let path = path.to_string().replace(' ', "");
+                serde.push(quote!(default = #path));
+            }
+            Read::Optional => serde.push(quote!(default, skip_serializing_if = "Option::is_none")),
+        }
+        let serde = if serde.is_empty() {
+            TokenStream::new()
+        } else {
+            quote!(#[serde(#(#serde),*)])
+        };
+        quote! {
+            #doc
+            #serde
+            pub #ident: #ty,
+        }
+    });
+    let field = format_ident!("{}", rust_name);
+    let ty = rust_type::tokens(types, ty);
     quote! {
         #doc
         #derives
-        #deny
         pub struct #name {
             #(#fields)*
+            /// Properties not declared by the schema.
+            #[serde(flatten)]
+            pub #field: ::std::collections::BTreeMap<String, #ty>,
         }
     }
 }
 
-fn field(
-    types: &TypeSpace,
-    owner: &TypeDef,
-    f: &Field,
-    defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
-    let name = format_ident!("{}", f.rust_name);
-    let ty = rust_type::tokens(types, &f.ty);
+/// The documentation of a struct field.
+fn field_doc(f: &Field) -> TokenStream {
     let mut notes = Vec::new();
     if f.read_only {
         notes.push("Read-only: sent by the server, ignored in requests.".to_owned());
@@ -151,31 +188,209 @@ fn field(
     if f.deprecated {
         notes.push("**Deprecated.**".to_owned());
     }
-    let doc = docs::attrs(docs::join(f.docs.as_deref(), &notes).as_deref());
-    let mut serde = Vec::new();
-    if f.rust_name != f.wire_name {
-        let wire = &f.wire_name;
-        serde.push(quote!(rename = #wire));
-    }
+    docs::attrs(docs::join(f.docs.as_deref(), &notes).as_deref())
+}
+
+/// How a property is read, and written.
+enum Read {
+    /// Required: its absence is an error (or `None`, for an `Option` type).
+    Required,
+    /// When absent, the type's `Default`.
+    Default,
+    /// When absent, what this function returns.
+    DefaultWith(TokenStream),
+    /// An `Option` that is `None` when absent and not written when `None`.
+    Optional,
+}
+
+fn read(types: &TypeSpace, owner: &TypeDef, f: &Field, defaults: &mut Vec<TokenStream>) -> Read {
     if let Some(default) = &f.default {
         if is_type_default(types, f, default) {
-            serde.push(quote!(default));
+            Read::Default
         } else {
-            let path = default_path(types, owner, f, default, defaults);
-            serde.push(quote!(default = #path));
+            Read::DefaultWith(default_path(types, owner, f, default, defaults))
         }
-    } else if f.ty.is_option() && (!f.required || f.read_only || f.write_only) {
-        serde.push(quote!(default, skip_serializing_if = "Option::is_none"));
-    }
-    let serde = if serde.is_empty() {
-        TokenStream::new()
+    } else if is_optional(f) {
+        Read::Optional
     } else {
-        quote!(#[serde(#(#serde),*)])
+        Read::Required
+    }
+}
+
+/// Whether `f` is [`Read::Optional`]: an `Option` without a default that may be absent.
+fn is_optional(f: &Field) -> bool {
+    f.default.is_none() && f.ty.is_option() && (!f.required || f.read_only || f.write_only)
+}
+
+/// `impl Serialize`: the properties in order, `None` optional ones skipped.
+fn serialize(def: &TypeDef, s: &Struct) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let type_name = &def.name;
+    let always = s.fields.iter().filter(|f| !is_optional(f)).count();
+    let present: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| is_optional(f))
+        .map(|f| {
+            let ident = format_ident!("{}", f.rust_name);
+            quote!(self.#ident.is_some())
+        })
+        .collect();
+    let count = quote!(::oapi_gen_runtime::object::count(&[#(#present),*]));
+    let len = match (always, present.is_empty()) {
+        (_, true) => {
+            let always = Literal::usize_unsuffixed(always);
+            quote!(#always)
+        }
+        (0, false) => count,
+        _ => {
+            let always = Literal::usize_unsuffixed(always);
+            quote!(#always + #count)
+        }
+    };
+    let writes = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        if is_optional(f) {
+            quote!(properties.optional(#wire, &self.#ident);)
+        } else {
+            quote!(properties.field(#wire, &self.#ident);)
+        }
+    });
+    let binding = if s.fields.is_empty() {
+        quote!(properties)
+    } else {
+        quote!(mut properties)
     };
     quote! {
-        #doc
-        #serde
-        pub #name: #ty,
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let #binding = ::oapi_gen_runtime::object::Properties::new(serializer, #type_name, #len)?;
+                #(#writes)*
+                properties.end()
+            }
+        }
+    }
+}
+
+/// `impl Deserialize`: a visitor of the object's properties, which the runtime reads.
+fn deserialize(
+    types: &TypeSpace,
+    def: &TypeDef,
+    s: &Struct,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let name = format_ident!("{}", def.name);
+    let type_name = &def.name;
+    let expecting = format!("struct {}", def.name);
+    // Each property is read into a local of the field's name: the other locals take
+    // names no field has.
+    let local = |name: &str| {
+        let mut name = name.to_owned();
+        while s.fields.iter().any(|f| f.rust_name == name) {
+            name.push('_');
+        }
+        format_ident!("{}", name)
+    };
+    let map = local("map");
+    let index = local("index");
+    let visitor = if def.name == "Visitor" {
+        format_ident!("ObjectVisitor")
+    } else {
+        format_ident!("Visitor")
+    };
+    let wires = s.fields.iter().map(|f| &f.wire_name);
+    let find = s.fields.iter().enumerate().map(|(i, f)| {
+        let wire = &f.wire_name;
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#wire => #i,)
+    });
+    let find = if s.fields.is_empty() {
+        quote!(
+            fn find(_: &str) -> Option<usize> {
+                None
+            }
+        )
+    } else {
+        quote! {
+            fn find(name: &str) -> Option<usize> {
+                Some(match name {
+                    #(#find)*
+                    _ => return None,
+                })
+            }
+        }
+    };
+    let unknown = match s.additional {
+        AdditionalProperties::Deny => quote!(Deny),
+        _ => quote!(Ignore),
+    };
+    let slots = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        quote!(let mut #ident = None;)
+    });
+    let arms = s.fields.iter().enumerate().map(|(i, f)| {
+        let ident = format_ident!("{}", f.rust_name);
+        let i = Literal::usize_unsuffixed(i);
+        quote!(#i => #map.value(&mut #ident),)
+    });
+    let values = s.fields.iter().map(|f| {
+        let ident = format_ident!("{}", f.rust_name);
+        let wire = &f.wire_name;
+        let value = match read(types, def, f, defaults) {
+            Read::Required => quote!(#map.required(#ident, #wire)?),
+            Read::Default | Read::Optional => quote!(#ident.unwrap_or_default()),
+            Read::DefaultWith(path) => quote!(#ident.unwrap_or_else(#path)),
+        };
+        quote!(#ident: #value,)
+    });
+    let read = match s.fields.as_slice() {
+        [] => quote!(while #map.next_key()?.is_some() {}),
+        [only] => {
+            let ident = format_ident!("{}", only.rust_name);
+            quote! {
+                while #map.next_key()?.is_some() {
+                    #map.value(&mut #ident);
+                }
+            }
+        }
+        _ => quote! {
+            while let Some(#index) = #map.next_key()? {
+                match #index {
+                    #(#arms)*
+                    _ => {}
+                }
+            }
+        },
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                const FIELDS: &[&str] = &[#(#wires),*];
+                #find
+                struct #visitor;
+                impl<'de> ::serde::de::Visitor<'de> for #visitor {
+                    type Value = #name;
+                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<#name, A::Error> {
+                        let mut #map = ::oapi_gen_runtime::object::Fields::new(
+                            map,
+                            FIELDS,
+                            find,
+                            ::oapi_gen_runtime::object::Unknown::#unknown,
+                        );
+                        #(#slots)*
+                        #read
+                        Ok(#name {
+                            #(#values)*
+                        })
+                    }
+                }
+                deserializer.deserialize_struct(#type_name, FIELDS, #visitor)
+            }
+        }
     }
 }
 
@@ -197,33 +412,34 @@ fn is_type_default(types: &TypeSpace, f: &Field, default: &FieldDefault) -> bool
     }
 }
 
-/// The path (as a string for `#[serde(default = …)]`) of a function returning the
-/// default of `f`: a generic runtime function for literals, else a generated one.
+/// The path of a function returning the default of `f`: a generic runtime function
+/// for literals, else a generated one.
 fn default_path(
     types: &TypeSpace,
     owner: &TypeDef,
     f: &Field,
     default: &FieldDefault,
     defaults: &mut Vec<TokenStream>,
-) -> String {
-    let runtime = |function: &str, value: String| {
-        format!("::oapi_gen_runtime::defaults::{function}::<{value}>")
-    };
+) -> TokenStream {
     match (default, &f.ty) {
-        (FieldDefault::Bool(b), _) => return runtime("bool", b.to_string()),
+        (FieldDefault::Bool(b), _) => return quote!(::oapi_gen_runtime::defaults::bool::<#b>),
         (FieldDefault::Integer(n), TypeRef::Primitive(p)) => {
-            let function = match p {
-                Primitive::I32 => "i32",
-                Primitive::U32 => "u32",
-                Primitive::U64 => "u64",
-                _ => "i64",
-            };
+            let function = format_ident!(
+                "{}",
+                match p {
+                    Primitive::I32 => "i32",
+                    Primitive::U32 => "u32",
+                    Primitive::U64 => "u64",
+                    _ => "i64",
+                }
+            );
+            let value = Literal::i64_unsuffixed(*n);
             let value = if *n < 0 {
-                format!("{{ {n} }}")
+                quote!({ #value })
             } else {
-                n.to_string()
+                quote!(#value)
             };
-            return runtime(function, value);
+            return quote!(::oapi_gen_runtime::defaults::#function::<#value>);
         }
         _ => {}
     }
@@ -254,7 +470,7 @@ fn default_path(
             #value
         }
     });
-    format!("defaults::{function}")
+    quote!(defaults::#function)
 }
 
 fn string_enum(def: &TypeDef, e: &StringEnum, doc: TokenStream) -> TokenStream {
