@@ -6,10 +6,10 @@ pub struct NewBody {
 }
 
 impl ::serde::Serialize for NewBody {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NewBody",
@@ -21,9 +21,9 @@ impl ::serde::Serialize for NewBody {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NewBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["x"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -44,10 +44,10 @@ impl<'de> ::serde::Deserialize<'de> for NewBody {
                 f.write_str("struct NewBody")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<NewBody, A::Error> {
+                map: __A,
+            ) -> Result<NewBody, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -10,10 +10,10 @@ pub struct Cat {
 }
 
 impl ::serde::Serialize for Cat {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Cat",
@@ -26,9 +26,9 @@ impl ::serde::Serialize for Cat {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet_type", "meows"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -50,10 +50,10 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
                 f.write_str("struct Cat")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Cat, A::Error> {
+                map: __A,
+            ) -> Result<Cat, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -91,10 +91,10 @@ pub struct Chunk {
 }
 
 impl ::serde::Serialize for Chunk {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Chunk",
@@ -108,9 +108,9 @@ impl ::serde::Serialize for Chunk {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Chunk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["index", "message", "done"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -133,10 +133,10 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
                 f.write_str("struct Chunk")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Chunk, A::Error> {
+                map: __A,
+            ) -> Result<Chunk, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -177,10 +177,10 @@ pub struct Dimensions {
 }
 
 impl ::serde::Serialize for Dimensions {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Dimensions",
@@ -194,9 +194,9 @@ impl ::serde::Serialize for Dimensions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Dimensions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["width", "height", "unit"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -219,10 +219,10 @@ impl<'de> ::serde::Deserialize<'de> for Dimensions {
                 f.write_str("struct Dimensions")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Dimensions, A::Error> {
+                map: __A,
+            ) -> Result<Dimensions, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -263,10 +263,10 @@ pub struct Dog {
 }
 
 impl ::serde::Serialize for Dog {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Dog",
@@ -280,9 +280,9 @@ impl ::serde::Serialize for Dog {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet_type", "barks", "good_boy"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -305,10 +305,10 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 f.write_str("struct Dog")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Dog, A::Error> {
+                map: __A,
+            ) -> Result<Dog, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -346,10 +346,10 @@ pub struct HttpValidationError {
 }
 
 impl ::serde::Serialize for HttpValidationError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HttpValidationError",
@@ -361,9 +361,9 @@ impl ::serde::Serialize for HttpValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -384,10 +384,10 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
                 f.write_str("struct HttpValidationError")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HttpValidationError, A::Error> {
+                map: __A,
+            ) -> Result<HttpValidationError, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -415,10 +415,10 @@ pub struct Health {
 }
 
 impl ::serde::Serialize for Health {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Health",
@@ -430,9 +430,9 @@ impl ::serde::Serialize for Health {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Health {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -453,10 +453,10 @@ impl<'de> ::serde::Deserialize<'de> for Health {
                 f.write_str("struct Health")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Health, A::Error> {
+                map: __A,
+            ) -> Result<Health, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -484,10 +484,10 @@ pub struct InternalServerErrorDetails {
 }
 
 impl ::serde::Serialize for InternalServerErrorDetails {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "InternalServerErrorDetails",
@@ -499,9 +499,9 @@ impl ::serde::Serialize for InternalServerErrorDetails {
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalServerErrorDetails {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -522,10 +522,10 @@ impl<'de> ::serde::Deserialize<'de> for InternalServerErrorDetails {
                 f.write_str("struct InternalServerErrorDetails")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<InternalServerErrorDetails, A::Error> {
+                map: __A,
+            ) -> Result<InternalServerErrorDetails, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -575,10 +575,10 @@ pub struct Item {
 }
 
 impl ::serde::Serialize for Item {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Item",
@@ -611,9 +611,9 @@ impl ::serde::Serialize for Item {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Item {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "name",
             "description",
@@ -660,10 +660,10 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 f.write_str("struct Item")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Item, A::Error> {
+                map: __A,
+            ) -> Result<Item, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -744,10 +744,10 @@ pub struct ItemCreate {
 }
 
 impl ::serde::Serialize for ItemCreate {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ItemCreate",
@@ -775,9 +775,9 @@ impl ::serde::Serialize for ItemCreate {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemCreate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "name",
             "description",
@@ -816,10 +816,10 @@ impl<'de> ::serde::Deserialize<'de> for ItemCreate {
                 f.write_str("struct ItemCreate")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ItemCreate, A::Error> {
+                map: __A,
+            ) -> Result<ItemCreate, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -876,10 +876,10 @@ pub struct ItemPage {
 }
 
 impl ::serde::Serialize for ItemPage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ItemPage",
@@ -892,9 +892,9 @@ impl ::serde::Serialize for ItemPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["items", "next_token"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -916,10 +916,10 @@ impl<'de> ::serde::Deserialize<'de> for ItemPage {
                 f.write_str("struct ItemPage")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ItemPage, A::Error> {
+                map: __A,
+            ) -> Result<ItemPage, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -962,10 +962,10 @@ pub struct ItemUpdate {
 }
 
 impl ::serde::Serialize for ItemUpdate {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ItemUpdate",
@@ -991,9 +991,9 @@ impl ::serde::Serialize for ItemUpdate {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemUpdate {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "name",
             "description",
@@ -1026,10 +1026,10 @@ impl<'de> ::serde::Deserialize<'de> for ItemUpdate {
                 f.write_str("struct ItemUpdate")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ItemUpdate, A::Error> {
+                map: __A,
+            ) -> Result<ItemUpdate, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1075,10 +1075,10 @@ pub struct NotFoundError {
 }
 
 impl ::serde::Serialize for NotFoundError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NotFoundError",
@@ -1090,9 +1090,9 @@ impl ::serde::Serialize for NotFoundError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NotFoundError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1113,10 +1113,10 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundError {
                 f.write_str("struct NotFoundError")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<NotFoundError, A::Error> {
+                map: __A,
+            ) -> Result<NotFoundError, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1189,10 +1189,10 @@ pub struct ValidationError {
 }
 
 impl ::serde::Serialize for ValidationError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ValidationError",
@@ -1211,9 +1211,9 @@ impl ::serde::Serialize for ValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loc", "msg", "type", "input", "ctx"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1238,10 +1238,10 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 f.write_str("struct ValidationError")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ValidationError, A::Error> {
+                map: __A,
+            ) -> Result<ValidationError, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

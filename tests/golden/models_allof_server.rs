@@ -9,10 +9,10 @@ pub struct Identified {
 }
 
 impl ::serde::Serialize for Identified {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Identified",
@@ -25,9 +25,9 @@ impl ::serde::Serialize for Identified {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Identified {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -49,10 +49,10 @@ impl<'de> ::serde::Deserialize<'de> for Identified {
                 f.write_str("struct Identified")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Identified, A::Error> {
+                map: __A,
+            ) -> Result<Identified, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -85,10 +85,10 @@ pub struct Timestamps {
 }
 
 impl ::serde::Serialize for Timestamps {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Timestamps",
@@ -101,9 +101,9 @@ impl ::serde::Serialize for Timestamps {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Timestamps {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["createdAt", "updatedAt"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -125,10 +125,10 @@ impl<'de> ::serde::Deserialize<'de> for Timestamps {
                 f.write_str("struct Timestamps")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Timestamps, A::Error> {
+                map: __A,
+            ) -> Result<Timestamps, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -168,10 +168,10 @@ pub struct Employee {
 }
 
 impl ::serde::Serialize for Employee {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Employee",
@@ -192,9 +192,9 @@ impl ::serde::Serialize for Employee {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Employee {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "name",
@@ -229,10 +229,10 @@ impl<'de> ::serde::Deserialize<'de> for Employee {
                 f.write_str("struct Employee")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Employee, A::Error> {
+                map: __A,
+            ) -> Result<Employee, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -288,10 +288,10 @@ pub struct Manager {
 }
 
 impl ::serde::Serialize for Manager {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Manager",
@@ -313,9 +313,9 @@ impl ::serde::Serialize for Manager {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Manager {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "department",
             "id",
@@ -352,10 +352,10 @@ impl<'de> ::serde::Deserialize<'de> for Manager {
                 f.write_str("struct Manager")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Manager, A::Error> {
+                map: __A,
+            ) -> Result<Manager, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -415,10 +415,10 @@ pub struct Audited {
 }
 
 impl ::serde::Serialize for Audited {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Audited",
@@ -431,9 +431,9 @@ impl ::serde::Serialize for Audited {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Audited {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["createdAt", "updatedAt"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -455,10 +455,10 @@ impl<'de> ::serde::Deserialize<'de> for Audited {
                 f.write_str("struct Audited")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Audited, A::Error> {
+                map: __A,
+            ) -> Result<Audited, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -494,10 +494,10 @@ pub struct Assignment {
 }
 
 impl ::serde::Serialize for Assignment {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Assignment",
@@ -511,9 +511,9 @@ impl ::serde::Serialize for Assignment {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Assignment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["employee", "manager", "reviewer"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -536,10 +536,10 @@ impl<'de> ::serde::Deserialize<'de> for Assignment {
                 f.write_str("struct Assignment")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Assignment, A::Error> {
+                map: __A,
+            ) -> Result<Assignment, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -6,10 +6,10 @@ pub struct Note {
 }
 
 impl ::serde::Serialize for Note {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Note",
@@ -21,9 +21,9 @@ impl ::serde::Serialize for Note {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Note {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -44,10 +44,10 @@ impl<'de> ::serde::Deserialize<'de> for Note {
                 f.write_str("struct Note")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Note, A::Error> {
+                map: __A,
+            ) -> Result<Note, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -75,10 +75,10 @@ pub struct NoteForm {
 }
 
 impl ::serde::Serialize for NoteForm {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NoteForm",
@@ -92,9 +92,9 @@ impl ::serde::Serialize for NoteForm {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NoteForm {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text", "priority", "labels"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -117,10 +117,10 @@ impl<'de> ::serde::Deserialize<'de> for NoteForm {
                 f.write_str("struct NoteForm")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<NoteForm, A::Error> {
+                map: __A,
+            ) -> Result<NoteForm, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -158,10 +158,10 @@ pub struct Attachments {
 }
 
 impl ::serde::Serialize for Attachments {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Attachments",
@@ -179,9 +179,9 @@ impl ::serde::Serialize for Attachments {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Attachments {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["caption", "main", "extra", "thumbnail"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -205,10 +205,10 @@ impl<'de> ::serde::Deserialize<'de> for Attachments {
                 f.write_str("struct Attachments")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Attachments, A::Error> {
+                map: __A,
+            ) -> Result<Attachments, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

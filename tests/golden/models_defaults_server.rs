@@ -98,10 +98,10 @@ pub struct SearchOptions {
 }
 
 impl ::serde::Serialize for SearchOptions {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "SearchOptions",
@@ -145,9 +145,9 @@ impl ::serde::Serialize for SearchOptions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SearchOptions {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "query",
             "page",
@@ -210,10 +210,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchOptions {
                 f.write_str("struct SearchOptions")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<SearchOptions, A::Error> {
+                map: __A,
+            ) -> Result<SearchOptions, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -309,10 +309,10 @@ pub struct Toggle {
 }
 
 impl ::serde::Serialize for Toggle {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Toggle",
@@ -326,9 +326,9 @@ impl ::serde::Serialize for Toggle {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Toggle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["enabled", "retries", "label"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -351,10 +351,10 @@ impl<'de> ::serde::Deserialize<'de> for Toggle {
                 f.write_str("struct Toggle")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Toggle, A::Error> {
+                map: __A,
+            ) -> Result<Toggle, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -27,10 +27,10 @@ pub struct Record {
 }
 
 impl ::serde::Serialize for Record {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Record",
@@ -70,9 +70,9 @@ impl ::serde::Serialize for Record {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "createdAt",
@@ -121,10 +121,10 @@ impl<'de> ::serde::Deserialize<'de> for Record {
                 f.write_str("struct Record")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Record, A::Error> {
+                map: __A,
+            ) -> Result<Record, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -207,10 +207,10 @@ pub struct Numbers {
 }
 
 impl ::serde::Serialize for Numbers {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Numbers",
@@ -249,9 +249,9 @@ impl ::serde::Serialize for Numbers {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Numbers {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "i8",
             "i16",
@@ -298,10 +298,10 @@ impl<'de> ::serde::Deserialize<'de> for Numbers {
                 f.write_str("struct Numbers")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Numbers, A::Error> {
+                map: __A,
+            ) -> Result<Numbers, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -369,10 +369,10 @@ pub struct Upload {
 }
 
 impl ::serde::Serialize for Upload {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Upload",
@@ -389,9 +389,9 @@ impl ::serde::Serialize for Upload {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Upload {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["file", "name", "checksum"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -414,10 +414,10 @@ impl<'de> ::serde::Deserialize<'de> for Upload {
                 f.write_str("struct Upload")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Upload, A::Error> {
+                map: __A,
+            ) -> Result<Upload, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -10,10 +10,10 @@ pub struct Product {
 }
 
 impl ::serde::Serialize for Product {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Product",
@@ -26,9 +26,9 @@ impl ::serde::Serialize for Product {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Product {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "price"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -50,10 +50,10 @@ impl<'de> ::serde::Deserialize<'de> for Product {
                 f.write_str("struct Product")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Product, A::Error> {
+                map: __A,
+            ) -> Result<Product, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -96,10 +96,10 @@ pub struct Catalog {
 }
 
 impl ::serde::Serialize for Catalog {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Catalog",
@@ -127,9 +127,9 @@ impl ::serde::Serialize for Catalog {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Catalog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "products",
             "aliases",
@@ -164,10 +164,10 @@ impl<'de> ::serde::Deserialize<'de> for Catalog {
                 f.write_str("struct Catalog")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Catalog, A::Error> {
+                map: __A,
+            ) -> Result<Catalog, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -225,10 +225,10 @@ pub struct Strict {
 }
 
 impl ::serde::Serialize for Strict {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Strict",
@@ -241,9 +241,9 @@ impl ::serde::Serialize for Strict {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Strict {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "note"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -265,10 +265,10 @@ impl<'de> ::serde::Deserialize<'de> for Strict {
                 f.write_str("struct Strict")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Strict, A::Error> {
+                map: __A,
+            ) -> Result<Strict, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -299,10 +299,10 @@ impl<'de> ::serde::Deserialize<'de> for Strict {
 pub struct Empty {}
 
 impl ::serde::Serialize for Empty {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Empty",
@@ -313,9 +313,9 @@ impl ::serde::Serialize for Empty {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Empty {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[];
         fn find(_: &str) -> Option<usize> {
             None
@@ -331,10 +331,10 @@ impl<'de> ::serde::Deserialize<'de> for Empty {
                 f.write_str("struct Empty")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Empty, A::Error> {
+                map: __A,
+            ) -> Result<Empty, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -370,10 +370,10 @@ pub struct Grid {
 }
 
 impl ::serde::Serialize for Grid {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Grid",
@@ -404,9 +404,9 @@ impl ::serde::Serialize for Grid {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Grid {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "rows",
             "tags",
@@ -445,10 +445,10 @@ impl<'de> ::serde::Deserialize<'de> for Grid {
                 f.write_str("struct Grid")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Grid, A::Error> {
+                map: __A,
+            ) -> Result<Grid, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -505,10 +505,10 @@ pub struct Point {
 }
 
 impl ::serde::Serialize for Point {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Point",
@@ -521,9 +521,9 @@ impl ::serde::Serialize for Point {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Point {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["coordinates", "label"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -545,10 +545,10 @@ impl<'de> ::serde::Deserialize<'de> for Point {
                 f.write_str("struct Point")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Point, A::Error> {
+                map: __A,
+            ) -> Result<Point, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -7,10 +7,10 @@ pub struct Type {
 }
 
 impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Type",
@@ -22,9 +22,9 @@ impl ::serde::Serialize for Type {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -45,10 +45,10 @@ impl<'de> ::serde::Deserialize<'de> for Type {
                 f.write_str("struct Type")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Type, A::Error> {
+                map: __A,
+            ) -> Result<Type, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -81,10 +81,10 @@ pub struct Self_ {
 }
 
 impl ::serde::Serialize for Self_ {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Self_",
@@ -109,9 +109,9 @@ impl ::serde::Serialize for Self_ {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Self_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "type", "super", "crate", "fn", "Self"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -137,10 +137,10 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
                 f.write_str("struct Self_")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Self_, A::Error> {
+                map: __A,
+            ) -> Result<Self_, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -187,10 +187,10 @@ pub struct T2fa {
 }
 
 impl ::serde::Serialize for T2fa {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "T2fa",
@@ -203,9 +203,9 @@ impl ::serde::Serialize for T2fa {
 }
 
 impl<'de> ::serde::Deserialize<'de> for T2fa {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "2nd"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -227,10 +227,10 @@ impl<'de> ::serde::Deserialize<'de> for T2fa {
                 f.write_str("struct T2fa")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<T2fa, A::Error> {
+                map: __A,
+            ) -> Result<T2fa, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -263,10 +263,10 @@ pub struct PetStore {
 }
 
 impl ::serde::Serialize for PetStore {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore",
@@ -278,9 +278,9 @@ impl ::serde::Serialize for PetStore {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -301,10 +301,10 @@ impl<'de> ::serde::Deserialize<'de> for PetStore {
                 f.write_str("struct PetStore")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetStore, A::Error> {
+                map: __A,
+            ) -> Result<PetStore, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -345,10 +345,10 @@ pub struct PetStore2 {
 }
 
 impl ::serde::Serialize for PetStore2 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore2",
@@ -383,9 +383,9 @@ impl ::serde::Serialize for PetStore2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "fooBar",
             "foo_bar",
@@ -428,10 +428,10 @@ impl<'de> ::serde::Deserialize<'de> for PetStore2 {
                 f.write_str("struct PetStore2")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetStore2, A::Error> {
+                map: __A,
+            ) -> Result<PetStore2, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -491,10 +491,10 @@ pub struct PetStore3 {
 }
 
 impl ::serde::Serialize for PetStore3 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore3",
@@ -506,9 +506,9 @@ impl ::serde::Serialize for PetStore3 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["url"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -529,10 +529,10 @@ impl<'de> ::serde::Deserialize<'de> for PetStore3 {
                 f.write_str("struct PetStore3")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetStore3, A::Error> {
+                map: __A,
+            ) -> Result<PetStore3, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -561,10 +561,10 @@ pub struct Option2 {
 }
 
 impl ::serde::Serialize for Option2 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Option2",
@@ -579,9 +579,9 @@ impl ::serde::Serialize for Option2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Option2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "fallback"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -603,10 +603,10 @@ impl<'de> ::serde::Deserialize<'de> for Option2 {
                 f.write_str("struct Option2")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Option2, A::Error> {
+                map: __A,
+            ) -> Result<Option2, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -676,10 +676,10 @@ pub struct GetPetResponse {
 }
 
 impl ::serde::Serialize for GetPetResponse {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "GetPetResponse",
@@ -691,9 +691,9 @@ impl ::serde::Serialize for GetPetResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetPetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -714,10 +714,10 @@ impl<'de> ::serde::Deserialize<'de> for GetPetResponse {
                 f.write_str("struct GetPetResponse")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<GetPetResponse, A::Error> {
+                map: __A,
+            ) -> Result<GetPetResponse, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -769,10 +769,10 @@ pub struct V1Error {
 }
 
 impl ::serde::Serialize for V1Error {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "V1Error",
@@ -784,9 +784,9 @@ impl ::serde::Serialize for V1Error {
 }
 
 impl<'de> ::serde::Deserialize<'de> for V1Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -807,10 +807,10 @@ impl<'de> ::serde::Deserialize<'de> for V1Error {
                 f.write_str("struct V1Error")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<V1Error, A::Error> {
+                map: __A,
+            ) -> Result<V1Error, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -837,10 +837,10 @@ pub struct HalResource {
 }
 
 impl ::serde::Serialize for HalResource {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResource",
@@ -852,9 +852,9 @@ impl ::serde::Serialize for HalResource {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["_links"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -875,10 +875,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResource {
                 f.write_str("struct HalResource")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResource, A::Error> {
+                map: __A,
+            ) -> Result<HalResource, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -898,6 +898,319 @@ impl<'de> ::serde::Deserialize<'de> for HalResource {
     }
 }
 
+/// Named like a generic parameter of serde impls, with properties named like the locals of the generated `Deserialize` (`map`, `index`, `find`, `map_`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct A {
+    pub map: String,
+    pub map_2: Option<String>,
+    pub index: i64,
+    pub find: Option<String>,
+    pub visitor: Option<Visitor>,
+}
+
+impl ::serde::Serialize for A {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "A",
+            2
+                + ::oapi_gen_runtime::object::count(
+                    &[self.map_2.is_some(), self.find.is_some(), self.visitor.is_some()],
+                ),
+        )?;
+        properties.field("map", &self.map);
+        properties.optional("map_", &self.map_2);
+        properties.field("index", &self.index);
+        properties.optional("find", &self.find);
+        properties.optional("visitor", &self.visitor);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for A {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["map", "map_", "index", "find", "visitor"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "map" => 0,
+                    "map_" => 1,
+                    "index" => 2,
+                    "find" => 3,
+                    "visitor" => 4,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = A;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct A")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<A, __A::Error> {
+                let mut map_ = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut map = None;
+                let mut map_2 = None;
+                let mut index = None;
+                let mut find = None;
+                let mut visitor = None;
+                while let Some(index_) = map_.next_key()? {
+                    match index_ {
+                        0 => map_.value(&mut map),
+                        1 => map_.value(&mut map_2),
+                        2 => map_.value(&mut index),
+                        3 => map_.value(&mut find),
+                        4 => map_.value(&mut visitor),
+                        _ => {}
+                    }
+                }
+                Ok(A {
+                    map: map_.required(map, "map")?,
+                    map_2: map_2.unwrap_or_default(),
+                    index: map_.required(index, "index")?,
+                    find: find.unwrap_or_default(),
+                    visitor: visitor.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("A", FIELDS, Visitor)
+    }
+}
+
+/// Named like the deserializer's generic parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct D {
+    pub deserializer: Option<String>,
+    pub properties: Option<String>,
+}
+
+impl ::serde::Serialize for D {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "D",
+            ::oapi_gen_runtime::object::count(
+                &[self.deserializer.is_some(), self.properties.is_some()],
+            ),
+        )?;
+        properties.optional("deserializer", &self.deserializer);
+        properties.optional("properties", &self.properties);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for D {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["deserializer", "properties"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "deserializer" => 0,
+                    "properties" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = D;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct D")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<D, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut deserializer = None;
+                let mut properties = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut deserializer),
+                        1 => map.value(&mut properties),
+                        _ => {}
+                    }
+                }
+                Ok(D {
+                    deserializer: deserializer.unwrap_or_default(),
+                    properties: properties.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("D", FIELDS, Visitor)
+    }
+}
+
+/// Named like the serializer's generic parameter; unknown properties are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct S {
+    pub serializer: Option<String>,
+}
+
+impl ::serde::Serialize for S {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "S",
+            ::oapi_gen_runtime::object::count(&[self.serializer.is_some()]),
+        )?;
+        properties.optional("serializer", &self.serializer);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for S {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["serializer"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "serializer" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = S;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct S")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<S, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                let mut serializer = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut serializer);
+                }
+                Ok(S {
+                    serializer: serializer.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("S", FIELDS, Visitor)
+    }
+}
+
+/// Named like the visitor of the generated `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Visitor {
+    pub value: i64,
+}
+
+impl ::serde::Serialize for Visitor {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Visitor",
+            1,
+        )?;
+        properties.field("value", &self.value);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "value" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Visitor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Visitor")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<Visitor, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut value = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut value);
+                }
+                Ok(Visitor {
+                    value: value.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Visitor", FIELDS, ObjectVisitor)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct HalResourceLinksSelf {
     pub href: Option<String>,
@@ -905,10 +1218,10 @@ pub struct HalResourceLinksSelf {
 }
 
 impl ::serde::Serialize for HalResourceLinksSelf {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinksSelf",
@@ -923,9 +1236,9 @@ impl ::serde::Serialize for HalResourceLinksSelf {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinksSelf {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["href", "templated"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -947,10 +1260,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinksSelf {
                 f.write_str("struct HalResourceLinksSelf")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResourceLinksSelf, A::Error> {
+                map: __A,
+            ) -> Result<HalResourceLinksSelf, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -982,10 +1295,10 @@ pub struct HalResourceLinksTypeItem {
 }
 
 impl ::serde::Serialize for HalResourceLinksTypeItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinksTypeItem",
@@ -997,9 +1310,9 @@ impl ::serde::Serialize for HalResourceLinksTypeItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinksTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["href"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1020,10 +1333,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinksTypeItem {
                 f.write_str("struct HalResourceLinksTypeItem")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResourceLinksTypeItem, A::Error> {
+                map: __A,
+            ) -> Result<HalResourceLinksTypeItem, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1050,10 +1363,10 @@ pub struct HalResourceLinks {
 }
 
 impl ::serde::Serialize for HalResourceLinks {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinks",
@@ -1068,9 +1381,9 @@ impl ::serde::Serialize for HalResourceLinks {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinks {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "type"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1092,10 +1405,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinks {
                 f.write_str("struct HalResourceLinks")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResourceLinks, A::Error> {
+                map: __A,
+            ) -> Result<HalResourceLinks, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -7,10 +7,10 @@ pub struct Type {
 }
 
 impl ::serde::Serialize for Type {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Type",
@@ -22,9 +22,9 @@ impl ::serde::Serialize for Type {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -45,10 +45,10 @@ impl<'de> ::serde::Deserialize<'de> for Type {
                 f.write_str("struct Type")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Type, A::Error> {
+                map: __A,
+            ) -> Result<Type, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -81,10 +81,10 @@ pub struct Self_ {
 }
 
 impl ::serde::Serialize for Self_ {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Self_",
@@ -109,9 +109,9 @@ impl ::serde::Serialize for Self_ {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Self_ {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "type", "super", "crate", "fn", "Self"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -137,10 +137,10 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
                 f.write_str("struct Self_")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Self_, A::Error> {
+                map: __A,
+            ) -> Result<Self_, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -187,10 +187,10 @@ pub struct T2fa {
 }
 
 impl ::serde::Serialize for T2fa {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "T2fa",
@@ -203,9 +203,9 @@ impl ::serde::Serialize for T2fa {
 }
 
 impl<'de> ::serde::Deserialize<'de> for T2fa {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "2nd"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -227,10 +227,10 @@ impl<'de> ::serde::Deserialize<'de> for T2fa {
                 f.write_str("struct T2fa")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<T2fa, A::Error> {
+                map: __A,
+            ) -> Result<T2fa, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -263,10 +263,10 @@ pub struct PetStore {
 }
 
 impl ::serde::Serialize for PetStore {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore",
@@ -278,9 +278,9 @@ impl ::serde::Serialize for PetStore {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -301,10 +301,10 @@ impl<'de> ::serde::Deserialize<'de> for PetStore {
                 f.write_str("struct PetStore")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetStore, A::Error> {
+                map: __A,
+            ) -> Result<PetStore, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -345,10 +345,10 @@ pub struct PetStore2 {
 }
 
 impl ::serde::Serialize for PetStore2 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore2",
@@ -383,9 +383,9 @@ impl ::serde::Serialize for PetStore2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "fooBar",
             "foo_bar",
@@ -428,10 +428,10 @@ impl<'de> ::serde::Deserialize<'de> for PetStore2 {
                 f.write_str("struct PetStore2")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetStore2, A::Error> {
+                map: __A,
+            ) -> Result<PetStore2, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -491,10 +491,10 @@ pub struct PetStore3 {
 }
 
 impl ::serde::Serialize for PetStore3 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore3",
@@ -506,9 +506,9 @@ impl ::serde::Serialize for PetStore3 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore3 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["url"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -529,10 +529,10 @@ impl<'de> ::serde::Deserialize<'de> for PetStore3 {
                 f.write_str("struct PetStore3")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetStore3, A::Error> {
+                map: __A,
+            ) -> Result<PetStore3, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -561,10 +561,10 @@ pub struct Option2 {
 }
 
 impl ::serde::Serialize for Option2 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Option2",
@@ -579,9 +579,9 @@ impl ::serde::Serialize for Option2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Option2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "fallback"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -603,10 +603,10 @@ impl<'de> ::serde::Deserialize<'de> for Option2 {
                 f.write_str("struct Option2")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Option2, A::Error> {
+                map: __A,
+            ) -> Result<Option2, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -676,10 +676,10 @@ pub struct GetPetResponse {
 }
 
 impl ::serde::Serialize for GetPetResponse {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "GetPetResponse",
@@ -691,9 +691,9 @@ impl ::serde::Serialize for GetPetResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetPetResponse {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -714,10 +714,10 @@ impl<'de> ::serde::Deserialize<'de> for GetPetResponse {
                 f.write_str("struct GetPetResponse")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<GetPetResponse, A::Error> {
+                map: __A,
+            ) -> Result<GetPetResponse, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -769,10 +769,10 @@ pub struct V1Error {
 }
 
 impl ::serde::Serialize for V1Error {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "V1Error",
@@ -784,9 +784,9 @@ impl ::serde::Serialize for V1Error {
 }
 
 impl<'de> ::serde::Deserialize<'de> for V1Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -807,10 +807,10 @@ impl<'de> ::serde::Deserialize<'de> for V1Error {
                 f.write_str("struct V1Error")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<V1Error, A::Error> {
+                map: __A,
+            ) -> Result<V1Error, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -837,10 +837,10 @@ pub struct HalResource {
 }
 
 impl ::serde::Serialize for HalResource {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResource",
@@ -852,9 +852,9 @@ impl ::serde::Serialize for HalResource {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResource {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["_links"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -875,10 +875,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResource {
                 f.write_str("struct HalResource")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResource, A::Error> {
+                map: __A,
+            ) -> Result<HalResource, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -898,6 +898,319 @@ impl<'de> ::serde::Deserialize<'de> for HalResource {
     }
 }
 
+/// Named like a generic parameter of serde impls, with properties named like the locals of the generated `Deserialize` (`map`, `index`, `find`, `map_`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct A {
+    pub map: String,
+    pub map_2: Option<String>,
+    pub index: i64,
+    pub find: Option<String>,
+    pub visitor: Option<Visitor>,
+}
+
+impl ::serde::Serialize for A {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "A",
+            2
+                + ::oapi_gen_runtime::object::count(
+                    &[self.map_2.is_some(), self.find.is_some(), self.visitor.is_some()],
+                ),
+        )?;
+        properties.field("map", &self.map);
+        properties.optional("map_", &self.map_2);
+        properties.field("index", &self.index);
+        properties.optional("find", &self.find);
+        properties.optional("visitor", &self.visitor);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for A {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["map", "map_", "index", "find", "visitor"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "map" => 0,
+                    "map_" => 1,
+                    "index" => 2,
+                    "find" => 3,
+                    "visitor" => 4,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = A;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct A")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<A, __A::Error> {
+                let mut map_ = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut map = None;
+                let mut map_2 = None;
+                let mut index = None;
+                let mut find = None;
+                let mut visitor = None;
+                while let Some(index_) = map_.next_key()? {
+                    match index_ {
+                        0 => map_.value(&mut map),
+                        1 => map_.value(&mut map_2),
+                        2 => map_.value(&mut index),
+                        3 => map_.value(&mut find),
+                        4 => map_.value(&mut visitor),
+                        _ => {}
+                    }
+                }
+                Ok(A {
+                    map: map_.required(map, "map")?,
+                    map_2: map_2.unwrap_or_default(),
+                    index: map_.required(index, "index")?,
+                    find: find.unwrap_or_default(),
+                    visitor: visitor.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("A", FIELDS, Visitor)
+    }
+}
+
+/// Named like the deserializer's generic parameter.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct D {
+    pub deserializer: Option<String>,
+    pub properties: Option<String>,
+}
+
+impl ::serde::Serialize for D {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "D",
+            ::oapi_gen_runtime::object::count(
+                &[self.deserializer.is_some(), self.properties.is_some()],
+            ),
+        )?;
+        properties.optional("deserializer", &self.deserializer);
+        properties.optional("properties", &self.properties);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for D {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["deserializer", "properties"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "deserializer" => 0,
+                    "properties" => 1,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = D;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct D")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<D, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut deserializer = None;
+                let mut properties = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut deserializer),
+                        1 => map.value(&mut properties),
+                        _ => {}
+                    }
+                }
+                Ok(D {
+                    deserializer: deserializer.unwrap_or_default(),
+                    properties: properties.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("D", FIELDS, Visitor)
+    }
+}
+
+/// Named like the serializer's generic parameter; unknown properties are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct S {
+    pub serializer: Option<String>,
+}
+
+impl ::serde::Serialize for S {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "S",
+            ::oapi_gen_runtime::object::count(&[self.serializer.is_some()]),
+        )?;
+        properties.optional("serializer", &self.serializer);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for S {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["serializer"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "serializer" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct Visitor;
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = S;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct S")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<S, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Deny,
+                );
+                let mut serializer = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut serializer);
+                }
+                Ok(S {
+                    serializer: serializer.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_struct("S", FIELDS, Visitor)
+    }
+}
+
+/// Named like the visitor of the generated `Deserialize`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Visitor {
+    pub value: i64,
+}
+
+impl ::serde::Serialize for Visitor {
+    fn serialize<__S: ::serde::Serializer>(
+        &self,
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(
+            serializer,
+            "Visitor",
+            1,
+        )?;
+        properties.field("value", &self.value);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Visitor {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["value"];
+        fn find(name: &str) -> Option<usize> {
+            Some(
+                match name {
+                    "value" => 0,
+                    _ => return None,
+                },
+            )
+        }
+
+        struct ObjectVisitor;
+        impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
+            type Value = Visitor;
+            fn expecting(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> ::std::fmt::Result {
+                f.write_str("struct Visitor")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<Visitor, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut value = None;
+                while map.next_key()?.is_some() {
+                    map.value(&mut value);
+                }
+                Ok(Visitor {
+                    value: value.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
+                })
+            }
+        }
+        deserializer.deserialize_struct("Visitor", FIELDS, ObjectVisitor)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct HalResourceLinksSelf {
     pub href: Option<String>,
@@ -905,10 +1218,10 @@ pub struct HalResourceLinksSelf {
 }
 
 impl ::serde::Serialize for HalResourceLinksSelf {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinksSelf",
@@ -923,9 +1236,9 @@ impl ::serde::Serialize for HalResourceLinksSelf {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinksSelf {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["href", "templated"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -947,10 +1260,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinksSelf {
                 f.write_str("struct HalResourceLinksSelf")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResourceLinksSelf, A::Error> {
+                map: __A,
+            ) -> Result<HalResourceLinksSelf, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -982,10 +1295,10 @@ pub struct HalResourceLinksTypeItem {
 }
 
 impl ::serde::Serialize for HalResourceLinksTypeItem {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinksTypeItem",
@@ -997,9 +1310,9 @@ impl ::serde::Serialize for HalResourceLinksTypeItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinksTypeItem {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["href"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1020,10 +1333,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinksTypeItem {
                 f.write_str("struct HalResourceLinksTypeItem")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResourceLinksTypeItem, A::Error> {
+                map: __A,
+            ) -> Result<HalResourceLinksTypeItem, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1050,10 +1363,10 @@ pub struct HalResourceLinks {
 }
 
 impl ::serde::Serialize for HalResourceLinks {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinks",
@@ -1068,9 +1381,9 @@ impl ::serde::Serialize for HalResourceLinks {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinks {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "type"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1092,10 +1405,10 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinks {
                 f.write_str("struct HalResourceLinks")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HalResourceLinks, A::Error> {
+                map: __A,
+            ) -> Result<HalResourceLinks, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1810,7 +2123,7 @@ pub mod server {
 
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
-    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Naming","version":"1.0.0"},"tags":[{"name":"pet store"},{"name":"Pet-Store"}],"paths":{"/pets/{petId}":{"get":{"operationId":"getPet","tags":["pet store"],"parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"pet-id","in":"query","description":"Collides with `petId` after snake_casing.","schema":{"type":"string"}},{"name":"PET_ID","in":"header","schema":{"type":"string"}},{"name":"type","in":"query","schema":{"type":"string"}},{"name":"self","in":"query","schema":{"type":"string"}},{"name":"page[size]","in":"query","schema":{"type":"integer"}}],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/PetStore"}}}}}},"put":{"operationId":"get_pet","tags":["Pet-Store"],"description":"Its operationId collides with `getPet` after snake_casing.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"body","in":"query","description":"Collides with the name of the request body.","schema":{"type":"string"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/pet_store"}}}},"responses":{"200":{"description":"The stored pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/GetPetResponse"}}}}}}},"/pets/{petId}/photos":{"get":{"description":"No operationId.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"Photos.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/pet-store"}}}}}}},"post":{"description":"No operationId either.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/2fa"}}}},"responses":{"204":{"description":"Stored."}}}},"/pet-store/v1.0/items":{"get":{"description":"No operationId, punctuation in the path.","responses":{"200":{"description":"Items.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/type"}}}}}}},"/self":{"get":{"operationId":"Self","responses":{"200":{"description":"Itself.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Self"}}}}}},"post":{"operationId":"type","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Option"}}}},"responses":{"200":{"description":"The result.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Result"}}}}}}},"/strings":{"post":{"operationId":"list-pets v2","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/String"}}}},"responses":{"200":{"description":"The keys.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Keys"}}}},"default":{"description":"An error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/v1.Error"}}}}}}}},"components":{"schemas":{"type":{"description":"A schema named `type`.","type":"object","required":["kind"],"properties":{"kind":{"type":"string"}},"example":{"kind":"thing"}},"Self":{"description":"A schema named `Self`, with keyword-named properties.","type":"object","required":["self","type"],"properties":{"self":{"type":"string"},"type":{"type":"string"},"super":{"type":"string"},"crate":{"type":"string"},"fn":{"type":"integer"},"Self":{"description":"Differs from `self` only in case.","type":"boolean"}},"example":{"self":"me","type":"t","super":"s","crate":"c","fn":1,"Self":true}},"2fa":{"description":"A schema whose name starts with a digit.","type":"object","required":["code"],"properties":{"code":{"type":"string","pattern":"^[0-9]{6}$"},"2nd":{"description":"A property whose name starts with a digit.","type":"string"}},"example":{"code":"123456","2nd":"backup"}},"pet_store":{"description":"Differs from `PetStore` and `pet-store` only in case and punctuation.","type":"object","required":["name"],"properties":{"name":{"type":"string"}},"example":{"name":"snake"}},"PetStore":{"description":"Property names that collide, or are unusual.","type":"object","required":["fooBar","foo_bar"],"properties":{"fooBar":{"type":"string"},"foo_bar":{"type":"string"},"FooBar":{"type":"string"},"@odata.type":{"type":"string"},"$type":{"type":"string"},"_links":{"type":"object","additionalProperties":{"type":"string"}},"links":{"description":"Collides with `_links` after snake_casing.","type":"array","items":{"type":"string"}},"größe":{"description":"Non-ASCII property name (German \"size\").","type":"integer"},"名前":{"description":"Non-ASCII property name (Japanese \"name\").","type":"string"},"_":{"description":"A property named with punctuation only.","type":"string"},"kebab-case-name":{"type":"string"}},"example":{"fooBar":"a","foo_bar":"b","FooBar":"c","@odata.type":"#Namespace.Pet","$type":"Pet","_links":{"self":"/pets/1"},"links":["a"],"größe":3,"名前":"ポチ","_":"underscore","kebab-case-name":"k"}},"pet-store":{"description":"Kebab-case schema name.","type":"object","properties":{"url":{"type":"string"}},"example":{"url":"/photos/1.jpg"}},"Option":{"description":"Shadows `std::option::Option`.","type":"object","properties":{"value":{"type":"string"},"fallback":{"description":"An optional field whose type is named `String`.","$ref":"#/components/schemas/String"}},"example":{"value":"v","fallback":"f"}},"String":{"description":"Shadows `std::string::String`.","type":"string","minLength":1,"example":"some text"},"Result":{"description":"Shadows `std::result::Result`.","type":"string","enum":["ok","error"],"example":"ok"},"GetPetResponse":{"description":"Collides with the response type generated for `getPet`.","type":"object","required":["pet"],"properties":{"pet":{"$ref":"#/components/schemas/pet_store"}},"example":{"pet":{"name":"snake"}}},"Keys":{"description":"A property named like the map field kept for additionalProperties.","type":"object","properties":{"additional_properties":{"type":"string"},"additionalProperties":{"type":"string"}},"additionalProperties":{"type":"integer"},"example":{"additional_properties":"x","additionalProperties":"y","extra":1}},"v1.Error":{"description":"A dotted schema name.","type":"object","required":["message"],"properties":{"message":{"type":"string"}},"example":{"message":"bad"}},"HalResource":{"description":"HAL-style links: inline schemas under keyword-named properties get names built from plain words (`HalResourceLinksSelf`, not `..Self_..`).","type":"object","properties":{"_links":{"type":"object","properties":{"self":{"type":"object","properties":{"href":{"type":"string"},"templated":{"type":"boolean"}}},"type":{"type":"array","items":{"type":"object","properties":{"href":{"type":"string"}}}}}}},"example":{"_links":{"self":{"href":"/pets/1"},"type":[{"href":"/types/cat"}]}}}}}}"##;
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Naming","version":"1.0.0"},"tags":[{"name":"pet store"},{"name":"Pet-Store"}],"paths":{"/pets/{petId}":{"get":{"operationId":"getPet","tags":["pet store"],"parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"pet-id","in":"query","description":"Collides with `petId` after snake_casing.","schema":{"type":"string"}},{"name":"PET_ID","in":"header","schema":{"type":"string"}},{"name":"type","in":"query","schema":{"type":"string"}},{"name":"self","in":"query","schema":{"type":"string"}},{"name":"page[size]","in":"query","schema":{"type":"integer"}}],"responses":{"200":{"description":"The pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/PetStore"}}}}}},"put":{"operationId":"get_pet","tags":["Pet-Store"],"description":"Its operationId collides with `getPet` after snake_casing.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}},{"name":"body","in":"query","description":"Collides with the name of the request body.","schema":{"type":"string"}}],"requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/pet_store"}}}},"responses":{"200":{"description":"The stored pet.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/GetPetResponse"}}}}}}},"/pets/{petId}/photos":{"get":{"description":"No operationId.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"Photos.","content":{"application/json":{"schema":{"type":"array","items":{"$ref":"#/components/schemas/pet-store"}}}}}}},"post":{"description":"No operationId either.","parameters":[{"name":"petId","in":"path","required":true,"schema":{"type":"string"}}],"requestBody":{"content":{"application/json":{"schema":{"$ref":"#/components/schemas/2fa"}}}},"responses":{"204":{"description":"Stored."}}}},"/pet-store/v1.0/items":{"get":{"description":"No operationId, punctuation in the path.","responses":{"200":{"description":"Items.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/type"}}}}}}},"/self":{"get":{"operationId":"Self","responses":{"200":{"description":"Itself.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Self"}}}}}},"post":{"operationId":"type","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/Option"}}}},"responses":{"200":{"description":"The result.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Result"}}}}}}},"/strings":{"post":{"operationId":"list-pets v2","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/String"}}}},"responses":{"200":{"description":"The keys.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Keys"}}}},"default":{"description":"An error.","content":{"application/json":{"schema":{"$ref":"#/components/schemas/v1.Error"}}}}}}}},"components":{"schemas":{"type":{"description":"A schema named `type`.","type":"object","required":["kind"],"properties":{"kind":{"type":"string"}},"example":{"kind":"thing"}},"Self":{"description":"A schema named `Self`, with keyword-named properties.","type":"object","required":["self","type"],"properties":{"self":{"type":"string"},"type":{"type":"string"},"super":{"type":"string"},"crate":{"type":"string"},"fn":{"type":"integer"},"Self":{"description":"Differs from `self` only in case.","type":"boolean"}},"example":{"self":"me","type":"t","super":"s","crate":"c","fn":1,"Self":true}},"2fa":{"description":"A schema whose name starts with a digit.","type":"object","required":["code"],"properties":{"code":{"type":"string","pattern":"^[0-9]{6}$"},"2nd":{"description":"A property whose name starts with a digit.","type":"string"}},"example":{"code":"123456","2nd":"backup"}},"pet_store":{"description":"Differs from `PetStore` and `pet-store` only in case and punctuation.","type":"object","required":["name"],"properties":{"name":{"type":"string"}},"example":{"name":"snake"}},"PetStore":{"description":"Property names that collide, or are unusual.","type":"object","required":["fooBar","foo_bar"],"properties":{"fooBar":{"type":"string"},"foo_bar":{"type":"string"},"FooBar":{"type":"string"},"@odata.type":{"type":"string"},"$type":{"type":"string"},"_links":{"type":"object","additionalProperties":{"type":"string"}},"links":{"description":"Collides with `_links` after snake_casing.","type":"array","items":{"type":"string"}},"größe":{"description":"Non-ASCII property name (German \"size\").","type":"integer"},"名前":{"description":"Non-ASCII property name (Japanese \"name\").","type":"string"},"_":{"description":"A property named with punctuation only.","type":"string"},"kebab-case-name":{"type":"string"}},"example":{"fooBar":"a","foo_bar":"b","FooBar":"c","@odata.type":"#Namespace.Pet","$type":"Pet","_links":{"self":"/pets/1"},"links":["a"],"größe":3,"名前":"ポチ","_":"underscore","kebab-case-name":"k"}},"pet-store":{"description":"Kebab-case schema name.","type":"object","properties":{"url":{"type":"string"}},"example":{"url":"/photos/1.jpg"}},"Option":{"description":"Shadows `std::option::Option`.","type":"object","properties":{"value":{"type":"string"},"fallback":{"description":"An optional field whose type is named `String`.","$ref":"#/components/schemas/String"}},"example":{"value":"v","fallback":"f"}},"String":{"description":"Shadows `std::string::String`.","type":"string","minLength":1,"example":"some text"},"Result":{"description":"Shadows `std::result::Result`.","type":"string","enum":["ok","error"],"example":"ok"},"GetPetResponse":{"description":"Collides with the response type generated for `getPet`.","type":"object","required":["pet"],"properties":{"pet":{"$ref":"#/components/schemas/pet_store"}},"example":{"pet":{"name":"snake"}}},"Keys":{"description":"A property named like the map field kept for additionalProperties.","type":"object","properties":{"additional_properties":{"type":"string"},"additionalProperties":{"type":"string"}},"additionalProperties":{"type":"integer"},"example":{"additional_properties":"x","additionalProperties":"y","extra":1}},"v1.Error":{"description":"A dotted schema name.","type":"object","required":["message"],"properties":{"message":{"type":"string"}},"example":{"message":"bad"}},"HalResource":{"description":"HAL-style links: inline schemas under keyword-named properties get names built from plain words (`HalResourceLinksSelf`, not `..Self_..`).","type":"object","properties":{"_links":{"type":"object","properties":{"self":{"type":"object","properties":{"href":{"type":"string"},"templated":{"type":"boolean"}}},"type":{"type":"array","items":{"type":"object","properties":{"href":{"type":"string"}}}}}}},"example":{"_links":{"self":{"href":"/pets/1"},"type":[{"href":"/types/cat"}]}}},"A":{"description":"Named like a generic parameter of serde impls, with properties named like the locals of the generated `Deserialize` (`map`, `index`, `find`, `map_`).","type":"object","required":["map","index"],"properties":{"map":{"type":"string"},"map_":{"type":"string"},"index":{"type":"integer"},"find":{"type":"string"},"visitor":{"$ref":"#/components/schemas/Visitor"}},"example":{"map":"m","map_":"n","index":1,"find":"f"}},"D":{"description":"Named like the deserializer's generic parameter.","type":"object","properties":{"deserializer":{"type":"string"},"properties":{"type":"string"}},"example":{"deserializer":"d"}},"S":{"description":"Named like the serializer's generic parameter; unknown properties are refused.","type":"object","additionalProperties":false,"properties":{"serializer":{"type":"string"}},"example":{"serializer":"s"}},"Visitor":{"description":"Named like the visitor of the generated `Deserialize`.","type":"object","properties":{"value":{"type":"integer","default":3}},"example":{"value":3}}}}}"##;
 }
 
 /// A client of the `Naming` API, over reqwest.

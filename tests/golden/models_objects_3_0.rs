@@ -42,10 +42,10 @@ pub struct Pet {
 }
 
 impl ::serde::Serialize for Pet {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Pet",
@@ -79,9 +79,9 @@ impl ::serde::Serialize for Pet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "name",
@@ -122,10 +122,10 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 f.write_str("struct Pet")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Pet, A::Error> {
+                map: __A,
+            ) -> Result<Pet, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -183,10 +183,10 @@ pub struct Owner {
 }
 
 impl ::serde::Serialize for Owner {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Owner",
@@ -199,9 +199,9 @@ impl ::serde::Serialize for Owner {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Owner {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "email"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -223,10 +223,10 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
                 f.write_str("struct Owner")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Owner, A::Error> {
+                map: __A,
+            ) -> Result<Owner, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -267,10 +267,10 @@ pub struct Account {
 }
 
 impl ::serde::Serialize for Account {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Account",
@@ -292,9 +292,9 @@ impl ::serde::Serialize for Account {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Account {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "login", "password", "createdAt"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -318,10 +318,10 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 f.write_str("struct Account")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Account, A::Error> {
+                map: __A,
+            ) -> Result<Account, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -362,10 +362,10 @@ pub struct Settings {
 }
 
 impl ::serde::Serialize for Settings {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Settings",
@@ -385,9 +385,9 @@ impl ::serde::Serialize for Settings {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Settings {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["theme", "notifications", "pageSize"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -410,10 +410,10 @@ impl<'de> ::serde::Deserialize<'de> for Settings {
                 f.write_str("struct Settings")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Settings, A::Error> {
+                map: __A,
+            ) -> Result<Settings, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -454,10 +454,10 @@ pub struct Envelope {
 }
 
 impl ::serde::Serialize for Envelope {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Envelope",
@@ -475,9 +475,9 @@ impl ::serde::Serialize for Envelope {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Envelope {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind", "payload", "anything", "metadata"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -501,10 +501,10 @@ impl<'de> ::serde::Deserialize<'de> for Envelope {
                 f.write_str("struct Envelope")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Envelope, A::Error> {
+                map: __A,
+            ) -> Result<Envelope, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

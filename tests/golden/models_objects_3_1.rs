@@ -28,10 +28,10 @@ pub struct Profile {
 }
 
 impl ::serde::Serialize for Profile {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Profile",
@@ -64,9 +64,9 @@ impl ::serde::Serialize for Profile {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Profile {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "handle",
             "displayName",
@@ -109,10 +109,10 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
                 f.write_str("struct Profile")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Profile, A::Error> {
+                map: __A,
+            ) -> Result<Profile, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -175,10 +175,10 @@ pub struct Address {
 }
 
 impl ::serde::Serialize for Address {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Address",
@@ -192,9 +192,9 @@ impl ::serde::Serialize for Address {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["street", "city", "country"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -217,10 +217,10 @@ impl<'de> ::serde::Deserialize<'de> for Address {
                 f.write_str("struct Address")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Address, A::Error> {
+                map: __A,
+            ) -> Result<Address, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -261,10 +261,10 @@ pub struct Measurement {
 }
 
 impl ::serde::Serialize for Measurement {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Measurement",
@@ -283,9 +283,9 @@ impl ::serde::Serialize for Measurement {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Measurement {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "ratio", "count", "unit", "version"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -310,10 +310,10 @@ impl<'de> ::serde::Deserialize<'de> for Measurement {
                 f.write_str("struct Measurement")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Measurement, A::Error> {
+                map: __A,
+            ) -> Result<Measurement, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -356,10 +356,10 @@ pub struct Shipment {
 }
 
 impl ::serde::Serialize for Shipment {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Shipment",
@@ -372,9 +372,9 @@ impl ::serde::Serialize for Shipment {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Shipment {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["from", "to"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -396,10 +396,10 @@ impl<'de> ::serde::Deserialize<'de> for Shipment {
                 f.write_str("struct Shipment")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Shipment, A::Error> {
+                map: __A,
+            ) -> Result<Shipment, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -492,10 +492,10 @@ pub struct Location {
 }
 
 impl ::serde::Serialize for Location {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Location",
@@ -508,9 +508,9 @@ impl ::serde::Serialize for Location {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Location {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["lat", "lon"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -532,10 +532,10 @@ impl<'de> ::serde::Deserialize<'de> for Location {
                 f.write_str("struct Location")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Location, A::Error> {
+                map: __A,
+            ) -> Result<Location, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

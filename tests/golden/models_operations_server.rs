@@ -43,10 +43,10 @@ pub struct PetFilter {
 }
 
 impl ::serde::Serialize for PetFilter {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetFilter",
@@ -61,9 +61,9 @@ impl ::serde::Serialize for PetFilter {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetFilter {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["species", "minAge"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -85,10 +85,10 @@ impl<'de> ::serde::Deserialize<'de> for PetFilter {
                 f.write_str("struct PetFilter")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetFilter, A::Error> {
+                map: __A,
+            ) -> Result<PetFilter, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -122,10 +122,10 @@ pub struct NewPet {
 }
 
 impl ::serde::Serialize for NewPet {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NewPet",
@@ -142,9 +142,9 @@ impl ::serde::Serialize for NewPet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NewPet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "species", "colour"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -167,10 +167,10 @@ impl<'de> ::serde::Deserialize<'de> for NewPet {
                 f.write_str("struct NewPet")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<NewPet, A::Error> {
+                map: __A,
+            ) -> Result<NewPet, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -208,10 +208,10 @@ pub struct Pet {
 }
 
 impl ::serde::Serialize for Pet {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Pet",
@@ -229,9 +229,9 @@ impl ::serde::Serialize for Pet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "species", "colour"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -255,10 +255,10 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 f.write_str("struct Pet")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Pet, A::Error> {
+                map: __A,
+            ) -> Result<Pet, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -298,10 +298,10 @@ pub struct Visit {
 }
 
 impl ::serde::Serialize for Visit {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Visit",
@@ -315,9 +315,9 @@ impl ::serde::Serialize for Visit {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Visit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petId", "date", "notes"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -340,10 +340,10 @@ impl<'de> ::serde::Deserialize<'de> for Visit {
                 f.write_str("struct Visit")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Visit, A::Error> {
+                map: __A,
+            ) -> Result<Visit, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -379,10 +379,10 @@ pub struct Document {
 }
 
 impl ::serde::Serialize for Document {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Document",
@@ -395,9 +395,9 @@ impl ::serde::Serialize for Document {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Document {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["title", "body"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -419,10 +419,10 @@ impl<'de> ::serde::Deserialize<'de> for Document {
                 f.write_str("struct Document")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Document, A::Error> {
+                map: __A,
+            ) -> Result<Document, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -455,10 +455,10 @@ pub struct Status {
 }
 
 impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Status",
@@ -471,9 +471,9 @@ impl ::serde::Serialize for Status {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["healthy", "version"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -495,10 +495,10 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                 f.write_str("struct Status")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Status, A::Error> {
+                map: __A,
+            ) -> Result<Status, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -534,10 +534,10 @@ pub struct Event {
 }
 
 impl ::serde::Serialize for Event {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Event",
@@ -552,9 +552,9 @@ impl ::serde::Serialize for Event {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Event {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "type", "at", "data"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -578,10 +578,10 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                 f.write_str("struct Event")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Event, A::Error> {
+                map: __A,
+            ) -> Result<Event, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -620,10 +620,10 @@ pub struct ChatRequest {
 }
 
 impl ::serde::Serialize for ChatRequest {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ChatRequest",
@@ -636,9 +636,9 @@ impl ::serde::Serialize for ChatRequest {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ChatRequest {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["prompt", "maxTokens"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -660,10 +660,10 @@ impl<'de> ::serde::Deserialize<'de> for ChatRequest {
                 f.write_str("struct ChatRequest")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ChatRequest, A::Error> {
+                map: __A,
+            ) -> Result<ChatRequest, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -698,10 +698,10 @@ pub struct Chunk {
 }
 
 impl ::serde::Serialize for Chunk {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Chunk",
@@ -714,9 +714,9 @@ impl ::serde::Serialize for Chunk {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Chunk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text", "done"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -738,10 +738,10 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
                 f.write_str("struct Chunk")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Chunk, A::Error> {
+                map: __A,
+            ) -> Result<Chunk, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -774,10 +774,10 @@ pub struct Error {
 }
 
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Error",
@@ -790,9 +790,9 @@ impl ::serde::Serialize for Error {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "message"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -814,10 +814,10 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 f.write_str("struct Error")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Error, A::Error> {
+                map: __A,
+            ) -> Result<Error, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -850,10 +850,10 @@ pub struct HttpValidationError {
 }
 
 impl ::serde::Serialize for HttpValidationError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HttpValidationError",
@@ -865,9 +865,9 @@ impl ::serde::Serialize for HttpValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -888,10 +888,10 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
                 f.write_str("struct HttpValidationError")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<HttpValidationError, A::Error> {
+                map: __A,
+            ) -> Result<HttpValidationError, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -919,10 +919,10 @@ pub struct ValidationError {
 }
 
 impl ::serde::Serialize for ValidationError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ValidationError",
@@ -936,9 +936,9 @@ impl ::serde::Serialize for ValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loc", "msg", "type"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -961,10 +961,10 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 f.write_str("struct ValidationError")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ValidationError, A::Error> {
+                map: __A,
+            ) -> Result<ValidationError, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1047,10 +1047,10 @@ pub struct PutDocumentBody {
 }
 
 impl ::serde::Serialize for PutDocumentBody {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PutDocumentBody",
@@ -1064,9 +1064,9 @@ impl ::serde::Serialize for PutDocumentBody {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PutDocumentBody {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["title", "file", "tags"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1089,10 +1089,10 @@ impl<'de> ::serde::Deserialize<'de> for PutDocumentBody {
                 f.write_str("struct PutDocumentBody")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PutDocumentBody, A::Error> {
+                map: __A,
+            ) -> Result<PutDocumentBody, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

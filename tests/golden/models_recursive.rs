@@ -10,10 +10,10 @@ pub struct TreeNode {
 }
 
 impl ::serde::Serialize for TreeNode {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "TreeNode",
@@ -27,9 +27,9 @@ impl ::serde::Serialize for TreeNode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TreeNode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "children", "parent"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -52,10 +52,10 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                 f.write_str("struct TreeNode")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<TreeNode, A::Error> {
+                map: __A,
+            ) -> Result<TreeNode, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -92,10 +92,10 @@ pub struct ListNode {
 }
 
 impl ::serde::Serialize for ListNode {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ListNode",
@@ -108,9 +108,9 @@ impl ::serde::Serialize for ListNode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListNode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "next"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -132,10 +132,10 @@ impl<'de> ::serde::Deserialize<'de> for ListNode {
                 f.write_str("struct ListNode")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<ListNode, A::Error> {
+                map: __A,
+            ) -> Result<ListNode, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -168,10 +168,10 @@ pub struct Directory {
 }
 
 impl ::serde::Serialize for Directory {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Directory",
@@ -183,9 +183,9 @@ impl ::serde::Serialize for Directory {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Directory {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["entries"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -206,10 +206,10 @@ impl<'de> ::serde::Deserialize<'de> for Directory {
                 f.write_str("struct Directory")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Directory, A::Error> {
+                map: __A,
+            ) -> Result<Directory, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -237,10 +237,10 @@ pub struct Person {
 }
 
 impl ::serde::Serialize for Person {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Person",
@@ -253,9 +253,9 @@ impl ::serde::Serialize for Person {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Person {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "employer"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -277,10 +277,10 @@ impl<'de> ::serde::Deserialize<'de> for Person {
                 f.write_str("struct Person")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Person, A::Error> {
+                map: __A,
+            ) -> Result<Person, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -313,10 +313,10 @@ pub struct Company {
 }
 
 impl ::serde::Serialize for Company {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Company",
@@ -329,9 +329,9 @@ impl ::serde::Serialize for Company {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Company {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "ceo"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -353,10 +353,10 @@ impl<'de> ::serde::Deserialize<'de> for Company {
                 f.write_str("struct Company")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Company, A::Error> {
+                map: __A,
+            ) -> Result<Company, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -415,10 +415,10 @@ pub struct Document {
 }
 
 impl ::serde::Serialize for Document {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Document",
@@ -442,9 +442,9 @@ impl ::serde::Serialize for Document {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Document {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["heading", "sections", "appendix", "title", "related"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -469,10 +469,10 @@ impl<'de> ::serde::Deserialize<'de> for Document {
                 f.write_str("struct Document")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Document, A::Error> {
+                map: __A,
+            ) -> Result<Document, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -515,10 +515,10 @@ pub struct Section {
 }
 
 impl ::serde::Serialize for Section {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Section",
@@ -535,9 +535,9 @@ impl ::serde::Serialize for Section {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Section {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["heading", "sections", "appendix"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -560,10 +560,10 @@ impl<'de> ::serde::Deserialize<'de> for Section {
                 f.write_str("struct Section")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Section, A::Error> {
+                map: __A,
+            ) -> Result<Section, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

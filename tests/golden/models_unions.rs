@@ -52,10 +52,10 @@ pub struct Cat {
 }
 
 impl ::serde::Serialize for Cat {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Cat",
@@ -69,9 +69,9 @@ impl ::serde::Serialize for Cat {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petType", "name", "livesLeft"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -94,10 +94,10 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
                 f.write_str("struct Cat")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Cat, A::Error> {
+                map: __A,
+            ) -> Result<Cat, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -135,10 +135,10 @@ pub struct Dog {
 }
 
 impl ::serde::Serialize for Dog {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Dog",
@@ -152,9 +152,9 @@ impl ::serde::Serialize for Dog {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petType", "name", "bark"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -177,10 +177,10 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 f.write_str("struct Dog")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Dog, A::Error> {
+                map: __A,
+            ) -> Result<Dog, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -216,10 +216,10 @@ pub struct Lizard {
 }
 
 impl ::serde::Serialize for Lizard {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Lizard",
@@ -232,9 +232,9 @@ impl ::serde::Serialize for Lizard {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Lizard {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petType", "name"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -256,10 +256,10 @@ impl<'de> ::serde::Deserialize<'de> for Lizard {
                 f.write_str("struct Lizard")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Lizard, A::Error> {
+                map: __A,
+            ) -> Result<Lizard, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -330,10 +330,10 @@ pub struct Circle {
 }
 
 impl ::serde::Serialize for Circle {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Circle",
@@ -346,9 +346,9 @@ impl ::serde::Serialize for Circle {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Circle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind", "radius"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -370,10 +370,10 @@ impl<'de> ::serde::Deserialize<'de> for Circle {
                 f.write_str("struct Circle")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Circle, A::Error> {
+                map: __A,
+            ) -> Result<Circle, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -407,10 +407,10 @@ pub struct Rectangle {
 }
 
 impl ::serde::Serialize for Rectangle {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Rectangle",
@@ -424,9 +424,9 @@ impl ::serde::Serialize for Rectangle {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Rectangle {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind", "width", "height"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -449,10 +449,10 @@ impl<'de> ::serde::Deserialize<'de> for Rectangle {
                 f.write_str("struct Rectangle")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Rectangle, A::Error> {
+                map: __A,
+            ) -> Result<Rectangle, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -527,10 +527,10 @@ pub struct FileChange {
 }
 
 impl ::serde::Serialize for FileChange {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "FileChange",
@@ -545,9 +545,9 @@ impl ::serde::Serialize for FileChange {
 }
 
 impl<'de> ::serde::Deserialize<'de> for FileChange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["content", "filename"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -569,10 +569,10 @@ impl<'de> ::serde::Deserialize<'de> for FileChange {
                 f.write_str("struct FileChange")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<FileChange, A::Error> {
+                map: __A,
+            ) -> Result<FileChange, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -607,10 +607,10 @@ pub struct CheckRun {
 }
 
 impl ::serde::Serialize for CheckRun {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "CheckRun",
@@ -627,9 +627,9 @@ impl ::serde::Serialize for CheckRun {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CheckRun {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "status", "conclusion"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -652,10 +652,10 @@ impl<'de> ::serde::Deserialize<'de> for CheckRun {
                 f.write_str("struct CheckRun")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<CheckRun, A::Error> {
+                map: __A,
+            ) -> Result<CheckRun, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -701,10 +701,10 @@ pub struct AreaError {
 }
 
 impl ::serde::Serialize for AreaError {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "AreaError",
@@ -716,9 +716,9 @@ impl ::serde::Serialize for AreaError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AreaError {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -739,10 +739,10 @@ impl<'de> ::serde::Deserialize<'de> for AreaError {
                 f.write_str("struct AreaError")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<AreaError, A::Error> {
+                map: __A,
+            ) -> Result<AreaError, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -799,10 +799,10 @@ pub struct Address {
 }
 
 impl ::serde::Serialize for Address {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Address",
@@ -814,9 +814,9 @@ impl ::serde::Serialize for Address {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["street"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -837,10 +837,10 @@ impl<'de> ::serde::Deserialize<'de> for Address {
                 f.write_str("struct Address")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Address, A::Error> {
+                map: __A,
+            ) -> Result<Address, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -891,10 +891,10 @@ pub struct Reference {
 }
 
 impl ::serde::Serialize for Reference {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Reference",
@@ -911,9 +911,9 @@ impl ::serde::Serialize for Reference {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Reference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "parent", "inlineId"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -936,10 +936,10 @@ impl<'de> ::serde::Deserialize<'de> for Reference {
                 f.write_str("struct Reference")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Reference, A::Error> {
+                map: __A,
+            ) -> Result<Reference, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1193,10 +1193,10 @@ pub struct SettingRange {
 }
 
 impl ::serde::Serialize for SettingRange {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "SettingRange",
@@ -1209,9 +1209,9 @@ impl ::serde::Serialize for SettingRange {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SettingRange {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["min", "max"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1233,10 +1233,10 @@ impl<'de> ::serde::Deserialize<'de> for SettingRange {
                 f.write_str("struct SettingRange")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<SettingRange, A::Error> {
+                map: __A,
+            ) -> Result<SettingRange, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1269,10 +1269,10 @@ pub struct SettingReference {
 }
 
 impl ::serde::Serialize for SettingReference {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "SettingReference",
@@ -1284,9 +1284,9 @@ impl ::serde::Serialize for SettingReference {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SettingReference {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ref"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1307,10 +1307,10 @@ impl<'de> ::serde::Deserialize<'de> for SettingReference {
                 f.write_str("struct SettingReference")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<SettingReference, A::Error> {
+                map: __A,
+            ) -> Result<SettingReference, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -1336,10 +1336,10 @@ pub struct LookupVariant2 {
 }
 
 impl ::serde::Serialize for LookupVariant2 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "LookupVariant2",
@@ -1351,9 +1351,9 @@ impl ::serde::Serialize for LookupVariant2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LookupVariant2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -1374,10 +1374,10 @@ impl<'de> ::serde::Deserialize<'de> for LookupVariant2 {
                 f.write_str("struct LookupVariant2")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<LookupVariant2, A::Error> {
+                map: __A,
+            ) -> Result<LookupVariant2, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -16,10 +16,10 @@ pub struct Pet2 {
 }
 
 impl ::serde::Serialize for Pet2 {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Pet2",
@@ -38,9 +38,9 @@ impl ::serde::Serialize for Pet2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "status", "owner", "tags"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -65,10 +65,10 @@ impl<'de> ::serde::Deserialize<'de> for Pet2 {
                 f.write_str("struct Pet2")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Pet2, A::Error> {
+                map: __A,
+            ) -> Result<Pet2, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -152,10 +152,10 @@ pub struct Owner {
 }
 
 impl ::serde::Serialize for Owner {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Owner",
@@ -169,9 +169,9 @@ impl ::serde::Serialize for Owner {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Owner {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "favouriteTag"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -194,10 +194,10 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
                 f.write_str("struct Owner")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Owner, A::Error> {
+                map: __A,
+            ) -> Result<Owner, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -235,10 +235,10 @@ pub struct Tag {
 }
 
 impl ::serde::Serialize for Tag {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Tag",
@@ -250,9 +250,9 @@ impl ::serde::Serialize for Tag {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Tag {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -273,10 +273,10 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                 f.write_str("struct Tag")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Tag, A::Error> {
+                map: __A,
+            ) -> Result<Tag, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -303,10 +303,10 @@ pub struct PetPage {
 }
 
 impl ::serde::Serialize for PetPage {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetPage",
@@ -319,9 +319,9 @@ impl ::serde::Serialize for PetPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetPage {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["items", "next"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -343,10 +343,10 @@ impl<'de> ::serde::Deserialize<'de> for PetPage {
                 f.write_str("struct PetPage")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<PetPage, A::Error> {
+                map: __A,
+            ) -> Result<PetPage, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,
@@ -380,10 +380,10 @@ pub struct Error {
 }
 
 impl ::serde::Serialize for Error {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Error",
@@ -396,9 +396,9 @@ impl ::serde::Serialize for Error {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "message"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -420,10 +420,10 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 f.write_str("struct Error")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Error, A::Error> {
+                map: __A,
+            ) -> Result<Error, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -6,10 +6,10 @@ pub struct RouterOk {
 }
 
 impl ::serde::Serialize for RouterOk {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "RouterOk",
@@ -21,9 +21,9 @@ impl ::serde::Serialize for RouterOk {
 }
 
 impl<'de> ::serde::Deserialize<'de> for RouterOk {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["own"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -44,10 +44,10 @@ impl<'de> ::serde::Deserialize<'de> for RouterOk {
                 f.write_str("struct RouterOk")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<RouterOk, A::Error> {
+                map: __A,
+            ) -> Result<RouterOk, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

@@ -7,10 +7,10 @@ pub struct Point {
 }
 
 impl ::serde::Serialize for Point {
-    fn serialize<S: ::serde::Serializer>(
+    fn serialize<__S: ::serde::Serializer>(
         &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+        serializer: __S,
+    ) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Point",
@@ -23,9 +23,9 @@ impl ::serde::Serialize for Point {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Point {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(
+        deserializer: __D,
+    ) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["x", "y"];
         fn find(name: &str) -> Option<usize> {
             Some(
@@ -47,10 +47,10 @@ impl<'de> ::serde::Deserialize<'de> for Point {
                 f.write_str("struct Point")
             }
 
-            fn visit_map<A: ::serde::de::MapAccess<'de>>(
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
                 self,
-                map: A,
-            ) -> Result<Point, A::Error> {
+                map: __A,
+            ) -> Result<Point, __A::Error> {
                 let mut map = ::oapi_gen_runtime::object::Fields::new(
                     map,
                     FIELDS,

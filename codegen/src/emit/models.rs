@@ -264,7 +264,7 @@ fn serialize(def: &TypeDef, s: &Struct) -> TokenStream {
     };
     quote! {
         impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
                 let #binding = ::oapi_gen_runtime::object::Properties::new(serializer, #type_name, #len)?;
                 #(#writes)*
                 properties.end()
@@ -363,9 +363,10 @@ fn deserialize(
             }
         },
     };
+    // Generic parameters are named as no model type can be: the impls name the type.
     quote! {
         impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
                 const FIELDS: &[&str] = &[#(#wires),*];
                 #find
                 struct #visitor;
@@ -374,7 +375,7 @@ fn deserialize(
                     fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                         f.write_str(#expecting)
                     }
-                    fn visit_map<A: ::serde::de::MapAccess<'de>>(self, map: A) -> Result<#name, A::Error> {
+                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, map: __A) -> Result<#name, __A::Error> {
                         let mut #map = ::oapi_gen_runtime::object::Fields::new(
                             map,
                             FIELDS,
