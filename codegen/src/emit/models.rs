@@ -104,18 +104,21 @@ fn strukt(
     defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let name = format_ident!("{}", def.name);
+    // A field, its documentation and `attrs`.
+    let field = |f: &Field, attrs: TokenStream| {
+        let doc = field_doc(f);
+        let ident = format_ident!("{}", f.rust_name);
+        let ty = rust_type::tokens(types, &f.ty);
+        quote! {
+            #doc
+            #attrs
+            pub #ident: #ty,
+        }
+    };
     let AdditionalProperties::Keep { rust_name, ty } = &s.additional else {
         // (De)serialisation through the runtime's generic helpers: several times
         // cheaper to type-check than serde's derives, for the same behaviour.
-        let fields = s.fields.iter().map(|f| {
-            let doc = field_doc(f);
-            let ident = format_ident!("{}", f.rust_name);
-            let ty = rust_type::tokens(types, &f.ty);
-            quote! {
-                #doc
-                pub #ident: #ty,
-            }
-        });
+        let fields = s.fields.iter().map(|f| field(f, TokenStream::new()));
         let derives = derives(def, &[]);
         let serialize = serialize(def, s);
         let deserialize = deserialize(types, def, s, defaults);
@@ -134,9 +137,6 @@ fn strukt(
     // Additional properties are a `#[serde(flatten)]` map, which the derives handle.
     let derives = derives(def, &serde_derives());
     let fields = s.fields.iter().map(|f| {
-        let doc = field_doc(f);
-        let ident = format_ident!("{}", f.rust_name);
-        let ty = rust_type::tokens(types, &f.ty);
         let mut serde = Vec::new();
         if f.rust_name != f.wire_name {
             let wire = &f.wire_name;
@@ -156,13 +156,9 @@ fn strukt(
         } else {
             quote!(#[serde(#(#serde),*)])
         };
-        quote! {
-            #doc
-            #serde
-            pub #ident: #ty,
-        }
+        field(f, serde)
     });
-    let field = format_ident!("{}", rust_name);
+    let map = format_ident!("{}", rust_name);
     let ty = rust_type::tokens(types, ty);
     quote! {
         #doc
@@ -171,7 +167,7 @@ fn strukt(
             #(#fields)*
             /// Properties not declared by the schema.
             #[serde(flatten)]
-            pub #field: ::std::collections::BTreeMap<String, #ty>,
+            pub #map: ::std::collections::BTreeMap<String, #ty>,
         }
     }
 }
