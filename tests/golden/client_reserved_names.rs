@@ -6,14 +6,12 @@ pub struct NewBody {
 }
 
 impl ::serde::Serialize for NewBody {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.x.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NewBody",
-            ::oapi_gen_runtime::object::count(&[self.x.is_some()]),
+            len,
         )?;
         properties.optional("x", &self.x);
         properties.end()
@@ -21,26 +19,21 @@ impl ::serde::Serialize for NewBody {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NewBody {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["x"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "x" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "x" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = NewBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct NewBody")
             }
 
@@ -63,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for NewBody {
                 })
             }
         }
+
         deserializer.deserialize_struct("NewBody", FIELDS, Visitor)
     }
 }

@@ -6,14 +6,12 @@ pub struct Notification {
 }
 
 impl ::serde::Serialize for Notification {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.id.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Notification",
-            ::oapi_gen_runtime::object::count(&[self.id.is_some()]),
+            len,
         )?;
         properties.optional("id", &self.id);
         properties.end()
@@ -21,26 +19,21 @@ impl ::serde::Serialize for Notification {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Notification {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Notification;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Notification")
             }
 
@@ -63,6 +56,7 @@ impl<'de> ::serde::Deserialize<'de> for Notification {
                 })
             }
         }
+
         deserializer.deserialize_struct("Notification", FIELDS, Visitor)
     }
 }

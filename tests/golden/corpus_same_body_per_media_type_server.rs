@@ -6,10 +6,7 @@ pub struct PublishBody {
 }
 
 impl ::serde::Serialize for PublishBody {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PublishBody",
@@ -21,26 +18,21 @@ impl ::serde::Serialize for PublishBody {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PublishBody {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["recipient"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "recipient" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "recipient" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PublishBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PublishBody")
             }
 
@@ -63,6 +55,7 @@ impl<'de> ::serde::Deserialize<'de> for PublishBody {
                 })
             }
         }
+
         deserializer.deserialize_struct("PublishBody", FIELDS, Visitor)
     }
 }

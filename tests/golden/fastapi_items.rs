@@ -10,15 +10,8 @@ pub struct Cat {
 }
 
 impl ::serde::Serialize for Cat {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Cat",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Cat", 2)?;
         properties.field("pet_type", &self.pet_type);
         properties.field("meows", &self.meows);
         properties.end()
@@ -26,27 +19,22 @@ impl ::serde::Serialize for Cat {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet_type", "meows"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "pet_type" => 0,
-                    "meows" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "pet_type" => 0,
+                "meows" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Cat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Cat")
             }
 
@@ -75,6 +63,7 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
                 })
             }
         }
+
         deserializer.deserialize_struct("Cat", FIELDS, Visitor)
     }
 }
@@ -91,15 +80,8 @@ pub struct Chunk {
 }
 
 impl ::serde::Serialize for Chunk {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Chunk",
-            3,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Chunk", 3)?;
         properties.field("index", &self.index);
         properties.field("message", &self.message);
         properties.field("done", &self.done);
@@ -108,28 +90,23 @@ impl ::serde::Serialize for Chunk {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Chunk {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["index", "message", "done"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "index" => 0,
-                    "message" => 1,
-                    "done" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "index" => 0,
+                "message" => 1,
+                "done" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Chunk;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Chunk")
             }
 
@@ -161,6 +138,7 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
                 })
             }
         }
+
         deserializer.deserialize_struct("Chunk", FIELDS, Visitor)
     }
 }
@@ -177,10 +155,7 @@ pub struct Dimensions {
 }
 
 impl ::serde::Serialize for Dimensions {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Dimensions",
@@ -194,28 +169,23 @@ impl ::serde::Serialize for Dimensions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Dimensions {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["width", "height", "unit"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "width" => 0,
-                    "height" => 1,
-                    "unit" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "width" => 0,
+                "height" => 1,
+                "unit" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Dimensions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Dimensions")
             }
 
@@ -247,6 +217,7 @@ impl<'de> ::serde::Deserialize<'de> for Dimensions {
                 })
             }
         }
+
         deserializer.deserialize_struct("Dimensions", FIELDS, Visitor)
     }
 }
@@ -263,15 +234,8 @@ pub struct Dog {
 }
 
 impl ::serde::Serialize for Dog {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Dog",
-            3,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Dog", 3)?;
         properties.field("pet_type", &self.pet_type);
         properties.field("barks", &self.barks);
         properties.field("good_boy", &self.good_boy);
@@ -280,28 +244,23 @@ impl ::serde::Serialize for Dog {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet_type", "barks", "good_boy"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "pet_type" => 0,
-                    "barks" => 1,
-                    "good_boy" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "pet_type" => 0,
+                "barks" => 1,
+                "good_boy" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Dog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Dog")
             }
 
@@ -329,11 +288,11 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 Ok(Dog {
                     pet_type: map.required(pet_type, "pet_type")?,
                     barks: map.required(barks, "barks")?,
-                    good_boy: good_boy
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    good_boy: good_boy.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
                 })
             }
         }
+
         deserializer.deserialize_struct("Dog", FIELDS, Visitor)
     }
 }
@@ -346,14 +305,12 @@ pub struct HttpValidationError {
 }
 
 impl ::serde::Serialize for HttpValidationError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.detail.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HttpValidationError",
-            ::oapi_gen_runtime::object::count(&[self.detail.is_some()]),
+            len,
         )?;
         properties.optional("detail", &self.detail);
         properties.end()
@@ -361,26 +318,21 @@ impl ::serde::Serialize for HttpValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "detail" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "detail" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = HttpValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct HttpValidationError")
             }
 
@@ -403,6 +355,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
                 })
             }
         }
+
         deserializer.deserialize_struct("HttpValidationError", FIELDS, Visitor)
     }
 }
@@ -415,41 +368,29 @@ pub struct Health {
 }
 
 impl ::serde::Serialize for Health {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Health",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Health", 1)?;
         properties.field("status", &self.status);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Health {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["status"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "status" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "status" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Health;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Health")
             }
 
@@ -472,6 +413,7 @@ impl<'de> ::serde::Deserialize<'de> for Health {
                 })
             }
         }
+
         deserializer.deserialize_struct("Health", FIELDS, Visitor)
     }
 }
@@ -484,10 +426,7 @@ pub struct InternalServerErrorDetails {
 }
 
 impl ::serde::Serialize for InternalServerErrorDetails {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "InternalServerErrorDetails",
@@ -499,26 +438,21 @@ impl ::serde::Serialize for InternalServerErrorDetails {
 }
 
 impl<'de> ::serde::Deserialize<'de> for InternalServerErrorDetails {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "detail" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "detail" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = InternalServerErrorDetails;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct InternalServerErrorDetails")
             }
 
@@ -541,6 +475,7 @@ impl<'de> ::serde::Deserialize<'de> for InternalServerErrorDetails {
                 })
             }
         }
+
         deserializer.deserialize_struct("InternalServerErrorDetails", FIELDS, Visitor)
     }
 }
@@ -575,24 +510,15 @@ pub struct Item {
 }
 
 impl ::serde::Serialize for Item {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Item",
-            8
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.description.is_some(),
-                        self.tags.is_some(),
-                        self.dimensions.is_some(),
-                        self.attributes.is_some(),
-                        self.updated_at.is_some(),
-                    ],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 8 + ::oapi_gen_runtime::object::count(&[
+            self.description.is_some(),
+            self.tags.is_some(),
+            self.dimensions.is_some(),
+            self.attributes.is_some(),
+            self.updated_at.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Item", len)?;
         properties.field("name", &self.name);
         properties.optional("description", &self.description);
         properties.field("price", &self.price);
@@ -611,9 +537,7 @@ impl ::serde::Serialize for Item {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Item {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "name",
             "description",
@@ -630,33 +554,30 @@ impl<'de> ::serde::Deserialize<'de> for Item {
             "updated_at",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "description" => 1,
-                    "price" => 2,
-                    "quantity" => 3,
-                    "status" => 4,
-                    "tags" => 5,
-                    "dimensions" => 6,
-                    "mascot" => 7,
-                    "attributes" => 8,
-                    "id" => 9,
-                    "uuid" => 10,
-                    "created_at" => 11,
-                    "updated_at" => 12,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "description" => 1,
+                "price" => 2,
+                "quantity" => 3,
+                "status" => 4,
+                "tags" => 5,
+                "dimensions" => 6,
+                "mascot" => 7,
+                "attributes" => 8,
+                "id" => 9,
+                "uuid" => 10,
+                "created_at" => 11,
+                "updated_at" => 12,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Item;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Item")
             }
 
@@ -718,6 +639,7 @@ impl<'de> ::serde::Deserialize<'de> for Item {
                 })
             }
         }
+
         deserializer.deserialize_struct("Item", FIELDS, Visitor)
     }
 }
@@ -744,22 +666,17 @@ pub struct ItemCreate {
 }
 
 impl ::serde::Serialize for ItemCreate {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 5 + ::oapi_gen_runtime::object::count(&[
+            self.description.is_some(),
+            self.tags.is_some(),
+            self.dimensions.is_some(),
+            self.attributes.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ItemCreate",
-            5
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.description.is_some(),
-                        self.tags.is_some(),
-                        self.dimensions.is_some(),
-                        self.attributes.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.optional("description", &self.description);
@@ -775,9 +692,7 @@ impl ::serde::Serialize for ItemCreate {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemCreate {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "name",
             "description",
@@ -790,29 +705,26 @@ impl<'de> ::serde::Deserialize<'de> for ItemCreate {
             "attributes",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "description" => 1,
-                    "price" => 2,
-                    "quantity" => 3,
-                    "status" => 4,
-                    "tags" => 5,
-                    "dimensions" => 6,
-                    "mascot" => 7,
-                    "attributes" => 8,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "description" => 1,
+                "price" => 2,
+                "quantity" => 3,
+                "status" => 4,
+                "tags" => 5,
+                "dimensions" => 6,
+                "mascot" => 7,
+                "attributes" => 8,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ItemCreate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ItemCreate")
             }
 
@@ -862,6 +774,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemCreate {
                 })
             }
         }
+
         deserializer.deserialize_struct("ItemCreate", FIELDS, Visitor)
     }
 }
@@ -876,14 +789,12 @@ pub struct ItemPage {
 }
 
 impl ::serde::Serialize for ItemPage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.next_token.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ItemPage",
-            1 + ::oapi_gen_runtime::object::count(&[self.next_token.is_some()]),
+            len,
         )?;
         properties.field("items", &self.items);
         properties.optional("next_token", &self.next_token);
@@ -892,27 +803,22 @@ impl ::serde::Serialize for ItemPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemPage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["items", "next_token"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "items" => 0,
-                    "next_token" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "items" => 0,
+                "next_token" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ItemPage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ItemPage")
             }
 
@@ -941,6 +847,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemPage {
                 })
             }
         }
+
         deserializer.deserialize_struct("ItemPage", FIELDS, Visitor)
     }
 }
@@ -962,23 +869,19 @@ pub struct ItemUpdate {
 }
 
 impl ::serde::Serialize for ItemUpdate {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.name.is_some(),
+            self.description.is_some(),
+            self.price.is_some(),
+            self.quantity.is_some(),
+            self.status.is_some(),
+            self.tags.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ItemUpdate",
-            ::oapi_gen_runtime::object::count(
-                &[
-                    self.name.is_some(),
-                    self.description.is_some(),
-                    self.price.is_some(),
-                    self.quantity.is_some(),
-                    self.status.is_some(),
-                    self.tags.is_some(),
-                ],
-            ),
+            len,
         )?;
         properties.optional("name", &self.name);
         properties.optional("description", &self.description);
@@ -991,38 +894,26 @@ impl ::serde::Serialize for ItemUpdate {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemUpdate {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
-        const FIELDS: &[&str] = &[
-            "name",
-            "description",
-            "price",
-            "quantity",
-            "status",
-            "tags",
-        ];
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["name", "description", "price", "quantity", "status", "tags"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "description" => 1,
-                    "price" => 2,
-                    "quantity" => 3,
-                    "status" => 4,
-                    "tags" => 5,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "description" => 1,
+                "price" => 2,
+                "quantity" => 3,
+                "status" => 4,
+                "tags" => 5,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ItemUpdate;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ItemUpdate")
             }
 
@@ -1063,6 +954,7 @@ impl<'de> ::serde::Deserialize<'de> for ItemUpdate {
                 })
             }
         }
+
         deserializer.deserialize_struct("ItemUpdate", FIELDS, Visitor)
     }
 }
@@ -1075,10 +967,7 @@ pub struct NotFoundError {
 }
 
 impl ::serde::Serialize for NotFoundError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NotFoundError",
@@ -1090,26 +979,21 @@ impl ::serde::Serialize for NotFoundError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NotFoundError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "detail" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "detail" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = NotFoundError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct NotFoundError")
             }
 
@@ -1132,6 +1016,7 @@ impl<'de> ::serde::Deserialize<'de> for NotFoundError {
                 })
             }
         }
+
         deserializer.deserialize_struct("NotFoundError", FIELDS, Visitor)
     }
 }
@@ -1157,18 +1042,13 @@ impl ::oapi_gen_runtime::StringEnum for Status {
 }
 
 impl ::serde::Serialize for Status {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1189,17 +1069,15 @@ pub struct ValidationError {
 }
 
 impl ::serde::Serialize for ValidationError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 3 + ::oapi_gen_runtime::object::count(&[
+            self.input.is_some(),
+            self.ctx.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ValidationError",
-            3
-                + ::oapi_gen_runtime::object::count(
-                    &[self.input.is_some(), self.ctx.is_some()],
-                ),
+            len,
         )?;
         properties.field("loc", &self.loc);
         properties.field("msg", &self.msg);
@@ -1211,30 +1089,25 @@ impl ::serde::Serialize for ValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loc", "msg", "type", "input", "ctx"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "loc" => 0,
-                    "msg" => 1,
-                    "type" => 2,
-                    "input" => 3,
-                    "ctx" => 4,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "loc" => 0,
+                "msg" => 1,
+                "type" => 2,
+                "input" => 3,
+                "ctx" => 4,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ValidationError")
             }
 
@@ -1272,6 +1145,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 })
             }
         }
+
         deserializer.deserialize_struct("ValidationError", FIELDS, Visitor)
     }
 }
@@ -1290,18 +1164,13 @@ impl ::oapi_gen_runtime::StringEnum for CatPetType {
 }
 
 impl ::serde::Serialize for CatPetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CatPetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1318,25 +1187,17 @@ pub enum DimensionsUnit {
 
 impl ::oapi_gen_runtime::StringEnum for DimensionsUnit {
     const NAME: &'static str = "DimensionsUnit";
-    const VARIANTS: &'static [(Self, &'static str)] = &[
-        (Self::Cm, "cm"),
-        (Self::In, "in"),
-    ];
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Cm, "cm"), (Self::In, "in")];
 }
 
 impl ::serde::Serialize for DimensionsUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DimensionsUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1355,18 +1216,13 @@ impl ::oapi_gen_runtime::StringEnum for DogPetType {
 }
 
 impl ::serde::Serialize for DogPetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DogPetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1395,18 +1251,13 @@ impl ::oapi_gen_runtime::StringEnum for HealthStatus {
 }
 
 impl ::serde::Serialize for HealthStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for HealthStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1423,24 +1274,14 @@ pub enum ItemMascot {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ItemMascot {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::discriminator::deserialize(
             deserializer,
             "pet_type",
             &["cat", "dog"],
             |tag, value| match tag {
-                "cat" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value).map(Self::Cat),
-                    )
-                }
-                "dog" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value).map(Self::Dog),
-                    )
-                }
+                "cat" => Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Cat)),
+                "dog" => Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Dog)),
                 _ => None,
             },
         )
@@ -1455,6 +1296,7 @@ mod defaults {
     pub(super) fn item_status() -> super::Status {
         super::Status::Draft
     }
+
     pub(super) fn item_create_status() -> super::Status {
         super::Status::Draft
     }

@@ -9,14 +9,12 @@ pub struct Identified {
 }
 
 impl ::serde::Serialize for Identified {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.name.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Identified",
-            1 + ::oapi_gen_runtime::object::count(&[self.name.is_some()]),
+            len,
         )?;
         properties.field("id", &self.id);
         properties.optional("name", &self.name);
@@ -25,27 +23,22 @@ impl ::serde::Serialize for Identified {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Identified {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "name" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "name" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Identified;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Identified")
             }
 
@@ -74,6 +67,7 @@ impl<'de> ::serde::Deserialize<'de> for Identified {
                 })
             }
         }
+
         deserializer.deserialize_struct("Identified", FIELDS, Visitor)
     }
 }
@@ -85,14 +79,12 @@ pub struct Timestamps {
 }
 
 impl ::serde::Serialize for Timestamps {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.updated_at.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Timestamps",
-            1 + ::oapi_gen_runtime::object::count(&[self.updated_at.is_some()]),
+            len,
         )?;
         properties.field("createdAt", &self.created_at);
         properties.optional("updatedAt", &self.updated_at);
@@ -101,27 +93,22 @@ impl ::serde::Serialize for Timestamps {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Timestamps {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["createdAt", "updatedAt"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "createdAt" => 0,
-                    "updatedAt" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "createdAt" => 0,
+                "updatedAt" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Timestamps;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Timestamps")
             }
 
@@ -150,6 +137,7 @@ impl<'de> ::serde::Deserialize<'de> for Timestamps {
                 })
             }
         }
+
         deserializer.deserialize_struct("Timestamps", FIELDS, Visitor)
     }
 }
@@ -168,17 +156,15 @@ pub struct Employee {
 }
 
 impl ::serde::Serialize for Employee {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 5 + ::oapi_gen_runtime::object::count(&[
+            self.updated_at.is_some(),
+            self.email.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Employee",
-            5
-                + ::oapi_gen_runtime::object::count(
-                    &[self.updated_at.is_some(), self.email.is_some()],
-                ),
+            len,
         )?;
         properties.field("id", &self.id);
         properties.field("name", &self.name);
@@ -192,9 +178,7 @@ impl ::serde::Serialize for Employee {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Employee {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "name",
@@ -205,27 +189,24 @@ impl<'de> ::serde::Deserialize<'de> for Employee {
             "department",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "name" => 1,
-                    "createdAt" => 2,
-                    "updatedAt" => 3,
-                    "salary" => 4,
-                    "email" => 5,
-                    "department" => 6,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "name" => 1,
+                "createdAt" => 2,
+                "updatedAt" => 3,
+                "salary" => 4,
+                "email" => 5,
+                "department" => 6,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Employee;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Employee")
             }
 
@@ -269,6 +250,7 @@ impl<'de> ::serde::Deserialize<'de> for Employee {
                 })
             }
         }
+
         deserializer.deserialize_struct("Employee", FIELDS, Visitor)
     }
 }
@@ -288,17 +270,15 @@ pub struct Manager {
 }
 
 impl ::serde::Serialize for Manager {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 6 + ::oapi_gen_runtime::object::count(&[
+            self.updated_at.is_some(),
+            self.email.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Manager",
-            6
-                + ::oapi_gen_runtime::object::count(
-                    &[self.updated_at.is_some(), self.email.is_some()],
-                ),
+            len,
         )?;
         properties.field("department", &self.department);
         properties.field("id", &self.id);
@@ -313,9 +293,7 @@ impl ::serde::Serialize for Manager {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Manager {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "department",
             "id",
@@ -327,28 +305,25 @@ impl<'de> ::serde::Deserialize<'de> for Manager {
             "reports",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "department" => 0,
-                    "id" => 1,
-                    "name" => 2,
-                    "createdAt" => 3,
-                    "updatedAt" => 4,
-                    "salary" => 5,
-                    "email" => 6,
-                    "reports" => 7,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "department" => 0,
+                "id" => 1,
+                "name" => 2,
+                "createdAt" => 3,
+                "updatedAt" => 4,
+                "salary" => 5,
+                "email" => 6,
+                "reports" => 7,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Manager;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Manager")
             }
 
@@ -395,6 +370,7 @@ impl<'de> ::serde::Deserialize<'de> for Manager {
                 })
             }
         }
+
         deserializer.deserialize_struct("Manager", FIELDS, Visitor)
     }
 }
@@ -415,15 +391,8 @@ pub struct Audited {
 }
 
 impl ::serde::Serialize for Audited {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Audited",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Audited", 2)?;
         properties.field("createdAt", &self.created_at);
         properties.field("updatedAt", &self.updated_at);
         properties.end()
@@ -431,27 +400,22 @@ impl ::serde::Serialize for Audited {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Audited {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["createdAt", "updatedAt"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "createdAt" => 0,
-                    "updatedAt" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "createdAt" => 0,
+                "updatedAt" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Audited;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Audited")
             }
 
@@ -480,6 +444,7 @@ impl<'de> ::serde::Deserialize<'de> for Audited {
                 })
             }
         }
+
         deserializer.deserialize_struct("Audited", FIELDS, Visitor)
     }
 }
@@ -494,14 +459,12 @@ pub struct Assignment {
 }
 
 impl ::serde::Serialize for Assignment {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.reviewer.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Assignment",
-            2 + ::oapi_gen_runtime::object::count(&[self.reviewer.is_some()]),
+            len,
         )?;
         properties.field("employee", &self.employee);
         properties.field("manager", &self.manager);
@@ -511,28 +474,23 @@ impl ::serde::Serialize for Assignment {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Assignment {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["employee", "manager", "reviewer"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "employee" => 0,
-                    "manager" => 1,
-                    "reviewer" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "employee" => 0,
+                "manager" => 1,
+                "reviewer" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Assignment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Assignment")
             }
 
@@ -564,6 +522,7 @@ impl<'de> ::serde::Deserialize<'de> for Assignment {
                 })
             }
         }
+
         deserializer.deserialize_struct("Assignment", FIELDS, Visitor)
     }
 }

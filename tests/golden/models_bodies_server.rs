@@ -6,41 +6,29 @@ pub struct Note {
 }
 
 impl ::serde::Serialize for Note {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Note",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Note", 1)?;
         properties.field("text", &self.text);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Note {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "text" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "text" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Note;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Note")
             }
 
@@ -63,6 +51,7 @@ impl<'de> ::serde::Deserialize<'de> for Note {
                 })
             }
         }
+
         deserializer.deserialize_struct("Note", FIELDS, Visitor)
     }
 }
@@ -75,14 +64,12 @@ pub struct NoteForm {
 }
 
 impl ::serde::Serialize for NoteForm {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.labels.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NoteForm",
-            2 + ::oapi_gen_runtime::object::count(&[self.labels.is_some()]),
+            len,
         )?;
         properties.field("text", &self.text);
         properties.field("priority", &self.priority);
@@ -92,28 +79,23 @@ impl ::serde::Serialize for NoteForm {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NoteForm {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text", "priority", "labels"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "text" => 0,
-                    "priority" => 1,
-                    "labels" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "text" => 0,
+                "priority" => 1,
+                "labels" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = NoteForm;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct NoteForm")
             }
 
@@ -145,6 +127,7 @@ impl<'de> ::serde::Deserialize<'de> for NoteForm {
                 })
             }
         }
+
         deserializer.deserialize_struct("NoteForm", FIELDS, Visitor)
     }
 }
@@ -158,17 +141,15 @@ pub struct Attachments {
 }
 
 impl ::serde::Serialize for Attachments {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.extra.is_some(),
+            self.thumbnail.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Attachments",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[self.extra.is_some(), self.thumbnail.is_some()],
-                ),
+            len,
         )?;
         properties.field("caption", &self.caption);
         properties.field("main", &self.main);
@@ -179,29 +160,24 @@ impl ::serde::Serialize for Attachments {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Attachments {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["caption", "main", "extra", "thumbnail"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "caption" => 0,
-                    "main" => 1,
-                    "extra" => 2,
-                    "thumbnail" => 3,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "caption" => 0,
+                "main" => 1,
+                "extra" => 2,
+                "thumbnail" => 3,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Attachments;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Attachments")
             }
 
@@ -236,6 +212,7 @@ impl<'de> ::serde::Deserialize<'de> for Attachments {
                 })
             }
         }
+
         deserializer.deserialize_struct("Attachments", FIELDS, Visitor)
     }
 }

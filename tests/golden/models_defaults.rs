@@ -22,18 +22,13 @@ impl ::oapi_gen_runtime::StringEnum for SortOrder {
 }
 
 impl ::serde::Serialize for SortOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SortOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -50,7 +45,7 @@ impl<'de> ::serde::Deserialize<'de> for SortOrder {
     Ord,
     Default,
     ::oapi_gen_runtime::serde_repr::Serialize_repr,
-    ::oapi_gen_runtime::serde_repr::Deserialize_repr
+    ::oapi_gen_runtime::serde_repr::Deserialize_repr,
 )]
 #[repr(i64)]
 pub enum Level {
@@ -98,26 +93,21 @@ pub struct SearchOptions {
 }
 
 impl ::serde::Serialize for SearchOptions {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 13 + ::oapi_gen_runtime::object::count(&[
+            self.sort_by_ref.is_some(),
+            self.weight.is_some(),
+            self.tags.is_some(),
+            self.filters.is_some(),
+            self.since.is_some(),
+            self.cursor.is_some(),
+            self.note.is_some(),
+            self.toggle.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "SearchOptions",
-            13
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.sort_by_ref.is_some(),
-                        self.weight.is_some(),
-                        self.tags.is_some(),
-                        self.filters.is_some(),
-                        self.since.is_some(),
-                        self.cursor.is_some(),
-                        self.note.is_some(),
-                        self.toggle.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("query", &self.query);
         properties.field("page", &self.page);
@@ -145,9 +135,7 @@ impl ::serde::Serialize for SearchOptions {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SearchOptions {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "query",
             "page",
@@ -172,41 +160,38 @@ impl<'de> ::serde::Deserialize<'de> for SearchOptions {
             "toggle",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "query" => 0,
-                    "page" => 1,
-                    "includeArchived" => 2,
-                    "highlight" => 3,
-                    "pageSize" => 4,
-                    "offset" => 5,
-                    "maxResults" => 6,
-                    "language" => 7,
-                    "emptyDefault" => 8,
-                    "quoted" => 9,
-                    "sort" => 10,
-                    "sortByRef" => 11,
-                    "level" => 12,
-                    "mode" => 13,
-                    "weight" => 14,
-                    "tags" => 15,
-                    "filters" => 16,
-                    "since" => 17,
-                    "cursor" => 18,
-                    "note" => 19,
-                    "toggle" => 20,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "query" => 0,
+                "page" => 1,
+                "includeArchived" => 2,
+                "highlight" => 3,
+                "pageSize" => 4,
+                "offset" => 5,
+                "maxResults" => 6,
+                "language" => 7,
+                "emptyDefault" => 8,
+                "quoted" => 9,
+                "sort" => 10,
+                "sortByRef" => 11,
+                "level" => 12,
+                "mode" => 13,
+                "weight" => 14,
+                "tags" => 15,
+                "filters" => 16,
+                "since" => 17,
+                "cursor" => 18,
+                "note" => 19,
+                "toggle" => 20,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = SearchOptions;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct SearchOptions")
             }
 
@@ -271,14 +256,10 @@ impl<'de> ::serde::Deserialize<'de> for SearchOptions {
                     query: map.required(query, "query")?,
                     page: map.required(page, "page")?,
                     include_archived: include_archived.unwrap_or_default(),
-                    highlight: highlight
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    page_size: page_size
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::i32::<25>),
-                    offset: offset
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::i64::<{ -1 }>),
-                    max_results: max_results
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::u64::<1000>),
+                    highlight: highlight.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    page_size: page_size.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<25>),
+                    offset: offset.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<{ -1 }>),
+                    max_results: max_results.unwrap_or_else(::oapi_gen_runtime::defaults::u64::<1000>),
                     language: language.unwrap_or_else(defaults::search_options_language),
                     empty_default: empty_default.unwrap_or_default(),
                     quoted: quoted.unwrap_or_else(defaults::search_options_quoted),
@@ -296,6 +277,7 @@ impl<'de> ::serde::Deserialize<'de> for SearchOptions {
                 })
             }
         }
+
         deserializer.deserialize_struct("SearchOptions", FIELDS, Visitor)
     }
 }
@@ -309,15 +291,8 @@ pub struct Toggle {
 }
 
 impl ::serde::Serialize for Toggle {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Toggle",
-            3,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Toggle", 3)?;
         properties.field("enabled", &self.enabled);
         properties.field("retries", &self.retries);
         properties.field("label", &self.label);
@@ -326,28 +301,23 @@ impl ::serde::Serialize for Toggle {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Toggle {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["enabled", "retries", "label"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "enabled" => 0,
-                    "retries" => 1,
-                    "label" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "enabled" => 0,
+                "retries" => 1,
+                "label" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Toggle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Toggle")
             }
 
@@ -373,14 +343,13 @@ impl<'de> ::serde::Deserialize<'de> for Toggle {
                     }
                 }
                 Ok(Toggle {
-                    enabled: enabled
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    retries: retries
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
+                    enabled: enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    retries: retries.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
                     label: label.unwrap_or_else(defaults::toggle_label),
                 })
             }
         }
+
         deserializer.deserialize_struct("Toggle", FIELDS, Visitor)
     }
 }
@@ -407,18 +376,13 @@ impl ::oapi_gen_runtime::StringEnum for SearchOptionsMode {
 }
 
 impl ::serde::Serialize for SearchOptionsMode {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for SearchOptionsMode {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -428,15 +392,19 @@ mod defaults {
     pub(super) fn search_options_language() -> String {
         "en".to_owned()
     }
+
     pub(super) fn search_options_quoted() -> String {
         "say \"hi\"\n\\ {}".to_owned()
     }
+
     pub(super) fn search_options_sort() -> super::SortOrder {
         super::SortOrder::Oldest
     }
+
     pub(super) fn search_options_level() -> super::Level {
         super::Level::V1
     }
+
     pub(super) fn toggle_label() -> String {
         "main".to_owned()
     }

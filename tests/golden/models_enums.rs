@@ -37,18 +37,13 @@ impl ::oapi_gen_runtime::StringEnum for TaskStatus {
 }
 
 impl ::serde::Serialize for TaskStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TaskStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -106,18 +101,13 @@ impl ::oapi_gen_runtime::StringEnum for Tricky {
 }
 
 impl ::serde::Serialize for Tricky {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Tricky {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -134,7 +124,7 @@ impl<'de> ::serde::Deserialize<'de> for Tricky {
     Ord,
     Default,
     ::oapi_gen_runtime::serde_repr::Serialize_repr,
-    ::oapi_gen_runtime::serde_repr::Deserialize_repr
+    ::oapi_gen_runtime::serde_repr::Deserialize_repr,
 )]
 #[repr(i64)]
 pub enum Priority {
@@ -158,7 +148,7 @@ pub enum Priority {
     PartialOrd,
     Ord,
     ::oapi_gen_runtime::serde_repr::Serialize_repr,
-    ::oapi_gen_runtime::serde_repr::Deserialize_repr
+    ::oapi_gen_runtime::serde_repr::Deserialize_repr,
 )]
 #[repr(i64)]
 pub enum HttpVersion {
@@ -189,18 +179,13 @@ impl ::oapi_gen_runtime::StringEnum for Color {
 }
 
 impl ::serde::Serialize for Color {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Color {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -223,18 +208,13 @@ impl ::oapi_gen_runtime::StringEnum for Untyped {
 }
 
 impl ::serde::Serialize for Untyped {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Untyped {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -259,25 +239,16 @@ pub struct Task {
 }
 
 impl ::serde::Serialize for Task {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Task",
-            4
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.tricky.is_some(),
-                        self.color.is_some(),
-                        self.kind.is_some(),
-                        self.retries.is_some(),
-                        self.side.is_some(),
-                        self.versions.is_some(),
-                    ],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 4 + ::oapi_gen_runtime::object::count(&[
+            self.tricky.is_some(),
+            self.color.is_some(),
+            self.kind.is_some(),
+            self.retries.is_some(),
+            self.side.is_some(),
+            self.versions.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Task", len)?;
         properties.field("title", &self.title);
         properties.field("status", &self.status);
         properties.field("priority", &self.priority);
@@ -293,9 +264,7 @@ impl ::serde::Serialize for Task {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Task {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "title",
             "status",
@@ -309,30 +278,27 @@ impl<'de> ::serde::Deserialize<'de> for Task {
             "versions",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "title" => 0,
-                    "status" => 1,
-                    "priority" => 2,
-                    "tricky" => 3,
-                    "color" => 4,
-                    "visibility" => 5,
-                    "kind" => 6,
-                    "retries" => 7,
-                    "side" => 8,
-                    "versions" => 9,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "title" => 0,
+                "status" => 1,
+                "priority" => 2,
+                "tricky" => 3,
+                "color" => 4,
+                "visibility" => 5,
+                "kind" => 6,
+                "retries" => 7,
+                "side" => 8,
+                "versions" => 9,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Task;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Task")
             }
 
@@ -385,6 +351,7 @@ impl<'de> ::serde::Deserialize<'de> for Task {
                 })
             }
         }
+
         deserializer.deserialize_struct("Task", FIELDS, Visitor)
     }
 }
@@ -411,18 +378,13 @@ impl ::oapi_gen_runtime::StringEnum for TaskVisibility {
 }
 
 impl ::serde::Serialize for TaskVisibility {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TaskVisibility {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -441,18 +403,13 @@ impl ::oapi_gen_runtime::StringEnum for TaskKind {
 }
 
 impl ::serde::Serialize for TaskKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for TaskKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -468,25 +425,17 @@ pub enum ListTasksOrder {
 
 impl ::oapi_gen_runtime::StringEnum for ListTasksOrder {
     const NAME: &'static str = "ListTasksOrder";
-    const VARIANTS: &'static [(Self, &'static str)] = &[
-        (Self::Asc, "asc"),
-        (Self::Desc, "desc"),
-    ];
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Asc, "asc"), (Self::Desc, "desc")];
 }
 
 impl ::serde::Serialize for ListTasksOrder {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListTasksOrder {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }

@@ -21,35 +21,28 @@ pub struct Record {
     pub phone: Option<String>,
     pub related: Option<Vec<::oapi_gen_runtime::Uuid>>,
     /// Timestamps by event name.
-    pub history: Option<
-        ::std::collections::BTreeMap<String, ::oapi_gen_runtime::DateTime>,
-    >,
+    pub history: Option<::std::collections::BTreeMap<String, ::oapi_gen_runtime::DateTime>>,
 }
 
 impl ::serde::Serialize for Record {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 3 + ::oapi_gen_runtime::object::count(&[
+            self.updated_at.is_some(),
+            self.checksum.is_some(),
+            self.secret.is_some(),
+            self.homepage.is_some(),
+            self.contact.is_some(),
+            self.host.is_some(),
+            self.ipv4.is_some(),
+            self.ipv6.is_some(),
+            self.phone.is_some(),
+            self.related.is_some(),
+            self.history.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Record",
-            3
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.updated_at.is_some(),
-                        self.checksum.is_some(),
-                        self.secret.is_some(),
-                        self.homepage.is_some(),
-                        self.contact.is_some(),
-                        self.host.is_some(),
-                        self.ipv4.is_some(),
-                        self.ipv6.is_some(),
-                        self.phone.is_some(),
-                        self.related.is_some(),
-                        self.history.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("id", &self.id);
         properties.field("createdAt", &self.created_at);
@@ -70,9 +63,7 @@ impl ::serde::Serialize for Record {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Record {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "createdAt",
@@ -90,34 +81,31 @@ impl<'de> ::serde::Deserialize<'de> for Record {
             "history",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "createdAt" => 1,
-                    "updatedAt" => 2,
-                    "day" => 3,
-                    "checksum" => 4,
-                    "secret" => 5,
-                    "homepage" => 6,
-                    "contact" => 7,
-                    "host" => 8,
-                    "ipv4" => 9,
-                    "ipv6" => 10,
-                    "phone" => 11,
-                    "related" => 12,
-                    "history" => 13,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "createdAt" => 1,
+                "updatedAt" => 2,
+                "day" => 3,
+                "checksum" => 4,
+                "secret" => 5,
+                "homepage" => 6,
+                "contact" => 7,
+                "host" => 8,
+                "ipv4" => 9,
+                "ipv6" => 10,
+                "phone" => 11,
+                "related" => 12,
+                "history" => 13,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Record;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Record")
             }
 
@@ -182,6 +170,7 @@ impl<'de> ::serde::Deserialize<'de> for Record {
                 })
             }
         }
+
         deserializer.deserialize_struct("Record", FIELDS, Visitor)
     }
 }
@@ -207,29 +196,24 @@ pub struct Numbers {
 }
 
 impl ::serde::Serialize for Numbers {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.i8.is_some(),
+            self.i16.is_some(),
+            self.u8.is_some(),
+            self.u16.is_some(),
+            self.u32.is_some(),
+            self.u64.is_some(),
+            self.plain.is_some(),
+            self.f32.is_some(),
+            self.f64.is_some(),
+            self.number.is_some(),
+            self.samples.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Numbers",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.i8.is_some(),
-                        self.i16.is_some(),
-                        self.u8.is_some(),
-                        self.u16.is_some(),
-                        self.u32.is_some(),
-                        self.u64.is_some(),
-                        self.plain.is_some(),
-                        self.f32.is_some(),
-                        self.f64.is_some(),
-                        self.number.is_some(),
-                        self.samples.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.optional("i8", &self.i8);
         properties.optional("i16", &self.i16);
@@ -249,9 +233,7 @@ impl ::serde::Serialize for Numbers {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Numbers {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "i8",
             "i16",
@@ -268,33 +250,30 @@ impl<'de> ::serde::Deserialize<'de> for Numbers {
             "samples",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "i8" => 0,
-                    "i16" => 1,
-                    "i32" => 2,
-                    "i64" => 3,
-                    "u8" => 4,
-                    "u16" => 5,
-                    "u32" => 6,
-                    "u64" => 7,
-                    "plain" => 8,
-                    "f32" => 9,
-                    "f64" => 10,
-                    "number" => 11,
-                    "samples" => 12,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "i8" => 0,
+                "i16" => 1,
+                "i32" => 2,
+                "i64" => 3,
+                "u8" => 4,
+                "u16" => 5,
+                "u32" => 6,
+                "u64" => 7,
+                "plain" => 8,
+                "f32" => 9,
+                "f64" => 10,
+                "number" => 11,
+                "samples" => 12,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Numbers;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Numbers")
             }
 
@@ -356,6 +335,7 @@ impl<'de> ::serde::Deserialize<'de> for Numbers {
                 })
             }
         }
+
         deserializer.deserialize_struct("Numbers", FIELDS, Visitor)
     }
 }
@@ -369,17 +349,15 @@ pub struct Upload {
 }
 
 impl ::serde::Serialize for Upload {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.name.is_some(),
+            self.checksum.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Upload",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[self.name.is_some(), self.checksum.is_some()],
-                ),
+            len,
         )?;
         properties.field("file", &self.file);
         properties.optional("name", &self.name);
@@ -389,28 +367,23 @@ impl ::serde::Serialize for Upload {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Upload {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["file", "name", "checksum"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "file" => 0,
-                    "name" => 1,
-                    "checksum" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "file" => 0,
+                "name" => 1,
+                "checksum" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Upload;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Upload")
             }
 
@@ -442,6 +415,7 @@ impl<'de> ::serde::Deserialize<'de> for Upload {
                 })
             }
         }
+
         deserializer.deserialize_struct("Upload", FIELDS, Visitor)
     }
 }

@@ -10,14 +10,12 @@ pub struct Product {
 }
 
 impl ::serde::Serialize for Product {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.price.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Product",
-            1 + ::oapi_gen_runtime::object::count(&[self.price.is_some()]),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.optional("price", &self.price);
@@ -26,27 +24,22 @@ impl ::serde::Serialize for Product {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Product {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "price"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "price" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "price" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Product;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Product")
             }
 
@@ -75,6 +68,7 @@ impl<'de> ::serde::Deserialize<'de> for Product {
                 })
             }
         }
+
         deserializer.deserialize_struct("Product", FIELDS, Visitor)
     }
 }
@@ -96,24 +90,19 @@ pub struct Catalog {
 }
 
 impl ::serde::Serialize for Catalog {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.aliases.is_some(),
+            self.attributes.is_some(),
+            self.extensions.is_some(),
+            self.labels.is_some(),
+            self.strict.is_some(),
+            self.empty.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Catalog",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.aliases.is_some(),
-                        self.attributes.is_some(),
-                        self.extensions.is_some(),
-                        self.labels.is_some(),
-                        self.strict.is_some(),
-                        self.empty.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("products", &self.products);
         properties.optional("aliases", &self.aliases);
@@ -127,9 +116,7 @@ impl ::serde::Serialize for Catalog {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Catalog {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "products",
             "aliases",
@@ -140,27 +127,24 @@ impl<'de> ::serde::Deserialize<'de> for Catalog {
             "empty",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "products" => 0,
-                    "aliases" => 1,
-                    "attributes" => 2,
-                    "extensions" => 3,
-                    "labels" => 4,
-                    "strict" => 5,
-                    "empty" => 6,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "products" => 0,
+                "aliases" => 1,
+                "attributes" => 2,
+                "extensions" => 3,
+                "labels" => 4,
+                "strict" => 5,
+                "empty" => 6,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Catalog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Catalog")
             }
 
@@ -204,6 +188,7 @@ impl<'de> ::serde::Deserialize<'de> for Catalog {
                 })
             }
         }
+
         deserializer.deserialize_struct("Catalog", FIELDS, Visitor)
     }
 }
@@ -225,14 +210,12 @@ pub struct Strict {
 }
 
 impl ::serde::Serialize for Strict {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.note.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Strict",
-            1 + ::oapi_gen_runtime::object::count(&[self.note.is_some()]),
+            len,
         )?;
         properties.field("code", &self.code);
         properties.optional("note", &self.note);
@@ -241,27 +224,22 @@ impl ::serde::Serialize for Strict {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Strict {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "note"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "code" => 0,
-                    "note" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "code" => 0,
+                "note" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Strict;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Strict")
             }
 
@@ -290,6 +268,7 @@ impl<'de> ::serde::Deserialize<'de> for Strict {
                 })
             }
         }
+
         deserializer.deserialize_struct("Strict", FIELDS, Visitor)
     }
 }
@@ -299,35 +278,25 @@ impl<'de> ::serde::Deserialize<'de> for Strict {
 pub struct Empty {}
 
 impl ::serde::Serialize for Empty {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Empty",
-            0,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Empty", 0)?;
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Empty {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[];
         fn find(_: &str) -> Option<usize> {
             None
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Empty;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Empty")
             }
 
@@ -345,6 +314,7 @@ impl<'de> ::serde::Deserialize<'de> for Empty {
                 Ok(Empty {})
             }
         }
+
         deserializer.deserialize_struct("Empty", FIELDS, Visitor)
     }
 }
@@ -370,26 +340,17 @@ pub struct Grid {
 }
 
 impl ::serde::Serialize for Grid {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Grid",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.points.is_some(),
-                        self.cube.is_some(),
-                        self.bounded.is_some(),
-                        self.any.is_some(),
-                        self.products.is_some(),
-                        self.matrix.is_some(),
-                        self.pair.is_some(),
-                    ],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.points.is_some(),
+            self.cube.is_some(),
+            self.bounded.is_some(),
+            self.any.is_some(),
+            self.products.is_some(),
+            self.matrix.is_some(),
+            self.pair.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Grid", len)?;
         properties.field("rows", &self.rows);
         properties.field("tags", &self.tags);
         properties.optional("points", &self.points);
@@ -404,9 +365,7 @@ impl ::serde::Serialize for Grid {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Grid {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "rows",
             "tags",
@@ -419,29 +378,26 @@ impl<'de> ::serde::Deserialize<'de> for Grid {
             "pair",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "rows" => 0,
-                    "tags" => 1,
-                    "points" => 2,
-                    "cube" => 3,
-                    "bounded" => 4,
-                    "any" => 5,
-                    "products" => 6,
-                    "matrix" => 7,
-                    "pair" => 8,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "rows" => 0,
+                "tags" => 1,
+                "points" => 2,
+                "cube" => 3,
+                "bounded" => 4,
+                "any" => 5,
+                "products" => 6,
+                "matrix" => 7,
+                "pair" => 8,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Grid;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Grid")
             }
 
@@ -491,6 +447,7 @@ impl<'de> ::serde::Deserialize<'de> for Grid {
                 })
             }
         }
+
         deserializer.deserialize_struct("Grid", FIELDS, Visitor)
     }
 }
@@ -505,15 +462,9 @@ pub struct Point {
 }
 
 impl ::serde::Serialize for Point {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Point",
-            1 + ::oapi_gen_runtime::object::count(&[self.label.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.label.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Point", len)?;
         properties.field("coordinates", &self.coordinates);
         properties.optional("label", &self.label);
         properties.end()
@@ -521,27 +472,22 @@ impl ::serde::Serialize for Point {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Point {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["coordinates", "label"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "coordinates" => 0,
-                    "label" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "coordinates" => 0,
+                "label" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Point;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Point")
             }
 
@@ -570,6 +516,7 @@ impl<'de> ::serde::Deserialize<'de> for Point {
                 })
             }
         }
+
         deserializer.deserialize_struct("Point", FIELDS, Visitor)
     }
 }

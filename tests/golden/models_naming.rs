@@ -7,41 +7,29 @@ pub struct Type {
 }
 
 impl ::serde::Serialize for Type {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Type",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Type", 1)?;
         properties.field("kind", &self.kind);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Type {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "kind" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "kind" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Type;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Type")
             }
 
@@ -64,6 +52,7 @@ impl<'de> ::serde::Deserialize<'de> for Type {
                 })
             }
         }
+
         deserializer.deserialize_struct("Type", FIELDS, Visitor)
     }
 }
@@ -81,23 +70,14 @@ pub struct Self_ {
 }
 
 impl ::serde::Serialize for Self_ {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Self_",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.super_.is_some(),
-                        self.crate_.is_some(),
-                        self.fn_.is_some(),
-                        self.self_2.is_some(),
-                    ],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.super_.is_some(),
+            self.crate_.is_some(),
+            self.fn_.is_some(),
+            self.self_2.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Self_", len)?;
         properties.field("self", &self.self_);
         properties.field("type", &self.type_);
         properties.optional("super", &self.super_);
@@ -109,31 +89,26 @@ impl ::serde::Serialize for Self_ {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Self_ {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "type", "super", "crate", "fn", "Self"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "self" => 0,
-                    "type" => 1,
-                    "super" => 2,
-                    "crate" => 3,
-                    "fn" => 4,
-                    "Self" => 5,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "self" => 0,
+                "type" => 1,
+                "super" => 2,
+                "crate" => 3,
+                "fn" => 4,
+                "Self" => 5,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Self_;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Self_")
             }
 
@@ -174,6 +149,7 @@ impl<'de> ::serde::Deserialize<'de> for Self_ {
                 })
             }
         }
+
         deserializer.deserialize_struct("Self_", FIELDS, Visitor)
     }
 }
@@ -187,15 +163,9 @@ pub struct T2fa {
 }
 
 impl ::serde::Serialize for T2fa {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "T2fa",
-            1 + ::oapi_gen_runtime::object::count(&[self._2nd.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self._2nd.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "T2fa", len)?;
         properties.field("code", &self.code);
         properties.optional("2nd", &self._2nd);
         properties.end()
@@ -203,27 +173,22 @@ impl ::serde::Serialize for T2fa {
 }
 
 impl<'de> ::serde::Deserialize<'de> for T2fa {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "2nd"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "code" => 0,
-                    "2nd" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "code" => 0,
+                "2nd" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = T2fa;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct T2fa")
             }
 
@@ -252,6 +217,7 @@ impl<'de> ::serde::Deserialize<'de> for T2fa {
                 })
             }
         }
+
         deserializer.deserialize_struct("T2fa", FIELDS, Visitor)
     }
 }
@@ -263,10 +229,7 @@ pub struct PetStore {
 }
 
 impl ::serde::Serialize for PetStore {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore",
@@ -278,26 +241,21 @@ impl ::serde::Serialize for PetStore {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PetStore;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PetStore")
             }
 
@@ -320,6 +278,7 @@ impl<'de> ::serde::Deserialize<'de> for PetStore {
                 })
             }
         }
+
         deserializer.deserialize_struct("PetStore", FIELDS, Visitor)
     }
 }
@@ -345,27 +304,22 @@ pub struct PetStore2 {
 }
 
 impl ::serde::Serialize for PetStore2 {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.foo_bar_3.is_some(),
+            self.odata_type.is_some(),
+            self.type_.is_some(),
+            self.links.is_some(),
+            self.links_2.is_some(),
+            self.gr_u00f6_u00df_e.is_some(),
+            self.u540d_u524d.is_some(),
+            self.field.is_some(),
+            self.kebab_case_name.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore2",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.foo_bar_3.is_some(),
-                        self.odata_type.is_some(),
-                        self.type_.is_some(),
-                        self.links.is_some(),
-                        self.links_2.is_some(),
-                        self.gr_u00f6_u00df_e.is_some(),
-                        self.u540d_u524d.is_some(),
-                        self.field.is_some(),
-                        self.kebab_case_name.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("fooBar", &self.foo_bar);
         properties.field("foo_bar", &self.foo_bar_2);
@@ -383,9 +337,7 @@ impl ::serde::Serialize for PetStore2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore2 {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "fooBar",
             "foo_bar",
@@ -400,31 +352,28 @@ impl<'de> ::serde::Deserialize<'de> for PetStore2 {
             "kebab-case-name",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "fooBar" => 0,
-                    "foo_bar" => 1,
-                    "FooBar" => 2,
-                    "@odata.type" => 3,
-                    "$type" => 4,
-                    "_links" => 5,
-                    "links" => 6,
-                    "größe" => 7,
-                    "名前" => 8,
-                    "_" => 9,
-                    "kebab-case-name" => 10,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "fooBar" => 0,
+                "foo_bar" => 1,
+                "FooBar" => 2,
+                "@odata.type" => 3,
+                "$type" => 4,
+                "_links" => 5,
+                "links" => 6,
+                "größe" => 7,
+                "名前" => 8,
+                "_" => 9,
+                "kebab-case-name" => 10,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PetStore2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PetStore2")
             }
 
@@ -480,6 +429,7 @@ impl<'de> ::serde::Deserialize<'de> for PetStore2 {
                 })
             }
         }
+
         deserializer.deserialize_struct("PetStore2", FIELDS, Visitor)
     }
 }
@@ -491,14 +441,12 @@ pub struct PetStore3 {
 }
 
 impl ::serde::Serialize for PetStore3 {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.url.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetStore3",
-            ::oapi_gen_runtime::object::count(&[self.url.is_some()]),
+            len,
         )?;
         properties.optional("url", &self.url);
         properties.end()
@@ -506,26 +454,21 @@ impl ::serde::Serialize for PetStore3 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStore3 {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["url"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "url" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "url" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PetStore3;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PetStore3")
             }
 
@@ -548,6 +491,7 @@ impl<'de> ::serde::Deserialize<'de> for PetStore3 {
                 })
             }
         }
+
         deserializer.deserialize_struct("PetStore3", FIELDS, Visitor)
     }
 }
@@ -561,16 +505,15 @@ pub struct Option2 {
 }
 
 impl ::serde::Serialize for Option2 {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.value.is_some(),
+            self.fallback.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Option2",
-            ::oapi_gen_runtime::object::count(
-                &[self.value.is_some(), self.fallback.is_some()],
-            ),
+            len,
         )?;
         properties.optional("value", &self.value);
         properties.optional("fallback", &self.fallback);
@@ -579,27 +522,22 @@ impl ::serde::Serialize for Option2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Option2 {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "fallback"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "value" => 0,
-                    "fallback" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "value" => 0,
+                "fallback" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Option2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Option2")
             }
 
@@ -628,6 +566,7 @@ impl<'de> ::serde::Deserialize<'de> for Option2 {
                 })
             }
         }
+
         deserializer.deserialize_struct("Option2", FIELDS, Visitor)
     }
 }
@@ -646,25 +585,17 @@ pub enum Result2 {
 
 impl ::oapi_gen_runtime::StringEnum for Result2 {
     const NAME: &'static str = "Result2";
-    const VARIANTS: &'static [(Self, &'static str)] = &[
-        (Self::Ok, "ok"),
-        (Self::Error, "error"),
-    ];
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Ok, "ok"), (Self::Error, "error")];
 }
 
 impl ::serde::Serialize for Result2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Result2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -676,10 +607,7 @@ pub struct GetPetResponse {
 }
 
 impl ::serde::Serialize for GetPetResponse {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "GetPetResponse",
@@ -691,26 +619,21 @@ impl ::serde::Serialize for GetPetResponse {
 }
 
 impl<'de> ::serde::Deserialize<'de> for GetPetResponse {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["pet"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "pet" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "pet" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = GetPetResponse;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct GetPetResponse")
             }
 
@@ -733,29 +656,17 @@ impl<'de> ::serde::Deserialize<'de> for GetPetResponse {
                 })
             }
         }
+
         deserializer.deserialize_struct("GetPetResponse", FIELDS, Visitor)
     }
 }
 
 /// A property named like the map field kept for additionalProperties.
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Eq,
-    Hash,
-    Default,
-    ::serde::Serialize,
-    ::serde::Deserialize
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, ::serde::Serialize, ::serde::Deserialize)]
 pub struct Keys {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub additional_properties: Option<String>,
-    #[serde(
-        rename = "additionalProperties",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "additionalProperties", default, skip_serializing_if = "Option::is_none")]
     pub additional_properties_2: Option<String>,
     /// Properties not declared by the schema.
     #[serde(flatten)]
@@ -769,41 +680,29 @@ pub struct V1Error {
 }
 
 impl ::serde::Serialize for V1Error {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "V1Error",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "V1Error", 1)?;
         properties.field("message", &self.message);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for V1Error {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "message" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "message" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = V1Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct V1Error")
             }
 
@@ -826,6 +725,7 @@ impl<'de> ::serde::Deserialize<'de> for V1Error {
                 })
             }
         }
+
         deserializer.deserialize_struct("V1Error", FIELDS, Visitor)
     }
 }
@@ -837,14 +737,12 @@ pub struct HalResource {
 }
 
 impl ::serde::Serialize for HalResource {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.links.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResource",
-            ::oapi_gen_runtime::object::count(&[self.links.is_some()]),
+            len,
         )?;
         properties.optional("_links", &self.links);
         properties.end()
@@ -852,26 +750,21 @@ impl ::serde::Serialize for HalResource {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResource {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["_links"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "_links" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "_links" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = HalResource;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct HalResource")
             }
 
@@ -894,6 +787,7 @@ impl<'de> ::serde::Deserialize<'de> for HalResource {
                 })
             }
         }
+
         deserializer.deserialize_struct("HalResource", FIELDS, Visitor)
     }
 }
@@ -909,18 +803,13 @@ pub struct A {
 }
 
 impl ::serde::Serialize for A {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "A",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[self.map_2.is_some(), self.find.is_some(), self.visitor.is_some()],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.map_2.is_some(),
+            self.find.is_some(),
+            self.visitor.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "A", len)?;
         properties.field("map", &self.map);
         properties.optional("map_", &self.map_2);
         properties.field("index", &self.index);
@@ -931,30 +820,25 @@ impl ::serde::Serialize for A {
 }
 
 impl<'de> ::serde::Deserialize<'de> for A {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["map", "map_", "index", "find", "visitor"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "map" => 0,
-                    "map_" => 1,
-                    "index" => 2,
-                    "find" => 3,
-                    "visitor" => 4,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "map" => 0,
+                "map_" => 1,
+                "index" => 2,
+                "find" => 3,
+                "visitor" => 4,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = A;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct A")
             }
 
@@ -992,6 +876,7 @@ impl<'de> ::serde::Deserialize<'de> for A {
                 })
             }
         }
+
         deserializer.deserialize_struct("A", FIELDS, Visitor)
     }
 }
@@ -1004,17 +889,12 @@ pub struct D {
 }
 
 impl ::serde::Serialize for D {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "D",
-            ::oapi_gen_runtime::object::count(
-                &[self.deserializer.is_some(), self.properties.is_some()],
-            ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.deserializer.is_some(),
+            self.properties.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "D", len)?;
         properties.optional("deserializer", &self.deserializer);
         properties.optional("properties", &self.properties);
         properties.end()
@@ -1022,27 +902,22 @@ impl ::serde::Serialize for D {
 }
 
 impl<'de> ::serde::Deserialize<'de> for D {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["deserializer", "properties"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "deserializer" => 0,
-                    "properties" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "deserializer" => 0,
+                "properties" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = D;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct D")
             }
 
@@ -1071,6 +946,7 @@ impl<'de> ::serde::Deserialize<'de> for D {
                 })
             }
         }
+
         deserializer.deserialize_struct("D", FIELDS, Visitor)
     }
 }
@@ -1082,41 +958,30 @@ pub struct S {
 }
 
 impl ::serde::Serialize for S {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "S",
-            ::oapi_gen_runtime::object::count(&[self.serializer.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.serializer.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "S", len)?;
         properties.optional("serializer", &self.serializer);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for S {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["serializer"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "serializer" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "serializer" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = S;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct S")
             }
 
@@ -1139,6 +1004,7 @@ impl<'de> ::serde::Deserialize<'de> for S {
                 })
             }
         }
+
         deserializer.deserialize_struct("S", FIELDS, Visitor)
     }
 }
@@ -1150,41 +1016,29 @@ pub struct Visitor {
 }
 
 impl ::serde::Serialize for Visitor {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Visitor",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Visitor", 1)?;
         properties.field("value", &self.value);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Visitor {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "value" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "value" => 0,
+                _ => return None,
+            })
         }
 
         struct ObjectVisitor;
+
         impl<'de> ::serde::de::Visitor<'de> for ObjectVisitor {
             type Value = Visitor;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Visitor")
             }
 
@@ -1207,6 +1061,7 @@ impl<'de> ::serde::Deserialize<'de> for Visitor {
                 })
             }
         }
+
         deserializer.deserialize_struct("Visitor", FIELDS, ObjectVisitor)
     }
 }
@@ -1218,16 +1073,15 @@ pub struct HalResourceLinksSelf {
 }
 
 impl ::serde::Serialize for HalResourceLinksSelf {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.href.is_some(),
+            self.templated.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinksSelf",
-            ::oapi_gen_runtime::object::count(
-                &[self.href.is_some(), self.templated.is_some()],
-            ),
+            len,
         )?;
         properties.optional("href", &self.href);
         properties.optional("templated", &self.templated);
@@ -1236,27 +1090,22 @@ impl ::serde::Serialize for HalResourceLinksSelf {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinksSelf {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["href", "templated"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "href" => 0,
-                    "templated" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "href" => 0,
+                "templated" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = HalResourceLinksSelf;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct HalResourceLinksSelf")
             }
 
@@ -1285,6 +1134,7 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinksSelf {
                 })
             }
         }
+
         deserializer.deserialize_struct("HalResourceLinksSelf", FIELDS, Visitor)
     }
 }
@@ -1295,14 +1145,12 @@ pub struct HalResourceLinksTypeItem {
 }
 
 impl ::serde::Serialize for HalResourceLinksTypeItem {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.href.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinksTypeItem",
-            ::oapi_gen_runtime::object::count(&[self.href.is_some()]),
+            len,
         )?;
         properties.optional("href", &self.href);
         properties.end()
@@ -1310,26 +1158,21 @@ impl ::serde::Serialize for HalResourceLinksTypeItem {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinksTypeItem {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["href"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "href" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "href" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = HalResourceLinksTypeItem;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct HalResourceLinksTypeItem")
             }
 
@@ -1352,6 +1195,7 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinksTypeItem {
                 })
             }
         }
+
         deserializer.deserialize_struct("HalResourceLinksTypeItem", FIELDS, Visitor)
     }
 }
@@ -1363,16 +1207,12 @@ pub struct HalResourceLinks {
 }
 
 impl ::serde::Serialize for HalResourceLinks {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.self_.is_some(), self.type_.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HalResourceLinks",
-            ::oapi_gen_runtime::object::count(
-                &[self.self_.is_some(), self.type_.is_some()],
-            ),
+            len,
         )?;
         properties.optional("self", &self.self_);
         properties.optional("type", &self.type_);
@@ -1381,27 +1221,22 @@ impl ::serde::Serialize for HalResourceLinks {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HalResourceLinks {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["self", "type"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "self" => 0,
-                    "type" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "self" => 0,
+                "type" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = HalResourceLinks;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct HalResourceLinks")
             }
 
@@ -1430,6 +1265,7 @@ impl<'de> ::serde::Deserialize<'de> for HalResourceLinks {
                 })
             }
         }
+
         deserializer.deserialize_struct("HalResourceLinks", FIELDS, Visitor)
     }
 }

@@ -42,28 +42,19 @@ pub struct Pet {
 }
 
 impl ::serde::Serialize for Pet {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Pet",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.id.is_some(),
-                        self.weight.is_some(),
-                        self.nickname.is_some(),
-                        self.birthday.is_some(),
-                        self.tags.is_some(),
-                        self.owner.is_some(),
-                        self.size.is_some(),
-                        self.legacy_code.is_some(),
-                        self.extra.is_some(),
-                    ],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.id.is_some(),
+            self.weight.is_some(),
+            self.nickname.is_some(),
+            self.birthday.is_some(),
+            self.tags.is_some(),
+            self.owner.is_some(),
+            self.size.is_some(),
+            self.legacy_code.is_some(),
+            self.extra.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Pet", len)?;
         properties.optional("id", &self.id);
         properties.field("name", &self.name);
         properties.optional("weight", &self.weight);
@@ -79,9 +70,7 @@ impl ::serde::Serialize for Pet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "id",
             "name",
@@ -95,30 +84,27 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
             "extra",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "name" => 1,
-                    "weight" => 2,
-                    "nickname" => 3,
-                    "birthday" => 4,
-                    "tags" => 5,
-                    "owner" => 6,
-                    "size" => 7,
-                    "legacyCode" => 8,
-                    "extra" => 9,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "name" => 1,
+                "weight" => 2,
+                "nickname" => 3,
+                "birthday" => 4,
+                "tags" => 5,
+                "owner" => 6,
+                "size" => 7,
+                "legacyCode" => 8,
+                "extra" => 9,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Pet;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Pet")
             }
 
@@ -171,6 +157,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 })
             }
         }
+
         deserializer.deserialize_struct("Pet", FIELDS, Visitor)
     }
 }
@@ -183,15 +170,9 @@ pub struct Owner {
 }
 
 impl ::serde::Serialize for Owner {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Owner",
-            1 + ::oapi_gen_runtime::object::count(&[self.email.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.email.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Owner", len)?;
         properties.field("name", &self.name);
         properties.optional("email", &self.email);
         properties.end()
@@ -199,27 +180,22 @@ impl ::serde::Serialize for Owner {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Owner {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "email"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "email" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "email" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Owner;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Owner")
             }
 
@@ -248,6 +224,7 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
                 })
             }
         }
+
         deserializer.deserialize_struct("Owner", FIELDS, Visitor)
     }
 }
@@ -267,21 +244,16 @@ pub struct Account {
 }
 
 impl ::serde::Serialize for Account {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.id.is_some(),
+            self.password.is_some(),
+            self.created_at.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Account",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.id.is_some(),
-                        self.password.is_some(),
-                        self.created_at.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.optional("id", &self.id);
         properties.field("login", &self.login);
@@ -292,29 +264,24 @@ impl ::serde::Serialize for Account {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Account {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "login", "password", "createdAt"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "login" => 1,
-                    "password" => 2,
-                    "createdAt" => 3,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "login" => 1,
+                "password" => 2,
+                "createdAt" => 3,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Account;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Account")
             }
 
@@ -349,6 +316,7 @@ impl<'de> ::serde::Deserialize<'de> for Account {
                 })
             }
         }
+
         deserializer.deserialize_struct("Account", FIELDS, Visitor)
     }
 }
@@ -362,20 +330,16 @@ pub struct Settings {
 }
 
 impl ::serde::Serialize for Settings {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.theme.is_some(),
+            self.notifications.is_some(),
+            self.page_size.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Settings",
-            ::oapi_gen_runtime::object::count(
-                &[
-                    self.theme.is_some(),
-                    self.notifications.is_some(),
-                    self.page_size.is_some(),
-                ],
-            ),
+            len,
         )?;
         properties.optional("theme", &self.theme);
         properties.optional("notifications", &self.notifications);
@@ -385,28 +349,23 @@ impl ::serde::Serialize for Settings {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Settings {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["theme", "notifications", "pageSize"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "theme" => 0,
-                    "notifications" => 1,
-                    "pageSize" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "theme" => 0,
+                "notifications" => 1,
+                "pageSize" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Settings;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Settings")
             }
 
@@ -438,6 +397,7 @@ impl<'de> ::serde::Deserialize<'de> for Settings {
                 })
             }
         }
+
         deserializer.deserialize_struct("Settings", FIELDS, Visitor)
     }
 }
@@ -454,17 +414,15 @@ pub struct Envelope {
 }
 
 impl ::serde::Serialize for Envelope {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.anything.is_some(),
+            self.metadata.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Envelope",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[self.anything.is_some(), self.metadata.is_some()],
-                ),
+            len,
         )?;
         properties.field("kind", &self.kind);
         properties.field("payload", &self.payload);
@@ -475,29 +433,24 @@ impl ::serde::Serialize for Envelope {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Envelope {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind", "payload", "anything", "metadata"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "kind" => 0,
-                    "payload" => 1,
-                    "anything" => 2,
-                    "metadata" => 3,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "kind" => 0,
+                "payload" => 1,
+                "anything" => 2,
+                "metadata" => 3,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Envelope;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Envelope")
             }
 
@@ -532,6 +485,7 @@ impl<'de> ::serde::Deserialize<'de> for Envelope {
                 })
             }
         }
+
         deserializer.deserialize_struct("Envelope", FIELDS, Visitor)
     }
 }
@@ -557,18 +511,13 @@ impl ::oapi_gen_runtime::StringEnum for PetSize {
 }
 
 impl ::serde::Serialize for PetSize {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetSize {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }

@@ -28,25 +28,20 @@ pub struct Profile {
 }
 
 impl ::serde::Serialize for Profile {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 4 + ::oapi_gen_runtime::object::count(&[
+            self.bio.is_some(),
+            self.billing_address.is_some(),
+            self.avatar.is_some(),
+            self.kind.is_some(),
+            self.preferences.is_some(),
+            self.anything.is_some(),
+            self.raw.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Profile",
-            4
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.bio.is_some(),
-                        self.billing_address.is_some(),
-                        self.avatar.is_some(),
-                        self.kind.is_some(),
-                        self.preferences.is_some(),
-                        self.anything.is_some(),
-                        self.raw.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("handle", &self.handle);
         properties.field("displayName", &self.display_name);
@@ -64,9 +59,7 @@ impl ::serde::Serialize for Profile {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Profile {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &[
             "handle",
             "displayName",
@@ -81,31 +74,28 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
             "raw",
         ];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "handle" => 0,
-                    "displayName" => 1,
-                    "bio" => 2,
-                    "address" => 3,
-                    "billingAddress" => 4,
-                    "score" => 5,
-                    "avatar" => 6,
-                    "kind" => 7,
-                    "preferences" => 8,
-                    "anything" => 9,
-                    "raw" => 10,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "handle" => 0,
+                "displayName" => 1,
+                "bio" => 2,
+                "address" => 3,
+                "billingAddress" => 4,
+                "score" => 5,
+                "avatar" => 6,
+                "kind" => 7,
+                "preferences" => 8,
+                "anything" => 9,
+                "raw" => 10,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Profile;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Profile")
             }
 
@@ -161,6 +151,7 @@ impl<'de> ::serde::Deserialize<'de> for Profile {
                 })
             }
         }
+
         deserializer.deserialize_struct("Profile", FIELDS, Visitor)
     }
 }
@@ -175,14 +166,12 @@ pub struct Address {
 }
 
 impl ::serde::Serialize for Address {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.country.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Address",
-            2 + ::oapi_gen_runtime::object::count(&[self.country.is_some()]),
+            len,
         )?;
         properties.field("street", &self.street);
         properties.field("city", &self.city);
@@ -192,28 +181,23 @@ impl ::serde::Serialize for Address {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["street", "city", "country"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "street" => 0,
-                    "city" => 1,
-                    "country" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "street" => 0,
+                "city" => 1,
+                "country" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Address;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Address")
             }
 
@@ -245,6 +229,7 @@ impl<'de> ::serde::Deserialize<'de> for Address {
                 })
             }
         }
+
         deserializer.deserialize_struct("Address", FIELDS, Visitor)
     }
 }
@@ -261,17 +246,15 @@ pub struct Measurement {
 }
 
 impl ::serde::Serialize for Measurement {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 3 + ::oapi_gen_runtime::object::count(&[
+            self.unit.is_some(),
+            self.version.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Measurement",
-            3
-                + ::oapi_gen_runtime::object::count(
-                    &[self.unit.is_some(), self.version.is_some()],
-                ),
+            len,
         )?;
         properties.field("value", &self.value);
         properties.field("ratio", &self.ratio);
@@ -283,30 +266,25 @@ impl ::serde::Serialize for Measurement {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Measurement {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "ratio", "count", "unit", "version"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "value" => 0,
-                    "ratio" => 1,
-                    "count" => 2,
-                    "unit" => 3,
-                    "version" => 4,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "value" => 0,
+                "ratio" => 1,
+                "count" => 2,
+                "unit" => 3,
+                "version" => 4,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Measurement;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Measurement")
             }
 
@@ -344,6 +322,7 @@ impl<'de> ::serde::Deserialize<'de> for Measurement {
                 })
             }
         }
+
         deserializer.deserialize_struct("Measurement", FIELDS, Visitor)
     }
 }
@@ -356,10 +335,7 @@ pub struct Shipment {
 }
 
 impl ::serde::Serialize for Shipment {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Shipment",
@@ -372,27 +348,22 @@ impl ::serde::Serialize for Shipment {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Shipment {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["from", "to"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "from" => 0,
-                    "to" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "from" => 0,
+                "to" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Shipment;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Shipment")
             }
 
@@ -421,6 +392,7 @@ impl<'de> ::serde::Deserialize<'de> for Shipment {
                 })
             }
         }
+
         deserializer.deserialize_struct("Shipment", FIELDS, Visitor)
     }
 }
@@ -439,18 +411,13 @@ impl ::oapi_gen_runtime::StringEnum for ProfileKind {
 }
 
 impl ::serde::Serialize for ProfileKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for ProfileKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -468,18 +435,13 @@ impl ::oapi_gen_runtime::StringEnum for MeasurementUnit {
 }
 
 impl ::serde::Serialize for MeasurementUnit {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for MeasurementUnit {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -492,10 +454,7 @@ pub struct Location {
 }
 
 impl ::serde::Serialize for Location {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Location",
@@ -508,27 +467,22 @@ impl ::serde::Serialize for Location {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Location {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["lat", "lon"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "lat" => 0,
-                    "lon" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "lat" => 0,
+                "lon" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Location;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Location")
             }
 
@@ -557,6 +511,7 @@ impl<'de> ::serde::Deserialize<'de> for Location {
                 })
             }
         }
+
         deserializer.deserialize_struct("Location", FIELDS, Visitor)
     }
 }

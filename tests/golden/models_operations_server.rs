@@ -20,18 +20,13 @@ impl ::oapi_gen_runtime::StringEnum for Colour {
 }
 
 impl ::serde::Serialize for Colour {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Colour {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -43,16 +38,15 @@ pub struct PetFilter {
 }
 
 impl ::serde::Serialize for PetFilter {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.species.is_some(),
+            self.min_age.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetFilter",
-            ::oapi_gen_runtime::object::count(
-                &[self.species.is_some(), self.min_age.is_some()],
-            ),
+            len,
         )?;
         properties.optional("species", &self.species);
         properties.optional("minAge", &self.min_age);
@@ -61,27 +55,22 @@ impl ::serde::Serialize for PetFilter {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetFilter {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["species", "minAge"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "species" => 0,
-                    "minAge" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "species" => 0,
+                "minAge" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PetFilter;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PetFilter")
             }
 
@@ -110,6 +99,7 @@ impl<'de> ::serde::Deserialize<'de> for PetFilter {
                 })
             }
         }
+
         deserializer.deserialize_struct("PetFilter", FIELDS, Visitor)
     }
 }
@@ -122,17 +112,15 @@ pub struct NewPet {
 }
 
 impl ::serde::Serialize for NewPet {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.species.is_some(),
+            self.colour.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "NewPet",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[self.species.is_some(), self.colour.is_some()],
-                ),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.optional("species", &self.species);
@@ -142,28 +130,23 @@ impl ::serde::Serialize for NewPet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for NewPet {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "species", "colour"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "species" => 1,
-                    "colour" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "species" => 1,
+                "colour" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = NewPet;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct NewPet")
             }
 
@@ -195,6 +178,7 @@ impl<'de> ::serde::Deserialize<'de> for NewPet {
                 })
             }
         }
+
         deserializer.deserialize_struct("NewPet", FIELDS, Visitor)
     }
 }
@@ -208,18 +192,12 @@ pub struct Pet {
 }
 
 impl ::serde::Serialize for Pet {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Pet",
-            2
-                + ::oapi_gen_runtime::object::count(
-                    &[self.species.is_some(), self.colour.is_some()],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[
+            self.species.is_some(),
+            self.colour.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Pet", len)?;
         properties.field("id", &self.id);
         properties.field("name", &self.name);
         properties.optional("species", &self.species);
@@ -229,29 +207,24 @@ impl ::serde::Serialize for Pet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "species", "colour"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "name" => 1,
-                    "species" => 2,
-                    "colour" => 3,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "name" => 1,
+                "species" => 2,
+                "colour" => 3,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Pet;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Pet")
             }
 
@@ -286,6 +259,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet {
                 })
             }
         }
+
         deserializer.deserialize_struct("Pet", FIELDS, Visitor)
     }
 }
@@ -298,15 +272,9 @@ pub struct Visit {
 }
 
 impl ::serde::Serialize for Visit {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Visit",
-            2 + ::oapi_gen_runtime::object::count(&[self.notes.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.notes.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Visit", len)?;
         properties.field("petId", &self.pet_id);
         properties.field("date", &self.date);
         properties.optional("notes", &self.notes);
@@ -315,28 +283,23 @@ impl ::serde::Serialize for Visit {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Visit {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petId", "date", "notes"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "petId" => 0,
-                    "date" => 1,
-                    "notes" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "petId" => 0,
+                "date" => 1,
+                "notes" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Visit;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Visit")
             }
 
@@ -368,6 +331,7 @@ impl<'de> ::serde::Deserialize<'de> for Visit {
                 })
             }
         }
+
         deserializer.deserialize_struct("Visit", FIELDS, Visitor)
     }
 }
@@ -379,10 +343,7 @@ pub struct Document {
 }
 
 impl ::serde::Serialize for Document {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Document",
@@ -395,27 +356,22 @@ impl ::serde::Serialize for Document {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Document {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["title", "body"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "title" => 0,
-                    "body" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "title" => 0,
+                "body" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Document;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Document")
             }
 
@@ -444,6 +400,7 @@ impl<'de> ::serde::Deserialize<'de> for Document {
                 })
             }
         }
+
         deserializer.deserialize_struct("Document", FIELDS, Visitor)
     }
 }
@@ -455,14 +412,12 @@ pub struct Status {
 }
 
 impl ::serde::Serialize for Status {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.version.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Status",
-            1 + ::oapi_gen_runtime::object::count(&[self.version.is_some()]),
+            len,
         )?;
         properties.field("healthy", &self.healthy);
         properties.optional("version", &self.version);
@@ -471,27 +426,22 @@ impl ::serde::Serialize for Status {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Status {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["healthy", "version"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "healthy" => 0,
-                    "version" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "healthy" => 0,
+                "version" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Status;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Status")
             }
 
@@ -520,6 +470,7 @@ impl<'de> ::serde::Deserialize<'de> for Status {
                 })
             }
         }
+
         deserializer.deserialize_struct("Status", FIELDS, Visitor)
     }
 }
@@ -534,15 +485,9 @@ pub struct Event {
 }
 
 impl ::serde::Serialize for Event {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Event",
-            3 + ::oapi_gen_runtime::object::count(&[self.data.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 3 + ::oapi_gen_runtime::object::count(&[self.data.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Event", len)?;
         properties.field("id", &self.id);
         properties.field("type", &self.type_);
         properties.field("at", &self.at);
@@ -552,29 +497,24 @@ impl ::serde::Serialize for Event {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Event {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "type", "at", "data"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "type" => 1,
-                    "at" => 2,
-                    "data" => 3,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "type" => 1,
+                "at" => 2,
+                "data" => 3,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Event;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Event")
             }
 
@@ -609,6 +549,7 @@ impl<'de> ::serde::Deserialize<'de> for Event {
                 })
             }
         }
+
         deserializer.deserialize_struct("Event", FIELDS, Visitor)
     }
 }
@@ -620,10 +561,7 @@ pub struct ChatRequest {
 }
 
 impl ::serde::Serialize for ChatRequest {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ChatRequest",
@@ -636,27 +574,22 @@ impl ::serde::Serialize for ChatRequest {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ChatRequest {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["prompt", "maxTokens"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "prompt" => 0,
-                    "maxTokens" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "prompt" => 0,
+                "maxTokens" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ChatRequest;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ChatRequest")
             }
 
@@ -681,11 +614,11 @@ impl<'de> ::serde::Deserialize<'de> for ChatRequest {
                 }
                 Ok(ChatRequest {
                     prompt: map.required(prompt, "prompt")?,
-                    max_tokens: max_tokens
-                        .unwrap_or_else(::oapi_gen_runtime::defaults::i32::<256>),
+                    max_tokens: max_tokens.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<256>),
                 })
             }
         }
+
         deserializer.deserialize_struct("ChatRequest", FIELDS, Visitor)
     }
 }
@@ -698,15 +631,8 @@ pub struct Chunk {
 }
 
 impl ::serde::Serialize for Chunk {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Chunk",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Chunk", 2)?;
         properties.field("text", &self.text);
         properties.field("done", &self.done);
         properties.end()
@@ -714,27 +640,22 @@ impl ::serde::Serialize for Chunk {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Chunk {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["text", "done"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "text" => 0,
-                    "done" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "text" => 0,
+                "done" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Chunk;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Chunk")
             }
 
@@ -763,6 +684,7 @@ impl<'de> ::serde::Deserialize<'de> for Chunk {
                 })
             }
         }
+
         deserializer.deserialize_struct("Chunk", FIELDS, Visitor)
     }
 }
@@ -774,15 +696,8 @@ pub struct Error {
 }
 
 impl ::serde::Serialize for Error {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Error",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Error", 2)?;
         properties.field("code", &self.code);
         properties.field("message", &self.message);
         properties.end()
@@ -790,27 +705,22 @@ impl ::serde::Serialize for Error {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "message"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "code" => 0,
-                    "message" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "code" => 0,
+                "message" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Error")
             }
 
@@ -839,6 +749,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 })
             }
         }
+
         deserializer.deserialize_struct("Error", FIELDS, Visitor)
     }
 }
@@ -850,14 +761,12 @@ pub struct HttpValidationError {
 }
 
 impl ::serde::Serialize for HttpValidationError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[self.detail.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "HttpValidationError",
-            ::oapi_gen_runtime::object::count(&[self.detail.is_some()]),
+            len,
         )?;
         properties.optional("detail", &self.detail);
         properties.end()
@@ -865,26 +774,21 @@ impl ::serde::Serialize for HttpValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["detail"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "detail" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "detail" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = HttpValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct HttpValidationError")
             }
 
@@ -907,6 +811,7 @@ impl<'de> ::serde::Deserialize<'de> for HttpValidationError {
                 })
             }
         }
+
         deserializer.deserialize_struct("HttpValidationError", FIELDS, Visitor)
     }
 }
@@ -919,10 +824,7 @@ pub struct ValidationError {
 }
 
 impl ::serde::Serialize for ValidationError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ValidationError",
@@ -936,28 +838,23 @@ impl ::serde::Serialize for ValidationError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ValidationError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["loc", "msg", "type"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "loc" => 0,
-                    "msg" => 1,
-                    "type" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "loc" => 0,
+                "msg" => 1,
+                "type" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ValidationError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ValidationError")
             }
 
@@ -989,6 +886,7 @@ impl<'de> ::serde::Deserialize<'de> for ValidationError {
                 })
             }
         }
+
         deserializer.deserialize_struct("ValidationError", FIELDS, Visitor)
     }
 }
@@ -1013,18 +911,13 @@ impl ::oapi_gen_runtime::StringEnum for EventType {
 }
 
 impl ::serde::Serialize for EventType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for EventType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1047,14 +940,12 @@ pub struct PutDocumentBody {
 }
 
 impl ::serde::Serialize for PutDocumentBody {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.tags.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PutDocumentBody",
-            2 + ::oapi_gen_runtime::object::count(&[self.tags.is_some()]),
+            len,
         )?;
         properties.field("title", &self.title);
         properties.field("file", &self.file);
@@ -1064,28 +955,23 @@ impl ::serde::Serialize for PutDocumentBody {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PutDocumentBody {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["title", "file", "tags"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "title" => 0,
-                    "file" => 1,
-                    "tags" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "title" => 0,
+                "file" => 1,
+                "tags" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PutDocumentBody;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PutDocumentBody")
             }
 
@@ -1117,6 +1003,7 @@ impl<'de> ::serde::Deserialize<'de> for PutDocumentBody {
                 })
             }
         }
+
         deserializer.deserialize_struct("PutDocumentBody", FIELDS, Visitor)
     }
 }

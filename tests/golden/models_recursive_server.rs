@@ -10,14 +10,12 @@ pub struct TreeNode {
 }
 
 impl ::serde::Serialize for TreeNode {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.parent.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "TreeNode",
-            2 + ::oapi_gen_runtime::object::count(&[self.parent.is_some()]),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.field("children", &self.children);
@@ -27,28 +25,23 @@ impl ::serde::Serialize for TreeNode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TreeNode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "children", "parent"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "children" => 1,
-                    "parent" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "children" => 1,
+                "parent" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = TreeNode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct TreeNode")
             }
 
@@ -80,6 +73,7 @@ impl<'de> ::serde::Deserialize<'de> for TreeNode {
                 })
             }
         }
+
         deserializer.deserialize_struct("TreeNode", FIELDS, Visitor)
     }
 }
@@ -92,10 +86,7 @@ pub struct ListNode {
 }
 
 impl ::serde::Serialize for ListNode {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "ListNode",
@@ -108,27 +99,22 @@ impl ::serde::Serialize for ListNode {
 }
 
 impl<'de> ::serde::Deserialize<'de> for ListNode {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["value", "next"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "value" => 0,
-                    "next" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "value" => 0,
+                "next" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = ListNode;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct ListNode")
             }
 
@@ -157,6 +143,7 @@ impl<'de> ::serde::Deserialize<'de> for ListNode {
                 })
             }
         }
+
         deserializer.deserialize_struct("ListNode", FIELDS, Visitor)
     }
 }
@@ -168,10 +155,7 @@ pub struct Directory {
 }
 
 impl ::serde::Serialize for Directory {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Directory",
@@ -183,26 +167,21 @@ impl ::serde::Serialize for Directory {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Directory {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["entries"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "entries" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "entries" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Directory;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Directory")
             }
 
@@ -225,6 +204,7 @@ impl<'de> ::serde::Deserialize<'de> for Directory {
                 })
             }
         }
+
         deserializer.deserialize_struct("Directory", FIELDS, Visitor)
     }
 }
@@ -237,14 +217,12 @@ pub struct Person {
 }
 
 impl ::serde::Serialize for Person {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.employer.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Person",
-            1 + ::oapi_gen_runtime::object::count(&[self.employer.is_some()]),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.optional("employer", &self.employer);
@@ -253,27 +231,22 @@ impl ::serde::Serialize for Person {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Person {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "employer"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "employer" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "employer" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Person;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Person")
             }
 
@@ -302,6 +275,7 @@ impl<'de> ::serde::Deserialize<'de> for Person {
                 })
             }
         }
+
         deserializer.deserialize_struct("Person", FIELDS, Visitor)
     }
 }
@@ -313,14 +287,12 @@ pub struct Company {
 }
 
 impl ::serde::Serialize for Company {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.ceo.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Company",
-            1 + ::oapi_gen_runtime::object::count(&[self.ceo.is_some()]),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.optional("ceo", &self.ceo);
@@ -329,27 +301,22 @@ impl ::serde::Serialize for Company {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Company {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "ceo"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "ceo" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "ceo" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Company;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Company")
             }
 
@@ -378,6 +345,7 @@ impl<'de> ::serde::Deserialize<'de> for Company {
                 })
             }
         }
+
         deserializer.deserialize_struct("Company", FIELDS, Visitor)
     }
 }
@@ -400,7 +368,7 @@ pub enum JsonValue {
     String(String),
     /// A value of type `Vec<Option<JsonValue>>`.
     JsonValueList(Vec<Option<JsonValue>>),
-    /// A value of type `::std::collections::BTreeMap<String,Option<JsonValue>>`.
+    /// A value of type `::std::collections::BTreeMap<String, Option<JsonValue>>`.
     JsonValueMap(::std::collections::BTreeMap<String, Option<JsonValue>>),
 }
 
@@ -415,22 +383,17 @@ pub struct Document {
 }
 
 impl ::serde::Serialize for Document {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.sections.is_some(),
+            self.appendix.is_some(),
+            self.title.is_some(),
+            self.related.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Document",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[
-                        self.sections.is_some(),
-                        self.appendix.is_some(),
-                        self.title.is_some(),
-                        self.related.is_some(),
-                    ],
-                ),
+            len,
         )?;
         properties.field("heading", &self.heading);
         properties.optional("sections", &self.sections);
@@ -442,30 +405,25 @@ impl ::serde::Serialize for Document {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Document {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["heading", "sections", "appendix", "title", "related"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "heading" => 0,
-                    "sections" => 1,
-                    "appendix" => 2,
-                    "title" => 3,
-                    "related" => 4,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "heading" => 0,
+                "sections" => 1,
+                "appendix" => 2,
+                "title" => 3,
+                "related" => 4,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Document;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Document")
             }
 
@@ -503,6 +461,7 @@ impl<'de> ::serde::Deserialize<'de> for Document {
                 })
             }
         }
+
         deserializer.deserialize_struct("Document", FIELDS, Visitor)
     }
 }
@@ -515,17 +474,15 @@ pub struct Section {
 }
 
 impl ::serde::Serialize for Section {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.sections.is_some(),
+            self.appendix.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Section",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[self.sections.is_some(), self.appendix.is_some()],
-                ),
+            len,
         )?;
         properties.field("heading", &self.heading);
         properties.optional("sections", &self.sections);
@@ -535,28 +492,23 @@ impl ::serde::Serialize for Section {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Section {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["heading", "sections", "appendix"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "heading" => 0,
-                    "sections" => 1,
-                    "appendix" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "heading" => 0,
+                "sections" => 1,
+                "appendix" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Section;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Section")
             }
 
@@ -588,6 +540,7 @@ impl<'de> ::serde::Deserialize<'de> for Section {
                 })
             }
         }
+
         deserializer.deserialize_struct("Section", FIELDS, Visitor)
     }
 }

@@ -14,29 +14,18 @@ pub enum Pet {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::discriminator::deserialize(
             deserializer,
             "petType",
             &["cat", "dog", "puppy", "lizard"],
             |tag, value| match tag {
-                "cat" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value).map(Self::Cat),
-                    )
-                }
+                "cat" => Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Cat)),
                 "dog" | "puppy" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value).map(Self::Dog),
-                    )
+                    Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Dog))
                 }
                 "lizard" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value)
-                            .map(Self::Lizard),
-                    )
+                    Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Lizard))
                 }
                 _ => None,
             },
@@ -52,15 +41,9 @@ pub struct Cat {
 }
 
 impl ::serde::Serialize for Cat {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Cat",
-            2 + ::oapi_gen_runtime::object::count(&[self.lives_left.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.lives_left.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Cat", len)?;
         properties.field("petType", &self.pet_type);
         properties.field("name", &self.name);
         properties.optional("livesLeft", &self.lives_left);
@@ -69,28 +52,23 @@ impl ::serde::Serialize for Cat {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Cat {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petType", "name", "livesLeft"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "petType" => 0,
-                    "name" => 1,
-                    "livesLeft" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "petType" => 0,
+                "name" => 1,
+                "livesLeft" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Cat;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Cat")
             }
 
@@ -122,6 +100,7 @@ impl<'de> ::serde::Deserialize<'de> for Cat {
                 })
             }
         }
+
         deserializer.deserialize_struct("Cat", FIELDS, Visitor)
     }
 }
@@ -135,15 +114,9 @@ pub struct Dog {
 }
 
 impl ::serde::Serialize for Dog {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Dog",
-            2 + ::oapi_gen_runtime::object::count(&[self.bark.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.bark.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Dog", len)?;
         properties.field("petType", &self.pet_type);
         properties.field("name", &self.name);
         properties.optional("bark", &self.bark);
@@ -152,28 +125,23 @@ impl ::serde::Serialize for Dog {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Dog {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petType", "name", "bark"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "petType" => 0,
-                    "name" => 1,
-                    "bark" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "petType" => 0,
+                "name" => 1,
+                "bark" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Dog;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Dog")
             }
 
@@ -205,6 +173,7 @@ impl<'de> ::serde::Deserialize<'de> for Dog {
                 })
             }
         }
+
         deserializer.deserialize_struct("Dog", FIELDS, Visitor)
     }
 }
@@ -216,15 +185,8 @@ pub struct Lizard {
 }
 
 impl ::serde::Serialize for Lizard {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Lizard",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Lizard", 2)?;
         properties.field("petType", &self.pet_type);
         properties.field("name", &self.name);
         properties.end()
@@ -232,27 +194,22 @@ impl ::serde::Serialize for Lizard {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Lizard {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["petType", "name"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "petType" => 0,
-                    "name" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "petType" => 0,
+                "name" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Lizard;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Lizard")
             }
 
@@ -281,6 +238,7 @@ impl<'de> ::serde::Deserialize<'de> for Lizard {
                 })
             }
         }
+
         deserializer.deserialize_struct("Lizard", FIELDS, Visitor)
     }
 }
@@ -297,25 +255,17 @@ pub enum Shape {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Shape {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::discriminator::deserialize(
             deserializer,
             "kind",
             &["Circle", "Rectangle"],
             |tag, value| match tag {
                 "Circle" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value)
-                            .map(Self::Circle),
-                    )
+                    Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Circle))
                 }
                 "Rectangle" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value)
-                            .map(Self::Rectangle),
-                    )
+                    Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Rectangle))
                 }
                 _ => None,
             },
@@ -330,15 +280,8 @@ pub struct Circle {
 }
 
 impl ::serde::Serialize for Circle {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Circle",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Circle", 2)?;
         properties.field("kind", &self.kind);
         properties.field("radius", &self.radius);
         properties.end()
@@ -346,27 +289,22 @@ impl ::serde::Serialize for Circle {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Circle {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind", "radius"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "kind" => 0,
-                    "radius" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "kind" => 0,
+                "radius" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Circle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Circle")
             }
 
@@ -395,6 +333,7 @@ impl<'de> ::serde::Deserialize<'de> for Circle {
                 })
             }
         }
+
         deserializer.deserialize_struct("Circle", FIELDS, Visitor)
     }
 }
@@ -407,10 +346,7 @@ pub struct Rectangle {
 }
 
 impl ::serde::Serialize for Rectangle {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Rectangle",
@@ -424,28 +360,23 @@ impl ::serde::Serialize for Rectangle {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Rectangle {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["kind", "width", "height"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "kind" => 0,
-                    "width" => 1,
-                    "height" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "kind" => 0,
+                "width" => 1,
+                "height" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Rectangle;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Rectangle")
             }
 
@@ -477,6 +408,7 @@ impl<'de> ::serde::Deserialize<'de> for Rectangle {
                 })
             }
         }
+
         deserializer.deserialize_struct("Rectangle", FIELDS, Visitor)
     }
 }
@@ -493,25 +425,17 @@ pub enum TaggedShape {
 }
 
 impl<'de> ::serde::Deserialize<'de> for TaggedShape {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::discriminator::deserialize(
             deserializer,
             "kind",
             &["Circle", "Rectangle"],
             |tag, value| match tag {
                 "Circle" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value)
-                            .map(Self::Circle),
-                    )
+                    Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Circle))
                 }
                 "Rectangle" => {
-                    Some(
-                        ::oapi_gen_runtime::discriminator::variant(value)
-                            .map(Self::Rectangle),
-                    )
+                    Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::Rectangle))
                 }
                 _ => None,
             },
@@ -527,16 +451,15 @@ pub struct FileChange {
 }
 
 impl ::serde::Serialize for FileChange {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = ::oapi_gen_runtime::object::count(&[
+            self.content.is_some(),
+            self.filename.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "FileChange",
-            ::oapi_gen_runtime::object::count(
-                &[self.content.is_some(), self.filename.is_some()],
-            ),
+            len,
         )?;
         properties.optional("content", &self.content);
         properties.optional("filename", &self.filename);
@@ -545,27 +468,22 @@ impl ::serde::Serialize for FileChange {
 }
 
 impl<'de> ::serde::Deserialize<'de> for FileChange {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["content", "filename"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "content" => 0,
-                    "filename" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "content" => 0,
+                "filename" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = FileChange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct FileChange")
             }
 
@@ -594,6 +512,7 @@ impl<'de> ::serde::Deserialize<'de> for FileChange {
                 })
             }
         }
+
         deserializer.deserialize_struct("FileChange", FIELDS, Visitor)
     }
 }
@@ -607,17 +526,15 @@ pub struct CheckRun {
 }
 
 impl ::serde::Serialize for CheckRun {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.status.is_some(),
+            self.conclusion.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "CheckRun",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[self.status.is_some(), self.conclusion.is_some()],
-                ),
+            len,
         )?;
         properties.field("name", &self.name);
         properties.optional("status", &self.status);
@@ -627,28 +544,23 @@ impl ::serde::Serialize for CheckRun {
 }
 
 impl<'de> ::serde::Deserialize<'de> for CheckRun {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name", "status", "conclusion"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    "status" => 1,
-                    "conclusion" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                "status" => 1,
+                "conclusion" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = CheckRun;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct CheckRun")
             }
 
@@ -680,6 +592,7 @@ impl<'de> ::serde::Deserialize<'de> for CheckRun {
                 })
             }
         }
+
         deserializer.deserialize_struct("CheckRun", FIELDS, Visitor)
     }
 }
@@ -701,10 +614,7 @@ pub struct AreaError {
 }
 
 impl ::serde::Serialize for AreaError {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "AreaError",
@@ -716,26 +626,21 @@ impl ::serde::Serialize for AreaError {
 }
 
 impl<'de> ::serde::Deserialize<'de> for AreaError {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["message"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "message" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "message" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = AreaError;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct AreaError")
             }
 
@@ -758,6 +663,7 @@ impl<'de> ::serde::Deserialize<'de> for AreaError {
                 })
             }
         }
+
         deserializer.deserialize_struct("AreaError", FIELDS, Visitor)
     }
 }
@@ -799,41 +705,29 @@ pub struct Address {
 }
 
 impl ::serde::Serialize for Address {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Address",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Address", 1)?;
         properties.field("street", &self.street);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Address {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["street"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "street" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "street" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Address;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Address")
             }
 
@@ -856,6 +750,7 @@ impl<'de> ::serde::Deserialize<'de> for Address {
                 })
             }
         }
+
         deserializer.deserialize_struct("Address", FIELDS, Visitor)
     }
 }
@@ -891,17 +786,15 @@ pub struct Reference {
 }
 
 impl ::serde::Serialize for Reference {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[
+            self.parent.is_some(),
+            self.inline_id.is_some(),
+        ]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "Reference",
-            1
-                + ::oapi_gen_runtime::object::count(
-                    &[self.parent.is_some(), self.inline_id.is_some()],
-                ),
+            len,
         )?;
         properties.field("id", &self.id);
         properties.optional("parent", &self.parent);
@@ -911,28 +804,23 @@ impl ::serde::Serialize for Reference {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Reference {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "parent", "inlineId"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "parent" => 1,
-                    "inlineId" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "parent" => 1,
+                "inlineId" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Reference;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Reference")
             }
 
@@ -964,6 +852,7 @@ impl<'de> ::serde::Deserialize<'de> for Reference {
                 })
             }
         }
+
         deserializer.deserialize_struct("Reference", FIELDS, Visitor)
     }
 }
@@ -980,18 +869,13 @@ impl ::oapi_gen_runtime::StringEnum for CatPetType {
 }
 
 impl ::serde::Serialize for CatPetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CatPetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1007,25 +891,17 @@ pub enum DogPetType {
 
 impl ::oapi_gen_runtime::StringEnum for DogPetType {
     const NAME: &'static str = "DogPetType";
-    const VARIANTS: &'static [(Self, &'static str)] = &[
-        (Self::Dog, "dog"),
-        (Self::Puppy, "puppy"),
-    ];
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Dog, "dog"), (Self::Puppy, "puppy")];
 }
 
 impl ::serde::Serialize for DogPetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DogPetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1040,25 +916,17 @@ pub enum DogBark {
 
 impl ::oapi_gen_runtime::StringEnum for DogBark {
     const NAME: &'static str = "DogBark";
-    const VARIANTS: &'static [(Self, &'static str)] = &[
-        (Self::Soft, "soft"),
-        (Self::Loud, "loud"),
-    ];
+    const VARIANTS: &'static [(Self, &'static str)] = &[(Self::Soft, "soft"), (Self::Loud, "loud")];
 }
 
 impl ::serde::Serialize for DogBark {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for DogBark {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1076,18 +944,13 @@ impl ::oapi_gen_runtime::StringEnum for LizardPetType {
 }
 
 impl ::serde::Serialize for LizardPetType {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for LizardPetType {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1105,18 +968,13 @@ impl ::oapi_gen_runtime::StringEnum for CircleKind {
 }
 
 impl ::serde::Serialize for CircleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CircleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1133,18 +991,13 @@ impl ::oapi_gen_runtime::StringEnum for RectangleKind {
 }
 
 impl ::serde::Serialize for RectangleKind {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for RectangleKind {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1169,18 +1022,13 @@ impl ::oapi_gen_runtime::StringEnum for CheckRunStatus {
 }
 
 impl ::serde::Serialize for CheckRunStatus {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for CheckRunStatus {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -1193,10 +1041,7 @@ pub struct SettingRange {
 }
 
 impl ::serde::Serialize for SettingRange {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "SettingRange",
@@ -1209,27 +1054,22 @@ impl ::serde::Serialize for SettingRange {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SettingRange {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["min", "max"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "min" => 0,
-                    "max" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "min" => 0,
+                "max" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = SettingRange;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct SettingRange")
             }
 
@@ -1258,6 +1098,7 @@ impl<'de> ::serde::Deserialize<'de> for SettingRange {
                 })
             }
         }
+
         deserializer.deserialize_struct("SettingRange", FIELDS, Visitor)
     }
 }
@@ -1269,10 +1110,7 @@ pub struct SettingReference {
 }
 
 impl ::serde::Serialize for SettingReference {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "SettingReference",
@@ -1284,26 +1122,21 @@ impl ::serde::Serialize for SettingReference {
 }
 
 impl<'de> ::serde::Deserialize<'de> for SettingReference {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["ref"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "ref" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "ref" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = SettingReference;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct SettingReference")
             }
 
@@ -1326,6 +1159,7 @@ impl<'de> ::serde::Deserialize<'de> for SettingReference {
                 })
             }
         }
+
         deserializer.deserialize_struct("SettingReference", FIELDS, Visitor)
     }
 }
@@ -1336,10 +1170,7 @@ pub struct LookupVariant2 {
 }
 
 impl ::serde::Serialize for LookupVariant2 {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "LookupVariant2",
@@ -1351,26 +1182,21 @@ impl ::serde::Serialize for LookupVariant2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for LookupVariant2 {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "code" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "code" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = LookupVariant2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct LookupVariant2")
             }
 
@@ -1393,6 +1219,7 @@ impl<'de> ::serde::Deserialize<'de> for LookupVariant2 {
                 })
             }
         }
+
         deserializer.deserialize_struct("LookupVariant2", FIELDS, Visitor)
     }
 }

@@ -16,18 +16,12 @@ pub struct Pet2 {
 }
 
 impl ::serde::Serialize for Pet2 {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Pet2",
-            3
-                + ::oapi_gen_runtime::object::count(
-                    &[self.owner.is_some(), self.tags.is_some()],
-                ),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 3 + ::oapi_gen_runtime::object::count(&[
+            self.owner.is_some(),
+            self.tags.is_some(),
+        ]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Pet2", len)?;
         properties.field("id", &self.id);
         properties.field("name", &self.name);
         properties.field("status", &self.status);
@@ -38,30 +32,25 @@ impl ::serde::Serialize for Pet2 {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Pet2 {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "status", "owner", "tags"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "name" => 1,
-                    "status" => 2,
-                    "owner" => 3,
-                    "tags" => 4,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "name" => 1,
+                "status" => 2,
+                "owner" => 3,
+                "tags" => 4,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Pet2;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Pet2")
             }
 
@@ -99,6 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for Pet2 {
                 })
             }
         }
+
         deserializer.deserialize_struct("Pet2", FIELDS, Visitor)
     }
 }
@@ -127,18 +117,13 @@ impl ::oapi_gen_runtime::StringEnum for PetStatus2 {
 }
 
 impl ::serde::Serialize for PetStatus2 {
-    fn serialize<S: ::serde::Serializer>(
-        &self,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
+    fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         ::oapi_gen_runtime::string_enum::serialize(self, serializer)
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetStatus2 {
-    fn deserialize<D: ::serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         ::oapi_gen_runtime::string_enum::deserialize(deserializer)
     }
 }
@@ -152,15 +137,9 @@ pub struct Owner {
 }
 
 impl ::serde::Serialize for Owner {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Owner",
-            2 + ::oapi_gen_runtime::object::count(&[self.favourite_tag.is_some()]),
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 2 + ::oapi_gen_runtime::object::count(&[self.favourite_tag.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Owner", len)?;
         properties.field("id", &self.id);
         properties.field("name", &self.name);
         properties.optional("favouriteTag", &self.favourite_tag);
@@ -169,28 +148,23 @@ impl ::serde::Serialize for Owner {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Owner {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["id", "name", "favouriteTag"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "id" => 0,
-                    "name" => 1,
-                    "favouriteTag" => 2,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "id" => 0,
+                "name" => 1,
+                "favouriteTag" => 2,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Owner;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Owner")
             }
 
@@ -222,6 +196,7 @@ impl<'de> ::serde::Deserialize<'de> for Owner {
                 })
             }
         }
+
         deserializer.deserialize_struct("Owner", FIELDS, Visitor)
     }
 }
@@ -235,41 +210,29 @@ pub struct Tag {
 }
 
 impl ::serde::Serialize for Tag {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Tag",
-            1,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Tag", 1)?;
         properties.field("name", &self.name);
         properties.end()
     }
 }
 
 impl<'de> ::serde::Deserialize<'de> for Tag {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["name"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "name" => 0,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "name" => 0,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Tag;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Tag")
             }
 
@@ -292,6 +255,7 @@ impl<'de> ::serde::Deserialize<'de> for Tag {
                 })
             }
         }
+
         deserializer.deserialize_struct("Tag", FIELDS, Visitor)
     }
 }
@@ -303,14 +267,12 @@ pub struct PetPage {
 }
 
 impl ::serde::Serialize for PetPage {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.next.is_some()]);
         let mut properties = ::oapi_gen_runtime::object::Properties::new(
             serializer,
             "PetPage",
-            1 + ::oapi_gen_runtime::object::count(&[self.next.is_some()]),
+            len,
         )?;
         properties.field("items", &self.items);
         properties.optional("next", &self.next);
@@ -319,27 +281,22 @@ impl ::serde::Serialize for PetPage {
 }
 
 impl<'de> ::serde::Deserialize<'de> for PetPage {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["items", "next"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "items" => 0,
-                    "next" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "items" => 0,
+                "next" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = PetPage;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct PetPage")
             }
 
@@ -368,6 +325,7 @@ impl<'de> ::serde::Deserialize<'de> for PetPage {
                 })
             }
         }
+
         deserializer.deserialize_struct("PetPage", FIELDS, Visitor)
     }
 }
@@ -380,15 +338,8 @@ pub struct Error {
 }
 
 impl ::serde::Serialize for Error {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Error",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Error", 2)?;
         properties.field("code", &self.code);
         properties.field("message", &self.message);
         properties.end()
@@ -396,27 +347,22 @@ impl ::serde::Serialize for Error {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Error {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["code", "message"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "code" => 0,
-                    "message" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "code" => 0,
+                "message" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Error;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Error")
             }
 
@@ -445,6 +391,7 @@ impl<'de> ::serde::Deserialize<'de> for Error {
                 })
             }
         }
+
         deserializer.deserialize_struct("Error", FIELDS, Visitor)
     }
 }

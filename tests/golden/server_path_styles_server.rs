@@ -7,15 +7,8 @@ pub struct Point {
 }
 
 impl ::serde::Serialize for Point {
-    fn serialize<__S: ::serde::Serializer>(
-        &self,
-        serializer: __S,
-    ) -> Result<__S::Ok, __S::Error> {
-        let mut properties = ::oapi_gen_runtime::object::Properties::new(
-            serializer,
-            "Point",
-            2,
-        )?;
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Point", 2)?;
         properties.field("x", &self.x);
         properties.field("y", &self.y);
         properties.end()
@@ -23,27 +16,22 @@ impl ::serde::Serialize for Point {
 }
 
 impl<'de> ::serde::Deserialize<'de> for Point {
-    fn deserialize<__D: ::serde::Deserializer<'de>>(
-        deserializer: __D,
-    ) -> Result<Self, __D::Error> {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
         const FIELDS: &[&str] = &["x", "y"];
         fn find(name: &str) -> Option<usize> {
-            Some(
-                match name {
-                    "x" => 0,
-                    "y" => 1,
-                    _ => return None,
-                },
-            )
+            Some(match name {
+                "x" => 0,
+                "y" => 1,
+                _ => return None,
+            })
         }
 
         struct Visitor;
+
         impl<'de> ::serde::de::Visitor<'de> for Visitor {
             type Value = Point;
-            fn expecting(
-                &self,
-                f: &mut ::std::fmt::Formatter<'_>,
-            ) -> ::std::fmt::Result {
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str("struct Point")
             }
 
@@ -72,6 +60,7 @@ impl<'de> ::serde::Deserialize<'de> for Point {
                 })
             }
         }
+
         deserializer.deserialize_struct("Point", FIELDS, Visitor)
     }
 }

@@ -39,7 +39,7 @@ pub fn join(text: Option<&str>, notes: &[String]) -> Option<String> {
 }
 
 /// The lines of `text` as rustdoc-safe Markdown.
-fn sanitize(text: &str) -> Vec<String> {
+pub(crate) fn sanitize(text: &str) -> Vec<String> {
     let text = text
         .replace("\r\n", "\n")
         .replace('\r', "\n")

@@ -1,7 +1,9 @@
 //! Emission: from the [IR](crate::ir) to formatted Rust source.
 //!
-//! Emitters build token streams with `quote!`, which are parsed with `syn` and printed
-//! with `prettyplease`, so output is formatted and byte-for-byte deterministic.
+//! The items a document has by the thousand (models, client request builders) are
+//! written as formatted text directly ([`text`]); the others are built as token
+//! streams with `quote!`, parsed with `syn` and printed with `prettyplease`. Either
+//! way output is formatted and byte-for-byte deterministic.
 
 mod client;
 mod docs;
@@ -9,6 +11,7 @@ mod models;
 mod operation;
 mod rust_type;
 mod server;
+mod text;
 mod validation;
 
 use proc_macro2::{Group, Ident, TokenStream, TokenTree};
@@ -69,13 +72,13 @@ pub fn code(api: &Api, parts: Parts) -> Result<String, Error> {
     let mut out = Writer::new(header(api));
     let top = |tokens| tokens;
     for node in models::emit(&api.types) {
-        out.node(node, &top, (0, 0))?;
+        out.node(node, &top, (0, 0), 0)?;
     }
     if parts.server {
-        out.node(server::emit(api), &top, (0, 0))?;
+        out.node(server::emit(api), &top, (0, 0), 0)?;
     }
     if parts.client {
-        out.node(client::emit(api), &top, (0, 0))?;
+        out.node(client::emit(api), &top, (0, 0), 0)?;
     }
     Ok(out.finish())
 }
@@ -87,6 +90,9 @@ pub fn code(api: &Api, parts: Parts) -> Result<String, Error> {
 pub(crate) enum Node<'a> {
     /// Items, formatted together.
     Items(TokenStream),
+    /// Items already formatted as text, at depth 0: indented as their container's
+    /// body.
+    Text(String),
     /// A module, trait or `impl` block whose body is formatted one child at a time.
     Container {
         /// The container around the tokens of its body.
@@ -109,7 +115,11 @@ impl<'a> Node<'a> {
     }
 
     fn is_empty(&self) -> bool {
-        matches!(self, Node::Items(tokens) if tokens.is_empty())
+        match self {
+            Node::Items(tokens) => tokens.is_empty(),
+            Node::Text(text) => text.is_empty(),
+            Node::Container { .. } => false,
+        }
     }
 }
 
@@ -140,14 +150,21 @@ impl Writer {
     }
 
     /// Writes `node`: formatted inside `outer` (the containers it is in), without the
-    /// first `strip.0` and last `strip.1` lines, which are theirs.
+    /// first `strip.0` and last `strip.1` lines, which are theirs; text is indented by
+    /// `indent` spaces, the indentation of the containers' body.
     fn node(
         &mut self,
         node: Node,
         outer: &dyn Fn(TokenStream) -> TokenStream,
         strip: (usize, usize),
+        indent: usize,
     ) -> Result<(), Error> {
         match node {
+            Node::Text(text) => {
+                for line in text.lines() {
+                    self.line_at(indent, line);
+                }
+            }
             Node::Items(tokens) => {
                 if !tokens.is_empty() {
                     self.lines(&format(outer(tokens))?, strip);
@@ -171,8 +188,9 @@ impl Writer {
                 }
                 let skeleton = Skeleton::new(file)?;
                 let outer = |tokens| skeleton.wrap(tokens);
+                let indent = lines[at].len() - lines[at].trim_start().len();
                 for child in body {
-                    self.node(child, &outer, skeleton.strip)?;
+                    self.node(child, &outer, skeleton.strip, indent)?;
                 }
                 for line in lines.get(at + 1..end).unwrap_or_default() {
                     self.line(line);
@@ -192,11 +210,22 @@ impl Writer {
     }
 
     fn line(&mut self, line: &str) {
-        let next = Line::new(line);
+        self.line_at(0, line);
+    }
+
+    /// Writes `line` indented by `indent` more spaces (none if it is empty).
+    fn line_at(&mut self, indent: usize, line: &str) {
+        let mut next = Line::new(line);
+        if !next.is_empty {
+            next.indent += indent;
+        }
         if let Some(last) = &self.last
             && last.blank_before(&next)
         {
             self.out.push('\n');
+        }
+        if !next.is_empty {
+            self.out.extend(std::iter::repeat_n(' ', indent));
         }
         self.out.push_str(line);
         self.out.push('\n');
@@ -453,7 +482,7 @@ mod tests {
 
     fn item_by_item(node: Node) -> String {
         let mut out = Writer::new(String::new());
-        out.node(node, &|tokens| tokens, (0, 0)).unwrap();
+        out.node(node, &|tokens| tokens, (0, 0), 0).unwrap();
         out.finish()
     }
 

@@ -1,12 +1,14 @@
-//! The models emitter: one Rust item per named type of the IR.
-
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+//! The models emitter: one Rust item per named type of the IR, written as text
+//! ([`Code`]): documents have them by the thousand.
 
 use std::cell::RefCell;
+use std::fmt::Write;
 use std::rc::Rc;
 
-use super::{Node, docs, rust_type};
+use super::Node;
+use super::docs;
+use super::rust_type;
+use super::text::{Code, string};
 use crate::ir::{
     AdditionalProperties, Field, FieldDefault, IntEnum, Primitive, StringEnum, Struct, TypeDef,
     TypeKind, TypeRef, TypeSpace, Union,
@@ -15,165 +17,156 @@ use crate::ir::{
 /// Every named type of `types`, in type-space order, followed by the private functions
 /// that produce field defaults (which the types ask for as they are emitted).
 pub fn emit(types: &TypeSpace) -> impl Iterator<Item = Node<'_>> {
-    let defaults = Rc::new(RefCell::new(Vec::new()));
+    let defaults = Rc::new(RefCell::new(Code::new()));
     let asked = Rc::clone(&defaults);
     let items = types
         .defs
         .iter()
-        .map(move |def| Node::Items(item(types, def, &mut asked.borrow_mut())));
+        .map(move |def| Node::Text(item(types, def, &mut asked.borrow_mut())));
     let defaults_module = std::iter::once_with(move || {
-        let defaults = defaults.take();
-        if defaults.is_empty() {
-            return Node::Items(TokenStream::new());
+        let functions = defaults.take().finish();
+        if functions.is_empty() {
+            return Node::Text(String::new());
         }
-        Node::Items(quote! {
-            /// Default values of optional properties that a literal cannot express.
-            mod defaults {
-                #(#defaults)*
+        let mut code = Code::new();
+        code.line("/// Default values of optional properties that a literal cannot express.");
+        code.line("mod defaults {");
+        let mut text = code.finish();
+        for line in functions.lines() {
+            if !line.is_empty() {
+                text.push_str("    ");
             }
-        })
+            text.push_str(line);
+            text.push('\n');
+        }
+        text.push_str("}\n");
+        Node::Text(text)
     });
     items.chain(defaults_module)
 }
 
-fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Vec<TokenStream>) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let mut notes = Vec::new();
-    if def.deprecated {
-        notes.push("**Deprecated.**".to_owned());
-    }
-    let doc = docs::attrs(docs::join(def.docs.as_deref(), &notes).as_deref());
+/// The item of `def`; `defaults` receives the default functions its fields need.
+fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Code) -> String {
+    let mut code = Code::new();
+    let notes = if def.deprecated {
+        vec!["**Deprecated.**".to_owned()]
+    } else {
+        Vec::new()
+    };
+    code.doc(docs::join(def.docs.as_deref(), &notes).as_deref());
+    let name = &def.name;
     match &def.kind {
         TypeKind::Alias(ty) => {
-            let ty = rust_type::tokens(types, ty);
-            quote! {
-                #doc
-                pub type #name = #ty;
-            }
+            code.line(format_args!(
+                "pub type {name} = {};",
+                rust_type::text(types, ty)
+            ));
         }
         TypeKind::Newtype(ty) => {
-            let derives = derives(def, &serde_derives());
-            let ty = rust_type::tokens(types, ty);
-            quote! {
-                #doc
-                #derives
-                #[serde(transparent)]
-                pub struct #name(pub #ty);
-            }
+            derives(&mut code, def, SERDE);
+            code.line("#[serde(transparent)]");
+            code.line(format_args!(
+                "pub struct {name}(pub {});",
+                rust_type::text(types, ty)
+            ));
         }
-        TypeKind::Struct(s) => strukt(types, def, s, doc, defaults),
-        TypeKind::StringEnum(e) => string_enum(def, e, doc),
-        TypeKind::IntEnum(e) => int_enum(def, e, doc),
-        TypeKind::Union(u) => union(types, def, u, doc),
+        TypeKind::Struct(s) => strukt(&mut code, types, def, s, defaults),
+        TypeKind::StringEnum(e) => string_enum(&mut code, def, e),
+        TypeKind::IntEnum(e) => int_enum(&mut code, def, e),
+        TypeKind::Union(u) => union(&mut code, types, def, u),
     }
+    code.finish()
 }
+
+/// serde's derives.
+const SERDE: &[&str] = &["::serde::Serialize", "::serde::Deserialize"];
 
 /// `#[derive(…)]` for a type with these traits, plus `extra` derive paths.
-fn derives(def: &TypeDef, extra: &[TokenStream]) -> TokenStream {
-    let mut list = vec![quote!(Debug), quote!(Clone)];
+fn derives(code: &mut Code, def: &TypeDef, extra: &[&str]) {
+    let mut list = vec!["Debug", "Clone"];
     if def.traits.copy_ord {
-        list.push(quote!(Copy));
+        list.push("Copy");
     }
-    list.push(quote!(PartialEq));
+    list.push("PartialEq");
     if def.traits.eq {
-        list.push(quote!(Eq));
+        list.push("Eq");
     }
     if def.traits.hash {
-        list.push(quote!(Hash));
+        list.push("Hash");
     }
     if def.traits.copy_ord {
-        list.push(quote!(PartialOrd));
-        list.push(quote!(Ord));
+        list.extend(["PartialOrd", "Ord"]);
     }
     if def.traits.default {
-        list.push(quote!(Default));
+        list.push("Default");
     }
-    list.extend(extra.iter().cloned());
-    quote!(#[derive(#(#list),*)])
+    list.extend(extra);
+    code.list("#[derive(", list, ")]");
 }
 
-fn serde_derives() -> [TokenStream; 2] {
-    [quote!(::serde::Serialize), quote!(::serde::Deserialize)]
-}
-
-fn strukt(
-    types: &TypeSpace,
-    def: &TypeDef,
-    s: &Struct,
-    doc: TokenStream,
-    defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
-    let name = format_ident!("{}", def.name);
+fn strukt(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, defaults: &mut Code) {
+    let name = &def.name;
     // A field, its documentation and `attrs`.
-    let field = |f: &Field, attrs: TokenStream| {
-        let doc = field_doc(f);
-        let ident = format_ident!("{}", f.rust_name);
-        let ty = rust_type::tokens(types, &f.ty);
-        quote! {
-            #doc
-            #attrs
-            pub #ident: #ty,
+    let field = |code: &mut Code, f: &Field, attrs: Option<&str>| {
+        field_doc(code, f);
+        if let Some(attrs) = attrs {
+            code.line(attrs);
         }
+        code.line(format_args!(
+            "pub {}: {},",
+            f.rust_name,
+            rust_type::text(types, &f.ty)
+        ));
     };
     let AdditionalProperties::Keep { rust_name, ty } = &s.additional else {
         // (De)serialisation through the runtime's generic helpers: several times
         // cheaper to type-check than serde's derives, for the same behaviour.
-        let fields = s.fields.iter().map(|f| field(f, TokenStream::new()));
-        let derives = derives(def, &[]);
-        let serialize = serialize(def, s);
-        let deserialize = deserialize(types, def, s, defaults);
-        return quote! {
-            #doc
-            #derives
-            pub struct #name {
-                #(#fields)*
+        derives(code, def, &[]);
+        if s.fields.is_empty() {
+            code.line(format_args!("pub struct {name} {{}}"));
+        } else {
+            code.open(format_args!("pub struct {name} {{"));
+            for f in &s.fields {
+                field(code, f, None);
             }
-
-            #serialize
-
-            #deserialize
-        };
+            code.close("}");
+        }
+        code.blank();
+        serialize(code, def, s);
+        code.blank();
+        deserialize(code, types, def, s, defaults);
+        return;
     };
     // Additional properties are a `#[serde(flatten)]` map, which the derives handle.
-    let derives = derives(def, &serde_derives());
-    let fields = s.fields.iter().map(|f| {
+    derives(code, def, SERDE);
+    code.open(format_args!("pub struct {name} {{"));
+    for f in &s.fields {
         let mut serde = Vec::new();
         if f.rust_name != f.wire_name {
-            let wire = &f.wire_name;
-            serde.push(quote!(rename = #wire));
+            serde.push(format!("rename = {}", string(&f.wire_name)));
         }
         match read(types, def, f, defaults) {
             Read::Required => {}
-            Read::Default => serde.push(quote!(default)),
-            Read::DefaultWith(path) => {
-                let path = path.to_string().replace(' ', "");
-                serde.push(quote!(default = #path));
+            Read::Default => serde.push("default".to_owned()),
+            Read::DefaultWith(path) => serde.push(format!("default = {}", string(&path))),
+            Read::Optional => {
+                serde.push("default, skip_serializing_if = \"Option::is_none\"".to_owned())
             }
-            Read::Optional => serde.push(quote!(default, skip_serializing_if = "Option::is_none")),
         }
-        let serde = if serde.is_empty() {
-            TokenStream::new()
-        } else {
-            quote!(#[serde(#(#serde),*)])
-        };
-        field(f, serde)
-    });
-    let map = format_ident!("{}", rust_name);
-    let ty = rust_type::tokens(types, ty);
-    quote! {
-        #doc
-        #derives
-        pub struct #name {
-            #(#fields)*
-            /// Properties not declared by the schema.
-            #[serde(flatten)]
-            pub #map: ::std::collections::BTreeMap<String, #ty>,
-        }
+        let attrs = (!serde.is_empty()).then(|| format!("#[serde({})]", serde.join(", ")));
+        field(code, f, attrs.as_deref());
     }
+    code.line("/// Properties not declared by the schema.");
+    code.line("#[serde(flatten)]");
+    code.line(format_args!(
+        "pub {rust_name}: ::std::collections::BTreeMap<String, {}>,",
+        rust_type::text(types, ty)
+    ));
+    code.close("}");
 }
 
 /// The documentation of a struct field.
-fn field_doc(f: &Field) -> TokenStream {
+fn field_doc(code: &mut Code, f: &Field) {
     let mut notes = Vec::new();
     if f.read_only {
         notes.push("Read-only: sent by the server, ignored in requests.".to_owned());
@@ -184,7 +177,7 @@ fn field_doc(f: &Field) -> TokenStream {
     if f.deprecated {
         notes.push("**Deprecated.**".to_owned());
     }
-    docs::attrs(docs::join(f.docs.as_deref(), &notes).as_deref())
+    code.doc(docs::join(f.docs.as_deref(), &notes).as_deref());
 }
 
 /// How a property is read, and written.
@@ -193,13 +186,13 @@ enum Read {
     Required,
     /// When absent, the type's `Default`.
     Default,
-    /// When absent, what this function returns.
-    DefaultWith(TokenStream),
+    /// When absent, what the function at this path returns.
+    DefaultWith(String),
     /// An `Option` that is `None` when absent and not written when `None`.
     Optional,
 }
 
-fn read(types: &TypeSpace, owner: &TypeDef, f: &Field, defaults: &mut Vec<TokenStream>) -> Read {
+fn read(types: &TypeSpace, owner: &TypeDef, f: &Field, defaults: &mut Code) -> Read {
     if let Some(default) = &f.default {
         if is_type_default(types, f, default) {
             Read::Default
@@ -219,66 +212,57 @@ fn is_optional(f: &Field) -> bool {
 }
 
 /// `impl Serialize`: the properties in order, `None` optional ones skipped.
-fn serialize(def: &TypeDef, s: &Struct) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let type_name = &def.name;
+fn serialize(code: &mut Code, def: &TypeDef, s: &Struct) {
+    let name = &def.name;
+    code.open(format_args!("impl ::serde::Serialize for {name} {{"));
+    code.open_list(
+        "fn serialize<__S: ::serde::Serializer>(",
+        ["&self", "serializer: __S"],
+        ") -> Result<__S::Ok, __S::Error> {",
+    );
     let always = s.fields.iter().filter(|f| !is_optional(f)).count();
-    let present: Vec<TokenStream> = s
+    let present: Vec<String> = s
         .fields
         .iter()
         .filter(|f| is_optional(f))
-        .map(|f| {
-            let ident = format_ident!("{}", f.rust_name);
-            quote!(self.#ident.is_some())
-        })
+        .map(|f| format!("self.{}.is_some()", f.rust_name))
         .collect();
-    let count = quote!(::oapi_gen_runtime::object::count(&[#(#present),*]));
-    let len = match (always, present.is_empty()) {
-        (_, true) => {
-            let always = Literal::usize_unsuffixed(always);
-            quote!(#always)
-        }
-        (0, false) => count,
-        _ => {
-            let always = Literal::usize_unsuffixed(always);
-            quote!(#always + #count)
-        }
-    };
-    let writes = s.fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
-        let wire = &f.wire_name;
-        if is_optional(f) {
-            quote!(properties.optional(#wire, &self.#ident);)
-        } else {
-            quote!(properties.field(#wire, &self.#ident);)
-        }
-    });
-    let binding = if s.fields.is_empty() {
-        quote!(properties)
+    let len = if present.is_empty() {
+        always.to_string()
     } else {
-        quote!(mut properties)
+        let head = match always {
+            0 => "let len = ::oapi_gen_runtime::object::count(&[".to_owned(),
+            _ => format!("let len = {always} + ::oapi_gen_runtime::object::count(&["),
+        };
+        code.list(&head, &present, "]);");
+        "len".to_owned()
     };
-    quote! {
-        impl ::serde::Serialize for #name {
-            fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
-                let #binding = ::oapi_gen_runtime::object::Properties::new(serializer, #type_name, #len)?;
-                #(#writes)*
-                properties.end()
-            }
-        }
+    let binding = if s.fields.is_empty() {
+        "properties"
+    } else {
+        "mut properties"
+    };
+    code.list(
+        &format!("let {binding} = ::oapi_gen_runtime::object::Properties::new("),
+        ["serializer", &string(name), &len],
+        ")?;",
+    );
+    for f in &s.fields {
+        let method = if is_optional(f) { "optional" } else { "field" };
+        code.line(format_args!(
+            "properties.{method}({}, &self.{});",
+            string(&f.wire_name),
+            f.rust_name
+        ));
     }
+    code.line("properties.end()");
+    code.close("}");
+    code.close("}");
 }
 
 /// `impl Deserialize`: a visitor of the object's properties, which the runtime reads.
-fn deserialize(
-    types: &TypeSpace,
-    def: &TypeDef,
-    s: &Struct,
-    defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let type_name = &def.name;
-    let expecting = format!("struct {}", def.name);
+fn deserialize(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, defaults: &mut Code) {
+    let name = &def.name;
     // Each property is read into a local of the field's name: the other locals take
     // names no field has.
     let local = |name: &str| {
@@ -286,109 +270,127 @@ fn deserialize(
         while s.fields.iter().any(|f| f.rust_name == name) {
             name.push('_');
         }
-        format_ident!("{}", name)
+        name
     };
     let map = local("map");
     let index = local("index");
     let visitor = if def.name == "Visitor" {
-        format_ident!("ObjectVisitor")
+        "ObjectVisitor"
     } else {
-        format_ident!("Visitor")
-    };
-    let wires = s.fields.iter().map(|f| &f.wire_name);
-    let find = s.fields.iter().enumerate().map(|(i, f)| {
-        let wire = &f.wire_name;
-        let i = Literal::usize_unsuffixed(i);
-        quote!(#wire => #i,)
-    });
-    let find = if s.fields.is_empty() {
-        quote!(
-            fn find(_: &str) -> Option<usize> {
-                None
-            }
-        )
-    } else {
-        quote! {
-            fn find(name: &str) -> Option<usize> {
-                Some(match name {
-                    #(#find)*
-                    _ => return None,
-                })
-            }
-        }
-    };
-    let unknown = match s.additional {
-        AdditionalProperties::Deny => quote!(Deny),
-        _ => quote!(Ignore),
-    };
-    let slots = s.fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
-        quote!(let mut #ident = None;)
-    });
-    let arms = s.fields.iter().enumerate().map(|(i, f)| {
-        let ident = format_ident!("{}", f.rust_name);
-        let i = Literal::usize_unsuffixed(i);
-        quote!(#i => #map.value(&mut #ident),)
-    });
-    let values = s.fields.iter().map(|f| {
-        let ident = format_ident!("{}", f.rust_name);
-        let wire = &f.wire_name;
-        let value = match read(types, def, f, defaults) {
-            Read::Required => quote!(#map.required(#ident, #wire)?),
-            Read::Default | Read::Optional => quote!(#ident.unwrap_or_default()),
-            Read::DefaultWith(path) => quote!(#ident.unwrap_or_else(#path)),
-        };
-        quote!(#ident: #value,)
-    });
-    let read = match s.fields.as_slice() {
-        [] => quote!(while #map.next_key()?.is_some() {}),
-        [only] => {
-            let ident = format_ident!("{}", only.rust_name);
-            quote! {
-                while #map.next_key()?.is_some() {
-                    #map.value(&mut #ident);
-                }
-            }
-        }
-        _ => quote! {
-            while let Some(#index) = #map.next_key()? {
-                match #index {
-                    #(#arms)*
-                    _ => {}
-                }
-            }
-        },
+        "Visitor"
     };
     // Generic parameters are named as no model type can be: the impls name the type.
-    quote! {
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
-                const FIELDS: &[&str] = &[#(#wires),*];
-                #find
-                struct #visitor;
-                impl<'de> ::serde::de::Visitor<'de> for #visitor {
-                    type Value = #name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-                    fn visit_map<__A: ::serde::de::MapAccess<'de>>(self, map: __A) -> Result<#name, __A::Error> {
-                        let mut #map = ::oapi_gen_runtime::object::Fields::new(
-                            map,
-                            FIELDS,
-                            find,
-                            ::oapi_gen_runtime::object::Unknown::#unknown,
-                        );
-                        #(#slots)*
-                        #read
-                        Ok(#name {
-                            #(#values)*
-                        })
-                    }
-                }
-                deserializer.deserialize_struct(#type_name, FIELDS, #visitor)
+    code.open(format_args!(
+        "impl<'de> ::serde::Deserialize<'de> for {name} {{"
+    ));
+    code.open_list(
+        "fn deserialize<__D: ::serde::Deserializer<'de>>(",
+        ["deserializer: __D"],
+        ") -> Result<Self, __D::Error> {",
+    );
+    code.list(
+        "const FIELDS: &[&str] = &[",
+        s.fields.iter().map(|f| string(&f.wire_name)),
+        "];",
+    );
+    if s.fields.is_empty() {
+        code.open("fn find(_: &str) -> Option<usize> {");
+        code.line("None");
+        code.close("}");
+    } else {
+        code.open("fn find(name: &str) -> Option<usize> {");
+        code.open("Some(match name {");
+        for (i, f) in s.fields.iter().enumerate() {
+            code.line(format_args!("{} => {i},", string(&f.wire_name)));
+        }
+        code.line("_ => return None,");
+        code.close("})");
+        code.close("}");
+    }
+    code.blank();
+    code.line(format_args!("struct {visitor};"));
+    code.blank();
+    code.open(format_args!(
+        "impl<'de> ::serde::de::Visitor<'de> for {visitor} {{"
+    ));
+    code.line(format_args!("type Value = {name};"));
+    code.blank();
+    code.open("fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {");
+    code.line(format_args!(
+        "f.write_str({})",
+        string(&format!("struct {name}"))
+    ));
+    code.close("}");
+    code.blank();
+    code.open_list(
+        "fn visit_map<__A: ::serde::de::MapAccess<'de>>(",
+        ["self", "map: __A"],
+        &format!(") -> Result<{name}, __A::Error> {{"),
+    );
+    let unknown = match s.additional {
+        AdditionalProperties::Deny => "Deny",
+        _ => "Ignore",
+    };
+    code.list(
+        &format!("let mut {map} = ::oapi_gen_runtime::object::Fields::new("),
+        [
+            "map",
+            "FIELDS",
+            "find",
+            &format!("::oapi_gen_runtime::object::Unknown::{unknown}"),
+        ],
+        ");",
+    );
+    for f in &s.fields {
+        code.line(format_args!("let mut {} = None;", f.rust_name));
+    }
+    match s.fields.as_slice() {
+        [] => code.line(format_args!("while {map}.next_key()?.is_some() {{}}")),
+        [only] => {
+            code.open(format_args!("while {map}.next_key()?.is_some() {{"));
+            code.line(format_args!("{map}.value(&mut {});", only.rust_name));
+            code.close("}");
+        }
+        fields => {
+            code.open(format_args!(
+                "while let Some({index}) = {map}.next_key()? {{"
+            ));
+            code.open(format_args!("match {index} {{"));
+            for (i, f) in fields.iter().enumerate() {
+                code.line(format_args!("{i} => {map}.value(&mut {}),", f.rust_name));
             }
+            code.line("_ => {}");
+            code.close("}");
+            code.close("}");
         }
     }
+    if s.fields.is_empty() {
+        code.line(format_args!("Ok({name} {{}})"));
+    } else {
+        code.open(format_args!("Ok({name} {{"));
+        for f in &s.fields {
+            let ident = &f.rust_name;
+            let mut value = String::new();
+            let _ = match read(types, def, f, defaults) {
+                Read::Required => {
+                    write!(value, "{map}.required({ident}, {})?", string(&f.wire_name))
+                }
+                Read::Default | Read::Optional => write!(value, "{ident}.unwrap_or_default()"),
+                Read::DefaultWith(path) => write!(value, "{ident}.unwrap_or_else({path})"),
+            };
+            code.line(format_args!("{ident}: {value},"));
+        }
+        code.close("})");
+    }
+    code.close("}");
+    code.close("}");
+    code.blank();
+    code.line(format_args!(
+        "deserializer.deserialize_struct({}, FIELDS, {visitor})",
+        string(name)
+    ));
+    code.close("}");
+    code.close("}");
 }
 
 /// Whether `Default::default()` of the field type is the field's default.
@@ -410,211 +412,188 @@ fn is_type_default(types: &TypeSpace, f: &Field, default: &FieldDefault) -> bool
 }
 
 /// The path of a function returning the default of `f`: a generic runtime function
-/// for literals, else a generated one.
+/// for literals, else a generated one, which is written to `defaults`.
 fn default_path(
     types: &TypeSpace,
     owner: &TypeDef,
     f: &Field,
     default: &FieldDefault,
-    defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
+    defaults: &mut Code,
+) -> String {
     match (default, &f.ty) {
-        (FieldDefault::Bool(b), _) => return quote!(::oapi_gen_runtime::defaults::bool::<#b>),
+        (FieldDefault::Bool(b), _) => return format!("::oapi_gen_runtime::defaults::bool::<{b}>"),
         (FieldDefault::Integer(n), TypeRef::Primitive(p)) => {
-            let function = format_ident!(
-                "{}",
-                match p {
-                    Primitive::I32 => "i32",
-                    Primitive::U32 => "u32",
-                    Primitive::U64 => "u64",
-                    _ => "i64",
-                }
-            );
-            let value = Literal::i64_unsuffixed(*n);
-            let value = if *n < 0 {
-                quote!({ #value })
-            } else {
-                quote!(#value)
+            let function = match p {
+                Primitive::I32 => "i32",
+                Primitive::U32 => "u32",
+                Primitive::U64 => "u64",
+                _ => "i64",
             };
-            return quote!(::oapi_gen_runtime::defaults::#function::<#value>);
+            // A negative const argument is an expression, which needs braces.
+            return if *n < 0 {
+                format!("::oapi_gen_runtime::defaults::{function}::<{{ {n} }}>")
+            } else {
+                format!("::oapi_gen_runtime::defaults::{function}::<{n}>")
+            };
         }
         _ => {}
     }
-    let function = format_ident!(
+    let function = format!(
         "{}_{}",
         crate::lower::names::snake(&owner.name, "type"),
         f.rust_name.trim_end_matches('_')
     );
-    let ty = rust_type::tokens(types, &f.ty);
-    let value = match default {
-        FieldDefault::String(s) => quote!(#s.to_owned()),
+    let ty = rust_type::text(types, &f.ty);
+    let (ret, value) = match default {
+        FieldDefault::String(s) => (ty, format!("{}.to_owned()", string(s))),
         FieldDefault::Variant(variant) => {
-            let variant = format_ident!("{}", variant);
-            quote!(super::#ty::#variant)
+            (format!("super::{ty}"), format!("super::{ty}::{variant}"))
         }
-        FieldDefault::Bool(b) => quote!(#b),
-        FieldDefault::Integer(n) => {
-            let n = Literal::i64_unsuffixed(*n);
-            quote!(#n)
-        }
+        FieldDefault::Bool(b) => (ty, b.to_string()),
+        FieldDefault::Integer(n) => (ty, n.to_string()),
     };
-    let ret = match default {
-        FieldDefault::Variant(_) => quote!(super::#ty),
-        _ => ty,
-    };
-    defaults.push(quote! {
-        pub(super) fn #function() -> #ret {
-            #value
-        }
-    });
-    quote!(defaults::#function)
+    if !defaults.is_empty() {
+        defaults.blank();
+    }
+    defaults.open(format_args!("pub(super) fn {function}() -> {ret} {{"));
+    defaults.line(value);
+    defaults.close("}");
+    format!("defaults::{function}")
 }
 
-fn string_enum(def: &TypeDef, e: &StringEnum, doc: TokenStream) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let type_name = &def.name;
-    let derives = derives(def, &[]);
-    let variants = e.variants.iter().enumerate().map(|(i, v)| {
-        let ident = format_ident!("{}", v.rust_name);
-        let default = (e.default == Some(i)).then(|| quote!(#[default]));
-        let doc = format!(" `{}`", v.value.replace('`', "'"));
-        quote! {
-            #[doc = #doc]
-            #default
-            #ident,
+fn string_enum(code: &mut Code, def: &TypeDef, e: &StringEnum) {
+    let name = &def.name;
+    derives(code, def, &[]);
+    code.open(format_args!("pub enum {name} {{"));
+    for (i, v) in e.variants.iter().enumerate() {
+        code.doc_line(&format!("`{}`", v.value.replace('`', "'")));
+        if e.default == Some(i) {
+            code.line("#[default]");
         }
-    });
-    let table = e.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let wire = &v.value;
-        quote!((Self::#ident, #wire))
-    });
+        code.line(format_args!("{},", v.rust_name));
+    }
+    code.close("}");
+    code.blank();
     // (De)serialisation goes through the wire-value table and the runtime's generic
     // functions: far less code to compile than a serde derive per enum.
-    quote! {
-        #doc
-        #derives
-        pub enum #name {
-            #(#variants)*
-        }
-
-        impl ::oapi_gen_runtime::StringEnum for #name {
-            const NAME: &'static str = #type_name;
-            const VARIANTS: &'static [(Self, &'static str)] = &[#(#table),*];
-        }
-
-        impl ::serde::Serialize for #name {
-            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                ::oapi_gen_runtime::string_enum::serialize(self, serializer)
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::oapi_gen_runtime::string_enum::deserialize(deserializer)
-            }
-        }
-    }
+    code.open(format_args!(
+        "impl ::oapi_gen_runtime::StringEnum for {name} {{"
+    ));
+    code.line(format_args!("const NAME: &'static str = {};", string(name)));
+    code.list(
+        "const VARIANTS: &'static [(Self, &'static str)] = &[",
+        e.variants
+            .iter()
+            .map(|v| format!("(Self::{}, {})", v.rust_name, string(&v.value))),
+        "];",
+    );
+    code.close("}");
+    code.blank();
+    code.open(format_args!("impl ::serde::Serialize for {name} {{"));
+    code.open_list(
+        "fn serialize<S: ::serde::Serializer>(",
+        ["&self", "serializer: S"],
+        ") -> Result<S::Ok, S::Error> {",
+    );
+    code.line("::oapi_gen_runtime::string_enum::serialize(self, serializer)");
+    code.close("}");
+    code.close("}");
+    code.blank();
+    code.open(format_args!(
+        "impl<'de> ::serde::Deserialize<'de> for {name} {{"
+    ));
+    code.open_list(
+        "fn deserialize<D: ::serde::Deserializer<'de>>(",
+        ["deserializer: D"],
+        ") -> Result<Self, D::Error> {",
+    );
+    code.line("::oapi_gen_runtime::string_enum::deserialize(deserializer)");
+    code.close("}");
+    code.close("}");
 }
 
-fn int_enum(def: &TypeDef, e: &IntEnum, doc: TokenStream) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let derives = derives(
+fn int_enum(code: &mut Code, def: &TypeDef, e: &IntEnum) {
+    derives(
+        code,
         def,
         &[
-            quote!(::oapi_gen_runtime::serde_repr::Serialize_repr),
-            quote!(::oapi_gen_runtime::serde_repr::Deserialize_repr),
+            "::oapi_gen_runtime::serde_repr::Serialize_repr",
+            "::oapi_gen_runtime::serde_repr::Deserialize_repr",
         ],
     );
-    let variants = e.variants.iter().enumerate().map(|(i, (variant, value))| {
-        let ident = format_ident!("{}", variant);
-        let value = Literal::i64_unsuffixed(*value);
-        let default = (e.default == Some(i)).then(|| quote!(#[default]));
-        quote! {
-            #default
-            #ident = #value,
+    code.line("#[repr(i64)]");
+    code.open(format_args!("pub enum {} {{", def.name));
+    for (i, (variant, value)) in e.variants.iter().enumerate() {
+        if e.default == Some(i) {
+            code.line("#[default]");
         }
-    });
-    quote! {
-        #doc
-        #derives
-        #[repr(i64)]
-        pub enum #name {
-            #(#variants)*
-        }
+        code.line(format_args!("{variant} = {value},"));
     }
+    code.close("}");
 }
 
-fn union(types: &TypeSpace, def: &TypeDef, u: &Union, doc: TokenStream) -> TokenStream {
-    let name = format_ident!("{}", def.name);
-    let variants = u.variants.iter().map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let ty = rust_type::tokens(types, &v.ty);
-        let doc = match (&u.discriminator, v.tags.as_slice()) {
-            (Some(property), [first, rest @ ..]) => {
-                let mut doc = format!(" `{property}` is `{first}`");
-                for tag in rest {
-                    doc.push_str(&format!(" or `{tag}`"));
-                }
-                doc.push('.');
-                doc
-            }
-            _ => format!(
-                " A value of type `{}`.",
-                quote!(#ty).to_string().replace(' ', "")
-            ),
-        };
-        quote! {
-            #[doc = #doc]
-            #ident(#ty),
-        }
-    });
+fn union(code: &mut Code, types: &TypeSpace, def: &TypeDef, u: &Union) {
+    let name = &def.name;
     // With a discriminator, the variants keep the tag property themselves (as OpenAPI
     // requires), so the union serialises untagged and deserialises by dispatching on
     // the tag.
-    let derives = match u.discriminator {
-        None => derives(def, &serde_derives()),
-        Some(_) => derives(def, &[quote!(::serde::Serialize)]),
-    };
-    let item = quote! {
-        #doc
-        #derives
-        #[serde(untagged)]
-        #[allow(clippy::large_enum_variant)]
-        pub enum #name {
-            #(#variants)*
+    match u.discriminator {
+        None => derives(code, def, SERDE),
+        Some(_) => derives(code, def, &["::serde::Serialize"]),
+    }
+    code.line("#[serde(untagged)]");
+    code.line("#[allow(clippy::large_enum_variant)]");
+    code.open(format_args!("pub enum {name} {{"));
+    for v in &u.variants {
+        let ty = rust_type::text(types, &v.ty);
+        match (&u.discriminator, v.tags.as_slice()) {
+            (Some(property), [first, rest @ ..]) => {
+                let mut doc = format!("`{property}` is `{first}`");
+                for tag in rest {
+                    let _ = write!(doc, " or `{tag}`");
+                }
+                doc.push('.');
+                code.doc_line(&doc);
+            }
+            _ => code.doc_line(&format!("A value of type `{ty}`.")),
         }
-    };
+        code.line(format_args!("{}({ty}),", v.rust_name));
+    }
+    code.close("}");
     let Some(property) = &u.discriminator else {
-        return item;
+        return;
     };
-    let expected: Vec<&str> = u
+    code.blank();
+    code.open(format_args!(
+        "impl<'de> ::serde::Deserialize<'de> for {name} {{"
+    ));
+    code.open_list(
+        "fn deserialize<D: ::serde::Deserializer<'de>>(",
+        ["deserializer: D"],
+        ") -> Result<Self, D::Error> {",
+    );
+    code.open("::oapi_gen_runtime::discriminator::deserialize(");
+    code.line("deserializer,");
+    code.line(format_args!("{},", string(property)));
+    let expected = u
         .variants
         .iter()
-        .flat_map(|v| v.tags.iter().map(String::as_str))
-        .collect();
-    let arms = u.variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
-        let ident = format_ident!("{}", v.rust_name);
-        let tags = &v.tags;
-        quote! {
-            #(#tags)|* => Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::#ident)),
-        }
-    });
-    quote! {
-        #item
-
-        impl<'de> ::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                ::oapi_gen_runtime::discriminator::deserialize(
-                    deserializer,
-                    #property,
-                    &[#(#expected),*],
-                    |tag, value| match tag {
-                        #(#arms)*
-                        _ => None,
-                    },
-                )
-            }
-        }
+        .flat_map(|v| v.tags.iter().map(|tag| string(tag)));
+    code.list("&[", expected, "],");
+    code.open("|tag, value| match tag {");
+    for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
+        let tags: Vec<String> = v.tags.iter().map(|tag| string(tag)).collect();
+        code.arm(
+            &tags.join(" | "),
+            &format!(
+                "Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::{}))",
+                v.rust_name
+            ),
+        );
     }
+    code.line("_ => None,");
+    code.close("},");
+    code.close(")");
+    code.close("}");
+    code.close("}");
 }

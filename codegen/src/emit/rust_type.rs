@@ -1,24 +1,38 @@
 //! Rust type expressions for IR [`TypeRef`]s.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
 
 use crate::ir::{Primitive, TypeKind, TypeRef, TypeSpace};
 
 /// The Rust type of `ty`, naming generated types unqualified.
+pub fn text(types: &TypeSpace, ty: &TypeRef) -> String {
+    let mut out = String::new();
+    render(types, ty, false, &mut out);
+    out
+}
+
+/// The Rust type of `ty` as tokens (see [`text`]).
 pub fn tokens(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
-    render(types, ty, false)
+    text(types, ty)
+        .parse()
+        .expect("a rendered type is valid Rust")
 }
 
 /// The Rust type of `ty` with every type alias replaced by the type it names: two
 /// expressions print the same exactly when the compiler sees one type (for example
 /// `Body3`, an alias of `Body`, and `Body`), so trait impls on them would collide.
-pub fn canonical(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
-    render(types, ty, true)
+pub fn canonical(types: &TypeSpace, ty: &TypeRef) -> String {
+    let mut out = String::new();
+    render(types, ty, true, &mut out);
+    out
 }
 
-fn render(types: &TypeSpace, ty: &TypeRef, expand_aliases: bool) -> TokenStream {
-    let inner = |inner: &TypeRef| render(types, inner, expand_aliases);
+fn render(types: &TypeSpace, ty: &TypeRef, expand_aliases: bool, out: &mut String) {
+    let wrap = |open: &str, inner: &TypeRef, out: &mut String| {
+        out.push_str(open);
+        render(types, inner, expand_aliases, out);
+        out.push('>');
+    };
     match ty {
         TypeRef::Named(id) => {
             let mut def = types.get(*id);
@@ -28,64 +42,57 @@ fn render(types: &TypeSpace, ty: &TypeRef, expand_aliases: bool) -> TokenStream 
                 for _ in 0..types.defs.len() {
                     match &def.kind {
                         TypeKind::Alias(TypeRef::Named(next)) => def = types.get(*next),
-                        TypeKind::Alias(other) => return inner(other),
+                        TypeKind::Alias(other) => return render(types, other, true, out),
                         _ => break,
                     }
                 }
             }
-            let name = format_ident!("{}", def.name);
-            quote!(#name)
+            out.push_str(&def.name);
         }
-        TypeRef::Primitive(p) => primitive(*p),
-        TypeRef::Array(item) => {
-            let item = inner(item);
-            quote!(Vec<#item>)
-        }
-        TypeRef::Set(item) => {
-            let item = inner(item);
-            quote!(::std::collections::BTreeSet<#item>)
-        }
-        TypeRef::Map(value) => {
-            let value = inner(value);
-            quote!(::std::collections::BTreeMap<String, #value>)
-        }
+        TypeRef::Primitive(p) => out.push_str(primitive(*p)),
+        TypeRef::Array(item) => wrap("Vec<", item, out),
+        TypeRef::Set(item) => wrap("::std::collections::BTreeSet<", item, out),
+        TypeRef::Map(value) => wrap("::std::collections::BTreeMap<String, ", value, out),
         TypeRef::Tuple(items) => {
-            let items = items.iter().map(inner);
-            quote!((#(#items,)*))
+            out.push('(');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                render(types, item, expand_aliases, out);
+            }
+            if items.len() == 1 {
+                out.push(',');
+            }
+            out.push(')');
         }
-        TypeRef::Option(value) => {
-            let value = inner(value);
-            quote!(Option<#value>)
-        }
-        TypeRef::Boxed(value) => {
-            let value = inner(value);
-            quote!(Box<#value>)
-        }
+        TypeRef::Option(value) => wrap("Option<", value, out),
+        TypeRef::Boxed(value) => wrap("Box<", value, out),
     }
 }
 
-fn primitive(p: Primitive) -> TokenStream {
+fn primitive(p: Primitive) -> &'static str {
     match p {
         // Raw bytes inside a JSON document can only be text; bodies that are raw bytes
         // are handled by the client and server emitters.
-        Primitive::String | Primitive::Binary => quote!(String),
-        Primitive::Bool => quote!(bool),
-        Primitive::I8 => quote!(i8),
-        Primitive::I16 => quote!(i16),
-        Primitive::I32 => quote!(i32),
-        Primitive::I64 => quote!(i64),
-        Primitive::U8 => quote!(u8),
-        Primitive::U16 => quote!(u16),
-        Primitive::U32 => quote!(u32),
-        Primitive::U64 => quote!(u64),
-        Primitive::F32 => quote!(f32),
-        Primitive::F64 => quote!(f64),
-        Primitive::DateTime => quote!(::oapi_gen_runtime::DateTime),
-        Primitive::Date => quote!(::oapi_gen_runtime::Date),
-        Primitive::Uuid => quote!(::oapi_gen_runtime::Uuid),
-        Primitive::Base64 => quote!(::oapi_gen_runtime::Base64),
-        Primitive::File => quote!(::oapi_gen_runtime::UploadFile),
-        Primitive::Any => quote!(::oapi_gen_runtime::Json),
-        Primitive::AnyObject => quote!(::oapi_gen_runtime::JsonObject),
+        Primitive::String | Primitive::Binary => "String",
+        Primitive::Bool => "bool",
+        Primitive::I8 => "i8",
+        Primitive::I16 => "i16",
+        Primitive::I32 => "i32",
+        Primitive::I64 => "i64",
+        Primitive::U8 => "u8",
+        Primitive::U16 => "u16",
+        Primitive::U32 => "u32",
+        Primitive::U64 => "u64",
+        Primitive::F32 => "f32",
+        Primitive::F64 => "f64",
+        Primitive::DateTime => "::oapi_gen_runtime::DateTime",
+        Primitive::Date => "::oapi_gen_runtime::Date",
+        Primitive::Uuid => "::oapi_gen_runtime::Uuid",
+        Primitive::Base64 => "::oapi_gen_runtime::Base64",
+        Primitive::File => "::oapi_gen_runtime::UploadFile",
+        Primitive::Any => "::oapi_gen_runtime::Json",
+        Primitive::AnyObject => "::oapi_gen_runtime::JsonObject",
     }
 }

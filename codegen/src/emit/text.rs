@@ -1,0 +1,207 @@
+//! Rust source written directly as formatted text.
+//!
+//! The items a document has by the thousand (models with their serde impls, client
+//! request builders) are written line by line here rather than built with `quote!`,
+//! parsed with `syn` and printed with `prettyplease`: for the largest documents that
+//! round trip was most of the generation time. The layout follows rustfmt's: four
+//! spaces per level, lists on one line when they fit in [`WIDTH`] columns, else one
+//! element per line with a trailing comma.
+
+use std::fmt::{self, Write};
+
+use super::docs;
+
+/// The widest line a list is kept on.
+pub const WIDTH: usize = 100;
+
+/// Formatted Rust source, written line by line at an indentation depth.
+#[derive(Debug, Default)]
+pub struct Code {
+    out: String,
+    depth: usize,
+}
+
+impl Code {
+    /// Empty source at depth 0.
+    pub fn new() -> Self {
+        Code::default()
+    }
+
+    /// The source written.
+    pub fn finish(self) -> String {
+        self.out
+    }
+
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.out.is_empty()
+    }
+
+    /// Writes `text` as a line at the current depth.
+    pub fn line(&mut self, text: impl fmt::Display) {
+        self.indent();
+        // Writing to a `String` cannot fail.
+        let _ = write!(self.out, "{text}");
+        self.out.push('\n');
+    }
+
+    /// Writes an empty line.
+    pub fn blank(&mut self) {
+        self.out.push('\n');
+    }
+
+    /// Writes `text` (which opens a block) and goes one level deeper.
+    pub fn open(&mut self, text: impl fmt::Display) {
+        self.line(text);
+        self.depth += 1;
+    }
+
+    /// Goes one level up and writes `text` (which closes a block).
+    pub fn close(&mut self, text: impl fmt::Display) {
+        self.depth = self.depth.saturating_sub(1);
+        self.line(text);
+    }
+
+    /// Writes `text` as `///` doc comments, made safe for rustdoc.
+    pub fn doc(&mut self, text: Option<&str>) {
+        let Some(text) = text else {
+            return;
+        };
+        for line in docs::sanitize(text) {
+            self.doc_line(&line);
+        }
+    }
+
+    /// Writes one `///` line of `text`, which is already safe for rustdoc.
+    pub fn doc_line(&mut self, text: &str) {
+        let text = text.trim_end();
+        if text.is_empty() {
+            self.line("///");
+        } else {
+            self.line(format_args!("/// {text}"));
+        }
+    }
+
+    /// Writes `head`, the `items` separated by `, ` and `tail` on one line if it fits
+    /// in [`WIDTH`] columns; else `head` alone, the items one per line one level
+    /// deeper, each followed by a comma, and `tail` on the last line.
+    pub fn list<I>(&mut self, head: &str, items: I, tail: &str)
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let items: Vec<I::Item> = items.into_iter().collect();
+        if self.fits(head, &items, tail) {
+            self.indent();
+            self.out.push_str(head);
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    self.out.push_str(", ");
+                }
+                self.out.push_str(item.as_ref());
+            }
+            self.out.push_str(tail);
+            self.out.push('\n');
+            return;
+        }
+        self.open(head);
+        for item in &items {
+            self.line(format_args!("{},", item.as_ref()));
+        }
+        self.close(tail);
+    }
+
+    /// Like [`list`](Code::list), for a `tail` that opens a block: then goes one
+    /// level deeper.
+    pub fn open_list<I>(&mut self, head: &str, items: I, tail: &str)
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.list(head, items, tail);
+        self.depth += 1;
+    }
+
+    /// Writes the match arm `pattern => value,`, or with `value` in a block on lines
+    /// of its own if that is too wide.
+    pub fn arm(&mut self, pattern: &str, value: &str) {
+        // `pattern`, ` => `, `value` and `,`.
+        if self.depth * 4 + pattern.len() + value.len() + 5 <= WIDTH {
+            self.line(format_args!("{pattern} => {value},"));
+        } else {
+            self.open(format_args!("{pattern} => {{"));
+            self.line(value);
+            self.close("}");
+        }
+    }
+
+    /// Whether `head`, `items` and `tail` fit on one line at the current depth.
+    pub fn fits(&self, head: &str, items: &[impl AsRef<str>], tail: &str) -> bool {
+        let items: usize = items.iter().map(|item| item.as_ref().len() + 2).sum();
+        self.depth * 4 + head.len() + items.saturating_sub(2) + tail.len() <= WIDTH
+    }
+
+    fn indent(&mut self) {
+        for _ in 0..self.depth {
+            self.out.push_str("    ");
+        }
+    }
+}
+
+/// `value` as a Rust string literal.
+pub fn string(value: &str) -> String {
+    format!("{value:?}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_stay_on_one_line_when_they_fit() {
+        let mut code = Code::new();
+        code.open("impl A {");
+        code.list("fn f(", ["a: u8", "b: u8"], ") {}");
+        code.list(
+            "fn long_function_name(",
+            [
+                "first_argument: Option<String>",
+                "second_argument: Option<String>",
+                "third: u8",
+            ],
+            ") -> u8 {",
+        );
+        code.close("}");
+        assert_eq!(
+            code.finish(),
+            "impl A {\n    fn f(a: u8, b: u8) {}\n    fn long_function_name(\n        \
+             first_argument: Option<String>,\n        second_argument: Option<String>,\n        \
+             third: u8,\n    ) -> u8 {\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_line_of_exactly_the_width_fits() {
+        let code = Code::new();
+        let item = "x".repeat(WIDTH - 4);
+        assert!(code.fits("f(", &[item.as_str()], ");"));
+        assert!(!code.fits("f(", &[format!("{item}y")], ");"));
+    }
+
+    #[test]
+    fn docs_are_sanitized_and_trimmed() {
+        let mut code = Code::new();
+        code.open("mod m {");
+        code.doc(Some("First.  \r\n\r\n```\nlet x = 1;\n```"));
+        code.close("}");
+        assert_eq!(
+            code.finish(),
+            "mod m {\n    /// First.\n    ///\n    /// ```text\n    /// let x = 1;\n    /// ```\n}\n"
+        );
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+    }
+}
