@@ -325,30 +325,25 @@ pub mod client {
             request.path("/push");
             let body = self.body;
             match body {
-                PublishRequestBody::Json(body) => {
-                    request.json_body("application/json", &body)
-                }
-                PublishRequestBody::Binary(body) => {
-                    request.bytes_body("application/x-msgpack", body)
-                }
-                PublishRequestBody::Form(body) => {
-                    request.form_body("application/x-www-form-urlencoded", &body)
-                }
-            };
+                PublishRequestBody::Json(body) => request.json_body("application/json", &body),
+                PublishRequestBody::Binary(body) => request.bytes_body("application/x-msgpack", body),
+                PublishRequestBody::Form(body) => request.form_body(
+                    "application/x-www-form-urlencoded",
+                    &body,
+                ),
+            }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => response.empty(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => response.empty(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PublishRequest {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<PublishError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -2682,30 +2682,18 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/health");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    500 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                HealthError::InternalServerError,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                500 => Err(runtime::declared_error(response.json(), HealthError::InternalServerError)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for HealthRequest {
-        type Output = Result<
-            runtime::ResponseValue<Health>,
-            runtime::Error<HealthError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Health>, runtime::Error<HealthError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2785,38 +2773,25 @@ pub mod client {
             request.query("next_token", runtime::Style::Form, true, &self.next_token);
             request.header("x-request-id", false, &self.x_request_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    500 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                ListItemsError::InternalServerError,
-                            ),
-                        )
-                    }
-                    422 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                ListItemsError::UnprocessableEntity,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                500 => Err(runtime::declared_error(
+                    response.json(),
+                    ListItemsError::InternalServerError,
+                )),
+                422 => Err(runtime::declared_error(
+                    response.json(),
+                    ListItemsError::UnprocessableEntity,
+                )),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ListItemsRequest {
-        type Output = Result<
-            runtime::ResponseValue<ItemPage>,
-            runtime::Error<ListItemsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<ItemPage>, runtime::Error<ListItemsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2861,38 +2836,25 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    500 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                CreateItemError::InternalServerError,
-                            ),
-                        )
-                    }
-                    422 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                CreateItemError::UnprocessableEntity,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                500 => Err(runtime::declared_error(
+                    response.json(),
+                    CreateItemError::InternalServerError,
+                )),
+                422 => Err(runtime::declared_error(
+                    response.json(),
+                    CreateItemError::UnprocessableEntity,
+                )),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreateItemRequest {
-        type Output = Result<
-            runtime::ResponseValue<Item>,
-            runtime::Error<CreateItemError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Item>, runtime::Error<CreateItemError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2944,43 +2906,20 @@ pub mod client {
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             request.cookie("session_id", true, &self.session_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    500 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetItemError::InternalServerError,
-                            ),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetItemError::NotFound,
-                            ),
-                        )
-                    }
-                    422 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetItemError::UnprocessableEntity,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                500 => Err(runtime::declared_error(response.json(), GetItemError::InternalServerError)),
+                404 => Err(runtime::declared_error(response.json(), GetItemError::NotFound)),
+                422 => Err(runtime::declared_error(response.json(), GetItemError::UnprocessableEntity)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetItemRequest {
         type Output = Result<runtime::ResponseValue<Item>, runtime::Error<GetItemError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3029,46 +2968,26 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    500 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                UpdateItemError::InternalServerError,
-                            ),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                UpdateItemError::NotFound,
-                            ),
-                        )
-                    }
-                    422 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                UpdateItemError::UnprocessableEntity,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                500 => Err(runtime::declared_error(
+                    response.json(),
+                    UpdateItemError::InternalServerError,
+                )),
+                404 => Err(runtime::declared_error(response.json(), UpdateItemError::NotFound)),
+                422 => Err(runtime::declared_error(
+                    response.json(),
+                    UpdateItemError::UnprocessableEntity,
+                )),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for UpdateItemRequest {
-        type Output = Result<
-            runtime::ResponseValue<Item>,
-            runtime::Error<UpdateItemError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Item>, runtime::Error<UpdateItemError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3110,53 +3029,30 @@ pub mod client {
             'static,
             Result<runtime::ResponseValue<()>, runtime::Error<DeleteItemError>>,
         > {
-            let mut request = runtime::Request::new(
-                &self.client,
-                runtime::Method::DELETE,
-            );
+            let mut request = runtime::Request::new(&self.client, runtime::Method::DELETE);
             request.path("/items/");
             request.path_param("item_id", runtime::Style::Simple, false, &self.item_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => response.empty(),
-                    500 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                DeleteItemError::InternalServerError,
-                            ),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                DeleteItemError::NotFound,
-                            ),
-                        )
-                    }
-                    422 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                DeleteItemError::UnprocessableEntity,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => response.empty(),
+                500 => Err(runtime::declared_error(
+                    response.json(),
+                    DeleteItemError::InternalServerError,
+                )),
+                404 => Err(runtime::declared_error(response.json(), DeleteItemError::NotFound)),
+                422 => Err(runtime::declared_error(
+                    response.json(),
+                    DeleteItemError::UnprocessableEntity,
+                )),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for DeleteItemRequest {
-        type Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<DeleteItemError>,
-        >;
+        type Output = Result<runtime::ResponseValue<()>, runtime::Error<DeleteItemError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3216,18 +3112,14 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::json_lines,
                 |response| match response.status() {
-                    500 => {
-                        runtime::declared_error(
-                            response.bytes(),
-                            StreamItemError::InternalServerError,
-                        )
-                    }
-                    422 => {
-                        runtime::declared_error(
-                            response.json(),
-                            StreamItemError::UnprocessableEntity,
-                        )
-                    }
+                    500 => runtime::declared_error(
+                        response.bytes(),
+                        StreamItemError::InternalServerError,
+                    ),
+                    422 => runtime::declared_error(
+                        response.json(),
+                        StreamItemError::UnprocessableEntity,
+                    ),
                     _ => response.unexpected(),
                 },
             )
@@ -3235,11 +3127,9 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for StreamItemRequest {
-        type Output = Result<
-            runtime::ChunkStream<Chunk>,
-            runtime::Error<StreamItemError>,
-        >;
+        type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<StreamItemError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3289,18 +3179,14 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::json_lines,
                 |response| match response.status() {
-                    500 => {
-                        runtime::declared_error(
-                            response.json(),
-                            ItemProgressError::InternalServerError,
-                        )
-                    }
-                    422 => {
-                        runtime::declared_error(
-                            response.json(),
-                            ItemProgressError::UnprocessableEntity,
-                        )
-                    }
+                    500 => runtime::declared_error(
+                        response.json(),
+                        ItemProgressError::InternalServerError,
+                    ),
+                    422 => runtime::declared_error(
+                        response.json(),
+                        ItemProgressError::UnprocessableEntity,
+                    ),
                     _ => response.unexpected(),
                 },
             )
@@ -3308,11 +3194,9 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for ItemProgressRequest {
-        type Output = Result<
-            runtime::ChunkStream<Chunk>,
-            runtime::Error<ItemProgressError>,
-        >;
+        type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<ItemProgressError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3367,18 +3251,8 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::json_lines,
                 |response| match response.status() {
-                    500 => {
-                        runtime::declared_error(
-                            response.json(),
-                            FeedError::InternalServerError,
-                        )
-                    }
-                    422 => {
-                        runtime::declared_error(
-                            response.json(),
-                            FeedError::UnprocessableEntity,
-                        )
-                    }
+                    500 => runtime::declared_error(response.json(), FeedError::InternalServerError),
+                    422 => runtime::declared_error(response.json(), FeedError::UnprocessableEntity),
                     _ => response.unexpected(),
                 },
             )
@@ -3388,6 +3262,7 @@ pub mod client {
     impl ::std::future::IntoFuture for FeedRequest {
         type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<FeedError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3434,12 +3309,7 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::event_stream,
                 |response| match response.status() {
-                    500 => {
-                        runtime::declared_error(
-                            response.bytes(),
-                            EventsError::InternalServerError,
-                        )
-                    }
+                    500 => runtime::declared_error(response.bytes(), EventsError::InternalServerError),
                     _ => response.unexpected(),
                 },
             )
@@ -3449,6 +3319,7 @@ pub mod client {
     impl ::std::future::IntoFuture for EventsRequest {
         type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<EventsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -1011,10 +1011,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `manager_id`: `managerId` (path parameter)
-        pub fn get_manager(
-            &self,
-            manager_id: impl Into<EmployeeId>,
-        ) -> GetManagerRequest {
+        pub fn get_manager(&self, manager_id: impl Into<EmployeeId>) -> GetManagerRequest {
             GetManagerRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -1071,22 +1068,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for HireRequest {
-        type Output = Result<
-            runtime::ResponseValue<Employee>,
-            runtime::Error<HireError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Employee>, runtime::Error<HireError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1123,30 +1115,19 @@ pub mod client {
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/managers/");
-            request
-                .path_param(
-                    "managerId",
-                    runtime::Style::Simple,
-                    false,
-                    &self.manager_id,
-                );
+            request.path_param("managerId", runtime::Style::Simple, false, &self.manager_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetManagerRequest {
-        type Output = Result<
-            runtime::ResponseValue<Manager>,
-            runtime::Error<GetManagerError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Manager>, runtime::Error<GetManagerError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1186,22 +1167,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PutAuditRequest {
-        type Output = Result<
-            runtime::ResponseValue<Assignment>,
-            runtime::Error<PutAuditError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Assignment>, runtime::Error<PutAuditError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

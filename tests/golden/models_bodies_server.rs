@@ -627,10 +627,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `body`: The request body (`application/json`, `application/x-www-form-urlencoded`, `multipart/form-data`, `text/plain`)
-        pub fn create_note(
-            &self,
-            body: impl Into<CreateNoteRequestBody>,
-        ) -> CreateNoteRequest {
+        pub fn create_note(&self, body: impl Into<CreateNoteRequestBody>) -> CreateNoteRequest {
             CreateNoteRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -680,31 +677,22 @@ pub mod client {
             request.path("/notes");
             if let Some(body) = self.body {
                 match body {
-                    ReplaceNoteRequestBody::Json(body) => {
-                        request.json_body("application/json", &body)
-                    }
-                    ReplaceNoteRequestBody::Binary(body) => {
-                        request.bytes_body("image/*", body)
-                    }
-                };
+                    ReplaceNoteRequestBody::Json(body) => request.json_body("application/json", &body),
+                    ReplaceNoteRequestBody::Binary(body) => request.bytes_body("image/*", body),
+                }
             }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => response.empty(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => response.empty(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ReplaceNoteRequest {
-        type Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<ReplaceNoteError>,
-        >;
+        type Output = Result<runtime::ResponseValue<()>, runtime::Error<ReplaceNoteError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -764,34 +752,26 @@ pub mod client {
             request.path("/notes");
             let body = self.body;
             match body {
-                CreateNoteRequestBody::Json(body) => {
-                    request.json_body("application/json", &body)
-                }
-                CreateNoteRequestBody::Form(body) => {
-                    request.form_body("application/x-www-form-urlencoded", &body)
-                }
+                CreateNoteRequestBody::Json(body) => request.json_body("application/json", &body),
+                CreateNoteRequestBody::Form(body) => request.form_body(
+                    "application/x-www-form-urlencoded",
+                    &body,
+                ),
                 CreateNoteRequestBody::Multipart(body) => request.multipart_body(body),
-                CreateNoteRequestBody::Text(body) => {
-                    request.text_body("text/plain", body)
-                }
-            };
+                CreateNoteRequestBody::Text(body) => request.text_body("text/plain", body),
+            }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => response.empty(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => response.empty(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreateNoteRequest {
-        type Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<CreateNoteError>,
-        >;
+        type Output = Result<runtime::ResponseValue<()>, runtime::Error<CreateNoteError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

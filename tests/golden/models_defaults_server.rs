@@ -714,10 +714,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `body`: The request body (`application/json`)
-        pub fn search_with_body(
-            &self,
-            body: impl Into<SearchOptions>,
-        ) -> SearchWithBodyRequest {
+        pub fn search_with_body(&self, body: impl Into<SearchOptions>) -> SearchWithBodyRequest {
             SearchWithBodyRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -791,22 +788,17 @@ pub mod client {
             request.query("exact", runtime::Style::Form, true, &self.exact);
             request.header("X-Locale", false, &self.x_locale);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for SearchRequest {
-        type Output = Result<
-            runtime::ResponseValue<SearchOptions>,
-            runtime::Error<SearchError>,
-        >;
+        type Output = Result<runtime::ResponseValue<SearchOptions>, runtime::Error<SearchError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -839,23 +831,17 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<SearchOptions>,
-                runtime::Error<SearchWithBodyError>,
-            >,
+            Result<runtime::ResponseValue<SearchOptions>, runtime::Error<SearchWithBodyError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/search");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -865,6 +851,7 @@ pub mod client {
             runtime::Error<SearchWithBodyError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -811,22 +811,17 @@ pub mod client {
             request.query("priority", runtime::Style::Form, true, &self.priority);
             request.query("order", runtime::Style::Form, true, &self.order);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ListTasksRequest {
-        type Output = Result<
-            runtime::ResponseValue<Vec<Task>>,
-            runtime::Error<ListTasksError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Vec<Task>>, runtime::Error<ListTasksError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -866,22 +861,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreateTaskRequest {
-        type Output = Result<
-            runtime::ResponseValue<Task>,
-            runtime::Error<CreateTaskError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Task>, runtime::Error<CreateTaskError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

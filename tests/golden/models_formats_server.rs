@@ -900,10 +900,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `record_id`: `recordId` (path parameter)
-        pub fn get_record(
-            &self,
-            record_id: impl Into<::oapi_gen_runtime::Uuid>,
-        ) -> GetRecordRequest {
+        pub fn get_record(&self, record_id: impl Into<::oapi_gen_runtime::Uuid>) -> GetRecordRequest {
             GetRecordRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -959,10 +956,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `record_id`: `recordId` (path parameter)
-        pub fn download(
-            &self,
-            record_id: impl Into<::oapi_gen_runtime::Uuid>,
-        ) -> DownloadRequest {
+        pub fn download(&self, record_id: impl Into<::oapi_gen_runtime::Uuid>) -> DownloadRequest {
             DownloadRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -1018,27 +1012,21 @@ pub mod client {
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/records/");
-            request
-                .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
+            request.path_param("recordId", runtime::Style::Simple, false, &self.record_id);
             request.query("since", runtime::Style::Form, true, &self.since);
             request.query("day", runtime::Style::Form, true, &self.day);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetRecordRequest {
-        type Output = Result<
-            runtime::ResponseValue<Record>,
-            runtime::Error<GetRecordError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Record>, runtime::Error<GetRecordError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1076,27 +1064,21 @@ pub mod client {
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/records/");
-            request
-                .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
+            request.path_param("recordId", runtime::Style::Simple, false, &self.record_id);
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PutRecordRequest {
-        type Output = Result<
-            runtime::ResponseValue<Record>,
-            runtime::Error<PutRecordError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Record>, runtime::Error<PutRecordError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1136,22 +1118,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PostNumbersRequest {
-        type Output = Result<
-            runtime::ResponseValue<Numbers>,
-            runtime::Error<PostNumbersError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Numbers>, runtime::Error<PostNumbersError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1191,27 +1168,20 @@ pub mod client {
             let body = self.body;
             match body {
                 UploadRequestBody::Multipart(body) => request.multipart_body(body),
-                UploadRequestBody::Binary(body) => {
-                    request.bytes_body("application/octet-stream", body)
-                }
-            };
+                UploadRequestBody::Binary(body) => request.bytes_body("application/octet-stream", body),
+            }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for UploadRequest {
-        type Output = Result<
-            runtime::ResponseValue<Record>,
-            runtime::Error<UploadError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Record>, runtime::Error<UploadError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1265,23 +1235,16 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<runtime::bytes::Bytes>,
-                runtime::Error<DownloadError>,
-            >,
+            Result<runtime::ResponseValue<runtime::bytes::Bytes>, runtime::Error<DownloadError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/downloads/");
-            request
-                .path_param("recordId", runtime::Style::Simple, false, &self.record_id);
+            request.path_param("recordId", runtime::Style::Simple, false, &self.record_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.bytes(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.bytes(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -1291,6 +1254,7 @@ pub mod client {
             runtime::Error<DownloadError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -2027,11 +2027,7 @@ pub mod client {
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter)
         /// - `body`: The request body (`application/json`)
-        pub fn get_pet_2(
-            &self,
-            pet_id: impl Into<String>,
-            body: impl Into<PetStore>,
-        ) -> GetPetRequest2 {
+        pub fn get_pet_2(&self, pet_id: impl Into<String>, body: impl Into<PetStore>) -> GetPetRequest2 {
             GetPetRequest2 {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2047,10 +2043,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter)
-        pub fn get_pets_pet_id_photos(
-            &self,
-            pet_id: impl Into<String>,
-        ) -> GetPetsPetIdPhotosRequest {
+        pub fn get_pets_pet_id_photos(&self, pet_id: impl Into<String>) -> GetPetsPetIdPhotosRequest {
             GetPetsPetIdPhotosRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2064,10 +2057,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter)
-        pub fn post_pets_pet_id_photos(
-            &self,
-            pet_id: impl Into<String>,
-        ) -> PostPetsPetIdPhotosRequest {
+        pub fn post_pets_pet_id_photos(&self, pet_id: impl Into<String>) -> PostPetsPetIdPhotosRequest {
             PostPetsPetIdPhotosRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2194,22 +2184,17 @@ pub mod client {
             request.query("self", runtime::Style::Form, true, &self.self_);
             request.query("page[size]", runtime::Style::Form, true, &self.page_size);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetPetRequest {
-        type Output = Result<
-            runtime::ResponseValue<PetStore2>,
-            runtime::Error<GetPetError>,
-        >;
+        type Output = Result<runtime::ResponseValue<PetStore2>, runtime::Error<GetPetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2259,22 +2244,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetPetRequest2 {
-        type Output = Result<
-            runtime::ResponseValue<GetPetResponse>,
-            runtime::Error<GetPetError2>,
-        >;
+        type Output = Result<runtime::ResponseValue<GetPetResponse>, runtime::Error<GetPetError2>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2307,23 +2287,17 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<Vec<PetStore3>>,
-                runtime::Error<GetPetsPetIdPhotosError>,
-            >,
+            Result<runtime::ResponseValue<Vec<PetStore3>>, runtime::Error<GetPetsPetIdPhotosError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.path("/photos");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -2333,6 +2307,7 @@ pub mod client {
             runtime::Error<GetPetsPetIdPhotosError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2382,22 +2357,17 @@ pub mod client {
                 request.json_body("application/json", &body);
             }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => response.empty(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => response.empty(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PostPetsPetIdPhotosRequest {
-        type Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<PostPetsPetIdPhotosError>,
-        >;
+        type Output = Result<runtime::ResponseValue<()>, runtime::Error<PostPetsPetIdPhotosError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2429,30 +2399,22 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<Type>,
-                runtime::Error<GetPetStoreV1_0ItemsError>,
-            >,
+            Result<runtime::ResponseValue<Type>, runtime::Error<GetPetStoreV1_0ItemsError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pet-store/v1.0/items");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetPetStoreV1_0ItemsRequest {
-        type Output = Result<
-            runtime::ResponseValue<Type>,
-            runtime::Error<GetPetStoreV1_0ItemsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Type>, runtime::Error<GetPetStoreV1_0ItemsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2489,19 +2451,17 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/self");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for SelfRequest {
         type Output = Result<runtime::ResponseValue<Self_>, runtime::Error<SelfError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2541,19 +2501,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for TypeRequest {
         type Output = Result<runtime::ResponseValue<Result2>, runtime::Error<TypeError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -2593,29 +2551,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                ListPetsV2Error::Default,
-                            ),
-                        )
-                    }
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(runtime::declared_error(response.json(), ListPetsV2Error::Default)),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ListPetsV2Request {
-        type Output = Result<
-            runtime::ResponseValue<Keys>,
-            runtime::Error<ListPetsV2Error>,
-        >;
+        type Output = Result<runtime::ResponseValue<Keys>, runtime::Error<ListPetsV2Error>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -1101,22 +1101,17 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/pets");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ListPetsRequest {
-        type Output = Result<
-            runtime::ResponseValue<Vec<Pet>>,
-            runtime::Error<ListPetsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<ListPetsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1156,22 +1151,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreatePetRequest {
-        type Output = Result<
-            runtime::ResponseValue<Pet>,
-            runtime::Error<CreatePetError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<CreatePetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1211,22 +1201,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreateAccountRequest {
-        type Output = Result<
-            runtime::ResponseValue<Account>,
-            runtime::Error<CreateAccountError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Account>, runtime::Error<CreateAccountError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1273,22 +1258,17 @@ pub mod client {
                 request.json_body("application/json", &body);
             }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PutSettingsRequest {
-        type Output = Result<
-            runtime::ResponseValue<Settings>,
-            runtime::Error<PutSettingsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Settings>, runtime::Error<PutSettingsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1328,22 +1308,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for StoreBlobRequest {
-        type Output = Result<
-            runtime::ResponseValue<Envelope>,
-            runtime::Error<StoreBlobError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Envelope>, runtime::Error<StoreBlobError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

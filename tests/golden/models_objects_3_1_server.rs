@@ -1019,11 +1019,7 @@ pub mod client {
         /// Arguments:
         /// - `id`: `id` (path parameter)
         /// - `body`: The request body (`application/json`)
-        pub fn put_profile(
-            &self,
-            id: impl Into<String>,
-            body: impl Into<Profile>,
-        ) -> PutProfileRequest {
+        pub fn put_profile(&self, id: impl Into<String>, body: impl Into<Profile>) -> PutProfileRequest {
             PutProfileRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -1036,10 +1032,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `body`: The request body (`application/json`)
-        pub fn post_measurement(
-            &self,
-            body: impl Into<Measurement>,
-        ) -> PostMeasurementRequest {
+        pub fn post_measurement(&self, body: impl Into<Measurement>) -> PostMeasurementRequest {
             PostMeasurementRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -1083,22 +1076,17 @@ pub mod client {
             request.path("/profiles/");
             request.path_param("id", runtime::Style::Simple, false, &self.id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetProfileRequest {
-        type Output = Result<
-            runtime::ResponseValue<Profile>,
-            runtime::Error<GetProfileError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Profile>, runtime::Error<GetProfileError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1140,22 +1128,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PutProfileRequest {
-        type Output = Result<
-            runtime::ResponseValue<Profile>,
-            runtime::Error<PutProfileError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Profile>, runtime::Error<PutProfileError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1188,32 +1171,24 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<Shipment>,
-                runtime::Error<PostMeasurementError>,
-            >,
+            Result<runtime::ResponseValue<Shipment>, runtime::Error<PostMeasurementError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/measurements");
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for PostMeasurementRequest {
-        type Output = Result<
-            runtime::ResponseValue<Shipment>,
-            runtime::Error<PostMeasurementError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Shipment>, runtime::Error<PostMeasurementError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -2667,11 +2667,7 @@ pub mod client {
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter): The pet's identifier.
         /// - `body`: The request body (`application/json`)
-        pub fn update_pet(
-            &self,
-            pet_id: impl Into<i64>,
-            body: impl Into<NewPet>,
-        ) -> UpdatePetRequest {
+        pub fn update_pet(&self, pet_id: impl Into<i64>, body: impl Into<NewPet>) -> UpdatePetRequest {
             UpdatePetRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2814,10 +2810,7 @@ pub mod client {
         ///
         /// Arguments:
         /// - `body`: The request body (`application/json`)
-        pub fn legacy_stream(
-            &self,
-            body: impl Into<ChatRequest>,
-        ) -> LegacyStreamRequest {
+        pub fn legacy_stream(&self, body: impl Into<ChatRequest>) -> LegacyStreamRequest {
             LegacyStreamRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2865,10 +2858,7 @@ pub mod client {
 
     impl ListPetsRequest {
         /// `X-Request-Id` (header parameter)
-        pub fn x_request_id(
-            mut self,
-            value: impl Into<::oapi_gen_runtime::Uuid>,
-        ) -> Self {
+        pub fn x_request_id(mut self, value: impl Into<::oapi_gen_runtime::Uuid>) -> Self {
             self.x_request_id = Some(value.into());
             self
         }
@@ -2960,8 +2950,7 @@ pub mod client {
             request.query("limit", runtime::Style::Form, true, &self.limit);
             request.query("tags", runtime::Style::Form, true, &self.tags);
             request.query("ids", runtime::Style::Form, false, &self.ids);
-            request
-                .query("colours", runtime::Style::SpaceDelimited, false, &self.colours);
+            request.query("colours", runtime::Style::SpaceDelimited, false, &self.colours);
             request.query("sizes", runtime::Style::PipeDelimited, false, &self.sizes);
             request.query("filter", runtime::Style::DeepObject, true, &self.filter);
             request.query_json("where", &self.where_);
@@ -2970,37 +2959,18 @@ pub mod client {
             request.query("sortBy", runtime::Style::Form, true, &self.sort_by);
             request.query_reserved("next", runtime::Style::Form, true, &self.next);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    400..=499 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                ListPetsError::ClientError,
-                            ),
-                        )
-                    }
-                    _ => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                ListPetsError::Default,
-                            ),
-                        )
-                    }
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                400..=499 => Err(runtime::declared_error(response.json(), ListPetsError::ClientError)),
+                _ => Err(runtime::declared_error(response.json(), ListPetsError::Default)),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ListPetsRequest {
-        type Output = Result<
-            runtime::ResponseValue<Vec<Pet>>,
-            runtime::Error<ListPetsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<ListPetsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3027,10 +2997,7 @@ pub mod client {
 
     impl CreatePetRequest {
         /// `X-Request-Id` (header parameter)
-        pub fn x_request_id(
-            mut self,
-            value: impl Into<::oapi_gen_runtime::Uuid>,
-        ) -> Self {
+        pub fn x_request_id(mut self, value: impl Into<::oapi_gen_runtime::Uuid>) -> Self {
             self.x_request_id = Some(value.into());
             self
         }
@@ -3056,30 +3023,21 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    422 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                CreatePetError::UnprocessableEntity,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                422 => Err(runtime::declared_error(
+                    response.json(),
+                    CreatePetError::UnprocessableEntity,
+                )),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreatePetRequest {
-        type Output = Result<
-            runtime::ResponseValue<Pet>,
-            runtime::Error<CreatePetError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<CreatePetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3121,27 +3079,18 @@ pub mod client {
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetPetError::NotFound,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                404 => Err(runtime::declared_error(response.json(), GetPetError::NotFound)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetPetRequest {
         type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<GetPetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3186,30 +3135,18 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                UpdatePetError::NotFound,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                404 => Err(runtime::declared_error(response.json(), UpdatePetError::NotFound)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for UpdatePetRequest {
-        type Output = Result<
-            runtime::ResponseValue<Pet>,
-            runtime::Error<UpdatePetError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Pet>, runtime::Error<UpdatePetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3247,34 +3184,22 @@ pub mod client {
             'static,
             Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>>,
         > {
-            let mut request = runtime::Request::new(
-                &self.client,
-                runtime::Method::DELETE,
-            );
+            let mut request = runtime::Request::new(&self.client, runtime::Method::DELETE);
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => response.empty(),
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                DeletePetError::NotFound,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => response.empty(),
+                404 => Err(runtime::declared_error(response.json(), DeletePetError::NotFound)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for DeletePetRequest {
         type Output = Result<runtime::ResponseValue<()>, runtime::Error<DeletePetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3320,38 +3245,20 @@ pub mod client {
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.path("/visits/");
-            request
-                .path_param(
-                    "visitDate",
-                    runtime::Style::Simple,
-                    false,
-                    &self.visit_date,
-                );
+            request.path_param("visitDate", runtime::Style::Simple, false, &self.visit_date);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetVisitError::NotFound,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                404 => Err(runtime::declared_error(response.json(), GetVisitError::NotFound)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetVisitRequest {
-        type Output = Result<
-            runtime::ResponseValue<Visit>,
-            runtime::Error<GetVisitError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Visit>, runtime::Error<GetVisitError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3393,22 +3300,17 @@ pub mod client {
             request.path("/search/pets");
             request.query("q", runtime::Style::Form, true, &self.q);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for SearchPetsRequest {
-        type Output = Result<
-            runtime::ResponseValue<Vec<Pet>>,
-            runtime::Error<SearchPetsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Vec<Pet>>, runtime::Error<SearchPetsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3447,38 +3349,22 @@ pub mod client {
             request.path("/documents/");
             request.path_param("docId", runtime::Style::Simple, false, &self.doc_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    304 => {
-                        Err(
-                            runtime::declared_error(
-                                response.empty(),
-                                |()| GetDocumentError::NotModified,
-                            ),
-                        )
-                    }
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetDocumentError::NotFound,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                304 => Err(runtime::declared_error(
+                    response.empty(),
+                    |()| GetDocumentError::NotModified,
+                )),
+                404 => Err(runtime::declared_error(response.json(), GetDocumentError::NotFound)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetDocumentRequest {
-        type Output = Result<
-            runtime::ResponseValue<Document>,
-            runtime::Error<GetDocumentError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Document>, runtime::Error<GetDocumentError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3517,57 +3403,38 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<PutDocumentResponse>,
-                runtime::Error<PutDocumentError>,
-            >,
+            Result<runtime::ResponseValue<PutDocumentResponse>, runtime::Error<PutDocumentError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::PUT);
             request.path("/documents/");
             request.path_param("docId", runtime::Style::Simple, false, &self.doc_id);
             let body = self.body;
             match body {
-                PutDocumentRequestBody::Json(body) => {
-                    request.json_body("application/json", &body)
-                }
-                PutDocumentRequestBody::Form(body) => {
-                    request.form_body("application/x-www-form-urlencoded", &body)
-                }
+                PutDocumentRequestBody::Json(body) => request.json_body("application/json", &body),
+                PutDocumentRequestBody::Form(body) => request.form_body(
+                    "application/x-www-form-urlencoded",
+                    &body,
+                ),
                 PutDocumentRequestBody::Multipart(body) => request.multipart_body(body),
-                PutDocumentRequestBody::Text(body) => {
-                    request.text_body("text/plain", body)
-                }
-                PutDocumentRequestBody::Binary(body) => {
-                    request.bytes_body("application/octet-stream", body)
-                }
-            };
+                PutDocumentRequestBody::Text(body) => request.text_body("text/plain", body),
+                PutDocumentRequestBody::Binary(body) => request.bytes_body(
+                    "application/octet-stream",
+                    body,
+                ),
+            }
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    204 => {
-                        runtime::declared_success(
-                            response.empty(),
-                            |()| PutDocumentResponse::NoContent,
-                        )
-                    }
-                    200..=299 => {
-                        runtime::declared_success(
-                            response.empty(),
-                            |()| PutDocumentResponse::Success,
-                        )
-                    }
-                    400..=499 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                PutDocumentError::ClientError,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                204 => runtime::declared_success(response.empty(), |()| PutDocumentResponse::NoContent),
+                200..=299 => runtime::declared_success(
+                    response.empty(),
+                    |()| PutDocumentResponse::Success,
+                ),
+                400..=499 => Err(runtime::declared_error(
+                    response.json(),
+                    PutDocumentError::ClientError,
+                )),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -3577,6 +3444,7 @@ pub mod client {
             runtime::Error<PutDocumentError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3658,37 +3526,18 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/status");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200..=299 => response.json(),
-                    400..=499 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetStatusError::ClientError,
-                            ),
-                        )
-                    }
-                    _ => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetStatusError::Default,
-                            ),
-                        )
-                    }
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200..=299 => response.json(),
+                400..=499 => Err(runtime::declared_error(response.json(), GetStatusError::ClientError)),
+                _ => Err(runtime::declared_error(response.json(), GetStatusError::Default)),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetStatusRequest {
-        type Output = Result<
-            runtime::ResponseValue<Status>,
-            runtime::Error<GetStatusError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Status>, runtime::Error<GetStatusError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3730,22 +3579,17 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::HEAD);
             request.path("/status");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.empty(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.empty(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for HeadStatusRequest {
-        type Output = Result<
-            runtime::ResponseValue<()>,
-            runtime::Error<HeadStatusError>,
-        >;
+        type Output = Result<runtime::ResponseValue<()>, runtime::Error<HeadStatusError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3795,12 +3639,10 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::json_lines,
                 |response| match response.status() {
-                    400..=499 => {
-                        runtime::declared_error(
-                            response.json(),
-                            StreamEventsError::ClientError,
-                        )
-                    }
+                    400..=499 => runtime::declared_error(
+                        response.json(),
+                        StreamEventsError::ClientError,
+                    ),
                     _ => response.unexpected(),
                 },
             )
@@ -3808,11 +3650,9 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for StreamEventsRequest {
-        type Output = Result<
-            runtime::ChunkStream<Event>,
-            runtime::Error<StreamEventsError>,
-        >;
+        type Output = Result<runtime::ChunkStream<Event>, runtime::Error<StreamEventsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3860,12 +3700,7 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::json_lines,
                 |response| match response.status() {
-                    422 => {
-                        runtime::declared_error(
-                            response.json(),
-                            ChatError::UnprocessableEntity,
-                        )
-                    }
+                    422 => runtime::declared_error(response.json(), ChatError::UnprocessableEntity),
                     _ => response.unexpected(),
                 },
             )
@@ -3875,6 +3710,7 @@ pub mod client {
     impl ::std::future::IntoFuture for ChatRequest2 {
         type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<ChatError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3927,11 +3763,9 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for LegacyStreamRequest {
-        type Output = Result<
-            runtime::ChunkStream<Chunk>,
-            runtime::Error<LegacyStreamError>,
-        >;
+        type Output = Result<runtime::ChunkStream<Chunk>, runtime::Error<LegacyStreamError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -3986,11 +3820,9 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for SubscribeRequest {
-        type Output = Result<
-            runtime::ChunkStream<Event>,
-            runtime::Error<SubscribeError>,
-        >;
+        type Output = Result<runtime::ChunkStream<Event>, runtime::Error<SubscribeError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -1005,29 +1005,17 @@ pub mod client {
             request.query("cursor", runtime::Style::Form, true, &self.cursor);
             request.query("status", runtime::Style::Form, true, &self.status);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                ListPetsError::Default,
-                            ),
-                        )
-                    }
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(runtime::declared_error(response.json(), ListPetsError::Default)),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for ListPetsRequest {
-        type Output = Result<
-            runtime::ResponseValue<PetPage>,
-            runtime::Error<ListPetsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<PetPage>, runtime::Error<ListPetsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1070,29 +1058,17 @@ pub mod client {
             let body = self.body;
             request.json_body("application/json", &body);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    201 => response.json(),
-                    _ => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                CreatePetError::Default,
-                            ),
-                        )
-                    }
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                201 => response.json(),
+                _ => Err(runtime::declared_error(response.json(), CreatePetError::Default)),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for CreatePetRequest {
-        type Output = Result<
-            runtime::ResponseValue<Pet2>,
-            runtime::Error<CreatePetError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Pet2>, runtime::Error<CreatePetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1134,27 +1110,18 @@ pub mod client {
             request.path("/pets/");
             request.path_param("petId", runtime::Style::Simple, false, &self.pet_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    404 => {
-                        Err(
-                            runtime::declared_error(
-                                response.json(),
-                                GetPetError::NotFound,
-                            ),
-                        )
-                    }
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                404 => Err(runtime::declared_error(response.json(), GetPetError::NotFound)),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetPetRequest {
         type Output = Result<runtime::ResponseValue<Pet2>, runtime::Error<GetPetError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -1196,22 +1163,17 @@ pub mod client {
             request.path("/owners/");
             request.path_param("ownerId", runtime::Style::Simple, false, &self.owner_id);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetOwnerRequest {
-        type Output = Result<
-            runtime::ResponseValue<Owner>,
-            runtime::Error<GetOwnerError>,
-        >;
+        type Output = Result<runtime::ResponseValue<Owner>, runtime::Error<GetOwnerError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -329,22 +329,17 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/docs");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.text(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.text(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for GetDocsRequest {
-        type Output = Result<
-            runtime::ResponseValue<String>,
-            runtime::Error<GetDocsError>,
-        >;
+        type Output = Result<runtime::ResponseValue<String>, runtime::Error<GetDocsError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -381,22 +376,17 @@ pub mod client {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/openapi.json");
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
     impl ::std::future::IntoFuture for RouterRequest {
-        type Output = Result<
-            runtime::ResponseValue<RouterOk>,
-            runtime::Error<RouterError>,
-        >;
+        type Output = Result<runtime::ResponseValue<RouterOk>, runtime::Error<RouterError>>;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

@@ -393,11 +393,7 @@ pub mod client {
         /// Arguments:
         /// - `ids`: `ids` (path parameter)
         /// - `point`: `point` (path parameter)
-        pub fn simple(
-            &self,
-            ids: impl Into<Vec<i64>>,
-            point: impl Into<Point>,
-        ) -> SimpleRequest {
+        pub fn simple(&self, ids: impl Into<Vec<i64>>, point: impl Into<Point>) -> SimpleRequest {
             SimpleRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -479,10 +475,7 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
-                runtime::Error<SimpleError>,
-            >,
+            Result<runtime::ResponseValue<::oapi_gen_runtime::JsonObject>, runtime::Error<SimpleError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/simple/");
@@ -490,13 +483,10 @@ pub mod client {
             request.path("/");
             request.path_param("point", runtime::Style::Simple, true, &self.point);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -506,6 +496,7 @@ pub mod client {
             runtime::Error<SimpleError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -540,10 +531,7 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
-                runtime::Error<LabelError>,
-            >,
+            Result<runtime::ResponseValue<::oapi_gen_runtime::JsonObject>, runtime::Error<LabelError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/label/");
@@ -553,13 +541,10 @@ pub mod client {
             request.path("/");
             request.path_param("point", runtime::Style::Label, false, &self.point);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -569,6 +554,7 @@ pub mod client {
             runtime::Error<LabelError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }
@@ -603,10 +589,7 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<
-                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
-                runtime::Error<MatrixError>,
-            >,
+            Result<runtime::ResponseValue<::oapi_gen_runtime::JsonObject>, runtime::Error<MatrixError>>,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/matrix/");
@@ -616,13 +599,10 @@ pub mod client {
             request.path("/");
             request.path_param("point", runtime::Style::Matrix, true, &self.point);
             request.correlation_id(self.correlation_id.as_deref());
-            runtime::call(
-                request,
-                |response| match response.status() {
-                    200 => response.json(),
-                    _ => Err(response.unexpected()),
-                },
-            )
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
         }
     }
 
@@ -632,6 +612,7 @@ pub mod client {
             runtime::Error<MatrixError>,
         >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
         fn into_future(self) -> Self::IntoFuture {
             self.send()
         }

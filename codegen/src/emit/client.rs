@@ -2,10 +2,11 @@
 //! awaitable request builder, a typed error enum per operation (and a success enum
 //! where several 2xx responses are declared), decoding each status as declared.
 
-use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::TokenStream;
+use quote::quote;
 
 use super::operation::{operation_doc, request_content, response_content, status_doc};
+use super::text::{Code, string};
 use super::{Node, docs, rust_type};
 use crate::ir::{
     Api, Content, MediaKind, Operation, Parameter, ParameterLocation, ParameterStyle, PathPart,
@@ -79,7 +80,7 @@ pub fn emit(api: &Api) -> Node<'_> {
     let methods = Node::container(
         |body| quote!(impl Client { #body }),
         std::iter::once(constructors)
-            .chain(api.operations.iter().map(|op| Node::Items(method(api, op)))),
+            .chain(api.operations.iter().map(|op| Node::Text(method(api, op)))),
     );
     let from = Node::Items(quote! {
         impl From<runtime::Client> for Client {
@@ -91,7 +92,7 @@ pub fn emit(api: &Api) -> Node<'_> {
     let items = api
         .operations
         .iter()
-        .map(|op| Node::Items(operation_items(api, op)));
+        .map(|op| Node::Text(operation_items(api, op)));
     Node::container(module, [client, methods, from].into_iter().chain(items))
 }
 
@@ -106,105 +107,94 @@ fn body_is_argument(op: &Operation) -> bool {
 }
 
 /// The Rust type of a request body's payload.
-fn body_type(api: &Api, content: &Content) -> TokenStream {
+fn body_type(api: &Api, content: &Content) -> String {
     match content.kind {
         MediaKind::Json | MediaKind::FormUrlEncoded => match &content.ty {
-            Some(ty) => rust_type::tokens(&api.types, ty),
-            None => quote!(::oapi_gen_runtime::Json),
+            Some(ty) => rust_type::text(&api.types, ty),
+            None => "::oapi_gen_runtime::Json".to_owned(),
         },
-        MediaKind::Multipart => quote!(runtime::reqwest::multipart::Form),
-        MediaKind::Text => quote!(String),
+        MediaKind::Multipart => "runtime::reqwest::multipart::Form".to_owned(),
+        MediaKind::Text => "String".to_owned(),
         MediaKind::JsonLines | MediaKind::EventStream | MediaKind::Binary => {
-            quote!(runtime::bytes::Bytes)
+            "runtime::bytes::Bytes".to_owned()
         }
     }
 }
 
 /// The Rust type of an operation's request body: its enum when the media types carry
 /// different types, else the type of the media type it is sent as.
-fn request_body_type(api: &Api, op: &Operation) -> Option<TokenStream> {
+fn request_body_type(api: &Api, op: &Operation) -> Option<String> {
     match &op.request_body.as_ref()?.enum_name {
-        Some(name) => {
-            let name = format_ident!("{name}");
-            Some(quote!(#name))
-        }
+        Some(name) => Some(name.clone()),
         None => request_content(op).map(|c| body_type(api, c)),
     }
 }
 
 /// The enum of a request body's media types, when it has one, with a `From` impl for
 /// each payload type only one media type carries.
-fn body_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let body = op.request_body.as_ref()?;
-    let name = format_ident!("{}", body.enum_name.as_ref()?);
-    let doc = format!(
-        " The request body of [`Client::{}`]: the media type it is sent as, and its \
-         content.",
-        op.fn_name
-    );
+fn body_enum(code: &mut Code, api: &Api, op: &Operation) {
+    let Some(body) = op.request_body.as_ref() else {
+        return;
+    };
+    let Some(name) = &body.enum_name else {
+        return;
+    };
     // Compared with aliases expanded: `From` impls for an alias and the type it names
     // would conflict.
     let key = |c: &Content| match (&c.kind, &c.ty) {
         (MediaKind::Json | MediaKind::FormUrlEncoded, Some(ty)) => {
-            rust_type::canonical(&api.types, ty).to_string()
+            rust_type::canonical(&api.types, ty)
         }
-        _ => body_type(api, c).to_string(),
+        _ => body_type(api, c),
     };
-    let types: Vec<String> = body.contents.iter().map(key).collect();
-    let variants = body.contents.iter().map(|c| {
-        let variant = format_ident!("{}", c.variant_name);
-        let ty = body_type(api, c);
-        let doc = format!(" `{}`", c.media_type);
-        quote! {
-            #[doc = #doc]
-            #variant(#ty),
+    let keys: Vec<String> = body.contents.iter().map(key).collect();
+    code.blank();
+    code.doc_line(&format!(
+        "The request body of [`Client::{}`]: the media type it is sent as, and its \
+         content.",
+        op.fn_name
+    ));
+    code.line("#[derive(Debug)]");
+    code.open(format_args!("pub enum {name} {{"));
+    for c in &body.contents {
+        code.doc_line(&format!("`{}`", c.media_type));
+        code.line(format_args!("{}({}),", c.variant_name, body_type(api, c)));
+    }
+    code.close("}");
+    for (c, key) in body.contents.iter().zip(&keys) {
+        if keys.iter().filter(|k| *k == key).count() != 1 {
+            continue;
         }
-    });
-    let from = body.contents.iter().filter_map(|c| {
         let ty = body_type(api, c);
-        let unique = types.iter().filter(|t| **t == key(c)).count() == 1;
-        let variant = format_ident!("{}", c.variant_name);
-        unique.then(|| {
-            quote! {
-                impl From<#ty> for #name {
-                    fn from(body: #ty) -> Self {
-                        #name::#variant(body)
-                    }
-                }
-            }
-        })
-    });
-    Some(quote! {
-        #[doc = #doc]
-        #[derive(Debug)]
-        pub enum #name {
-            #(#variants)*
-        }
-
-        #(#from)*
-    })
+        code.blank();
+        code.open(format_args!("impl From<{ty}> for {name} {{"));
+        code.open(format_args!("fn from(body: {ty}) -> Self {{"));
+        code.line(format_args!("{name}::{}(body)", c.variant_name));
+        code.close("}");
+        code.close("}");
+    }
 }
 
 /// The payload type of a response, if it has a body.
-fn response_type(api: &Api, response: &Response) -> Option<TokenStream> {
+fn response_type(api: &Api, response: &Response) -> Option<String> {
     let content = response_content(response)?;
     Some(match content.kind {
         MediaKind::Json => match &content.ty {
-            Some(ty) => rust_type::tokens(&api.types, ty),
-            None => quote!(::oapi_gen_runtime::Json),
+            Some(ty) => rust_type::text(&api.types, ty),
+            None => "::oapi_gen_runtime::Json".to_owned(),
         },
-        MediaKind::Text => quote!(String),
-        _ => quote!(runtime::bytes::Bytes),
+        MediaKind::Text => "String".to_owned(),
+        _ => "runtime::bytes::Bytes".to_owned(),
     })
 }
 
-/// The `Response` method that decodes a response's body.
-fn decode(response: &Response) -> TokenStream {
+/// The `Response` method call that decodes a response's body.
+fn decode(response: &Response) -> &'static str {
     match response_content(response).map(|c| c.kind) {
-        None => quote!(response.empty()),
-        Some(MediaKind::Json) => quote!(response.json()),
-        Some(MediaKind::Text) => quote!(response.text()),
-        Some(_) => quote!(response.bytes()),
+        None => "response.empty()",
+        Some(MediaKind::Json) => "response.json()",
+        Some(MediaKind::Text) => "response.text()",
+        Some(_) => "response.bytes()",
     }
 }
 
@@ -254,29 +244,44 @@ fn success_range(status: StatusCode) -> (u16, u16) {
 }
 
 /// The `match` pattern of a status; `default` in the success position matches 2xx.
-fn pattern(status: StatusCode, as_success: bool) -> TokenStream {
+fn pattern(status: StatusCode, as_success: bool) -> String {
     if status == StatusCode::Default && !as_success {
-        return quote!(_);
+        return "_".to_owned();
     }
     match success_range(status) {
-        (low, high) if low == high => {
-            let code = Literal::u16_unsuffixed(low);
-            quote!(#code)
-        }
-        (low, high) => {
-            let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
-            quote!(#low..=#high)
+        (low, high) if low == high => low.to_string(),
+        (low, high) => format!("{low}..={high}"),
+    }
+}
+
+/// The value of a decoder's arm: a call, laid out by [`Code::call_arm`].
+struct Call {
+    /// The call up to its first argument, with the opening parentheses.
+    head: String,
+    arguments: Vec<String>,
+    /// The closing parentheses.
+    tail: &'static str,
+}
+
+impl Call {
+    /// A value that is not a call.
+    fn value(value: impl Into<String>) -> Self {
+        Call {
+            head: value.into(),
+            arguments: Vec::new(),
+            tail: "",
         }
     }
 }
 
-/// The decoder of a response by status: `arms` (status, pattern, value) in the order
-/// Rust needs (exact codes, then ranges, then `_`), and `fallback` for statuses none
-/// of them matches (when no arm is `default`).
-fn decoder(
-    mut arms: Vec<(StatusCode, TokenStream, TokenStream)>,
-    fallback: TokenStream,
-) -> TokenStream {
+/// An arm of a decoder: the status it is ordered by, its pattern, its value.
+type Arm = (StatusCode, String, Call);
+
+/// Writes the decoder of a response by status: `arms` in the order Rust needs
+/// (exact codes, then ranges, then `_`), and `fallback` for statuses none of them
+/// matches (when no arm is `default`). The decoder is the last argument of the call
+/// `head(arguments…, decoder)`.
+fn decoder(code: &mut Code, head: &str, mut arms: Vec<Arm>, fallback: Call) {
     arms.sort_by_key(|(status, _, _)| match status {
         StatusCode::Code(_) => 0,
         StatusCode::Range(_) => 1,
@@ -286,50 +291,76 @@ fn decoder(
         .iter()
         .any(|(status, _, _)| *status == StatusCode::Default)
     {
-        arms.push((StatusCode::Default, quote!(_), fallback));
+        arms.push((StatusCode::Default, "_".to_owned(), fallback));
     }
-    match arms.as_slice() {
-        [(StatusCode::Default, _, value)] => quote!(|response| #value),
-        _ => {
-            let arms = arms
-                .iter()
-                .map(|(_, pattern, value)| quote!(#pattern => #value,));
-            quote! {
-                |response| match response.status() {
-                    #(#arms)*
-                }
-            }
+    if let [(StatusCode::Default, _, value)] = arms.as_slice() {
+        let mut arguments: Vec<String> = head_arguments(head);
+        let mut closure = format!("|response| {}", value.head);
+        closure.push_str(&value.arguments.join(", "));
+        closure.push_str(value.tail);
+        arguments.push(closure);
+        let callee = &head[..head.find('(').unwrap_or(head.len()) + 1];
+        code.list(callee, &arguments, ")");
+        return;
+    }
+    let first = format!("{head}|response| match response.status() {{");
+    let vertical = !code.fits(&first, &[""; 0], "");
+    if vertical {
+        let callee = &head[..head.find('(').unwrap_or(head.len()) + 1];
+        code.open(callee);
+        for argument in head_arguments(head) {
+            code.line(format_args!("{argument},"));
         }
+        code.open("|response| match response.status() {");
+    } else {
+        code.open(first);
     }
+    for (_, pattern, value) in &arms {
+        code.call_arm(pattern, &value.head, &value.arguments, value.tail);
+    }
+    if vertical {
+        code.close("},");
+        code.close(")");
+    } else {
+        code.close("})");
+    }
+}
+
+/// The arguments of `head`, a call up to its last argument (`f(a, b, `).
+fn head_arguments(head: &str) -> Vec<String> {
+    let open = head.find('(').map_or(head.len(), |i| i + 1);
+    head[open..]
+        .split(", ")
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The success type of an operation's `send`.
-fn success_type(api: &Api, op: &Operation) -> TokenStream {
+fn success_type(api: &Api, op: &Operation) -> String {
     if let Some(streaming) = &op.streaming {
-        let item = rust_type::tokens(&api.types, &streaming.item);
-        return quote!(runtime::ChunkStream<#item>);
+        let item = rust_type::text(&api.types, &streaming.item);
+        return format!("runtime::ChunkStream<{item}>");
     }
     let successes = successes(op);
     let inner = match successes.as_slice() {
-        [] => quote!(()),
-        [only] => response_type(api, only).unwrap_or_else(|| quote!(())),
-        _ => {
-            let name = format_ident!("{}", op.type_names.response);
-            quote!(#name)
-        }
+        [] => "()".to_owned(),
+        [only] => response_type(api, only).unwrap_or_else(|| "()".to_owned()),
+        _ => op.type_names.response.clone(),
     };
-    quote!(runtime::ResponseValue<#inner>)
+    format!("runtime::ResponseValue<{inner}>")
 }
 
-fn style_tokens(style: ParameterStyle) -> TokenStream {
+fn style(style: ParameterStyle) -> &'static str {
     match style {
-        ParameterStyle::Matrix => quote!(runtime::Style::Matrix),
-        ParameterStyle::Label => quote!(runtime::Style::Label),
-        ParameterStyle::Form => quote!(runtime::Style::Form),
-        ParameterStyle::Simple => quote!(runtime::Style::Simple),
-        ParameterStyle::SpaceDelimited => quote!(runtime::Style::SpaceDelimited),
-        ParameterStyle::PipeDelimited => quote!(runtime::Style::PipeDelimited),
-        ParameterStyle::DeepObject => quote!(runtime::Style::DeepObject),
+        ParameterStyle::Matrix => "runtime::Style::Matrix",
+        ParameterStyle::Label => "runtime::Style::Label",
+        ParameterStyle::Form => "runtime::Style::Form",
+        ParameterStyle::Simple => "runtime::Style::Simple",
+        ParameterStyle::SpaceDelimited => "runtime::Style::SpaceDelimited",
+        ParameterStyle::PipeDelimited => "runtime::Style::PipeDelimited",
+        ParameterStyle::DeepObject => "runtime::Style::DeepObject",
     }
 }
 
@@ -369,165 +400,162 @@ fn body_doc(op: &Operation) -> String {
 }
 
 /// The `Client` method of one operation.
-fn method(api: &Api, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.fn_name);
-    let request = format_ident!("{}", op.type_names.input);
-    let mut arguments = Vec::new();
+fn method(api: &Api, op: &Operation) -> String {
+    let request = &op.type_names.input;
+    let mut params = vec!["&self".to_owned()];
     let mut argument_docs = Vec::new();
     let mut fields = Vec::new();
     for p in &op.parameters {
-        let field = format_ident!("{}", p.rust_name);
+        let field = &p.rust_name;
         if is_argument(p) {
-            let ty = rust_type::tokens(&api.types, &p.ty);
-            arguments.push(quote!(#field: impl Into<#ty>));
-            argument_docs.push(format!("- `{}`: {}", p.rust_name, parameter_doc(p)));
-            fields.push(quote!(#field: #field.into()));
+            let ty = rust_type::text(&api.types, &p.ty);
+            params.push(format!("{field}: impl Into<{ty}>"));
+            argument_docs.push(format!("- `{field}`: {}", parameter_doc(p)));
+            fields.push(format!("{field}: {field}.into(),"));
         } else {
-            fields.push(quote!(#field: None));
+            fields.push(format!("{field}: None,"));
         }
     }
     if let Some(ty) = request_body_type(api, op) {
         if body_is_argument(op) {
-            arguments.push(quote!(body: impl Into<#ty>));
+            params.push(format!("body: impl Into<{ty}>"));
             argument_docs.push(format!("- `body`: {}", body_doc(op)));
-            fields.push(quote!(body: body.into()));
+            fields.push("body: body.into(),".to_owned());
         } else {
-            fields.push(quote!(body: None));
+            fields.push("body: None,".to_owned());
         }
     }
     let mut notes = Vec::new();
     if !argument_docs.is_empty() {
         notes.push(format!("Arguments:\n{}", argument_docs.join("\n")));
     }
-    let doc = docs::attrs(docs::join(Some(&operation_doc(op)), &notes).as_deref());
-    let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
-    quote! {
-        #doc
-        #deprecated
-        pub fn #name(&self, #(#arguments),*) -> #request {
-            #request {
-                client: self.client.clone(),
-                correlation_id: None,
-                #(#fields,)*
-            }
-        }
+    let mut code = Code::new();
+    code.doc(docs::join(Some(&operation_doc(op)), &notes).as_deref());
+    if op.deprecated {
+        code.line("#[deprecated]");
     }
+    let params: Vec<&str> = params.iter().map(String::as_str).collect();
+    code.signature(&format!("pub fn {}(", op.fn_name), &params, Some(request));
+    code.open(format_args!("{request} {{"));
+    code.line("client: self.client.clone(),");
+    code.line("correlation_id: None,");
+    for field in &fields {
+        code.line(field);
+    }
+    code.close("}");
+    code.close("}");
+    code.finish()
 }
 
 /// The request builder, its `IntoFuture`, and the error and success enums of one
 /// operation.
-fn operation_items(api: &Api, op: &Operation) -> TokenStream {
-    let request = format_ident!("{}", op.type_names.input);
-    let error = format_ident!("{}", op.type_names.error);
-    let fn_name = &op.fn_name;
-    let success = success_type(api, op);
-
-    let mut fields = Vec::new();
+fn operation_items(api: &Api, op: &Operation) -> String {
+    let request = &op.type_names.input;
+    let error = &op.type_names.error;
+    let output = format!("Result<{}, runtime::Error<{error}>>", success_type(api, op));
+    let mut code = Code::new();
+    code.doc_line(&format!(
+        "The request of [`Client::{}`]: set optional inputs with its methods, then \
+         `.await` it (or call [`send`]({request}::send)).",
+        op.fn_name
+    ));
+    code.line("#[derive(Debug)]");
+    code.line("#[must_use = \"a request is sent only when awaited\"]");
+    code.open(format_args!("pub struct {request} {{"));
+    code.line("client: runtime::Client,");
+    code.line("correlation_id: Option<String>,");
+    // Setters: documentation, name, type.
     let mut setters = Vec::new();
     for p in &op.parameters {
-        let field = format_ident!("{}", p.rust_name);
-        let ty = rust_type::tokens(&api.types, &p.ty);
-        let doc = docs::attrs(Some(&parameter_doc(p)));
+        let ty = rust_type::text(&api.types, &p.ty);
         if is_argument(p) {
-            fields.push(quote!(#field: #ty,));
+            code.line(format_args!("{}: {ty},", p.rust_name));
         } else {
-            fields.push(quote!(#field: Option<#ty>,));
-            setters.push(quote! {
-                #doc
-                pub fn #field(mut self, value: impl Into<#ty>) -> Self {
-                    self.#field = Some(value.into());
-                    self
-                }
-            });
+            code.line(format_args!("{}: Option<{ty}>,", p.rust_name));
+            setters.push((parameter_doc(p), p.rust_name.as_str(), ty));
         }
     }
     if let Some(ty) = request_body_type(api, op) {
         if body_is_argument(op) {
-            fields.push(quote!(body: #ty,));
+            code.line(format_args!("body: {ty},"));
         } else {
-            let doc = docs::attrs(Some(&body_doc(op)));
-            fields.push(quote!(body: Option<#ty>,));
-            setters.push(quote! {
-                #doc
-                pub fn body(mut self, value: impl Into<#ty>) -> Self {
-                    self.body = Some(value.into());
-                    self
-                }
-            });
+            code.line(format_args!("body: Option<{ty}>,"));
+            setters.push((body_doc(op), "body", ty));
         }
     }
-    let send = send_body(api, op);
-    let request_doc = format!(
-        " The request of [`Client::{fn_name}`]: set optional inputs with its methods, \
-         then `.await` it (or call [`send`]({}::send)).",
-        op.type_names.input
+    code.close("}");
+    code.blank();
+    code.open(format_args!("impl {request} {{"));
+    for (doc, field, ty) in setters {
+        code.doc(Some(&doc));
+        code.signature(
+            &format!("pub fn {field}("),
+            &["mut self", &format!("value: impl Into<{ty}>")],
+            Some("Self"),
+        );
+        code.line(format_args!("self.{field} = Some(value.into());"));
+        code.line("self");
+        code.close("}");
+        code.blank();
+    }
+    code.line("/// Sends `x-correlation-id: id` with the request (the server logs it");
+    code.line("/// and echoes it).");
+    code.open("pub fn correlation_id(mut self, id: impl Into<String>) -> Self {");
+    code.line("self.correlation_id = Some(id.into());");
+    code.line("self");
+    code.close("}");
+    code.blank();
+    code.line("/// Builds the request; it is sent when the returned future is polled,");
+    code.line("/// which decodes the response by its status.");
+    code.signature(
+        "pub fn send(",
+        &["self"],
+        Some(&format!("runtime::BoxFuture<'static, {output}>")),
     );
-    let error_enum = error_enum(api, op);
-    let success_enum = success_enum(api, op);
-    let body_enum = body_enum(api, op);
-    quote! {
-        #[doc = #request_doc]
-        #[derive(Debug)]
-        #[must_use = "a request is sent only when awaited"]
-        pub struct #request {
-            client: runtime::Client,
-            correlation_id: Option<String>,
-            #(#fields)*
-        }
-
-        impl #request {
-            #(#setters)*
-
-            /// Sends `x-correlation-id: id` with the request (the server logs it
-            /// and echoes it).
-            pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
-                self.correlation_id = Some(id.into());
-                self
-            }
-
-            /// Builds the request; it is sent when the returned future is polled,
-            /// which decodes the response by its status.
-            pub fn send(self) -> runtime::BoxFuture<'static, Result<#success, runtime::Error<#error>>> {
-                #send
-            }
-        }
-
-        impl ::std::future::IntoFuture for #request {
-            type Output = Result<#success, runtime::Error<#error>>;
-            type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
-
-            fn into_future(self) -> Self::IntoFuture {
-                self.send()
-            }
-        }
-
-        #body_enum
-        #error_enum
-        #success_enum
-    }
+    send_body(&mut code, api, op);
+    code.close("}");
+    code.close("}");
+    code.blank();
+    code.open(format_args!(
+        "impl ::std::future::IntoFuture for {request} {{"
+    ));
+    code.typed("type Output = ", &output, ";");
+    code.line("type IntoFuture = runtime::BoxFuture<'static, Self::Output>;");
+    code.blank();
+    code.open("fn into_future(self) -> Self::IntoFuture {");
+    code.line("self.send()");
+    code.close("}");
+    code.close("}");
+    body_enum(&mut code, api, op);
+    error_enum(&mut code, api, op);
+    success_enum(&mut code, api, op);
+    code.finish()
 }
 
-/// The statement that writes a `body` of one media type into the request.
-fn write_body(content: &Content) -> TokenStream {
-    let media_type = &content.media_type;
-    match content.kind {
-        MediaKind::Json => quote!(request.json_body(#media_type, &body)),
-        MediaKind::FormUrlEncoded => quote!(request.form_body(#media_type, &body)),
-        MediaKind::Multipart => quote!(request.multipart_body(body)),
-        MediaKind::Text => quote!(request.text_body(#media_type, body)),
+/// The call that writes a `body` of one media type into the request.
+fn write_body(content: &Content) -> (String, Vec<String>) {
+    let media_type = string(&content.media_type);
+    let (method, arguments) = match content.kind {
+        MediaKind::Json => ("json_body", vec![media_type, "&body".to_owned()]),
+        MediaKind::FormUrlEncoded => ("form_body", vec![media_type, "&body".to_owned()]),
+        MediaKind::Multipart => ("multipart_body", vec!["body".to_owned()]),
+        MediaKind::Text => ("text_body", vec![media_type, "body".to_owned()]),
         MediaKind::JsonLines | MediaKind::EventStream | MediaKind::Binary => {
-            quote!(request.bytes_body(#media_type, body))
+            ("bytes_body", vec![media_type, "body".to_owned()])
         }
-    }
+    };
+    (format!("request.{method}("), arguments)
 }
 
 /// The body of `send`: describe the request, send it, decode by status.
-fn send_body(api: &Api, op: &Operation) -> TokenStream {
-    let method = format_ident!("{}", op.method.as_str());
-    let mut steps = Vec::new();
+fn send_body(code: &mut Code, api: &Api, op: &Operation) {
+    code.line(format_args!(
+        "let mut request = runtime::Request::new(&self.client, runtime::Method::{});",
+        op.method.as_str()
+    ));
     for part in &op.path.parts {
         match part {
-            PathPart::Literal(text) => steps.push(quote!(request.path(#text);)),
+            PathPart::Literal(text) => code.line(format_args!("request.path({});", string(text))),
             PathPart::Param(wire) => {
                 let Some(p) = op
                     .parameters
@@ -536,177 +564,195 @@ fn send_body(api: &Api, op: &Operation) -> TokenStream {
                 else {
                     continue;
                 };
-                let field = format_ident!("{}", p.rust_name);
-                let style = style_tokens(p.style);
-                let explode = p.explode;
-                steps.push(quote!(request.path_param(#wire, #style, #explode, &self.#field);));
+                code.list(
+                    "request.path_param(",
+                    [
+                        string(wire),
+                        style(p.style).to_owned(),
+                        p.explode.to_string(),
+                        format!("&self.{}", p.rust_name),
+                    ],
+                    ");",
+                );
             }
         }
     }
     for p in &op.parameters {
-        let field = format_ident!("{}", p.rust_name);
-        let wire = &p.name;
-        let style = style_tokens(p.style);
-        let explode = p.explode;
-        steps.push(match p.location {
+        let wire = string(&p.name);
+        let field = format!("&self.{}", p.rust_name);
+        let (method, arguments) = match p.location {
             ParameterLocation::Path => continue,
-            ParameterLocation::Query if p.json_content => {
-                quote!(request.query_json(#wire, &self.#field);)
-            }
-            ParameterLocation::Query if p.allow_reserved => {
-                quote!(request.query_reserved(#wire, #style, #explode, &self.#field);)
-            }
+            ParameterLocation::Query if p.json_content => ("query_json", vec![wire, field]),
             ParameterLocation::Query => {
-                quote!(request.query(#wire, #style, #explode, &self.#field);)
+                let method = if p.allow_reserved {
+                    "query_reserved"
+                } else {
+                    "query"
+                };
+                let style = style(p.style).to_owned();
+                (method, vec![wire, style, p.explode.to_string(), field])
             }
-            ParameterLocation::Header => quote!(request.header(#wire, #explode, &self.#field);),
-            ParameterLocation::Cookie => quote!(request.cookie(#wire, #explode, &self.#field);),
-        });
+            ParameterLocation::Header => ("header", vec![wire, p.explode.to_string(), field]),
+            ParameterLocation::Cookie => ("cookie", vec![wire, p.explode.to_string(), field]),
+        };
+        code.list(&format!("request.{method}("), arguments, ");");
     }
-    let write = match op
-        .request_body
-        .as_ref()
-        .and_then(|b| Some((b, b.enum_name.as_ref()?)))
-    {
-        Some((body, name)) => {
-            let name = format_ident!("{name}");
-            let arms = body.contents.iter().map(|c| {
-                let variant = format_ident!("{}", c.variant_name);
-                let write = write_body(c);
-                quote!(#name::#variant(body) => #write,)
-            });
-            Some(quote!(match body { #(#arms)* }))
-        }
-        None => request_content(op).map(write_body),
-    };
-    if let Some(write) = write {
-        steps.push(if body_is_argument(op) {
-            quote! {
-                let body = self.body;
-                #write;
-            }
-        } else {
-            quote! {
-                if let Some(body) = self.body {
-                    #write;
-                }
-            }
-        });
-    }
+    write_request_body(code, op);
+    code.line("request.correlation_id(self.correlation_id.as_deref());");
+    decode_response(code, api, op);
+}
 
-    let error = format_ident!("{}", op.type_names.error);
+/// The statements that write the request body, if the operation has one.
+fn write_request_body(code: &mut Code, op: &Operation) {
+    let Some(body) = &op.request_body else {
+        return;
+    };
+    if body.enum_name.is_none() && request_content(op).is_none() {
+        return;
+    }
+    if body_is_argument(op) {
+        code.line("let body = self.body;");
+    } else {
+        code.open("if let Some(body) = self.body {");
+    }
+    match &body.enum_name {
+        Some(name) => {
+            code.open("match body {");
+            for c in &body.contents {
+                let (head, arguments) = write_body(c);
+                code.call_arm(
+                    &format!("{name}::{}(body)", c.variant_name),
+                    &head,
+                    &arguments,
+                    ")",
+                );
+            }
+            code.close("}");
+        }
+        None => {
+            if let Some(content) = request_content(op) {
+                let (head, arguments) = write_body(content);
+                code.list(&head, arguments, ");");
+            }
+        }
+    }
+    if !body_is_argument(op) {
+        code.close("}");
+    }
+}
+
+/// The call that sends the request and decodes its response by status.
+fn decode_response(code: &mut Code, api: &Api, op: &Operation) {
+    let error = &op.type_names.error;
     let mut arms = Vec::new();
     let successes = successes(op);
     for r in &successes {
-        let pattern = pattern(r.status, true);
         let read = decode(r);
         let value = if successes.len() == 1 {
-            read
+            Call::value(read)
         } else {
-            let enum_name = format_ident!("{}", op.type_names.response);
-            let variant = format_ident!("{}", r.variant_name);
+            let enum_name = &op.type_names.response;
+            let variant = &r.variant_name;
             let wrap = if response_type(api, r).is_some() {
-                quote!(#enum_name::#variant)
+                format!("{enum_name}::{variant}")
             } else {
-                quote!(|()| #enum_name::#variant)
+                format!("|()| {enum_name}::{variant}")
             };
-            quote!(runtime::declared_success(#read, #wrap))
+            Call {
+                head: "runtime::declared_success(".to_owned(),
+                arguments: vec![read.to_owned(), wrap],
+                tail: ")",
+            }
         };
         // A `default` success matches 2xx only; it is also an error below.
         let order = match r.status {
             StatusCode::Default => StatusCode::Range(2),
             status => status,
         };
-        arms.push((order, pattern, value));
+        arms.push((order, pattern(r.status, true), value));
     }
     // In a stream's decoder, which sees only the other statuses, arms are errors.
-    let wrap_error = |error: TokenStream| match op.streaming {
-        Some(_) => error,
-        None => quote!(Err(#error)),
+    let (error_head, error_tail) = match op.streaming {
+        Some(_) => ("runtime::declared_error(", ")"),
+        None => ("Err(runtime::declared_error(", "))"),
     };
     for r in errors(op, &successes) {
-        let pattern = pattern(r.status, false);
-        let read = decode(r);
-        let variant = format_ident!("{}", r.variant_name);
+        let variant = &r.variant_name;
         let wrap = if response_type(api, r).is_some() {
-            quote!(#error::#variant)
+            format!("{error}::{variant}")
         } else {
-            quote!(|()| #error::#variant)
+            format!("|()| {error}::{variant}")
         };
-        let value = wrap_error(quote!(runtime::declared_error(#read, #wrap)));
-        arms.push((r.status, pattern, value));
+        let value = Call {
+            head: error_head.to_owned(),
+            arguments: vec![decode(r).to_owned(), wrap],
+            tail: error_tail,
+        };
+        arms.push((r.status, pattern(r.status, false), value));
     }
-    let decoder = decoder(arms, wrap_error(quote!(response.unexpected())));
-    let call = match &op.streaming {
+    let fallback = match op.streaming {
+        Some(_) => Call::value("response.unexpected()"),
+        None => Call::value("Err(response.unexpected())"),
+    };
+    let head = match &op.streaming {
         Some(streaming) => {
             let open = match streaming.format {
-                StreamFormat::JsonLines => quote!(runtime::ChunkStream::json_lines),
-                StreamFormat::EventStream => quote!(runtime::ChunkStream::event_stream),
+                StreamFormat::JsonLines => "runtime::ChunkStream::json_lines",
+                StreamFormat::EventStream => "runtime::ChunkStream::event_stream",
             };
             let (low, high) = success_range(streaming.status);
-            let (low, high) = (Literal::u16_unsuffixed(low), Literal::u16_unsuffixed(high));
-            quote!(runtime::call_stream(request, #low..=#high, #open, #decoder))
+            format!("runtime::call_stream(request, {low}..={high}, {open}, ")
         }
-        None => quote!(runtime::call(request, #decoder)),
+        None => "runtime::call(request, ".to_owned(),
     };
-    quote! {
-        let mut request = runtime::Request::new(&self.client, runtime::Method::#method);
-        #(#steps)*
-        request.correlation_id(self.correlation_id.as_deref());
-        #call
+    decoder(code, &head, arms, fallback);
+}
+
+/// Writes the variants of a response enum: documented by status, holding the
+/// payload if there is one.
+fn response_variants(code: &mut Code, api: &Api, responses: &[&Response]) {
+    for r in responses {
+        code.doc(Some(&status_doc(r)));
+        match response_type(api, r) {
+            Some(ty) => code.line(format_args!("{}({ty}),", r.variant_name)),
+            None => code.line(format_args!("{},", r.variant_name)),
+        }
     }
 }
 
 /// The enum of an operation's declared error responses.
-fn error_enum(api: &Api, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.type_names.error);
+fn error_enum(code: &mut Code, api: &Api, op: &Operation) {
     let successes = successes(op);
-    let variants = errors(op, &successes).into_iter().map(|r| {
-        let variant = format_ident!("{}", r.variant_name);
-        let doc = docs::attrs(Some(&status_doc(r)));
-        match response_type(api, r) {
-            Some(ty) => quote!(#doc #variant(#ty),),
-            None => quote!(#doc #variant,),
-        }
-    });
-    let doc = format!(
-        " The declared error responses of [`Client::{}`], decoded; the status and \
+    let errors = errors(op, &successes);
+    code.blank();
+    code.doc_line(&format!(
+        "The declared error responses of [`Client::{}`], decoded; the status and \
          headers are in the [`runtime::ResponseValue`] around it.",
         op.fn_name
-    );
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-        }
+    ));
+    code.line("#[derive(Debug, Clone, PartialEq)]");
+    if errors.is_empty() {
+        code.line(format_args!("pub enum {} {{}}", op.type_names.error));
+        return;
     }
+    code.open(format_args!("pub enum {} {{", op.type_names.error));
+    response_variants(code, api, &errors);
+    code.close("}");
 }
 
 /// The enum of an operation's success responses, when it declares several.
-fn success_enum(api: &Api, op: &Operation) -> TokenStream {
+fn success_enum(code: &mut Code, api: &Api, op: &Operation) {
     let successes = successes(op);
     if successes.len() < 2 {
-        return TokenStream::new();
+        return;
     }
-    let name = format_ident!("{}", op.type_names.response);
-    let variants = successes.iter().map(|r| {
-        let variant = format_ident!("{}", r.variant_name);
-        let doc = docs::attrs(Some(&status_doc(r)));
-        match response_type(api, r) {
-            Some(ty) => quote!(#doc #variant(#ty),),
-            None => quote!(#doc #variant,),
-        }
-    });
-    let doc = format!(
-        " The declared success responses of [`Client::{}`].",
+    code.blank();
+    code.doc_line(&format!(
+        "The declared success responses of [`Client::{}`].",
         op.fn_name
-    );
-    quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq)]
-        pub enum #name {
-            #(#variants)*
-        }
-    }
+    ));
+    code.line("#[derive(Debug, Clone, PartialEq)]");
+    code.open(format_args!("pub enum {} {{", op.type_names.response));
+    response_variants(code, api, &successes);
+    code.close("}");
 }

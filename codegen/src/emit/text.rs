@@ -122,6 +122,49 @@ impl Code {
         self.depth += 1;
     }
 
+    /// Writes `head`, the type `ty` and `tail` on one line if it fits; else breaks
+    /// `ty` at its generic arguments, one per line (themselves broken likewise).
+    pub fn typed(&mut self, head: &str, ty: &str, tail: &str) {
+        if self.fits(head, &[ty], tail) {
+            self.line(format_args!("{head}{ty}{tail}"));
+            return;
+        }
+        match generic_arguments(ty) {
+            Some((outer, arguments)) => {
+                self.open(format_args!("{head}{outer}<"));
+                for argument in arguments {
+                    self.typed("", argument, ",");
+                }
+                self.close(format_args!(">{tail}"));
+            }
+            None => self.line(format_args!("{head}{ty}{tail}")),
+        }
+    }
+
+    /// Writes the signature `head(params) -> ret {` (without `-> ret` if `ret` is
+    /// `None`), broken as rustfmt does when it is too wide, and goes one level
+    /// deeper.
+    pub fn signature(&mut self, head: &str, params: &[&str], ret: Option<&str>) {
+        let tail = match ret {
+            Some(ret) => format!(") -> {ret} {{"),
+            None => ") {".to_owned(),
+        };
+        if self.fits(head, params, &tail) {
+            self.open_list(head, params, &tail);
+            return;
+        }
+        self.open(head);
+        for param in params {
+            self.line(format_args!("{param},"));
+        }
+        self.depth = self.depth.saturating_sub(1);
+        match ret {
+            Some(ret) => self.typed(") -> ", ret, " {"),
+            None => self.line(") {"),
+        }
+        self.depth += 1;
+    }
+
     /// Writes the match arm `pattern => value,`, or with `value` in a block on lines
     /// of its own if that is too wide.
     pub fn arm(&mut self, pattern: &str, value: &str) {
@@ -135,6 +178,19 @@ impl Code {
         }
     }
 
+    /// Writes the match arm `pattern => head arguments tail,` (a call), on one line if
+    /// it fits, else with the arguments one per line.
+    pub fn call_arm(&mut self, pattern: &str, head: &str, arguments: &[String], tail: &str) {
+        if arguments.is_empty() {
+            return self.arm(pattern, head);
+        }
+        self.list(
+            &format!("{pattern} => {head}"),
+            arguments,
+            &format!("{tail},"),
+        );
+    }
+
     /// Whether `head`, `items` and `tail` fit on one line at the current depth.
     pub fn fits(&self, head: &str, items: &[impl AsRef<str>], tail: &str) -> bool {
         let items: usize = items.iter().map(|item| item.as_ref().len() + 2).sum();
@@ -146,6 +202,28 @@ impl Code {
             self.out.push_str("    ");
         }
     }
+}
+
+/// The path and generic arguments of the type `ty`, if it has any: `A<B, C<D>>` is
+/// `A` and `[B, C<D>]`.
+fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
+    let open = ty.find('<')?;
+    let inner = ty.get(open + 1..)?.strip_suffix('>')?;
+    let mut arguments = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in inner.char_indices() {
+        match c {
+            '<' | '(' | '[' => depth += 1,
+            '>' | ')' | ']' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                arguments.push(inner[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    arguments.push(inner[start..].trim());
+    Some((&ty[..open], arguments))
 }
 
 /// `value` as a Rust string literal.
@@ -198,6 +276,35 @@ mod tests {
             code.finish(),
             "mod m {\n    /// First.\n    ///\n    /// ```text\n    /// let x = 1;\n    /// ```\n}\n"
         );
+    }
+
+    #[test]
+    fn wide_types_break_at_their_generic_arguments() {
+        let mut code = Code::new();
+        code.depth = 1;
+        let long = "ItemQueryResultModelDocumentTagAssociationModelDocumentTagAssociation";
+        code.signature(
+            "pub fn send(",
+            &["self"],
+            Some(&format!(
+                "runtime::BoxFuture<'static, Result<runtime::ResponseValue<{long}>, runtime::Error<(u8, u8)>>>"
+            )),
+        );
+        code.line("todo!()");
+        code.close("}");
+        assert_eq!(
+            code.finish(),
+            format!(
+                "    pub fn send(\n        self,\n    ) -> runtime::BoxFuture<\n        'static,\n        \
+                 Result<\n            runtime::ResponseValue<\n                {long},\n            >,\n            \
+                 runtime::Error<(u8, u8)>,\n        >,\n    > {{\n        \
+                 todo!()\n    }}\n"
+            )
+        );
+        let mut code = Code::new();
+        code.signature("fn f(", &["a: u8"], None);
+        code.close("}");
+        assert_eq!(code.finish(), "fn f(a: u8) {\n}\n");
     }
 
     #[test]
