@@ -68,19 +68,41 @@ pub struct Parts {
 }
 
 /// The models of `api` and the modules `parts` asks for, as one Rust source file.
+///
+/// The models and the modules are written on two threads at once.
 pub fn code(api: &Api, parts: Parts) -> Result<String, Error> {
-    let mut out = Writer::new(header(api));
     let top = |tokens| tokens;
-    for node in models::emit(&api.types) {
-        out.node(node, &top, (0, 0), 0)?;
+    let (models, modules) = std::thread::scope(|scope| {
+        let models = scope.spawn(|| {
+            let mut out = Writer::new(header(api));
+            for node in models::emit(&api.types) {
+                out.node(node, &top, (0, 0), 0)?;
+            }
+            Ok::<_, Error>(out.finish())
+        });
+        let mut out = Writer::new(String::new());
+        let mut modules = Ok(());
+        if parts.server {
+            modules = out.node(server::emit(api), &top, (0, 0), 0);
+        }
+        if parts.client && modules.is_ok() {
+            modules = out.node(client::emit(api), &top, (0, 0), 0);
+        }
+        let models = models
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (models, modules.map(|()| out.finish()))
+    });
+    let (mut code, modules) = (models?, modules?);
+    if !modules.is_empty() {
+        // Top-level items are separated by a blank line.
+        code.reserve(modules.len() + 1);
+        if !code.ends_with("\n\n") {
+            code.push('\n');
+        }
+        code.push_str(&modules);
     }
-    if parts.server {
-        out.node(server::emit(api), &top, (0, 0), 0)?;
-    }
-    if parts.client {
-        out.node(client::emit(api), &top, (0, 0), 0)?;
-    }
-    Ok(out.finish())
+    Ok(code)
 }
 
 /// Generated code before formatting. A file is formatted item by item rather than as
