@@ -101,9 +101,7 @@ pub mod server {
     impl axum::response::IntoResponse for NewResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                NewResponse::NoContent => {
-                    runtime::response::empty(runtime::response::status(204))
-                }
+                NewResponse::NoContent => runtime::response::empty(runtime::response::status(204)),
             }
         }
     }
@@ -164,9 +162,7 @@ pub mod server {
     impl axum::response::IntoResponse for IntoResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                IntoResponse::NoContent => {
-                    runtime::response::empty(runtime::response::status(204))
-                }
+                IntoResponse::NoContent => runtime::response::empty(runtime::response::status(204)),
             }
         }
     }
@@ -199,41 +195,31 @@ pub mod server {
             &self,
             context: RequestContext,
             request: NewRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<NewResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<NewResponse, HandlerError>> + Send;
         /// `GET /clone`
         fn clone_2(
             &self,
             context: RequestContext,
             request: CloneRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CloneResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CloneResponse, HandlerError>> + Send;
         /// `GET /builder`
         fn builder_2(
             &self,
             context: RequestContext,
             request: BuilderRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<BuilderResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<BuilderResponse, HandlerError>> + Send;
         /// `GET /into/{from}`
         fn into_2(
             &self,
             context: RequestContext,
             request: IntoRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<IntoResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<IntoResponse, HandlerError>> + Send;
         /// `GET /router`
         fn router_2(
             &self,
             context: RequestContext,
             request: RouterRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<RouterResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<RouterResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -305,18 +291,28 @@ pub mod server {
     ) -> axum::response::Response {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let client_2 = incoming
-            .query::<
-                String,
-            >("client", runtime::param::Style::Form, true, false, &mut errors);
-        let send_2 = incoming
-            .query::<
-                bool,
-            >("send", runtime::param::Style::Form, true, false, &mut errors);
-        let correlation_id_2 = incoming
-            .header::<String>("correlation_id", false, &mut errors);
-        let body_2 = incoming
-            .query::<i64>("body", runtime::param::Style::Form, true, true, &mut errors);
+        let client_2 = incoming.query::<String>(
+            "client",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let send_2 = incoming.query::<bool>(
+            "send",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let correlation_id_2 = incoming.header::<String>("correlation_id", false, &mut errors);
+        let body_2 = incoming.query::<i64>(
+            "body",
+            runtime::param::Style::Form,
+            true,
+            true,
+            &mut errors,
+        );
         let body = match incoming.media_type(&["application/json"]) {
             Some(0) => incoming.json_body::<NewBody>(false, true, &mut errors).await,
             _ => Err(runtime::Rejection::UnsupportedMediaType),
@@ -331,16 +327,16 @@ pub mod server {
             Some(correlation_id_2),
             Some(Some(body_2)),
             Some(body),
-        ) = (client_2, send_2, correlation_id_2, body_2, body) else {
-            return runtime::Rejection::from(errors).into_response();
-        };
-        let request = NewRequest {
+        ) = (
             client_2,
             send_2,
             correlation_id_2,
             body_2,
             body,
+        ) else {
+            return runtime::Rejection::from(errors).into_response();
         };
+        let request = NewRequest { client_2, send_2, correlation_id_2, body_2, body };
         match api.new_2(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -554,7 +550,10 @@ pub mod client {
         /// which decodes the response by its status.
         pub fn send(
             self,
-        ) -> runtime::BoxFuture<'static, Result<runtime::ResponseValue<()>, runtime::Error<NewError>>> {
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<()>, runtime::Error<NewError>>,
+        > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::POST);
             request.path("/new");
             request.query("client", runtime::Style::Form, true, &self.client_2);

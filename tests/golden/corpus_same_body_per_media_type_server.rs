@@ -122,9 +122,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: PublishRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PublishResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PublishResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -188,33 +186,23 @@ pub mod server {
     ) -> axum::response::Response {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming
-            .media_type(
-                &[
-                    "application/json",
-                    "application/x-msgpack",
-                    "application/x-www-form-urlencoded",
-                ],
-            )
-        {
-            Some(0) => {
-                runtime::incoming::variant(
-                    incoming.json_body::<PublishBody>(true, true, &mut errors).await,
-                    PublishRequestBody::Json,
-                )
-            }
-            Some(1) => {
-                runtime::incoming::variant(
-                    incoming.raw_body(true, &mut errors).await,
-                    PublishRequestBody::Binary,
-                )
-            }
-            Some(2) => {
-                runtime::incoming::variant(
-                    incoming.form_body::<PublishBody3>(true, &mut errors).await,
-                    PublishRequestBody::Form,
-                )
-            }
+        let body = match incoming.media_type(&[
+            "application/json",
+            "application/x-msgpack",
+            "application/x-www-form-urlencoded",
+        ]) {
+            Some(0) => runtime::incoming::variant(
+                incoming.json_body::<PublishBody>(true, true, &mut errors).await,
+                PublishRequestBody::Json,
+            ),
+            Some(1) => runtime::incoming::variant(
+                incoming.raw_body(true, &mut errors).await,
+                PublishRequestBody::Binary,
+            ),
+            Some(2) => runtime::incoming::variant(
+                incoming.form_body::<PublishBody3>(true, &mut errors).await,
+                PublishRequestBody::Form,
+            ),
             _ => Err(runtime::Rejection::UnsupportedMediaType),
         };
         let body = match body {
@@ -326,11 +314,12 @@ pub mod client {
             let body = self.body;
             match body {
                 PublishRequestBody::Json(body) => request.json_body("application/json", &body),
-                PublishRequestBody::Binary(body) => request.bytes_body("application/x-msgpack", body),
-                PublishRequestBody::Form(body) => request.form_body(
-                    "application/x-www-form-urlencoded",
-                    &body,
-                ),
+                PublishRequestBody::Binary(body) => {
+                    request.bytes_body("application/x-msgpack", body)
+                }
+                PublishRequestBody::Form(body) => {
+                    request.form_body("application/x-www-form-urlencoded", &body)
+                }
             }
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {

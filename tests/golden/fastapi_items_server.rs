@@ -1587,13 +1587,11 @@ pub mod server {
     impl axum::response::IntoResponse for StreamItemResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                StreamItemResponse::Ok(body) => {
-                    runtime::response::json_lines(
-                        runtime::response::status(200),
-                        "application/jsonl",
-                        body,
-                    )
-                }
+                StreamItemResponse::Ok(body) => runtime::response::json_lines(
+                    runtime::response::status(200),
+                    "application/jsonl",
+                    body,
+                ),
                 StreamItemResponse::InternalServerError(body) => {
                     runtime::response::binary(runtime::response::status(500), body)
                 }
@@ -1630,13 +1628,11 @@ pub mod server {
     impl axum::response::IntoResponse for ItemProgressResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                ItemProgressResponse::Ok(body) => {
-                    runtime::response::json_lines(
-                        runtime::response::status(200),
-                        "application/json",
-                        body,
-                    )
-                }
+                ItemProgressResponse::Ok(body) => runtime::response::json_lines(
+                    runtime::response::status(200),
+                    "application/json",
+                    body,
+                ),
                 ItemProgressResponse::InternalServerError(body) => {
                     runtime::response::json(runtime::response::status(500), &body)
                 }
@@ -1673,13 +1669,11 @@ pub mod server {
     impl axum::response::IntoResponse for FeedResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                FeedResponse::Ok(body) => {
-                    runtime::response::json_lines(
-                        runtime::response::status(200),
-                        "application/jsonl",
-                        body,
-                    )
-                }
+                FeedResponse::Ok(body) => runtime::response::json_lines(
+                    runtime::response::status(200),
+                    "application/jsonl",
+                    body,
+                ),
                 FeedResponse::InternalServerError(body) => {
                     runtime::response::json(runtime::response::status(500), &body)
                 }
@@ -1737,9 +1731,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: HealthRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<HealthResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<HealthResponse, HandlerError>> + Send;
         /// List Items
         ///
         /// `GET /items`
@@ -1747,9 +1739,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ListItemsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ListItemsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ListItemsResponse, HandlerError>> + Send;
         /// Create Item
         ///
         /// `POST /items`
@@ -1757,9 +1747,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: CreateItemRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreateItemResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CreateItemResponse, HandlerError>> + Send;
         /// Get Item
         ///
         /// `GET /items/{item_id}`
@@ -1767,9 +1755,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetItemRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetItemResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetItemResponse, HandlerError>> + Send;
         /// Update Item
         ///
         /// `PUT /items/{item_id}`
@@ -1777,9 +1763,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: UpdateItemRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<UpdateItemResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<UpdateItemResponse, HandlerError>> + Send;
         /// Delete Item
         ///
         /// `DELETE /items/{item_id}`
@@ -1787,9 +1771,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: DeleteItemRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<DeleteItemResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<DeleteItemResponse, HandlerError>> + Send;
         /// Stream Item
         ///
         /// `POST /items/{item_id}/stream`
@@ -1797,9 +1779,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: StreamItemRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<StreamItemResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<StreamItemResponse, HandlerError>> + Send;
         /// Item Progress
         ///
         /// `GET /items/{item_id}/progress`
@@ -1807,9 +1787,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ItemProgressRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ItemProgressResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ItemProgressResponse, HandlerError>> + Send;
         /// Feed
         ///
         /// `GET /feed`
@@ -1817,9 +1795,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: FeedRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<FeedResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<FeedResponse, HandlerError>> + Send;
         /// Events
         ///
         /// `GET /events`
@@ -1827,9 +1803,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: EventsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<EventsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<EventsResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -1928,22 +1902,34 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let limit = incoming
-            .query::<
-                i64,
-            >("limit", runtime::param::Style::Form, true, false, &mut errors);
-        let tags = incoming
-            .query::<
-                Vec<String>,
-            >("tags", runtime::param::Style::Form, true, false, &mut errors);
-        let status = incoming
-            .query::<
-                Status,
-            >("status", runtime::param::Style::Form, true, false, &mut errors);
-        let next_token = incoming
-            .query::<
-                String,
-            >("next_token", runtime::param::Style::Form, true, false, &mut errors);
+        let limit = incoming.query::<i64>(
+            "limit",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let tags = incoming.query::<Vec<String>>(
+            "tags",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let status = incoming.query::<Status>(
+            "status",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let next_token = incoming.query::<String>(
+            "next_token",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let x_request_id = incoming.header::<String>("x-request-id", false, &mut errors);
         let (
             Some(limit),
@@ -1951,7 +1937,13 @@ pub mod server {
             Some(status),
             Some(next_token),
             Some(x_request_id),
-        ) = (limit, tags, status, next_token, x_request_id) else {
+        ) = (
+            limit,
+            tags,
+            status,
+            next_token,
+            x_request_id,
+        ) else {
             return runtime::Rejection::from(errors).into_response();
         };
         {
@@ -1975,7 +1967,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = ListItemsRequest {
-            limit: limit.unwrap_or(10i64),
+            limit: limit.unwrap_or(10),
             tags: tags.unwrap_or_default(),
             status,
             next_token,
@@ -2035,10 +2027,7 @@ pub mod server {
         let (Some(item_id), Some(session_id)) = (item_id, session_id) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = GetItemRequest {
-            item_id,
-            session_id,
-        };
+        let request = GetItemRequest { item_id, session_id };
         match api.get_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -2107,10 +2096,13 @@ pub mod server {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let item_id = incoming.path::<i64>("item_id", &mut errors);
-        let count = incoming
-            .query::<
-                i64,
-            >("count", runtime::param::Style::Form, true, false, &mut errors);
+        let count = incoming.query::<i64>(
+            "count",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (Some(item_id), Some(count)) = (item_id, count) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -2134,10 +2126,7 @@ pub mod server {
         if !errors.is_empty() {
             return runtime::Rejection::from(errors).into_response();
         }
-        let request = StreamItemRequest {
-            item_id,
-            count: count.unwrap_or(10i64),
-        };
+        let request = StreamItemRequest { item_id, count: count.unwrap_or(10) };
         match api.stream_item(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -2167,16 +2156,17 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let count = incoming
-            .query::<
-                i64,
-            >("count", runtime::param::Style::Form, true, false, &mut errors);
+        let count = incoming.query::<i64>(
+            "count",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (Some(count),) = (count,) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = FeedRequest {
-            count: count.unwrap_or(3i64),
-        };
+        let request = FeedRequest { count: count.unwrap_or(3) };
         match api.feed(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -2684,7 +2674,9 @@ pub mod client {
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {
                 200 => response.json(),
-                500 => Err(runtime::declared_error(response.json(), HealthError::InternalServerError)),
+                500 => {
+                    Err(runtime::declared_error(response.json(), HealthError::InternalServerError))
+                }
                 _ => Err(response.unexpected()),
             })
         }
@@ -2908,9 +2900,13 @@ pub mod client {
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {
                 200 => response.json(),
-                500 => Err(runtime::declared_error(response.json(), GetItemError::InternalServerError)),
+                500 => {
+                    Err(runtime::declared_error(response.json(), GetItemError::InternalServerError))
+                }
                 404 => Err(runtime::declared_error(response.json(), GetItemError::NotFound)),
-                422 => Err(runtime::declared_error(response.json(), GetItemError::UnprocessableEntity)),
+                422 => {
+                    Err(runtime::declared_error(response.json(), GetItemError::UnprocessableEntity))
+                }
                 _ => Err(response.unexpected()),
             })
         }
@@ -3309,7 +3305,9 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::event_stream,
                 |response| match response.status() {
-                    500 => runtime::declared_error(response.bytes(), EventsError::InternalServerError),
+                    500 => {
+                        runtime::declared_error(response.bytes(), EventsError::InternalServerError)
+                    }
                     _ => response.unexpected(),
                 },
             )

@@ -638,25 +638,19 @@ pub mod server {
             &self,
             context: RequestContext,
             request: HireRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<HireResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<HireResponse, HandlerError>> + Send;
         /// `GET /managers/{managerId}`
         fn get_manager(
             &self,
             context: RequestContext,
             request: GetManagerRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetManagerResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetManagerResponse, HandlerError>> + Send;
         /// `PUT /audits`
         fn put_audit(
             &self,
             context: RequestContext,
             request: PutAuditRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutAuditResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutAuditResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as

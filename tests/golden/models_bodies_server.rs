@@ -309,17 +309,13 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ReplaceNoteRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ReplaceNoteResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ReplaceNoteResponse, HandlerError>> + Send;
         /// `POST /notes`
         fn create_note(
             &self,
             context: RequestContext,
             request: CreateNoteRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreateNoteResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CreateNoteResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -387,18 +383,14 @@ pub mod server {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let body = match incoming.media_type(&["application/json", "image/*"]) {
-            Some(0) => {
-                runtime::incoming::variant(
-                    incoming.json_body::<Note>(false, true, &mut errors).await,
-                    ReplaceNoteRequestBody::Json,
-                )
-            }
-            Some(1) => {
-                runtime::incoming::variant(
-                    incoming.raw_body(false, &mut errors).await,
-                    ReplaceNoteRequestBody::Binary,
-                )
-            }
+            Some(0) => runtime::incoming::variant(
+                incoming.json_body::<Note>(false, true, &mut errors).await,
+                ReplaceNoteRequestBody::Json,
+            ),
+            Some(1) => runtime::incoming::variant(
+                incoming.raw_body(false, &mut errors).await,
+                ReplaceNoteRequestBody::Binary,
+            ),
             _ => Err(runtime::Rejection::UnsupportedMediaType),
         };
         let body = match body {
@@ -436,40 +428,28 @@ pub mod server {
     ) -> axum::response::Response {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming
-            .media_type(
-                &[
-                    "application/json",
-                    "application/x-www-form-urlencoded",
-                    "multipart/form-data",
-                    "text/plain",
-                ],
-            )
-        {
-            Some(0) => {
-                runtime::incoming::variant(
-                    incoming.json_body::<Note>(true, true, &mut errors).await,
-                    CreateNoteRequestBody::Json,
-                )
-            }
-            Some(1) => {
-                runtime::incoming::variant(
-                    incoming.form_body::<NoteForm>(true, &mut errors).await,
-                    CreateNoteRequestBody::Form,
-                )
-            }
-            Some(2) => {
-                runtime::incoming::variant(
-                    incoming.multipart_body::<Attachments>(true, &mut errors).await,
-                    CreateNoteRequestBody::Multipart,
-                )
-            }
-            Some(3) => {
-                runtime::incoming::variant(
-                    incoming.text_body(true, &mut errors).await,
-                    CreateNoteRequestBody::Text,
-                )
-            }
+        let body = match incoming.media_type(&[
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+            "text/plain",
+        ]) {
+            Some(0) => runtime::incoming::variant(
+                incoming.json_body::<Note>(true, true, &mut errors).await,
+                CreateNoteRequestBody::Json,
+            ),
+            Some(1) => runtime::incoming::variant(
+                incoming.form_body::<NoteForm>(true, &mut errors).await,
+                CreateNoteRequestBody::Form,
+            ),
+            Some(2) => runtime::incoming::variant(
+                incoming.multipart_body::<Attachments>(true, &mut errors).await,
+                CreateNoteRequestBody::Multipart,
+            ),
+            Some(3) => runtime::incoming::variant(
+                incoming.text_body(true, &mut errors).await,
+                CreateNoteRequestBody::Text,
+            ),
             _ => Err(runtime::Rejection::UnsupportedMediaType),
         };
         let body = match body {
@@ -677,7 +657,9 @@ pub mod client {
             request.path("/notes");
             if let Some(body) = self.body {
                 match body {
-                    ReplaceNoteRequestBody::Json(body) => request.json_body("application/json", &body),
+                    ReplaceNoteRequestBody::Json(body) => {
+                        request.json_body("application/json", &body)
+                    }
                     ReplaceNoteRequestBody::Binary(body) => request.bytes_body("image/*", body),
                 }
             }
@@ -753,10 +735,9 @@ pub mod client {
             let body = self.body;
             match body {
                 CreateNoteRequestBody::Json(body) => request.json_body("application/json", &body),
-                CreateNoteRequestBody::Form(body) => request.form_body(
-                    "application/x-www-form-urlencoded",
-                    &body,
-                ),
+                CreateNoteRequestBody::Form(body) => {
+                    request.form_body("application/x-www-form-urlencoded", &body)
+                }
                 CreateNoteRequestBody::Multipart(body) => request.multipart_body(body),
                 CreateNoteRequestBody::Text(body) => request.text_body("text/plain", body),
             }

@@ -259,7 +259,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchOptions {
                     highlight: highlight.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
                     page_size: page_size.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<25>),
                     offset: offset.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<{ -1 }>),
-                    max_results: max_results.unwrap_or_else(::oapi_gen_runtime::defaults::u64::<1000>),
+                    max_results: max_results.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::u64::<1000>,
+                    ),
                     language: language.unwrap_or_else(defaults::search_options_language),
                     empty_default: empty_default.unwrap_or_default(),
                     quoted: quoted.unwrap_or_else(defaults::search_options_quoted),

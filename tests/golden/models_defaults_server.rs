@@ -259,7 +259,9 @@ impl<'de> ::serde::Deserialize<'de> for SearchOptions {
                     highlight: highlight.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
                     page_size: page_size.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<25>),
                     offset: offset.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<{ -1 }>),
-                    max_results: max_results.unwrap_or_else(::oapi_gen_runtime::defaults::u64::<1000>),
+                    max_results: max_results.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::u64::<1000>,
+                    ),
                     language: language.unwrap_or_else(defaults::search_options_language),
                     empty_default: empty_default.unwrap_or_default(),
                     quoted: quoted.unwrap_or_else(defaults::search_options_quoted),
@@ -498,17 +500,16 @@ pub mod server {
             &self,
             context: RequestContext,
             request: SearchRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<SearchResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<SearchResponse, HandlerError>> + Send;
         /// `POST /search`
         fn search_with_body(
             &self,
             context: RequestContext,
             request: SearchWithBodyRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<SearchWithBodyResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<
+            SearchWithBodyResponse,
+            HandlerError,
+        >> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -575,20 +576,34 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let limit = incoming
-            .query::<
-                i32,
-            >("limit", runtime::param::Style::Form, true, false, &mut errors);
-        let sort = incoming
-            .query::<
-                SortOrder,
-            >("sort", runtime::param::Style::Form, true, false, &mut errors);
-        let exact = incoming
-            .query::<
-                bool,
-            >("exact", runtime::param::Style::Form, true, false, &mut errors);
+        let limit = incoming.query::<i32>(
+            "limit",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let sort = incoming.query::<SortOrder>(
+            "sort",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let exact = incoming.query::<bool>(
+            "exact",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let x_locale = incoming.header::<String>("X-Locale", false, &mut errors);
-        let (Some(limit), Some(sort), Some(exact), Some(x_locale)) = (
+        let (
+            Some(limit),
+            Some(sort),
+            Some(exact),
+            Some(x_locale),
+        ) = (
             limit,
             sort,
             exact,
@@ -617,7 +632,7 @@ pub mod server {
             return runtime::Rejection::from(errors).into_response();
         }
         let request = SearchRequest {
-            limit: limit.unwrap_or(20i32),
+            limit: limit.unwrap_or(20),
             sort: sort.unwrap_or(SortOrder::Relevance),
             exact: exact.unwrap_or(false),
             x_locale: x_locale.unwrap_or_else(|| "en-US".to_owned()),

@@ -526,17 +526,13 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ListTasksRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ListTasksResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ListTasksResponse, HandlerError>> + Send;
         /// `POST /tasks`
         fn create_task(
             &self,
             context: RequestContext,
             request: CreateTaskRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreateTaskResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CreateTaskResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -600,18 +596,27 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let status = incoming
-            .query::<
-                TaskStatus,
-            >("status", runtime::param::Style::Form, true, false, &mut errors);
-        let priority = incoming
-            .query::<
-                Priority,
-            >("priority", runtime::param::Style::Form, true, false, &mut errors);
-        let order = incoming
-            .query::<
-                ListTasksOrder,
-            >("order", runtime::param::Style::Form, true, false, &mut errors);
+        let status = incoming.query::<TaskStatus>(
+            "status",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let priority = incoming.query::<Priority>(
+            "priority",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let order = incoming.query::<ListTasksOrder>(
+            "order",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (Some(status), Some(priority), Some(order)) = (status, priority, order) else {
             return runtime::Rejection::from(errors).into_response();
         };

@@ -610,41 +610,31 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetRecordRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetRecordResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetRecordResponse, HandlerError>> + Send;
         /// `PUT /records/{recordId}`
         fn put_record(
             &self,
             context: RequestContext,
             request: PutRecordRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutRecordResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutRecordResponse, HandlerError>> + Send;
         /// `POST /numbers`
         fn post_numbers(
             &self,
             context: RequestContext,
             request: PostNumbersRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostNumbersResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PostNumbersResponse, HandlerError>> + Send;
         /// `POST /uploads`
         fn upload(
             &self,
             context: RequestContext,
             request: UploadRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<UploadResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<UploadResponse, HandlerError>> + Send;
         /// `GET /downloads/{recordId}`
         fn download(
             &self,
             context: RequestContext,
             request: DownloadRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<DownloadResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<DownloadResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -718,24 +708,25 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let record_id = incoming
-            .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
-        let since = incoming
-            .query::<
-                ::oapi_gen_runtime::DateTime,
-            >("since", runtime::param::Style::Form, true, false, &mut errors);
-        let day = incoming
-            .query::<
-                ::oapi_gen_runtime::Date,
-            >("day", runtime::param::Style::Form, true, false, &mut errors);
+        let record_id = incoming.path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
+        let since = incoming.query::<::oapi_gen_runtime::DateTime>(
+            "since",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let day = incoming.query::<::oapi_gen_runtime::Date>(
+            "day",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (Some(record_id), Some(since), Some(day)) = (record_id, since, day) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = GetRecordRequest {
-            record_id,
-            since,
-            day,
-        };
+        let request = GetRecordRequest { record_id, since, day };
         match api.get_record(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -748,8 +739,7 @@ pub mod server {
     ) -> axum::response::Response {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let record_id = incoming
-            .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
+        let record_id = incoming.path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
         let body = match incoming.media_type(&["application/json"]) {
             Some(0) => incoming.json_body::<Record>(true, true, &mut errors).await,
             _ => Err(runtime::Rejection::UnsupportedMediaType),
@@ -761,10 +751,7 @@ pub mod server {
         let (Some(record_id), Some(Some(body))) = (record_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = PutRecordRequest {
-            record_id,
-            body,
-        };
+        let request = PutRecordRequest { record_id, body };
         match api.put_record(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -801,21 +788,15 @@ pub mod server {
     ) -> axum::response::Response {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let body = match incoming
-            .media_type(&["multipart/form-data", "application/octet-stream"])
-        {
-            Some(0) => {
-                runtime::incoming::variant(
-                    incoming.multipart_body::<Upload>(true, &mut errors).await,
-                    UploadRequestBody::Multipart,
-                )
-            }
-            Some(1) => {
-                runtime::incoming::variant(
-                    incoming.raw_body(true, &mut errors).await,
-                    UploadRequestBody::Binary,
-                )
-            }
+        let body = match incoming.media_type(&["multipart/form-data", "application/octet-stream"]) {
+            Some(0) => runtime::incoming::variant(
+                incoming.multipart_body::<Upload>(true, &mut errors).await,
+                UploadRequestBody::Multipart,
+            ),
+            Some(1) => runtime::incoming::variant(
+                incoming.raw_body(true, &mut errors).await,
+                UploadRequestBody::Binary,
+            ),
             _ => Err(runtime::Rejection::UnsupportedMediaType),
         };
         let body = match body {
@@ -838,8 +819,7 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let record_id = incoming
-            .path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
+        let record_id = incoming.path::<::oapi_gen_runtime::Uuid>("recordId", &mut errors);
         let (Some(record_id),) = (record_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -900,7 +880,10 @@ pub mod client {
         ///
         /// Arguments:
         /// - `record_id`: `recordId` (path parameter)
-        pub fn get_record(&self, record_id: impl Into<::oapi_gen_runtime::Uuid>) -> GetRecordRequest {
+        pub fn get_record(
+            &self,
+            record_id: impl Into<::oapi_gen_runtime::Uuid>,
+        ) -> GetRecordRequest {
             GetRecordRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -1168,7 +1151,9 @@ pub mod client {
             let body = self.body;
             match body {
                 UploadRequestBody::Multipart(body) => request.multipart_body(body),
-                UploadRequestBody::Binary(body) => request.bytes_body("application/octet-stream", body),
+                UploadRequestBody::Binary(body) => {
+                    request.bytes_body("application/octet-stream", body)
+                }
             }
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {

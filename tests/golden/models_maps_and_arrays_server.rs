@@ -658,33 +658,25 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetInventoryRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetInventoryResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetInventoryResponse, HandlerError>> + Send;
         /// `PUT /inventory`
         fn put_inventory(
             &self,
             context: RequestContext,
             request: PutInventoryRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutInventoryResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutInventoryResponse, HandlerError>> + Send;
         /// `POST /grids`
         fn post_grid(
             &self,
             context: RequestContext,
             request: PostGridRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostGridResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PostGridResponse, HandlerError>> + Send;
         /// `POST /points`
         fn post_points(
             &self,
             context: RequestContext,
             request: PostPointsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostPointsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PostPointsResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as

@@ -1542,9 +1542,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetPetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetPetResponse2, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetPetResponse2, HandlerError>> + Send;
         /// `PUT /pets/{petId}`
         ///
         /// Its operationId collides with `getPet` after snake_casing.
@@ -1552,9 +1550,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetPetRequest2,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetPetResponse3, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetPetResponse3, HandlerError>> + Send;
         /// `GET /pets/{petId}/photos`
         ///
         /// No operationId.
@@ -1562,9 +1558,10 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetPetsPetIdPhotosRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetPetsPetIdPhotosResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<
+            GetPetsPetIdPhotosResponse,
+            HandlerError,
+        >> + Send;
         /// `POST /pets/{petId}/photos`
         ///
         /// No operationId either.
@@ -1572,9 +1569,10 @@ pub mod server {
             &self,
             context: RequestContext,
             request: PostPetsPetIdPhotosRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostPetsPetIdPhotosResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<
+            PostPetsPetIdPhotosResponse,
+            HandlerError,
+        >> + Send;
         /// `GET /pet-store/v1.0/items`
         ///
         /// No operationId, punctuation in the path.
@@ -1582,33 +1580,28 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetPetStoreV1_0ItemsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetPetStoreV1_0ItemsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<
+            GetPetStoreV1_0ItemsResponse,
+            HandlerError,
+        >> + Send;
         /// `GET /self`
         fn self_(
             &self,
             context: RequestContext,
             request: SelfRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<SelfResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<SelfResponse, HandlerError>> + Send;
         /// `POST /self`
         fn type_(
             &self,
             context: RequestContext,
             request: TypeRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<TypeResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<TypeResponse, HandlerError>> + Send;
         /// `POST /strings`
         fn list_pets_v2(
             &self,
             context: RequestContext,
             request: ListPetsV2Request,
-        ) -> impl ::std::future::Future<
-            Output = Result<ListPetsV2Response, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ListPetsV2Response, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -1694,23 +1687,35 @@ pub mod server {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<String>("petId", &mut errors);
-        let pet_id_2 = incoming
-            .query::<
-                String,
-            >("pet-id", runtime::param::Style::Form, true, false, &mut errors);
+        let pet_id_2 = incoming.query::<String>(
+            "pet-id",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let pet_id_3 = incoming.header::<String>("PET_ID", false, &mut errors);
-        let type_ = incoming
-            .query::<
-                String,
-            >("type", runtime::param::Style::Form, true, false, &mut errors);
-        let self_ = incoming
-            .query::<
-                String,
-            >("self", runtime::param::Style::Form, true, false, &mut errors);
-        let page_size = incoming
-            .query::<
-                i64,
-            >("page[size]", runtime::param::Style::Form, true, false, &mut errors);
+        let type_ = incoming.query::<String>(
+            "type",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let self_ = incoming.query::<String>(
+            "self",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let page_size = incoming.query::<i64>(
+            "page[size]",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (
             Some(pet_id),
             Some(pet_id_2),
@@ -1718,17 +1723,17 @@ pub mod server {
             Some(type_),
             Some(self_),
             Some(page_size),
-        ) = (pet_id, pet_id_2, pet_id_3, type_, self_, page_size) else {
-            return runtime::Rejection::from(errors).into_response();
-        };
-        let request = GetPetRequest {
+        ) = (
             pet_id,
             pet_id_2,
             pet_id_3,
             type_,
             self_,
             page_size,
+        ) else {
+            return runtime::Rejection::from(errors).into_response();
         };
+        let request = GetPetRequest { pet_id, pet_id_2, pet_id_3, type_, self_, page_size };
         match api.get_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -1742,10 +1747,13 @@ pub mod server {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let pet_id = incoming.path::<String>("petId", &mut errors);
-        let body_2 = incoming
-            .query::<
-                String,
-            >("body", runtime::param::Style::Form, true, false, &mut errors);
+        let body_2 = incoming.query::<String>(
+            "body",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let body = match incoming.media_type(&["application/json"]) {
             Some(0) => incoming.json_body::<PetStore>(true, true, &mut errors).await,
             _ => Err(runtime::Rejection::UnsupportedMediaType),
@@ -1757,11 +1765,7 @@ pub mod server {
         let (Some(pet_id), Some(body_2), Some(Some(body))) = (pet_id, body_2, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = GetPetRequest2 {
-            pet_id,
-            body_2,
-            body,
-        };
+        let request = GetPetRequest2 { pet_id, body_2, body };
         match api.get_pet_2(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -1778,9 +1782,7 @@ pub mod server {
         let (Some(pet_id),) = (pet_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = GetPetsPetIdPhotosRequest {
-            pet_id,
-        };
+        let request = GetPetsPetIdPhotosRequest { pet_id };
         match api.get_pets_pet_id_photos(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -1817,10 +1819,7 @@ pub mod server {
         if !errors.is_empty() {
             return runtime::Rejection::from(errors).into_response();
         }
-        let request = PostPetsPetIdPhotosRequest {
-            pet_id,
-            body,
-        };
+        let request = PostPetsPetIdPhotosRequest { pet_id, body };
         match api.post_pets_pet_id_photos(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -2027,7 +2026,11 @@ pub mod client {
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter)
         /// - `body`: The request body (`application/json`)
-        pub fn get_pet_2(&self, pet_id: impl Into<String>, body: impl Into<PetStore>) -> GetPetRequest2 {
+        pub fn get_pet_2(
+            &self,
+            pet_id: impl Into<String>,
+            body: impl Into<PetStore>,
+        ) -> GetPetRequest2 {
             GetPetRequest2 {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2043,7 +2046,10 @@ pub mod client {
         ///
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter)
-        pub fn get_pets_pet_id_photos(&self, pet_id: impl Into<String>) -> GetPetsPetIdPhotosRequest {
+        pub fn get_pets_pet_id_photos(
+            &self,
+            pet_id: impl Into<String>,
+        ) -> GetPetsPetIdPhotosRequest {
             GetPetsPetIdPhotosRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2057,7 +2063,10 @@ pub mod client {
         ///
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter)
-        pub fn post_pets_pet_id_photos(&self, pet_id: impl Into<String>) -> PostPetsPetIdPhotosRequest {
+        pub fn post_pets_pet_id_photos(
+            &self,
+            pet_id: impl Into<String>,
+        ) -> PostPetsPetIdPhotosRequest {
             PostPetsPetIdPhotosRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2412,7 +2421,10 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for GetPetStoreV1_0ItemsRequest {
-        type Output = Result<runtime::ResponseValue<Type>, runtime::Error<GetPetStoreV1_0ItemsError>>;
+        type Output = Result<
+            runtime::ResponseValue<Type>,
+            runtime::Error<GetPetStoreV1_0ItemsError>,
+        >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
 
         fn into_future(self) -> Self::IntoFuture {

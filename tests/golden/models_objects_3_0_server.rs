@@ -688,41 +688,34 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ListPetsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ListPetsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ListPetsResponse, HandlerError>> + Send;
         /// `POST /pets`
         fn create_pet(
             &self,
             context: RequestContext,
             request: CreatePetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreatePetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CreatePetResponse, HandlerError>> + Send;
         /// `POST /accounts`
         fn create_account(
             &self,
             context: RequestContext,
             request: CreateAccountRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreateAccountResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<
+            CreateAccountResponse,
+            HandlerError,
+        >> + Send;
         /// `PUT /settings`
         fn put_settings(
             &self,
             context: RequestContext,
             request: PutSettingsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutSettingsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutSettingsResponse, HandlerError>> + Send;
         /// `POST /blobs`
         fn store_blob(
             &self,
             context: RequestContext,
             request: StoreBlobRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<StoreBlobResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<StoreBlobResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as

@@ -629,25 +629,22 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetProfileRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetProfileResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetProfileResponse, HandlerError>> + Send;
         /// `PUT /profiles/{id}`
         fn put_profile(
             &self,
             context: RequestContext,
             request: PutProfileRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutProfileResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutProfileResponse, HandlerError>> + Send;
         /// `POST /measurements`
         fn post_measurement(
             &self,
             context: RequestContext,
             request: PostMeasurementRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostMeasurementResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<
+            PostMeasurementResponse,
+            HandlerError,
+        >> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -1019,7 +1016,11 @@ pub mod client {
         /// Arguments:
         /// - `id`: `id` (path parameter)
         /// - `body`: The request body (`application/json`)
-        pub fn put_profile(&self, id: impl Into<String>, body: impl Into<Profile>) -> PutProfileRequest {
+        pub fn put_profile(
+            &self,
+            id: impl Into<String>,
+            body: impl Into<Profile>,
+        ) -> PutProfileRequest {
             PutProfileRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -1186,7 +1187,10 @@ pub mod client {
     }
 
     impl ::std::future::IntoFuture for PostMeasurementRequest {
-        type Output = Result<runtime::ResponseValue<Shipment>, runtime::Error<PostMeasurementError>>;
+        type Output = Result<
+            runtime::ResponseValue<Shipment>,
+            runtime::Error<PostMeasurementError>,
+        >;
         type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
 
         fn into_future(self) -> Self::IntoFuture {

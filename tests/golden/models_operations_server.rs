@@ -1098,17 +1098,9 @@ pub mod server {
                         runtime::response::status(200),
                         &body,
                     );
-                    runtime::response::set_header(
-                        &mut response,
-                        "x-total-count",
-                        &x_total_count,
-                    );
+                    runtime::response::set_header(&mut response, "x-total-count", &x_total_count);
                     if let Some(value) = &x_next_page {
-                        runtime::response::set_header(
-                            &mut response,
-                            "x-next-page",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "x-next-page", value);
                     }
                     if let Some(value) = &x_rate_limit_remaining {
                         runtime::response::set_header(
@@ -1123,11 +1115,7 @@ pub mod server {
                     #[allow(unused_mut)]
                     let mut response = runtime::response::json(status, &body);
                     if let Some(value) = &x_request_id {
-                        runtime::response::set_header(
-                            &mut response,
-                            "x-request-id",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "x-request-id", value);
                     }
                     response
                 }
@@ -1353,17 +1341,9 @@ pub mod server {
                         runtime::response::status(200),
                         &body,
                     );
-                    runtime::response::set_header(
-                        &mut response,
-                        "x-total-count",
-                        &x_total_count,
-                    );
+                    runtime::response::set_header(&mut response, "x-total-count", &x_total_count);
                     if let Some(value) = &x_next_page {
-                        runtime::response::set_header(
-                            &mut response,
-                            "x-next-page",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "x-next-page", value);
                     }
                     if let Some(value) = &x_rate_limit_remaining {
                         runtime::response::set_header(
@@ -1415,11 +1395,7 @@ pub mod server {
                         runtime::response::set_header(&mut response, "etag", value);
                     }
                     if let Some(value) = &last_modified {
-                        runtime::response::set_header(
-                            &mut response,
-                            "last-modified",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "last-modified", value);
                     }
                     response
                 }
@@ -1492,11 +1468,7 @@ pub mod server {
                     #[allow(unused_mut)]
                     let mut response = runtime::response::json(status, &body);
                     if let Some(value) = &x_request_id {
-                        runtime::response::set_header(
-                            &mut response,
-                            "x-request-id",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "x-request-id", value);
                     }
                     response
                 }
@@ -1547,11 +1519,7 @@ pub mod server {
                     #[allow(unused_mut)]
                     let mut response = runtime::response::json(status, &body);
                     if let Some(value) = &x_request_id {
-                        runtime::response::set_header(
-                            &mut response,
-                            "x-request-id",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "x-request-id", value);
                     }
                     response
                 }
@@ -1582,14 +1550,8 @@ pub mod server {
             match self {
                 HeadStatusResponse::Ok { x_version } => {
                     #[allow(unused_mut)]
-                    let mut response = runtime::response::empty(
-                        runtime::response::status(200),
-                    );
-                    runtime::response::set_header(
-                        &mut response,
-                        "x-version",
-                        &x_version,
-                    );
+                    let mut response = runtime::response::empty(runtime::response::status(200));
+                    runtime::response::set_header(&mut response, "x-version", &x_version);
                     response
                 }
             }
@@ -1621,22 +1583,16 @@ pub mod server {
     impl axum::response::IntoResponse for StreamEventsResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                StreamEventsResponse::Ok(body) => {
-                    runtime::response::json_lines(
-                        runtime::response::status(200),
-                        "application/jsonl",
-                        body,
-                    )
-                }
+                StreamEventsResponse::Ok(body) => runtime::response::json_lines(
+                    runtime::response::status(200),
+                    "application/jsonl",
+                    body,
+                ),
                 StreamEventsResponse::ClientError { status, body, x_request_id } => {
                     #[allow(unused_mut)]
                     let mut response = runtime::response::json(status, &body);
                     if let Some(value) = &x_request_id {
-                        runtime::response::set_header(
-                            &mut response,
-                            "x-request-id",
-                            value,
-                        );
+                        runtime::response::set_header(&mut response, "x-request-id", value);
                     }
                     response
                 }
@@ -1668,13 +1624,11 @@ pub mod server {
     impl axum::response::IntoResponse for ChatResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                ChatResponse::Ok(body) => {
-                    runtime::response::json_lines(
-                        runtime::response::status(200),
-                        "application/x-ndjson",
-                        body,
-                    )
-                }
+                ChatResponse::Ok(body) => runtime::response::json_lines(
+                    runtime::response::status(200),
+                    "application/x-ndjson",
+                    body,
+                ),
                 ChatResponse::UnprocessableEntity(body) => {
                     runtime::response::json(runtime::response::status(422), &body)
                 }
@@ -1704,13 +1658,11 @@ pub mod server {
     impl axum::response::IntoResponse for LegacyStreamResponse {
         fn into_response(self) -> axum::response::Response {
             match self {
-                LegacyStreamResponse::Ok(body) => {
-                    runtime::response::json_lines(
-                        runtime::response::status(200),
-                        "application/json",
-                        body,
-                    )
-                }
+                LegacyStreamResponse::Ok(body) => runtime::response::json_lines(
+                    runtime::response::status(200),
+                    "application/json",
+                    body,
+                ),
             }
         }
     }
@@ -1762,33 +1714,25 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ListPetsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ListPetsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ListPetsResponse, HandlerError>> + Send;
         /// `POST /pets`
         fn create_pet(
             &self,
             context: RequestContext,
             request: CreatePetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreatePetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CreatePetResponse, HandlerError>> + Send;
         /// `GET /pets/{petId}`
         fn get_pet(
             &self,
             context: RequestContext,
             request: GetPetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetPetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetPetResponse, HandlerError>> + Send;
         /// `PUT /pets/{petId}`
         fn update_pet(
             &self,
             context: RequestContext,
             request: UpdatePetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<UpdatePetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<UpdatePetResponse, HandlerError>> + Send;
         /// `DELETE /pets/{petId}`
         ///
         /// Needs both an API key and a bearer token.
@@ -1796,9 +1740,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: DeletePetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<DeletePetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<DeletePetResponse, HandlerError>> + Send;
         /// `GET /owners/{ownerId}/pets/{petId}/visits/{visitDate}`
         ///
         /// Three path parameters of three types.
@@ -1806,9 +1748,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetVisitRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetVisitResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetVisitResponse, HandlerError>> + Send;
         /// `GET /search/pets`
         ///
         /// Public; its 200 response is the one of `GET /pets`.
@@ -1816,9 +1756,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: SearchPetsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<SearchPetsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<SearchPetsResponse, HandlerError>> + Send;
         /// `GET /documents/{docId}`
         ///
         /// One document in the media type the client accepts.
@@ -1826,9 +1764,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetDocumentRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetDocumentResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetDocumentResponse, HandlerError>> + Send;
         /// `PUT /documents/{docId}`
         ///
         /// Accepts the document in any of five media types.
@@ -1836,9 +1772,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: PutDocumentRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutDocumentResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutDocumentResponse, HandlerError>> + Send;
         /// `GET /status`
         ///
         /// Authentication is optional.
@@ -1846,17 +1780,13 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetStatusRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetStatusResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetStatusResponse, HandlerError>> + Send;
         /// `HEAD /status`
         fn head_status(
             &self,
             context: RequestContext,
             request: HeadStatusRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<HeadStatusResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<HeadStatusResponse, HandlerError>> + Send;
         /// `GET /events`
         ///
         /// JSON Lines; the chunk schema is given in `schema`.
@@ -1864,9 +1794,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: StreamEventsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<StreamEventsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<StreamEventsResponse, HandlerError>> + Send;
         /// `POST /chat`
         ///
         /// NDJSON stream in answer to a JSON request.
@@ -1874,9 +1802,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ChatRequest2,
-        ) -> impl ::std::future::Future<
-            Output = Result<ChatResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ChatResponse, HandlerError>> + Send;
         /// `POST /legacy-stream`
         ///
         /// Streams through the extension; the chunk is the 200 schema.
@@ -1884,9 +1810,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: LegacyStreamRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<LegacyStreamResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<LegacyStreamResponse, HandlerError>> + Send;
         /// `GET /subscribe`
         ///
         /// Server-sent events; each event's data is one `Event`.
@@ -1894,9 +1818,7 @@ pub mod server {
             &self,
             context: RequestContext,
             request: SubscribeRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<SubscribeResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<SubscribeResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -1995,50 +1917,70 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let x_request_id = incoming
-            .header::<::oapi_gen_runtime::Uuid>("X-Request-Id", false, &mut errors);
-        let limit = incoming
-            .query::<
-                i32,
-            >("limit", runtime::param::Style::Form, true, false, &mut errors);
-        let tags = incoming
-            .query::<
-                Vec<String>,
-            >("tags", runtime::param::Style::Form, true, false, &mut errors);
-        let ids = incoming
-            .query::<
-                Vec<i64>,
-            >("ids", runtime::param::Style::Form, false, false, &mut errors);
-        let colours = incoming
-            .query::<
-                Vec<Colour>,
-            >(
-                "colours",
-                runtime::param::Style::SpaceDelimited,
-                false,
-                false,
-                &mut errors,
-            );
-        let sizes = incoming
-            .query::<
-                Vec<String>,
-            >("sizes", runtime::param::Style::PipeDelimited, false, false, &mut errors);
-        let filter = incoming
-            .query::<
-                PetFilter,
-            >("filter", runtime::param::Style::DeepObject, true, false, &mut errors);
+        let x_request_id = incoming.header::<::oapi_gen_runtime::Uuid>(
+            "X-Request-Id",
+            false,
+            &mut errors,
+        );
+        let limit = incoming.query::<i32>(
+            "limit",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let tags = incoming.query::<Vec<String>>(
+            "tags",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let ids = incoming.query::<Vec<i64>>(
+            "ids",
+            runtime::param::Style::Form,
+            false,
+            false,
+            &mut errors,
+        );
+        let colours = incoming.query::<Vec<Colour>>(
+            "colours",
+            runtime::param::Style::SpaceDelimited,
+            false,
+            false,
+            &mut errors,
+        );
+        let sizes = incoming.query::<Vec<String>>(
+            "sizes",
+            runtime::param::Style::PipeDelimited,
+            false,
+            false,
+            &mut errors,
+        );
+        let filter = incoming.query::<PetFilter>(
+            "filter",
+            runtime::param::Style::DeepObject,
+            true,
+            false,
+            &mut errors,
+        );
         let where_ = incoming.query_json::<PetFilter>("where", false, &mut errors);
-        let x_trace_flags = incoming
-            .header::<Vec<String>>("X-Trace-Flags", false, &mut errors);
+        let x_trace_flags = incoming.header::<Vec<String>>("X-Trace-Flags", false, &mut errors);
         let session = incoming.cookie::<String>("session", false, &mut errors);
-        let sort_by = incoming
-            .query::<
-                String,
-            >("sortBy", runtime::param::Style::Form, true, false, &mut errors);
-        let next = incoming
-            .query::<
-                String,
-            >("next", runtime::param::Style::Form, true, false, &mut errors);
+        let sort_by = incoming.query::<String>(
+            "sortBy",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let next = incoming.query::<String>(
+            "next",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (
             Some(x_request_id),
             Some(limit),
@@ -2090,7 +2032,7 @@ pub mod server {
         }
         let request = ListPetsRequest {
             x_request_id,
-            limit: limit.unwrap_or(20i32),
+            limit: limit.unwrap_or(20),
             tags,
             ids,
             colours,
@@ -2114,11 +2056,15 @@ pub mod server {
     ) -> axum::response::Response {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let x_request_id = incoming
-            .header::<::oapi_gen_runtime::Uuid>("X-Request-Id", false, &mut errors);
-        let body = match incoming
-            .media_type(&["application/json", "application/x-www-form-urlencoded"])
-        {
+        let x_request_id = incoming.header::<::oapi_gen_runtime::Uuid>(
+            "X-Request-Id",
+            false,
+            &mut errors,
+        );
+        let body = match incoming.media_type(&[
+            "application/json",
+            "application/x-www-form-urlencoded",
+        ]) {
             Some(0) => incoming.json_body::<NewPet>(true, true, &mut errors).await,
             Some(1) => incoming.form_body::<NewPet>(true, &mut errors).await,
             _ => Err(runtime::Rejection::UnsupportedMediaType),
@@ -2130,10 +2076,7 @@ pub mod server {
         let (Some(x_request_id), Some(Some(body))) = (x_request_id, body) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = CreatePetRequest {
-            x_request_id,
-            body,
-        };
+        let request = CreatePetRequest { x_request_id, body };
         match api.create_pet(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -2270,13 +2213,8 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let owner_id = incoming.path::<::oapi_gen_runtime::Uuid>("ownerId", &mut errors);
         let pet_id = incoming.path::<i64>("petId", &mut errors);
-        let visit_date = incoming
-            .path::<::oapi_gen_runtime::Date>("visitDate", &mut errors);
-        let (Some(owner_id), Some(pet_id), Some(visit_date)) = (
-            owner_id,
-            pet_id,
-            visit_date,
-        ) else {
+        let visit_date = incoming.path::<::oapi_gen_runtime::Date>("visitDate", &mut errors);
+        let (Some(owner_id), Some(pet_id), Some(visit_date)) = (owner_id, pet_id, visit_date) else {
             return runtime::Rejection::from(errors).into_response();
         };
         {
@@ -2300,11 +2238,7 @@ pub mod server {
         if !errors.is_empty() {
             return runtime::Rejection::from(errors).into_response();
         }
-        let request = GetVisitRequest {
-            owner_id,
-            pet_id,
-            visit_date,
-        };
+        let request = GetVisitRequest { owner_id, pet_id, visit_date };
         match api.get_visit(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -2317,8 +2251,7 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let q = incoming
-            .query::<String>("q", runtime::param::Style::Form, true, true, &mut errors);
+        let q = incoming.query::<String>("q", runtime::param::Style::Form, true, true, &mut errors);
         let (Some(Some(q)),) = (q,) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -2383,47 +2316,33 @@ pub mod server {
         let mut incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
         let doc_id = incoming.path::<String>("docId", &mut errors);
-        let body = match incoming
-            .media_type(
-                &[
-                    "application/json",
-                    "application/x-www-form-urlencoded",
-                    "multipart/form-data",
-                    "text/plain",
-                    "application/octet-stream",
-                ],
-            )
-        {
-            Some(0) => {
-                runtime::incoming::variant(
-                    incoming.json_body::<Document>(true, true, &mut errors).await,
-                    PutDocumentRequestBody::Json,
-                )
-            }
-            Some(1) => {
-                runtime::incoming::variant(
-                    incoming.form_body::<Document>(true, &mut errors).await,
-                    PutDocumentRequestBody::Form,
-                )
-            }
-            Some(2) => {
-                runtime::incoming::variant(
-                    incoming.multipart_body::<PutDocumentBody>(true, &mut errors).await,
-                    PutDocumentRequestBody::Multipart,
-                )
-            }
-            Some(3) => {
-                runtime::incoming::variant(
-                    incoming.text_body(true, &mut errors).await,
-                    PutDocumentRequestBody::Text,
-                )
-            }
-            Some(4) => {
-                runtime::incoming::variant(
-                    incoming.raw_body(true, &mut errors).await,
-                    PutDocumentRequestBody::Binary,
-                )
-            }
+        let body = match incoming.media_type(&[
+            "application/json",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+            "text/plain",
+            "application/octet-stream",
+        ]) {
+            Some(0) => runtime::incoming::variant(
+                incoming.json_body::<Document>(true, true, &mut errors).await,
+                PutDocumentRequestBody::Json,
+            ),
+            Some(1) => runtime::incoming::variant(
+                incoming.form_body::<Document>(true, &mut errors).await,
+                PutDocumentRequestBody::Form,
+            ),
+            Some(2) => runtime::incoming::variant(
+                incoming.multipart_body::<PutDocumentBody>(true, &mut errors).await,
+                PutDocumentRequestBody::Multipart,
+            ),
+            Some(3) => runtime::incoming::variant(
+                incoming.text_body(true, &mut errors).await,
+                PutDocumentRequestBody::Text,
+            ),
+            Some(4) => runtime::incoming::variant(
+                incoming.raw_body(true, &mut errors).await,
+                PutDocumentRequestBody::Binary,
+            ),
             _ => Err(runtime::Rejection::UnsupportedMediaType),
         };
         let body = match body {
@@ -2487,10 +2406,13 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let since = incoming
-            .query::<
-                ::oapi_gen_runtime::DateTime,
-            >("since", runtime::param::Style::Form, true, false, &mut errors);
+        let since = incoming.query::<::oapi_gen_runtime::DateTime>(
+            "since",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (Some(since),) = (since,) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -2555,8 +2477,7 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let last_event_id = incoming
-            .header::<String>("Last-Event-ID", false, &mut errors);
+        let last_event_id = incoming.header::<String>("Last-Event-ID", false, &mut errors);
         let (Some(last_event_id),) = (last_event_id,) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -2667,7 +2588,11 @@ pub mod client {
         /// Arguments:
         /// - `pet_id`: `petId` (path parameter): The pet's identifier.
         /// - `body`: The request body (`application/json`)
-        pub fn update_pet(&self, pet_id: impl Into<i64>, body: impl Into<NewPet>) -> UpdatePetRequest {
+        pub fn update_pet(
+            &self,
+            pet_id: impl Into<i64>,
+            body: impl Into<NewPet>,
+        ) -> UpdatePetRequest {
             UpdatePetRequest {
                 client: self.client.clone(),
                 correlation_id: None,
@@ -2961,7 +2886,9 @@ pub mod client {
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {
                 200 => response.json(),
-                400..=499 => Err(runtime::declared_error(response.json(), ListPetsError::ClientError)),
+                400..=499 => {
+                    Err(runtime::declared_error(response.json(), ListPetsError::ClientError))
+                }
                 _ => Err(runtime::declared_error(response.json(), ListPetsError::Default)),
             })
         }
@@ -3411,28 +3338,26 @@ pub mod client {
             let body = self.body;
             match body {
                 PutDocumentRequestBody::Json(body) => request.json_body("application/json", &body),
-                PutDocumentRequestBody::Form(body) => request.form_body(
-                    "application/x-www-form-urlencoded",
-                    &body,
-                ),
+                PutDocumentRequestBody::Form(body) => {
+                    request.form_body("application/x-www-form-urlencoded", &body)
+                }
                 PutDocumentRequestBody::Multipart(body) => request.multipart_body(body),
                 PutDocumentRequestBody::Text(body) => request.text_body("text/plain", body),
-                PutDocumentRequestBody::Binary(body) => request.bytes_body(
-                    "application/octet-stream",
-                    body,
-                ),
+                PutDocumentRequestBody::Binary(body) => {
+                    request.bytes_body("application/octet-stream", body)
+                }
             }
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {
-                204 => runtime::declared_success(response.empty(), |()| PutDocumentResponse::NoContent),
-                200..=299 => runtime::declared_success(
-                    response.empty(),
-                    |()| PutDocumentResponse::Success,
-                ),
-                400..=499 => Err(runtime::declared_error(
-                    response.json(),
-                    PutDocumentError::ClientError,
-                )),
+                204 => {
+                    runtime::declared_success(response.empty(), |()| PutDocumentResponse::NoContent)
+                }
+                200..=299 => {
+                    runtime::declared_success(response.empty(), |()| PutDocumentResponse::Success)
+                }
+                400..=499 => {
+                    Err(runtime::declared_error(response.json(), PutDocumentError::ClientError))
+                }
                 _ => Err(response.unexpected()),
             })
         }
@@ -3528,7 +3453,9 @@ pub mod client {
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {
                 200..=299 => response.json(),
-                400..=499 => Err(runtime::declared_error(response.json(), GetStatusError::ClientError)),
+                400..=499 => {
+                    Err(runtime::declared_error(response.json(), GetStatusError::ClientError))
+                }
                 _ => Err(runtime::declared_error(response.json(), GetStatusError::Default)),
             })
         }
@@ -3639,10 +3566,9 @@ pub mod client {
                 200..=200,
                 runtime::ChunkStream::json_lines,
                 |response| match response.status() {
-                    400..=499 => runtime::declared_error(
-                        response.json(),
-                        StreamEventsError::ClientError,
-                    ),
+                    400..=499 => {
+                        runtime::declared_error(response.json(), StreamEventsError::ClientError)
+                    }
                     _ => response.unexpected(),
                 },
             )

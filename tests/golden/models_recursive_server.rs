@@ -656,25 +656,19 @@ pub mod server {
             &self,
             context: RequestContext,
             request: PostTreeRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostTreeResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PostTreeResponse, HandlerError>> + Send;
         /// `POST /lists`
         fn post_list(
             &self,
             context: RequestContext,
             request: PostListRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostListResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PostListResponse, HandlerError>> + Send;
         /// `POST /graphs`
         fn post_graph(
             &self,
             context: RequestContext,
             request: PostGraphRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PostGraphResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PostGraphResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as

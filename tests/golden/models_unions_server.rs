@@ -1345,25 +1345,19 @@ pub mod server {
             &self,
             context: RequestContext,
             request: AddPetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<AddPetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<AddPetResponse, HandlerError>> + Send;
         /// `POST /shapes`
         fn add_shape(
             &self,
             context: RequestContext,
             request: AddShapeRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<AddShapeResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<AddShapeResponse, HandlerError>> + Send;
         /// `PUT /values`
         fn put_value(
             &self,
             context: RequestContext,
             request: PutValueRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<PutValueResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<PutValueResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as

@@ -569,33 +569,25 @@ pub mod server {
             &self,
             context: RequestContext,
             request: ListPetsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<ListPetsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<ListPetsResponse, HandlerError>> + Send;
         /// `POST /pets`
         fn create_pet(
             &self,
             context: RequestContext,
             request: CreatePetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<CreatePetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<CreatePetResponse, HandlerError>> + Send;
         /// `GET /pets/{petId}`
         fn get_pet(
             &self,
             context: RequestContext,
             request: GetPetRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetPetResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetPetResponse, HandlerError>> + Send;
         /// `GET /owners/{ownerId}`
         fn get_owner(
             &self,
             context: RequestContext,
             request: GetOwnerRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetOwnerResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetOwnerResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -665,18 +657,27 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let limit = incoming
-            .query::<
-                i32,
-            >("limit", runtime::param::Style::Form, true, false, &mut errors);
-        let cursor = incoming
-            .query::<
-                String,
-            >("cursor", runtime::param::Style::Form, true, false, &mut errors);
-        let status = incoming
-            .query::<
-                PetStatus2,
-            >("status", runtime::param::Style::Form, true, false, &mut errors);
+        let limit = incoming.query::<i32>(
+            "limit",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let cursor = incoming.query::<String>(
+            "cursor",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
+        let status = incoming.query::<PetStatus2>(
+            "status",
+            runtime::param::Style::Form,
+            true,
+            false,
+            &mut errors,
+        );
         let (Some(limit), Some(cursor), Some(status)) = (limit, cursor, status) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -700,11 +701,7 @@ pub mod server {
         if !errors.is_empty() {
             return runtime::Rejection::from(errors).into_response();
         }
-        let request = ListPetsRequest {
-            limit: limit.unwrap_or(20i32),
-            cursor,
-            status,
-        };
+        let request = ListPetsRequest { limit: limit.unwrap_or(20), cursor, status };
         match api.list_pets(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),

@@ -2142,15 +2142,21 @@ impl<'de> ::serde::Deserialize<'de> for CallControlApplication {
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     application_name: application_name.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
-                    dtmf_type: dtmf_type.unwrap_or_else(defaults::call_control_application_dtmf_type),
+                    dtmf_type: dtmf_type.unwrap_or_else(
+                        defaults::call_control_application_dtmf_type,
+                    ),
                     first_command_timeout: first_command_timeout.unwrap_or_default(),
-                    first_command_timeout_secs: first_command_timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<30>),
+                    first_command_timeout_secs: first_command_timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<30>,
+                    ),
                     id: id.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::call_control_application_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::call_control_application_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -2240,7 +2246,8 @@ impl<'de> ::serde::Deserialize<'de> for CallControlApplicationInbound {
                 Ok(CallControlApplicationInbound {
                     channel_limit: channel_limit.unwrap_or_default(),
                     sip_subdomain: sip_subdomain.unwrap_or_default(),
-                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_default(),
+                    sip_subdomain_receive_settings: sip_subdomain_receive_settings
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -3217,7 +3224,9 @@ impl<'de> ::serde::Deserialize<'de> for CallForwarding {
                     }
                 }
                 Ok(CallForwarding {
-                    call_forwarding_enabled: call_forwarding_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    call_forwarding_enabled: call_forwarding_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     forwarding_type: forwarding_type.unwrap_or_default(),
                     forwards_to: forwards_to.unwrap_or_default(),
                 })
@@ -4588,9 +4597,12 @@ impl<'de> ::serde::Deserialize<'de> for CallRecording {
                     }
                 }
                 Ok(CallRecording {
-                    inbound_call_recording_channels: inbound_call_recording_channels.unwrap_or_default(),
-                    inbound_call_recording_enabled: inbound_call_recording_enabled.unwrap_or_default(),
-                    inbound_call_recording_format: inbound_call_recording_format.unwrap_or_default(),
+                    inbound_call_recording_channels: inbound_call_recording_channels
+                        .unwrap_or_default(),
+                    inbound_call_recording_enabled: inbound_call_recording_enabled
+                        .unwrap_or_default(),
+                    inbound_call_recording_format: inbound_call_recording_format
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -5306,7 +5318,10 @@ impl ::serde::Serialize for CallRequest {
             len,
         )?;
         properties.field("answering_machine_detection", &self.answering_machine_detection);
-        properties.optional("answering_machine_detection_config", &self.answering_machine_detection_config);
+        properties.optional(
+            "answering_machine_detection_config",
+            &self.answering_machine_detection_config,
+        );
         properties.optional("audio_url", &self.audio_url);
         properties.optional("billing_group_id", &self.billing_group_id);
         properties.optional("client_state", &self.client_state);
@@ -5440,7 +5455,8 @@ impl<'de> ::serde::Deserialize<'de> for CallRequest {
                 }
                 Ok(CallRequest {
                     answering_machine_detection: answering_machine_detection.unwrap_or_default(),
-                    answering_machine_detection_config: answering_machine_detection_config.unwrap_or_default(),
+                    answering_machine_detection_config: answering_machine_detection_config
+                        .unwrap_or_default(),
                     audio_url: audio_url.unwrap_or_default(),
                     billing_group_id: billing_group_id.unwrap_or_default(),
                     client_state: client_state.unwrap_or_default(),
@@ -5453,11 +5469,17 @@ impl<'de> ::serde::Deserialize<'de> for CallRequest {
                     media_name: media_name.unwrap_or_default(),
                     sip_auth_password: sip_auth_password.unwrap_or_default(),
                     sip_auth_username: sip_auth_username.unwrap_or_default(),
-                    time_limit_secs: time_limit_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<14400>),
-                    timeout_secs: timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<30>),
+                    time_limit_secs: time_limit_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<14400>,
+                    ),
+                    timeout_secs: timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<30>,
+                    ),
                     to: map.required(to, "to")?,
                     webhook_url: webhook_url.unwrap_or_default(),
-                    webhook_url_method: webhook_url_method.unwrap_or_else(defaults::call_request_webhook_url_method),
+                    webhook_url_method: webhook_url_method.unwrap_or_else(
+                        defaults::call_request_webhook_url_method,
+                    ),
                 })
             }
         }
@@ -8666,7 +8688,11 @@ impl<'de> ::serde::Deserialize<'de> for ConferenceParticipantPlaybackStartedEven
             }
         }
 
-        deserializer.deserialize_struct("ConferenceParticipantPlaybackStartedEvent", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "ConferenceParticipantPlaybackStartedEvent",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -10277,7 +10303,9 @@ impl<'de> ::serde::Deserialize<'de> for Connection {
                     outbound_voice_profile_id: outbound_voice_profile_id.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::connection_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::connection_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                 })
@@ -10368,7 +10396,9 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionRtcpSettings {
                 Ok(ConnectionRtcpSettings {
                     capture_enabled: capture_enabled.unwrap_or_default(),
                     port: port.unwrap_or_default(),
-                    report_frequency_secs: report_frequency_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<5>),
+                    report_frequency_secs: report_frequency_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<5>,
+                    ),
                 })
             }
         }
@@ -10801,14 +10831,22 @@ impl<'de> ::serde::Deserialize<'de> for CreateCallControlApplicationRequest {
                 }
                 Ok(CreateCallControlApplicationRequest {
                     active: active.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    anchorsite_override: anchorsite_override.unwrap_or_else(defaults::create_call_control_application_request_anchorsite_override),
+                    anchorsite_override: anchorsite_override.unwrap_or_else(
+                        defaults::create_call_control_application_request_anchorsite_override,
+                    ),
                     application_name: map.required(application_name, "application_name")?,
-                    dtmf_type: dtmf_type.unwrap_or_else(defaults::create_call_control_application_request_dtmf_type),
+                    dtmf_type: dtmf_type.unwrap_or_else(
+                        defaults::create_call_control_application_request_dtmf_type,
+                    ),
                     first_command_timeout: first_command_timeout.unwrap_or_default(),
-                    first_command_timeout_secs: first_command_timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<30>),
+                    first_command_timeout_secs: first_command_timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<30>,
+                    ),
                     inbound: inbound.unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::create_call_control_application_request_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::create_call_control_application_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: map.required(webhook_event_url, "webhook_event_url")?,
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -10952,7 +10990,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateConferenceRequest {
                     beep_enabled: beep_enabled.unwrap_or_default(),
                     call_control_id: map.required(call_control_id, "call_control_id")?,
                     client_state: client_state.unwrap_or_default(),
-                    comfort_noise: comfort_noise.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    comfort_noise: comfort_noise.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     command_id: command_id.unwrap_or_default(),
                     duration_minutes: duration_minutes.unwrap_or_default(),
                     hold_audio_url: hold_audio_url.unwrap_or_default(),
@@ -11023,7 +11063,10 @@ impl ::serde::Serialize for CreateCredentialConnectionRequest {
         properties.optional("active", &self.active);
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.field("connection_name", &self.connection_name);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -11152,18 +11195,23 @@ impl<'de> ::serde::Deserialize<'de> for CreateCredentialConnectionRequest {
                     active: active.unwrap_or_default(),
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: map.required(connection_name, "connection_name")?,
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_default(),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled
+                        .unwrap_or_default(),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     password: map.required(password, "password")?,
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
                     sip_uri_calling_preference: sip_uri_calling_preference.unwrap_or_default(),
                     user_name: map.required(user_name, "user_name")?,
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::create_credential_connection_request_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::create_credential_connection_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -11357,7 +11405,10 @@ impl ::serde::Serialize for CreateFqdnConnectionRequest {
         properties.field("active", &self.active);
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.field("connection_name", &self.connection_name);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -11471,15 +11522,21 @@ impl<'de> ::serde::Deserialize<'de> for CreateFqdnConnectionRequest {
                     active: active.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: map.required(connection_name, "connection_name")?,
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
                     transport_protocol: transport_protocol.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::create_fqdn_connection_request_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::create_fqdn_connection_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -11740,21 +11797,34 @@ impl<'de> ::serde::Deserialize<'de> for CreateInboundIpRequest {
                     }
                 }
                 Ok(CreateInboundIpRequest {
-                    ani_number_format: ani_number_format.unwrap_or_else(defaults::create_inbound_ip_request_ani_number_format),
+                    ani_number_format: ani_number_format.unwrap_or_else(
+                        defaults::create_inbound_ip_request_ani_number_format,
+                    ),
                     channel_limit: channel_limit.unwrap_or_default(),
                     codecs: codecs.unwrap_or_default(),
                     default_routing_method: default_routing_method.unwrap_or_default(),
-                    dnis_number_format: dnis_number_format.unwrap_or_else(defaults::create_inbound_ip_request_dnis_number_format),
+                    dnis_number_format: dnis_number_format.unwrap_or_else(
+                        defaults::create_inbound_ip_request_dnis_number_format,
+                    ),
                     generate_ringback_tone: generate_ringback_tone.unwrap_or_default(),
                     isup_headers_enabled: isup_headers_enabled.unwrap_or_default(),
                     prack_enabled: prack_enabled.unwrap_or_default(),
                     privacy_zone_enabled: privacy_zone_enabled.unwrap_or_default(),
-                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    sip_region: sip_region.unwrap_or_else(defaults::create_inbound_ip_request_sip_region),
+                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
+                    sip_region: sip_region.unwrap_or_else(
+                        defaults::create_inbound_ip_request_sip_region,
+                    ),
                     sip_subdomain: sip_subdomain.unwrap_or_default(),
-                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_default(),
-                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
-                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<90>),
+                    sip_subdomain_receive_settings: sip_subdomain_receive_settings
+                        .unwrap_or_default(),
+                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<3>,
+                    ),
+                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<90>,
+                    ),
                 })
             }
         }
@@ -11816,7 +11886,10 @@ impl ::serde::Serialize for CreateIpConnectionRequest {
         properties.optional("active", &self.active);
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.optional("connection_name", &self.connection_name);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -11935,16 +12008,24 @@ impl<'de> ::serde::Deserialize<'de> for CreateIpConnectionRequest {
                     active: active.unwrap_or_default(),
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: connection_name.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
-                    transport_protocol: transport_protocol.unwrap_or_else(defaults::create_ip_connection_request_transport_protocol),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::create_ip_connection_request_webhook_api_version),
+                    transport_protocol: transport_protocol.unwrap_or_else(
+                        defaults::create_ip_connection_request_transport_protocol,
+                    ),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::create_ip_connection_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -12174,7 +12255,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateLongCodeMessageRequest {
                     text: text.unwrap_or_default(),
                     to: map.required(to, "to")?,
                     type_: type_.unwrap_or_default(),
-                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     webhook_failover_url: webhook_failover_url.unwrap_or_default(),
                     webhook_url: webhook_url.unwrap_or_default(),
                 })
@@ -12420,7 +12503,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateMessageRequest {
                     text: text.unwrap_or_default(),
                     to: map.required(to, "to")?,
                     type_: type_.unwrap_or_default(),
-                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     webhook_failover_url: webhook_failover_url.unwrap_or_default(),
                     webhook_url: webhook_url.unwrap_or_default(),
                 })
@@ -13315,12 +13400,17 @@ impl<'de> ::serde::Deserialize<'de> for CreateNumberPoolMessageRequest {
                 Ok(CreateNumberPoolMessageRequest {
                     auto_detect: auto_detect.unwrap_or_default(),
                     media_urls: media_urls.unwrap_or_default(),
-                    messaging_profile_id: map.required(messaging_profile_id, "messaging_profile_id")?,
+                    messaging_profile_id: map.required(
+                        messaging_profile_id,
+                        "messaging_profile_id",
+                    )?,
                     subject: subject.unwrap_or_default(),
                     text: text.unwrap_or_default(),
                     to: map.required(to, "to")?,
                     type_: type_.unwrap_or_default(),
-                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     webhook_failover_url: webhook_failover_url.unwrap_or_default(),
                     webhook_url: webhook_url.unwrap_or_default(),
                 })
@@ -13813,8 +13903,12 @@ impl<'de> ::serde::Deserialize<'de> for CreateRoomClientTokenRequest {
                     }
                 }
                 Ok(CreateRoomClientTokenRequest {
-                    refresh_token_ttl_secs: refresh_token_ttl_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3600>),
-                    token_ttl_secs: token_ttl_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<600>),
+                    refresh_token_ttl_secs: refresh_token_ttl_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<3600>,
+                    ),
+                    token_ttl_secs: token_ttl_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<600>,
+                    ),
                 })
             }
         }
@@ -13885,7 +13979,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateRoomRequest {
                     }
                 }
                 Ok(CreateRoomRequest {
-                    max_participants: max_participants.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<10>),
+                    max_participants: max_participants.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<10>,
+                    ),
                     unique_name: unique_name.unwrap_or_default(),
                 })
             }
@@ -14033,7 +14129,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateShortCodeMessageRequest {
                     text: text.unwrap_or_default(),
                     to: map.required(to, "to")?,
                     type_: type_.unwrap_or_default(),
-                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    use_profile_webhooks: use_profile_webhooks.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     webhook_failover_url: webhook_failover_url.unwrap_or_default(),
                     webhook_url: webhook_url.unwrap_or_default(),
                 })
@@ -14200,7 +14298,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateTexmlApplicationRequest {
                     status_callback: status_callback.unwrap_or_default(),
                     status_callback_method: status_callback_method.unwrap_or_default(),
                     voice_fallback_url: voice_fallback_url.unwrap_or_default(),
-                    voice_method: voice_method.unwrap_or_else(defaults::create_texml_application_request_voice_method),
+                    voice_method: voice_method.unwrap_or_else(
+                        defaults::create_texml_application_request_voice_method,
+                    ),
                     voice_url: map.required(voice_url, "voice_url")?,
                 })
             }
@@ -14744,7 +14844,10 @@ impl ::serde::Serialize for CreateVerifyProfileCallRequest {
             len,
         )?;
         properties.field("default_call_timeout_secs", &self.default_call_timeout_secs);
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.optional("speech_template", &self.speech_template);
         properties.end()
     }
@@ -14797,8 +14900,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateVerifyProfileCallRequest {
                     }
                 }
                 Ok(CreateVerifyProfileCallRequest {
-                    default_call_timeout_secs: default_call_timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<45>),
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_call_timeout_secs: default_call_timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<45>,
+                    ),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                     speech_template: speech_template.unwrap_or_default(),
                 })
             }
@@ -14825,7 +14931,10 @@ impl ::serde::Serialize for CreateVerifyProfileFlashcallRequest {
             "CreateVerifyProfileFlashcallRequest",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -14864,7 +14973,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateVerifyProfileFlashcallRequest {
                     map.value(&mut default_verification_timeout_secs);
                 }
                 Ok(CreateVerifyProfileFlashcallRequest {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -14890,7 +15000,10 @@ impl ::serde::Serialize for CreateVerifyProfilePsd2Request {
             "CreateVerifyProfilePsd2Request",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -14929,7 +15042,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateVerifyProfilePsd2Request {
                     map.value(&mut default_verification_timeout_secs);
                 }
                 Ok(CreateVerifyProfilePsd2Request {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -14967,7 +15081,10 @@ impl ::serde::Serialize for CreateVerifyProfileSmsRequest {
             "CreateVerifyProfileSmsRequest",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.optional("messaging_enabled", &self.messaging_enabled);
         properties.optional("messaging_template", &self.messaging_template);
         properties.optional("rcs_enabled", &self.rcs_enabled);
@@ -15031,7 +15148,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateVerifyProfileSmsRequest {
                     }
                 }
                 Ok(CreateVerifyProfileSmsRequest {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                     messaging_enabled: messaging_enabled.unwrap_or_default(),
                     messaging_template: messaging_template.unwrap_or_default(),
                     rcs_enabled: rcs_enabled.unwrap_or_default(),
@@ -15065,7 +15183,10 @@ impl ::serde::Serialize for CreateVerifyProfileWhatsappRequest {
             len,
         )?;
         properties.optional("app_name", &self.app_name);
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -15111,7 +15232,8 @@ impl<'de> ::serde::Deserialize<'de> for CreateVerifyProfileWhatsappRequest {
                 }
                 Ok(CreateVerifyProfileWhatsappRequest {
                     app_name: app_name.unwrap_or_default(),
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -15365,7 +15487,10 @@ impl ::serde::Serialize for CredentialConnection {
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.optional("connection_name", &self.connection_name);
         properties.optional("created_at", &self.created_at);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -15514,13 +15639,17 @@ impl<'de> ::serde::Deserialize<'de> for CredentialConnection {
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: connection_name.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     id: id.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     password: password.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
@@ -15528,7 +15657,9 @@ impl<'de> ::serde::Deserialize<'de> for CredentialConnection {
                     sip_uri_calling_preference: sip_uri_calling_preference.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
                     user_name: user_name.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::credential_connection_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::credential_connection_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -15679,9 +15810,15 @@ impl<'de> ::serde::Deserialize<'de> for CredentialInbound {
                     isup_headers_enabled: isup_headers_enabled.unwrap_or_default(),
                     prack_enabled: prack_enabled.unwrap_or_default(),
                     privacy_zone_enabled: privacy_zone_enabled.unwrap_or_default(),
-                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
-                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(defaults::credential_inbound_timeout_2xx_secs),
+                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
+                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<3>,
+                    ),
+                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(
+                        defaults::credential_inbound_timeout_2xx_secs,
+                    ),
                 })
             }
         }
@@ -15812,8 +15949,12 @@ impl<'de> ::serde::Deserialize<'de> for CredentialOutbound {
                     call_parking_enabled: call_parking_enabled.unwrap_or_default(),
                     channel_limit: channel_limit.unwrap_or_default(),
                     generate_ringback_tone: generate_ringback_tone.unwrap_or_default(),
-                    instant_ringback_enabled: instant_ringback_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    localization: localization.unwrap_or_else(defaults::credential_outbound_localization),
+                    instant_ringback_enabled: instant_ringback_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
+                    localization: localization.unwrap_or_else(
+                        defaults::credential_outbound_localization,
+                    ),
                     outbound_voice_profile_id: outbound_voice_profile_id.unwrap_or_default(),
                     t38_reinvite_source: t38_reinvite_source.unwrap_or_default(),
                 })
@@ -18243,7 +18384,9 @@ impl<'de> ::serde::Deserialize<'de> for ExternalMessageDetailRecordDto {
                     pass_through_fee: pass_through_fee.unwrap_or_default(),
                     product: product.unwrap_or_default(),
                     rate: rate.unwrap_or_default(),
-                    record_type: record_type.unwrap_or_else(defaults::external_message_detail_record_dto_record_type),
+                    record_type: record_type.unwrap_or_else(
+                        defaults::external_message_detail_record_dto_record_type,
+                    ),
                     status: status.unwrap_or_default(),
                     tags: tags.unwrap_or_default(),
                 })
@@ -19701,7 +19844,10 @@ impl ::serde::Serialize for FqdnConnection {
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.field("connection_name", &self.connection_name);
         properties.optional("created_at", &self.created_at);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -19835,18 +19981,24 @@ impl<'de> ::serde::Deserialize<'de> for FqdnConnection {
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: map.required(connection_name, "connection_name")?,
                     created_at: created_at.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     id: id.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
                     transport_protocol: transport_protocol.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::fqdn_connection_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::fqdn_connection_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -20044,16 +20196,30 @@ impl<'de> ::serde::Deserialize<'de> for GatherUsingAudioRequest {
                     audio_url: audio_url.unwrap_or_default(),
                     client_state: client_state.unwrap_or_default(),
                     command_id: command_id.unwrap_or_default(),
-                    inter_digit_timeout_millis: inter_digit_timeout_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<5000>),
+                    inter_digit_timeout_millis: inter_digit_timeout_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<5000>,
+                    ),
                     invalid_audio_url: invalid_audio_url.unwrap_or_default(),
                     invalid_media_name: invalid_media_name.unwrap_or_default(),
-                    maximum_digits: maximum_digits.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<128>),
-                    maximum_tries: maximum_tries.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<3>),
+                    maximum_digits: maximum_digits.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<128>,
+                    ),
+                    maximum_tries: maximum_tries.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<3>,
+                    ),
                     media_name: media_name.unwrap_or_default(),
-                    minimum_digits: minimum_digits.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<1>),
-                    terminating_digit: terminating_digit.unwrap_or_else(defaults::gather_using_audio_request_terminating_digit),
-                    timeout_millis: timeout_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<60000>),
-                    valid_digits: valid_digits.unwrap_or_else(defaults::gather_using_audio_request_valid_digits),
+                    minimum_digits: minimum_digits.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<1>,
+                    ),
+                    terminating_digit: terminating_digit.unwrap_or_else(
+                        defaults::gather_using_audio_request_terminating_digit,
+                    ),
+                    timeout_millis: timeout_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<60000>,
+                    ),
+                    valid_digits: valid_digits.unwrap_or_else(
+                        defaults::gather_using_audio_request_valid_digits,
+                    ),
                 })
             }
         }
@@ -20225,18 +20391,34 @@ impl<'de> ::serde::Deserialize<'de> for GatherUsingSpeakRequest {
                 Ok(GatherUsingSpeakRequest {
                     client_state: client_state.unwrap_or_default(),
                     command_id: command_id.unwrap_or_default(),
-                    inter_digit_timeout_millis: inter_digit_timeout_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<5000>),
+                    inter_digit_timeout_millis: inter_digit_timeout_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<5000>,
+                    ),
                     invalid_payload: invalid_payload.unwrap_or_default(),
                     language: map.required(language, "language")?,
-                    maximum_digits: maximum_digits.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<128>),
-                    maximum_tries: maximum_tries.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<3>),
-                    minimum_digits: minimum_digits.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<1>),
+                    maximum_digits: maximum_digits.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<128>,
+                    ),
+                    maximum_tries: maximum_tries.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<3>,
+                    ),
+                    minimum_digits: minimum_digits.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<1>,
+                    ),
                     payload: map.required(payload, "payload")?,
-                    payload_type: payload_type.unwrap_or_else(defaults::gather_using_speak_request_payload_type),
+                    payload_type: payload_type.unwrap_or_else(
+                        defaults::gather_using_speak_request_payload_type,
+                    ),
                     service_level: service_level.unwrap_or_default(),
-                    terminating_digit: terminating_digit.unwrap_or_else(defaults::gather_using_speak_request_terminating_digit),
-                    timeout_millis: timeout_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<60000>),
-                    valid_digits: valid_digits.unwrap_or_else(defaults::gather_using_speak_request_valid_digits),
+                    terminating_digit: terminating_digit.unwrap_or_else(
+                        defaults::gather_using_speak_request_terminating_digit,
+                    ),
+                    timeout_millis: timeout_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<60000>,
+                    ),
+                    valid_digits: valid_digits.unwrap_or_else(
+                        defaults::gather_using_speak_request_valid_digits,
+                    ),
                     voice: map.required(voice, "voice")?,
                 })
             }
@@ -20744,21 +20926,33 @@ impl<'de> ::serde::Deserialize<'de> for InboundFqdn {
                     }
                 }
                 Ok(InboundFqdn {
-                    ani_number_format: ani_number_format.unwrap_or_else(defaults::inbound_fqdn_ani_number_format),
+                    ani_number_format: ani_number_format.unwrap_or_else(
+                        defaults::inbound_fqdn_ani_number_format,
+                    ),
                     channel_limit: channel_limit.unwrap_or_default(),
                     codecs: codecs.unwrap_or_default(),
                     default_routing_method: default_routing_method.unwrap_or_default(),
-                    dnis_number_format: dnis_number_format.unwrap_or_else(defaults::inbound_fqdn_dnis_number_format),
+                    dnis_number_format: dnis_number_format.unwrap_or_else(
+                        defaults::inbound_fqdn_dnis_number_format,
+                    ),
                     generate_ringback_tone: generate_ringback_tone.unwrap_or_default(),
                     isup_headers_enabled: isup_headers_enabled.unwrap_or_default(),
                     prack_enabled: prack_enabled.unwrap_or_default(),
                     privacy_zone_enabled: privacy_zone_enabled.unwrap_or_default(),
-                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     sip_region: sip_region.unwrap_or_default(),
                     sip_subdomain: sip_subdomain.unwrap_or_default(),
-                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_else(defaults::inbound_fqdn_sip_subdomain_receive_settings),
-                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
-                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<90>),
+                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_else(
+                        defaults::inbound_fqdn_sip_subdomain_receive_settings,
+                    ),
+                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<3>,
+                    ),
+                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<90>,
+                    ),
                 })
             }
         }
@@ -20956,24 +21150,35 @@ impl<'de> ::serde::Deserialize<'de> for InboundIp {
                     }
                 }
                 Ok(InboundIp {
-                    ani_number_format: ani_number_format.unwrap_or_else(defaults::inbound_ip_ani_number_format),
+                    ani_number_format: ani_number_format.unwrap_or_else(
+                        defaults::inbound_ip_ani_number_format,
+                    ),
                     channel_limit: channel_limit.unwrap_or_default(),
                     codecs: codecs.unwrap_or_default(),
                     default_primary_ip_id: default_primary_ip_id.unwrap_or_default(),
                     default_routing_method: default_routing_method.unwrap_or_default(),
                     default_secondary_ip_id: default_secondary_ip_id.unwrap_or_default(),
                     default_tertiary_ip_id: default_tertiary_ip_id.unwrap_or_default(),
-                    dnis_number_format: dnis_number_format.unwrap_or_else(defaults::inbound_ip_dnis_number_format),
+                    dnis_number_format: dnis_number_format.unwrap_or_else(
+                        defaults::inbound_ip_dnis_number_format,
+                    ),
                     generate_ringback_tone: generate_ringback_tone.unwrap_or_default(),
                     isup_headers_enabled: isup_headers_enabled.unwrap_or_default(),
                     prack_enabled: prack_enabled.unwrap_or_default(),
                     privacy_zone_enabled: privacy_zone_enabled.unwrap_or_default(),
-                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    sip_compact_headers_enabled: sip_compact_headers_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     sip_region: sip_region.unwrap_or_else(defaults::inbound_ip_sip_region),
                     sip_subdomain: sip_subdomain.unwrap_or_default(),
-                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_default(),
-                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<3>),
-                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<90>),
+                    sip_subdomain_receive_settings: sip_subdomain_receive_settings
+                        .unwrap_or_default(),
+                    timeout_1xx_secs: timeout_1xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<3>,
+                    ),
+                    timeout_2xx_secs: timeout_2xx_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<90>,
+                    ),
                 })
             }
         }
@@ -21762,7 +21967,10 @@ impl ::serde::Serialize for IpConnection {
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.optional("connection_name", &self.connection_name);
         properties.optional("created_at", &self.created_at);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -21901,19 +22109,27 @@ impl<'de> ::serde::Deserialize<'de> for IpConnection {
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: connection_name.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     id: id.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
-                    transport_protocol: transport_protocol.unwrap_or_else(defaults::ip_connection_transport_protocol),
+                    transport_protocol: transport_protocol.unwrap_or_else(
+                        defaults::ip_connection_transport_protocol,
+                    ),
                     updated_at: updated_at.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::ip_connection_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::ip_connection_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -24768,9 +24984,12 @@ impl<'de> ::serde::Deserialize<'de> for MediaFeatures {
                     }
                 }
                 Ok(MediaFeatures {
-                    accept_any_rtp_packets_enabled: accept_any_rtp_packets_enabled.unwrap_or_default(),
+                    accept_any_rtp_packets_enabled: accept_any_rtp_packets_enabled
+                        .unwrap_or_default(),
                     media_handling_mode: media_handling_mode.unwrap_or_default(),
-                    rtp_auto_adjust_enabled: rtp_auto_adjust_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    rtp_auto_adjust_enabled: rtp_auto_adjust_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     t38_fax_gateway_enabled: t38_fax_gateway_enabled.unwrap_or_default(),
                 })
             }
@@ -25763,8 +25982,14 @@ impl<'de> ::serde::Deserialize<'de> for MessagingFeatureSet {
                 }
                 Ok(MessagingFeatureSet {
                     domestic_two_way: map.required(domestic_two_way, "domestic_two_way")?,
-                    international_inbound: map.required(international_inbound, "international_inbound")?,
-                    international_outbound: map.required(international_outbound, "international_outbound")?,
+                    international_inbound: map.required(
+                        international_inbound,
+                        "international_inbound",
+                    )?,
+                    international_outbound: map.required(
+                        international_outbound,
+                        "international_outbound",
+                    )?,
                 })
             }
         }
@@ -27843,7 +28068,10 @@ impl ::serde::Serialize for NotificationSetting {
         properties.optional("created_at", &self.created_at);
         properties.optional("id", &self.id);
         properties.optional("notification_channel_id", &self.notification_channel_id);
-        properties.optional("notification_event_condition_id", &self.notification_event_condition_id);
+        properties.optional(
+            "notification_event_condition_id",
+            &self.notification_event_condition_id,
+        );
         properties.optional("notification_profile_id", &self.notification_profile_id);
         properties.optional("parameters", &self.parameters);
         properties.optional("status", &self.status);
@@ -27932,7 +28160,8 @@ impl<'de> ::serde::Deserialize<'de> for NotificationSetting {
                     created_at: created_at.unwrap_or_default(),
                     id: id.unwrap_or_default(),
                     notification_channel_id: notification_channel_id.unwrap_or_default(),
-                    notification_event_condition_id: notification_event_condition_id.unwrap_or_default(),
+                    notification_event_condition_id: notification_event_condition_id
+                        .unwrap_or_default(),
                     notification_profile_id: notification_profile_id.unwrap_or_default(),
                     parameters: parameters.unwrap_or_default(),
                     status: status.unwrap_or_default(),
@@ -28202,7 +28431,10 @@ impl<'de> ::serde::Deserialize<'de> for NumberHealthMetrics {
                     }
                 }
                 Ok(NumberHealthMetrics {
-                    inbound_outbound_ratio: map.required(inbound_outbound_ratio, "inbound_outbound_ratio")?,
+                    inbound_outbound_ratio: map.required(
+                        inbound_outbound_ratio,
+                        "inbound_outbound_ratio",
+                    )?,
                     message_count: map.required(message_count, "message_count")?,
                     spam_ratio: map.required(spam_ratio, "spam_ratio")?,
                     success_ratio: map.required(success_ratio, "success_ratio")?,
@@ -29538,7 +29770,10 @@ impl ::serde::Serialize for OutboundCallRecording {
             "OutboundCallRecording",
             len,
         )?;
-        properties.optional("call_recording_caller_phone_numbers", &self.call_recording_caller_phone_numbers);
+        properties.optional(
+            "call_recording_caller_phone_numbers",
+            &self.call_recording_caller_phone_numbers,
+        );
         properties.field("call_recording_channels", &self.call_recording_channels);
         properties.field("call_recording_format", &self.call_recording_format);
         properties.optional("call_recording_type", &self.call_recording_type);
@@ -29597,9 +29832,14 @@ impl<'de> ::serde::Deserialize<'de> for OutboundCallRecording {
                     }
                 }
                 Ok(OutboundCallRecording {
-                    call_recording_caller_phone_numbers: call_recording_caller_phone_numbers.unwrap_or_default(),
-                    call_recording_channels: call_recording_channels.unwrap_or_else(defaults::outbound_call_recording_call_recording_channels),
-                    call_recording_format: call_recording_format.unwrap_or_else(defaults::outbound_call_recording_call_recording_format),
+                    call_recording_caller_phone_numbers: call_recording_caller_phone_numbers
+                        .unwrap_or_default(),
+                    call_recording_channels: call_recording_channels.unwrap_or_else(
+                        defaults::outbound_call_recording_call_recording_channels,
+                    ),
+                    call_recording_format: call_recording_format.unwrap_or_else(
+                        defaults::outbound_call_recording_call_recording_format,
+                    ),
                     call_recording_type: call_recording_type.unwrap_or_default(),
                 })
             }
@@ -29748,16 +29988,22 @@ impl<'de> ::serde::Deserialize<'de> for OutboundIp {
                 }
                 Ok(OutboundIp {
                     ani_override: ani_override.unwrap_or_default(),
-                    ani_override_type: ani_override_type.unwrap_or_else(defaults::outbound_ip_ani_override_type),
+                    ani_override_type: ani_override_type.unwrap_or_else(
+                        defaults::outbound_ip_ani_override_type,
+                    ),
                     call_parking_enabled: call_parking_enabled.unwrap_or_default(),
                     channel_limit: channel_limit.unwrap_or_default(),
                     generate_ringback_tone: generate_ringback_tone.unwrap_or_default(),
-                    instant_ringback_enabled: instant_ringback_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    instant_ringback_enabled: instant_ringback_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     ip_authentication_method: ip_authentication_method.unwrap_or_default(),
                     ip_authentication_token: ip_authentication_token.unwrap_or_default(),
                     localization: localization.unwrap_or_default(),
                     outbound_voice_profile_id: outbound_voice_profile_id.unwrap_or_default(),
-                    t38_reinvite_source: t38_reinvite_source.unwrap_or_else(defaults::outbound_ip_t38_reinvite_source),
+                    t38_reinvite_source: t38_reinvite_source.unwrap_or_else(
+                        defaults::outbound_ip_t38_reinvite_source,
+                    ),
                     tech_prefix: tech_prefix.unwrap_or_default(),
                 })
             }
@@ -30730,15 +30976,24 @@ impl<'de> ::serde::Deserialize<'de> for Participant {
                     call_leg_id: map.required(call_leg_id, "call_leg_id")?,
                     conference: map.required(conference, "conference")?,
                     created_at: map.required(created_at, "created_at")?,
-                    end_conference_on_exit: map.required(end_conference_on_exit, "end_conference_on_exit")?,
+                    end_conference_on_exit: map.required(
+                        end_conference_on_exit,
+                        "end_conference_on_exit",
+                    )?,
                     id: map.required(id, "id")?,
                     muted: map.required(muted, "muted")?,
                     on_hold: map.required(on_hold, "on_hold")?,
                     record_type: map.required(record_type, "record_type")?,
-                    soft_end_conference_on_exit: map.required(soft_end_conference_on_exit, "soft_end_conference_on_exit")?,
+                    soft_end_conference_on_exit: map.required(
+                        soft_end_conference_on_exit,
+                        "soft_end_conference_on_exit",
+                    )?,
                     status: map.required(status, "status")?,
                     updated_at: map.required(updated_at, "updated_at")?,
-                    whisper_call_control_ids: map.required(whisper_call_control_ids, "whisper_call_control_ids")?,
+                    whisper_call_control_ids: map.required(
+                        whisper_call_control_ids,
+                        "whisper_call_control_ids",
+                    )?,
                 })
             }
         }
@@ -31306,12 +31561,19 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberBlocksJobDeletePhoneNumberBlo
                     map.value(&mut phone_number_block_id);
                 }
                 Ok(PhoneNumberBlocksJobDeletePhoneNumberBlockRequest {
-                    phone_number_block_id: map.required(phone_number_block_id, "phone_number_block_id")?,
+                    phone_number_block_id: map.required(
+                        phone_number_block_id,
+                        "phone_number_block_id",
+                    )?,
                 })
             }
         }
 
-        deserializer.deserialize_struct("PhoneNumberBlocksJobDeletePhoneNumberBlockRequest", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "PhoneNumberBlocksJobDeletePhoneNumberBlockRequest",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -31744,7 +32006,9 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberDeletedDetailed {
                 }
                 Ok(PhoneNumberDeletedDetailed {
                     billing_group_id: billing_group_id.unwrap_or_default(),
-                    call_forwarding_enabled: call_forwarding_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    call_forwarding_enabled: call_forwarding_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     call_recording_enabled: call_recording_enabled.unwrap_or_default(),
                     caller_id_name_enabled: caller_id_name_enabled.unwrap_or_default(),
                     cnam_listing_enabled: cnam_listing_enabled.unwrap_or_default(),
@@ -32037,7 +32301,9 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberDetailed {
                 }
                 Ok(PhoneNumberDetailed {
                     billing_group_id: billing_group_id.unwrap_or_default(),
-                    call_forwarding_enabled: call_forwarding_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    call_forwarding_enabled: call_forwarding_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     call_recording_enabled: call_recording_enabled.unwrap_or_default(),
                     caller_id_name_enabled: caller_id_name_enabled.unwrap_or_default(),
                     cnam_listing_enabled: cnam_listing_enabled.unwrap_or_default(),
@@ -32051,7 +32317,9 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberDetailed {
                     id: id.unwrap_or_default(),
                     messaging_profile_id: messaging_profile_id.unwrap_or_default(),
                     messaging_profile_name: messaging_profile_name.unwrap_or_default(),
-                    number_level_routing: number_level_routing.unwrap_or_else(defaults::phone_number_detailed_number_level_routing),
+                    number_level_routing: number_level_routing.unwrap_or_else(
+                        defaults::phone_number_detailed_number_level_routing,
+                    ),
                     phone_number: phone_number.unwrap_or_default(),
                     phone_number_type: phone_number_type.unwrap_or_default(),
                     purchased_at: purchased_at.unwrap_or_default(),
@@ -32128,7 +32396,10 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumberEnableEmergencyRequest {
                     }
                 }
                 Ok(PhoneNumberEnableEmergencyRequest {
-                    emergency_address_id: map.required(emergency_address_id, "emergency_address_id")?,
+                    emergency_address_id: map.required(
+                        emergency_address_id,
+                        "emergency_address_id",
+                    )?,
                     emergency_enabled: map.required(emergency_enabled, "emergency_enabled")?,
                 })
             }
@@ -33193,14 +33464,21 @@ impl<'de> ::serde::Deserialize<'de> for PhoneNumbersJobUpdateEmergencySettingsRe
                     }
                 }
                 Ok(PhoneNumbersJobUpdateEmergencySettingsRequest {
-                    emergency_address_id: map.required(emergency_address_id, "emergency_address_id")?,
+                    emergency_address_id: map.required(
+                        emergency_address_id,
+                        "emergency_address_id",
+                    )?,
                     emergency_enabled: map.required(emergency_enabled, "emergency_enabled")?,
                     phone_numbers: map.required(phone_numbers, "phone_numbers")?,
                 })
             }
         }
 
-        deserializer.deserialize_struct("PhoneNumbersJobUpdateEmergencySettingsRequest", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "PhoneNumbersJobUpdateEmergencySettingsRequest",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -33438,7 +33716,9 @@ impl<'de> ::serde::Deserialize<'de> for PlayAudioUrlRequest {
                     media_name: media_name.unwrap_or_default(),
                     overlay: overlay.unwrap_or_default(),
                     stop: stop.unwrap_or_else(defaults::play_audio_url_request_stop),
-                    target_legs: target_legs.unwrap_or_else(defaults::play_audio_url_request_target_legs),
+                    target_legs: target_legs.unwrap_or_else(
+                        defaults::play_audio_url_request_target_legs,
+                    ),
                 })
             }
         }
@@ -35615,7 +35895,9 @@ impl<'de> ::serde::Deserialize<'de> for PrivateWirelessGateway {
                     name: name.unwrap_or_default(),
                     network_id: network_id.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
-                    region_code: region_code.unwrap_or_else(defaults::private_wireless_gateway_region_code),
+                    region_code: region_code.unwrap_or_else(
+                        defaults::private_wireless_gateway_region_code,
+                    ),
                     status: status.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
                 })
@@ -35939,7 +36221,10 @@ impl<'de> ::serde::Deserialize<'de> for Queue {
                     }
                 }
                 Ok(Queue {
-                    average_wait_time_secs: map.required(average_wait_time_secs, "average_wait_time_secs")?,
+                    average_wait_time_secs: map.required(
+                        average_wait_time_secs,
+                        "average_wait_time_secs",
+                    )?,
                     created_at: map.required(created_at, "created_at")?,
                     current_size: map.required(current_size, "current_size")?,
                     id: map.required(id, "id")?,
@@ -36408,7 +36693,10 @@ impl<'de> ::serde::Deserialize<'de> for Recording {
                     id: map.required(id, "id")?,
                     record_type: map.required(record_type, "record_type")?,
                     recording_ended_at: map.required(recording_ended_at, "recording_ended_at")?,
-                    recording_started_at: map.required(recording_started_at, "recording_started_at")?,
+                    recording_started_at: map.required(
+                        recording_started_at,
+                        "recording_started_at",
+                    )?,
                     source: map.required(source, "source")?,
                     status: map.required(status, "status")?,
                     updated_at: map.required(updated_at, "updated_at")?,
@@ -36595,7 +36883,9 @@ impl<'de> ::serde::Deserialize<'de> for RefreshRoomClientTokenRequest {
                 }
                 Ok(RefreshRoomClientTokenRequest {
                     refresh_token: map.required(refresh_token, "refresh_token")?,
-                    token_ttl_secs: token_ttl_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<600>),
+                    token_ttl_secs: token_ttl_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<600>,
+                    ),
                 })
             }
         }
@@ -38267,7 +38557,10 @@ impl ::serde::Serialize for SimCardNetworkPreference {
             len,
         )?;
         properties.optional("created_at", &self.created_at);
-        properties.optional("mobile_operator_networks_preferences", &self.mobile_operator_networks_preferences);
+        properties.optional(
+            "mobile_operator_networks_preferences",
+            &self.mobile_operator_networks_preferences,
+        );
         properties.optional("record_type", &self.record_type);
         properties.optional("sim_card_id", &self.sim_card_id);
         properties.optional("updated_at", &self.updated_at);
@@ -38331,7 +38624,8 @@ impl<'de> ::serde::Deserialize<'de> for SimCardNetworkPreference {
                 }
                 Ok(SimCardNetworkPreference {
                     created_at: created_at.unwrap_or_default(),
-                    mobile_operator_networks_preferences: mobile_operator_networks_preferences.unwrap_or_default(),
+                    mobile_operator_networks_preferences: mobile_operator_networks_preferences
+                        .unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     sim_card_id: sim_card_id.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
@@ -38377,7 +38671,10 @@ impl ::serde::Serialize for SimCardNetworkPreferenceWithOtaUpdates {
             len,
         )?;
         properties.optional("created_at", &self.created_at);
-        properties.optional("mobile_operator_networks_preferences", &self.mobile_operator_networks_preferences);
+        properties.optional(
+            "mobile_operator_networks_preferences",
+            &self.mobile_operator_networks_preferences,
+        );
         properties.optional("ota_updates", &self.ota_updates);
         properties.optional("record_type", &self.record_type);
         properties.optional("sim_card_id", &self.sim_card_id);
@@ -38446,7 +38743,8 @@ impl<'de> ::serde::Deserialize<'de> for SimCardNetworkPreferenceWithOtaUpdates {
                 }
                 Ok(SimCardNetworkPreferenceWithOtaUpdates {
                     created_at: created_at.unwrap_or_default(),
-                    mobile_operator_networks_preferences: mobile_operator_networks_preferences.unwrap_or_default(),
+                    mobile_operator_networks_preferences: mobile_operator_networks_preferences
+                        .unwrap_or_default(),
                     ota_updates: ota_updates.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     sim_card_id: sim_card_id.unwrap_or_default(),
@@ -39259,7 +39557,9 @@ impl<'de> ::serde::Deserialize<'de> for SendDtmfRequest {
                     client_state: client_state.unwrap_or_default(),
                     command_id: command_id.unwrap_or_default(),
                     digits: map.required(digits, "digits")?,
-                    duration_millis: duration_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<250>),
+                    duration_millis: duration_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<250>,
+                    ),
                 })
             }
         }
@@ -39649,7 +39949,10 @@ impl<'de> ::serde::Deserialize<'de> for ShortCode {
                     country_code: country_code.unwrap_or_default(),
                     created_at: created_at.unwrap_or_default(),
                     id: id.unwrap_or_default(),
-                    messaging_profile_id: map.required(messaging_profile_id, "messaging_profile_id")?,
+                    messaging_profile_id: map.required(
+                        messaging_profile_id,
+                        "messaging_profile_id",
+                    )?,
                     record_type: record_type.unwrap_or_default(),
                     short_code: short_code.unwrap_or_default(),
                     updated_at: updated_at.unwrap_or_default(),
@@ -40157,7 +40460,9 @@ impl<'de> ::serde::Deserialize<'de> for SpeakRequest {
                     language: map.required(language, "language")?,
                     payload: map.required(payload, "payload")?,
                     payload_type: payload_type.unwrap_or_else(defaults::speak_request_payload_type),
-                    service_level: service_level.unwrap_or_else(defaults::speak_request_service_level),
+                    service_level: service_level.unwrap_or_else(
+                        defaults::speak_request_service_level,
+                    ),
                     stop: stop.unwrap_or_default(),
                     voice: map.required(voice, "voice")?,
                 })
@@ -41479,10 +41784,14 @@ impl<'de> ::serde::Deserialize<'de> for TexmlApplication {
                     outbound: outbound.unwrap_or_default(),
                     record_type: record_type.unwrap_or_default(),
                     status_callback: status_callback.unwrap_or_default(),
-                    status_callback_method: status_callback_method.unwrap_or_else(defaults::texml_application_status_callback_method),
+                    status_callback_method: status_callback_method.unwrap_or_else(
+                        defaults::texml_application_status_callback_method,
+                    ),
                     updated_at: updated_at.unwrap_or_default(),
                     voice_fallback_url: voice_fallback_url.unwrap_or_default(),
-                    voice_method: voice_method.unwrap_or_else(defaults::texml_application_voice_method),
+                    voice_method: voice_method.unwrap_or_else(
+                        defaults::texml_application_voice_method,
+                    ),
                     voice_url: voice_url.unwrap_or_default(),
                 })
             }
@@ -41963,7 +42272,10 @@ impl ::serde::Serialize for TransferCallRequest {
             len,
         )?;
         properties.field("answering_machine_detection", &self.answering_machine_detection);
-        properties.optional("answering_machine_detection_config", &self.answering_machine_detection_config);
+        properties.optional(
+            "answering_machine_detection_config",
+            &self.answering_machine_detection_config,
+        );
         properties.optional("audio_url", &self.audio_url);
         properties.optional("client_state", &self.client_state);
         properties.optional("command_id", &self.command_id);
@@ -42086,8 +42398,11 @@ impl<'de> ::serde::Deserialize<'de> for TransferCallRequest {
                     }
                 }
                 Ok(TransferCallRequest {
-                    answering_machine_detection: answering_machine_detection.unwrap_or_else(defaults::transfer_call_request_answering_machine_detection),
-                    answering_machine_detection_config: answering_machine_detection_config.unwrap_or_default(),
+                    answering_machine_detection: answering_machine_detection.unwrap_or_else(
+                        defaults::transfer_call_request_answering_machine_detection,
+                    ),
+                    answering_machine_detection_config: answering_machine_detection_config
+                        .unwrap_or_default(),
                     audio_url: audio_url.unwrap_or_default(),
                     client_state: client_state.unwrap_or_default(),
                     command_id: command_id.unwrap_or_default(),
@@ -42098,11 +42413,17 @@ impl<'de> ::serde::Deserialize<'de> for TransferCallRequest {
                     sip_auth_password: sip_auth_password.unwrap_or_default(),
                     sip_auth_username: sip_auth_username.unwrap_or_default(),
                     target_leg_client_state: target_leg_client_state.unwrap_or_default(),
-                    time_limit_secs: time_limit_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<14400>),
-                    timeout_secs: timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<30>),
+                    time_limit_secs: time_limit_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<14400>,
+                    ),
+                    timeout_secs: timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<30>,
+                    ),
                     to: map.required(to, "to")?,
                     webhook_url: webhook_url.unwrap_or_default(),
-                    webhook_url_method: webhook_url_method.unwrap_or_else(defaults::transfer_call_request_webhook_url_method),
+                    webhook_url_method: webhook_url_method.unwrap_or_else(
+                        defaults::transfer_call_request_webhook_url_method,
+                    ),
                 })
             }
         }
@@ -42500,14 +42821,22 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCallControlApplicationRequest {
                 }
                 Ok(UpdateCallControlApplicationRequest {
                     active: active.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
-                    anchorsite_override: anchorsite_override.unwrap_or_else(defaults::update_call_control_application_request_anchorsite_override),
+                    anchorsite_override: anchorsite_override.unwrap_or_else(
+                        defaults::update_call_control_application_request_anchorsite_override,
+                    ),
                     application_name: map.required(application_name, "application_name")?,
-                    dtmf_type: dtmf_type.unwrap_or_else(defaults::update_call_control_application_request_dtmf_type),
+                    dtmf_type: dtmf_type.unwrap_or_else(
+                        defaults::update_call_control_application_request_dtmf_type,
+                    ),
                     first_command_timeout: first_command_timeout.unwrap_or_default(),
-                    first_command_timeout_secs: first_command_timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<30>),
+                    first_command_timeout_secs: first_command_timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<30>,
+                    ),
                     inbound: inbound.unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::update_call_control_application_request_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::update_call_control_application_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: map.required(webhook_event_url, "webhook_event_url")?,
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -42673,7 +43002,10 @@ impl ::serde::Serialize for UpdateCredentialConnectionRequest {
         properties.optional("active", &self.active);
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.optional("connection_name", &self.connection_name);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -42802,18 +43134,25 @@ impl<'de> ::serde::Deserialize<'de> for UpdateCredentialConnectionRequest {
                     active: active.unwrap_or_default(),
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: connection_name.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_default(),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled
+                        .unwrap_or_default(),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     password: password.unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
-                    sip_uri_calling_preference: sip_uri_calling_preference.unwrap_or_else(defaults::update_credential_connection_request_sip_uri_calling_preference),
+                    sip_uri_calling_preference: sip_uri_calling_preference.unwrap_or_else(
+                        defaults::update_credential_connection_request_sip_uri_calling_preference,
+                    ),
                     user_name: user_name.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::update_credential_connection_request_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::update_credential_connection_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -42999,7 +43338,10 @@ impl ::serde::Serialize for UpdateFqdnConnectionRequest {
         properties.optional("active", &self.active);
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.optional("connection_name", &self.connection_name);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -43113,15 +43455,21 @@ impl<'de> ::serde::Deserialize<'de> for UpdateFqdnConnectionRequest {
                     active: active.unwrap_or_default(),
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: connection_name.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
                     transport_protocol: transport_protocol.unwrap_or_default(),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::update_fqdn_connection_request_webhook_api_version),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::update_fqdn_connection_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -43278,7 +43626,10 @@ impl ::serde::Serialize for UpdateIpConnectionRequest {
         properties.optional("active", &self.active);
         properties.optional("anchorsite_override", &self.anchorsite_override);
         properties.optional("connection_name", &self.connection_name);
-        properties.field("default_on_hold_comfort_noise_enabled", &self.default_on_hold_comfort_noise_enabled);
+        properties.field(
+            "default_on_hold_comfort_noise_enabled",
+            &self.default_on_hold_comfort_noise_enabled,
+        );
         properties.optional("dtmf_type", &self.dtmf_type);
         properties.field("encode_contact_header_enabled", &self.encode_contact_header_enabled);
         properties.optional("encrypted_media", &self.encrypted_media);
@@ -43397,16 +43748,24 @@ impl<'de> ::serde::Deserialize<'de> for UpdateIpConnectionRequest {
                     active: active.unwrap_or_default(),
                     anchorsite_override: anchorsite_override.unwrap_or_default(),
                     connection_name: connection_name.unwrap_or_default(),
-                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(::oapi_gen_runtime::defaults::bool::<true>),
+                    default_on_hold_comfort_noise_enabled: default_on_hold_comfort_noise_enabled.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::bool::<true>,
+                    ),
                     dtmf_type: dtmf_type.unwrap_or_default(),
-                    encode_contact_header_enabled: encode_contact_header_enabled.unwrap_or_default(),
+                    encode_contact_header_enabled: encode_contact_header_enabled
+                        .unwrap_or_default(),
                     encrypted_media: encrypted_media.unwrap_or_default(),
                     inbound: inbound.unwrap_or_default(),
-                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled.unwrap_or_default(),
+                    onnet_t38_passthrough_enabled: onnet_t38_passthrough_enabled
+                        .unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     rtcp_settings: rtcp_settings.unwrap_or_default(),
-                    transport_protocol: transport_protocol.unwrap_or_else(defaults::update_ip_connection_request_transport_protocol),
-                    webhook_api_version: webhook_api_version.unwrap_or_else(defaults::update_ip_connection_request_webhook_api_version),
+                    transport_protocol: transport_protocol.unwrap_or_else(
+                        defaults::update_ip_connection_request_transport_protocol,
+                    ),
+                    webhook_api_version: webhook_api_version.unwrap_or_else(
+                        defaults::update_ip_connection_request_webhook_api_version,
+                    ),
                     webhook_event_failover_url: webhook_event_failover_url.unwrap_or_default(),
                     webhook_event_url: webhook_event_url.unwrap_or_default(),
                     webhook_timeout_secs: webhook_timeout_secs.unwrap_or_default(),
@@ -44411,7 +44770,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePhoneNumberMessagingSettingsReques
             }
         }
 
-        deserializer.deserialize_struct("UpdatePhoneNumberMessagingSettingsRequest", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "UpdatePhoneNumberMessagingSettingsRequest",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -44529,7 +44892,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePhoneNumberRequest {
                     customer_reference: customer_reference.unwrap_or_default(),
                     external_pin: external_pin.unwrap_or_default(),
                     id: id.unwrap_or_default(),
-                    number_level_routing: number_level_routing.unwrap_or_else(defaults::update_phone_number_request_number_level_routing),
+                    number_level_routing: number_level_routing.unwrap_or_else(
+                        defaults::update_phone_number_request_number_level_routing,
+                    ),
                     tags: tags.unwrap_or_default(),
                 })
             }
@@ -44647,7 +45012,9 @@ impl<'de> ::serde::Deserialize<'de> for UpdatePhoneNumberVoiceSettingsRequest {
                     media_features: media_features.unwrap_or_default(),
                     tech_prefix_enabled: tech_prefix_enabled.unwrap_or_default(),
                     translated_number: translated_number.unwrap_or_default(),
-                    usage_payment_method: usage_payment_method.unwrap_or_else(defaults::update_phone_number_voice_settings_request_usage_payment_method),
+                    usage_payment_method: usage_payment_method.unwrap_or_else(
+                        defaults::update_phone_number_voice_settings_request_usage_payment_method,
+                    ),
                 })
             }
         }
@@ -44980,7 +45347,10 @@ impl<'de> ::serde::Deserialize<'de> for UpdateShortCodeRequest {
                     map.value(&mut messaging_profile_id);
                 }
                 Ok(UpdateShortCodeRequest {
-                    messaging_profile_id: map.required(messaging_profile_id, "messaging_profile_id")?,
+                    messaging_profile_id: map.required(
+                        messaging_profile_id,
+                        "messaging_profile_id",
+                    )?,
                 })
             }
         }
@@ -45204,9 +45574,13 @@ impl<'de> ::serde::Deserialize<'de> for UpdateTexmlApplicationRequest {
                     inbound: inbound.unwrap_or_default(),
                     outbound: outbound.unwrap_or_default(),
                     status_callback: status_callback.unwrap_or_default(),
-                    status_callback_method: status_callback_method.unwrap_or_else(defaults::update_texml_application_request_status_callback_method),
+                    status_callback_method: status_callback_method.unwrap_or_else(
+                        defaults::update_texml_application_request_status_callback_method,
+                    ),
                     voice_fallback_url: voice_fallback_url.unwrap_or_default(),
-                    voice_method: voice_method.unwrap_or_else(defaults::update_texml_application_request_voice_method),
+                    voice_method: voice_method.unwrap_or_else(
+                        defaults::update_texml_application_request_voice_method,
+                    ),
                     voice_url: map.required(voice_url, "voice_url")?,
                 })
             }
@@ -45303,7 +45677,10 @@ impl ::serde::Serialize for UpdateVerifyProfileCallRequest {
             len,
         )?;
         properties.field("default_call_timeout_secs", &self.default_call_timeout_secs);
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.optional("speech_template", &self.speech_template);
         properties.end()
     }
@@ -45356,8 +45733,11 @@ impl<'de> ::serde::Deserialize<'de> for UpdateVerifyProfileCallRequest {
                     }
                 }
                 Ok(UpdateVerifyProfileCallRequest {
-                    default_call_timeout_secs: default_call_timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<45>),
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_call_timeout_secs: default_call_timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<45>,
+                    ),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                     speech_template: speech_template.unwrap_or_default(),
                 })
             }
@@ -45384,7 +45764,10 @@ impl ::serde::Serialize for UpdateVerifyProfileFlashcallRequest {
             "UpdateVerifyProfileFlashcallRequest",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -45423,7 +45806,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdateVerifyProfileFlashcallRequest {
                     map.value(&mut default_verification_timeout_secs);
                 }
                 Ok(UpdateVerifyProfileFlashcallRequest {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -45449,7 +45833,10 @@ impl ::serde::Serialize for UpdateVerifyProfilePsd2Request {
             "UpdateVerifyProfilePsd2Request",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -45488,7 +45875,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdateVerifyProfilePsd2Request {
                     map.value(&mut default_verification_timeout_secs);
                 }
                 Ok(UpdateVerifyProfilePsd2Request {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -45526,7 +45914,10 @@ impl ::serde::Serialize for UpdateVerifyProfileSmsRequest {
             "UpdateVerifyProfileSmsRequest",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.optional("messaging_enabled", &self.messaging_enabled);
         properties.optional("messaging_template", &self.messaging_template);
         properties.optional("rcs_enabled", &self.rcs_enabled);
@@ -45590,7 +45981,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdateVerifyProfileSmsRequest {
                     }
                 }
                 Ok(UpdateVerifyProfileSmsRequest {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                     messaging_enabled: messaging_enabled.unwrap_or_default(),
                     messaging_template: messaging_template.unwrap_or_default(),
                     rcs_enabled: rcs_enabled.unwrap_or_default(),
@@ -45624,7 +46016,10 @@ impl ::serde::Serialize for UpdateVerifyProfileWhatsappRequest {
             len,
         )?;
         properties.optional("app_name", &self.app_name);
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -45670,7 +46065,8 @@ impl<'de> ::serde::Deserialize<'de> for UpdateVerifyProfileWhatsappRequest {
                 }
                 Ok(UpdateVerifyProfileWhatsappRequest {
                     app_name: app_name.unwrap_or_default(),
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -45824,7 +46220,11 @@ impl<'de> ::serde::Deserialize<'de> for UploadFileMessagingHostedNumberOrderRequ
             }
         }
 
-        deserializer.deserialize_struct("UploadFileMessagingHostedNumberOrderRequest", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "UploadFileMessagingHostedNumberOrderRequest",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -46993,7 +47393,10 @@ impl ::serde::Serialize for VerifyProfileCallResponse {
             len,
         )?;
         properties.field("default_call_timeout_secs", &self.default_call_timeout_secs);
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.optional("speech_template", &self.speech_template);
         properties.end()
     }
@@ -47046,8 +47449,11 @@ impl<'de> ::serde::Deserialize<'de> for VerifyProfileCallResponse {
                     }
                 }
                 Ok(VerifyProfileCallResponse {
-                    default_call_timeout_secs: default_call_timeout_secs.unwrap_or_else(::oapi_gen_runtime::defaults::i64::<45>),
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_call_timeout_secs: default_call_timeout_secs.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i64::<45>,
+                    ),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                     speech_template: speech_template.unwrap_or_default(),
                 })
             }
@@ -47074,7 +47480,10 @@ impl ::serde::Serialize for VerifyProfileFlashcallResponse {
             "VerifyProfileFlashcallResponse",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -47113,7 +47522,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyProfileFlashcallResponse {
                     map.value(&mut default_verification_timeout_secs);
                 }
                 Ok(VerifyProfileFlashcallResponse {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -47139,7 +47549,10 @@ impl ::serde::Serialize for VerifyProfilePsd2Response {
             "VerifyProfilePsd2Response",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -47178,7 +47591,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyProfilePsd2Response {
                     map.value(&mut default_verification_timeout_secs);
                 }
                 Ok(VerifyProfilePsd2Response {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -47443,7 +47857,10 @@ impl ::serde::Serialize for VerifyProfileSmsResponse {
             "VerifyProfileSmsResponse",
             len,
         )?;
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.optional("messaging_enabled", &self.messaging_enabled);
         properties.optional("messaging_template", &self.messaging_template);
         properties.optional("rcs_enabled", &self.rcs_enabled);
@@ -47507,7 +47924,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyProfileSmsResponse {
                     }
                 }
                 Ok(VerifyProfileSmsResponse {
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                     messaging_enabled: messaging_enabled.unwrap_or_default(),
                     messaging_template: messaging_template.unwrap_or_default(),
                     rcs_enabled: rcs_enabled.unwrap_or_default(),
@@ -47541,7 +47959,10 @@ impl ::serde::Serialize for VerifyProfileWhatsappResponse {
             len,
         )?;
         properties.optional("app_name", &self.app_name);
-        properties.optional("default_verification_timeout_secs", &self.default_verification_timeout_secs);
+        properties.optional(
+            "default_verification_timeout_secs",
+            &self.default_verification_timeout_secs,
+        );
         properties.end()
     }
 }
@@ -47587,7 +48008,8 @@ impl<'de> ::serde::Deserialize<'de> for VerifyProfileWhatsappResponse {
                 }
                 Ok(VerifyProfileWhatsappResponse {
                     app_name: app_name.unwrap_or_default(),
-                    default_verification_timeout_secs: default_verification_timeout_secs.unwrap_or_default(),
+                    default_verification_timeout_secs: default_verification_timeout_secs
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -48678,7 +49100,11 @@ impl<'de> ::serde::Deserialize<'de> for WhatsAppUsageAggregationsResponseContain
             }
         }
 
-        deserializer.deserialize_struct("WhatsAppUsageAggregationsResponseContainer", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "WhatsAppUsageAggregationsResponseContainer",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -49529,8 +49955,13 @@ impl<'de> ::serde::Deserialize<'de> for Settings {
                     }
                 }
                 Ok(Settings {
-                    idp_cert_fingerprint: map.required(idp_cert_fingerprint, "idp_cert_fingerprint")?,
-                    idp_cert_fingerprint_algorithm: idp_cert_fingerprint_algorithm.unwrap_or_else(defaults::settings_idp_cert_fingerprint_algorithm),
+                    idp_cert_fingerprint: map.required(
+                        idp_cert_fingerprint,
+                        "idp_cert_fingerprint",
+                    )?,
+                    idp_cert_fingerprint_algorithm: idp_cert_fingerprint_algorithm.unwrap_or_else(
+                        defaults::settings_idp_cert_fingerprint_algorithm,
+                    ),
                     idp_entity_id: map.required(idp_entity_id, "idp_entity_id")?,
                     idp_sso_target_url: map.required(idp_sso_target_url, "idp_sso_target_url")?,
                 })
@@ -49857,9 +50288,11 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationProviderSettings {
                     }
                 }
                 Ok(AuthenticationProviderSettings {
-                    assertion_consumer_service_url: assertion_consumer_service_url.unwrap_or_default(),
+                    assertion_consumer_service_url: assertion_consumer_service_url
+                        .unwrap_or_default(),
                     idp_cert_fingerprint: idp_cert_fingerprint.unwrap_or_default(),
-                    idp_cert_fingerprint_algorithm: idp_cert_fingerprint_algorithm.unwrap_or_default(),
+                    idp_cert_fingerprint_algorithm: idp_cert_fingerprint_algorithm
+                        .unwrap_or_default(),
                     idp_entity_id: idp_entity_id.unwrap_or_default(),
                     idp_sso_target_url: idp_sso_target_url.unwrap_or_default(),
                     name_identifier_format: name_identifier_format.unwrap_or_default(),
@@ -52873,7 +53306,11 @@ impl<'de> ::serde::Deserialize<'de> for CallRecordingSavedPayloadPublicRecording
             }
         }
 
-        deserializer.deserialize_struct("CallRecordingSavedPayloadPublicRecordingUrls", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "CallRecordingSavedPayloadPublicRecordingUrls",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -53321,8 +53758,14 @@ impl ::serde::Serialize for CallRequestAnsweringMachineDetectionConfig {
         properties.field("after_greeting_silence_millis", &self.after_greeting_silence_millis);
         properties.field("between_words_silence_millis", &self.between_words_silence_millis);
         properties.field("greeting_duration_millis", &self.greeting_duration_millis);
-        properties.field("greeting_silence_duration_millis", &self.greeting_silence_duration_millis);
-        properties.field("greeting_total_analysis_time_millis", &self.greeting_total_analysis_time_millis);
+        properties.field(
+            "greeting_silence_duration_millis",
+            &self.greeting_silence_duration_millis,
+        );
+        properties.field(
+            "greeting_total_analysis_time_millis",
+            &self.greeting_total_analysis_time_millis,
+        );
         properties.field("initial_silence_millis", &self.initial_silence_millis);
         properties.field("maximum_number_of_words", &self.maximum_number_of_words);
         properties.field("maximum_word_length_millis", &self.maximum_word_length_millis);
@@ -53407,21 +53850,45 @@ impl<'de> ::serde::Deserialize<'de> for CallRequestAnsweringMachineDetectionConf
                     }
                 }
                 Ok(CallRequestAnsweringMachineDetectionConfig {
-                    after_greeting_silence_millis: after_greeting_silence_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<800>),
-                    between_words_silence_millis: between_words_silence_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<50>),
-                    greeting_duration_millis: greeting_duration_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<3500>),
-                    greeting_silence_duration_millis: greeting_silence_duration_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<1500>),
-                    greeting_total_analysis_time_millis: greeting_total_analysis_time_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<5000>),
-                    initial_silence_millis: initial_silence_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<3500>),
-                    maximum_number_of_words: maximum_number_of_words.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<5>),
-                    maximum_word_length_millis: maximum_word_length_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<3500>),
-                    silence_threshold: silence_threshold.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<256>),
-                    total_analysis_time_millis: total_analysis_time_millis.unwrap_or_else(::oapi_gen_runtime::defaults::i32::<3500>),
+                    after_greeting_silence_millis: after_greeting_silence_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<800>,
+                    ),
+                    between_words_silence_millis: between_words_silence_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<50>,
+                    ),
+                    greeting_duration_millis: greeting_duration_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<3500>,
+                    ),
+                    greeting_silence_duration_millis: greeting_silence_duration_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<1500>,
+                    ),
+                    greeting_total_analysis_time_millis: greeting_total_analysis_time_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<5000>,
+                    ),
+                    initial_silence_millis: initial_silence_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<3500>,
+                    ),
+                    maximum_number_of_words: maximum_number_of_words.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<5>,
+                    ),
+                    maximum_word_length_millis: maximum_word_length_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<3500>,
+                    ),
+                    silence_threshold: silence_threshold.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<256>,
+                    ),
+                    total_analysis_time_millis: total_analysis_time_millis.unwrap_or_else(
+                        ::oapi_gen_runtime::defaults::i32::<3500>,
+                    ),
                 })
             }
         }
 
-        deserializer.deserialize_struct("CallRequestAnsweringMachineDetectionConfig", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "CallRequestAnsweringMachineDetectionConfig",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -54056,7 +54523,10 @@ impl ::serde::Serialize for CompleteOtaUpdateSettings {
             "CompleteOtaUpdateSettings",
             len,
         )?;
-        properties.optional("mobile_operator_networks_preferences", &self.mobile_operator_networks_preferences);
+        properties.optional(
+            "mobile_operator_networks_preferences",
+            &self.mobile_operator_networks_preferences,
+        );
         properties.end()
     }
 }
@@ -54095,7 +54565,8 @@ impl<'de> ::serde::Deserialize<'de> for CompleteOtaUpdateSettings {
                     map.value(&mut mobile_operator_networks_preferences);
                 }
                 Ok(CompleteOtaUpdateSettings {
-                    mobile_operator_networks_preferences: mobile_operator_networks_preferences.unwrap_or_default(),
+                    mobile_operator_networks_preferences: mobile_operator_networks_preferences
+                        .unwrap_or_default(),
                 })
             }
         }
@@ -55205,7 +55676,11 @@ impl<'de> ::serde::Deserialize<'de> for ConferenceParticipantPlaybackEndedPayloa
             }
         }
 
-        deserializer.deserialize_struct("ConferenceParticipantPlaybackEndedPayload", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "ConferenceParticipantPlaybackEndedPayload",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -56485,7 +56960,9 @@ impl<'de> ::serde::Deserialize<'de> for CreateFaxApplicationRequestInbound {
                 Ok(CreateFaxApplicationRequestInbound {
                     channel_limit: channel_limit.unwrap_or_default(),
                     sip_subdomain: sip_subdomain.unwrap_or_default(),
-                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_else(defaults::create_fax_application_request_inbound_sip_subdomain_receive_settings),
+                    sip_subdomain_receive_settings: sip_subdomain_receive_settings.unwrap_or_else(
+                        defaults::create_fax_application_request_inbound_sip_subdomain_receive_settings,
+                    ),
                 })
             }
         }
@@ -64166,7 +64643,10 @@ impl ::serde::Serialize for BulkSimCardNetworkPreferencesBody {
             "BulkSimCardNetworkPreferencesBody",
             len,
         )?;
-        properties.optional("mobile_operator_networks_preferences", &self.mobile_operator_networks_preferences);
+        properties.optional(
+            "mobile_operator_networks_preferences",
+            &self.mobile_operator_networks_preferences,
+        );
         properties.optional("sim_card_ids", &self.sim_card_ids);
         properties.end()
     }
@@ -64212,7 +64692,8 @@ impl<'de> ::serde::Deserialize<'de> for BulkSimCardNetworkPreferencesBody {
                     }
                 }
                 Ok(BulkSimCardNetworkPreferencesBody {
-                    mobile_operator_networks_preferences: mobile_operator_networks_preferences.unwrap_or_default(),
+                    mobile_operator_networks_preferences: mobile_operator_networks_preferences
+                        .unwrap_or_default(),
                     sim_card_ids: sim_card_ids.unwrap_or_default(),
                 })
             }
@@ -67954,7 +68435,11 @@ impl<'de> ::serde::Deserialize<'de> for CreateManagedAccountUnprocessableEntityB
             }
         }
 
-        deserializer.deserialize_struct("CreateManagedAccountUnprocessableEntityBody", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "CreateManagedAccountUnprocessableEntityBody",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -68696,7 +69181,11 @@ impl<'de> ::serde::Deserialize<'de> for RetrieveMessagingProfileDetailedMetricsO
             }
         }
 
-        deserializer.deserialize_struct("RetrieveMessagingProfileDetailedMetricsOk", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "RetrieveMessagingProfileDetailedMetricsOk",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -70822,7 +71311,11 @@ impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumberBlocksJobDeletePhoneNum
             }
         }
 
-        deserializer.deserialize_struct("CreatePhoneNumberBlocksJobDeletePhoneNumberBlockAccepted", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "CreatePhoneNumberBlocksJobDeletePhoneNumberBlockAccepted",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -71620,7 +72113,11 @@ impl<'de> ::serde::Deserialize<'de> for CreatePhoneNumbersJobDeletePhoneNumbersA
             }
         }
 
-        deserializer.deserialize_struct("CreatePhoneNumbersJobDeletePhoneNumbersAccepted", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "CreatePhoneNumbersJobDeletePhoneNumbersAccepted",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -71961,7 +72458,11 @@ impl<'de> ::serde::Deserialize<'de> for RetrievePhoneNumberWithMessagingSettings
             }
         }
 
-        deserializer.deserialize_struct("RetrievePhoneNumberWithMessagingSettingsOk", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "RetrievePhoneNumberWithMessagingSettingsOk",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -75179,12 +75680,19 @@ impl<'de> ::serde::Deserialize<'de> for SetSimCardGroupPrivateWirelessGatewayBod
                     map.value(&mut private_wireless_gateway_id);
                 }
                 Ok(SetSimCardGroupPrivateWirelessGatewayBody {
-                    private_wireless_gateway_id: map.required(private_wireless_gateway_id, "private_wireless_gateway_id")?,
+                    private_wireless_gateway_id: map.required(
+                        private_wireless_gateway_id,
+                        "private_wireless_gateway_id",
+                    )?,
                 })
             }
         }
 
-        deserializer.deserialize_struct("SetSimCardGroupPrivateWirelessGatewayBody", FIELDS, Visitor)
+        deserializer.deserialize_struct(
+            "SetSimCardGroupPrivateWirelessGatewayBody",
+            FIELDS,
+            Visitor,
+        )
     }
 }
 
@@ -75794,7 +76302,10 @@ impl ::serde::Serialize for SimCardNetworkPreferencesPutBody {
             "SimCardNetworkPreferencesPutBody",
             len,
         )?;
-        properties.optional("mobile_operator_networks_preferences", &self.mobile_operator_networks_preferences);
+        properties.optional(
+            "mobile_operator_networks_preferences",
+            &self.mobile_operator_networks_preferences,
+        );
         properties.end()
     }
 }
@@ -75833,7 +76344,8 @@ impl<'de> ::serde::Deserialize<'de> for SimCardNetworkPreferencesPutBody {
                     map.value(&mut mobile_operator_networks_preferences);
                 }
                 Ok(SimCardNetworkPreferencesPutBody {
-                    mobile_operator_networks_preferences: mobile_operator_networks_preferences.unwrap_or_default(),
+                    mobile_operator_networks_preferences: mobile_operator_networks_preferences
+                        .unwrap_or_default(),
                 })
             }
         }

@@ -136,17 +136,13 @@ pub mod server {
             &self,
             context: RequestContext,
             request: GetDocsRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<GetDocsResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<GetDocsResponse, HandlerError>> + Send;
         /// `GET /openapi.json`
         fn router_2(
             &self,
             context: RequestContext,
             request: RouterRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<RouterResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<RouterResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as

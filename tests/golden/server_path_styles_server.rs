@@ -186,25 +186,19 @@ pub mod server {
             &self,
             context: RequestContext,
             request: SimpleRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<SimpleResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<SimpleResponse, HandlerError>> + Send;
         /// `GET /label/{id}/{tags}/{point}`
         fn label(
             &self,
             context: RequestContext,
             request: LabelRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<LabelResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<LabelResponse, HandlerError>> + Send;
         /// `GET /matrix/{id}/{tags}/{point}`
         fn matrix(
             &self,
             context: RequestContext,
             request: MatrixRequest,
-        ) -> impl ::std::future::Future<
-            Output = Result<MatrixResponse, HandlerError>,
-        > + Send;
+        ) -> impl ::std::future::Future<Output = Result<MatrixResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -296,16 +290,24 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let id = incoming
-            .path_styled::<i64>("id", runtime::param::Style::Label, false, &mut errors);
-        let tags = incoming
-            .path_styled::<
-                Vec<String>,
-            >("tags", runtime::param::Style::Label, true, &mut errors);
-        let point = incoming
-            .path_styled::<
-                Point,
-            >("point", runtime::param::Style::Label, false, &mut errors);
+        let id = incoming.path_styled::<i64>(
+            "id",
+            runtime::param::Style::Label,
+            false,
+            &mut errors,
+        );
+        let tags = incoming.path_styled::<Vec<String>>(
+            "tags",
+            runtime::param::Style::Label,
+            true,
+            &mut errors,
+        );
+        let point = incoming.path_styled::<Point>(
+            "point",
+            runtime::param::Style::Label,
+            false,
+            &mut errors,
+        );
         let (Some(id), Some(tags), Some(point)) = (id, tags, point) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -322,16 +324,24 @@ pub mod server {
     ) -> axum::response::Response {
         let incoming = runtime::Incoming::new(request).await;
         let mut errors = runtime::ValidationErrors::new();
-        let id = incoming
-            .path_styled::<i64>("id", runtime::param::Style::Matrix, false, &mut errors);
-        let tags = incoming
-            .path_styled::<
-                Vec<String>,
-            >("tags", runtime::param::Style::Matrix, true, &mut errors);
-        let point = incoming
-            .path_styled::<
-                Point,
-            >("point", runtime::param::Style::Matrix, true, &mut errors);
+        let id = incoming.path_styled::<i64>(
+            "id",
+            runtime::param::Style::Matrix,
+            false,
+            &mut errors,
+        );
+        let tags = incoming.path_styled::<Vec<String>>(
+            "tags",
+            runtime::param::Style::Matrix,
+            true,
+            &mut errors,
+        );
+        let point = incoming.path_styled::<Point>(
+            "point",
+            runtime::param::Style::Matrix,
+            true,
+            &mut errors,
+        );
         let (Some(id), Some(tags), Some(point)) = (id, tags, point) else {
             return runtime::Rejection::from(errors).into_response();
         };
@@ -475,7 +485,10 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<runtime::ResponseValue<::oapi_gen_runtime::JsonObject>, runtime::Error<SimpleError>>,
+            Result<
+                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
+                runtime::Error<SimpleError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/simple/");
@@ -531,7 +544,10 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<runtime::ResponseValue<::oapi_gen_runtime::JsonObject>, runtime::Error<LabelError>>,
+            Result<
+                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
+                runtime::Error<LabelError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/label/");
@@ -589,7 +605,10 @@ pub mod client {
             self,
         ) -> runtime::BoxFuture<
             'static,
-            Result<runtime::ResponseValue<::oapi_gen_runtime::JsonObject>, runtime::Error<MatrixError>>,
+            Result<
+                runtime::ResponseValue<::oapi_gen_runtime::JsonObject>,
+                runtime::Error<MatrixError>,
+            >,
         > {
             let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
             request.path("/matrix/");

@@ -429,7 +429,7 @@ fn method(api: &Api, op: &Operation) -> String {
     if !argument_docs.is_empty() {
         notes.push(format!("Arguments:\n{}", argument_docs.join("\n")));
     }
-    let mut code = Code::new();
+    let mut code = Code::within(2);
     code.doc(docs::join(Some(&operation_doc(op)), &notes).as_deref());
     if op.deprecated {
         code.line("#[deprecated]");
@@ -453,7 +453,7 @@ fn operation_items(api: &Api, op: &Operation) -> String {
     let request = &op.type_names.input;
     let error = &op.type_names.error;
     let output = format!("Result<{}, runtime::Error<{error}>>", success_type(api, op));
-    let mut code = Code::new();
+    let mut code = Code::within(1);
     code.doc_line(&format!(
         "The request of [`Client::{}`]: set optional inputs with its methods, then \
          `.await` it (or call [`send`]({request}::send)).",

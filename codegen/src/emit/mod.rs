@@ -115,6 +115,9 @@ pub(crate) enum Node<'a> {
     /// Items already formatted as text, at depth 0: indented as their container's
     /// body.
     Text(String),
+    /// What an emitter found wrong with the code it built (a bug of the emitter),
+    /// reported when the node is written.
+    Failed(Error),
     /// A module, trait or `impl` block whose body is formatted one child at a time.
     Container {
         /// The container around the tokens of its body.
@@ -140,7 +143,7 @@ impl<'a> Node<'a> {
         match self {
             Node::Items(tokens) => tokens.is_empty(),
             Node::Text(text) => text.is_empty(),
-            Node::Container { .. } => false,
+            Node::Failed(_) | Node::Container { .. } => false,
         }
     }
 }
@@ -187,6 +190,7 @@ impl Writer {
                     self.line_at(indent, line);
                 }
             }
+            Node::Failed(error) => return Err(error),
             Node::Items(tokens) => {
                 if !tokens.is_empty() {
                     self.lines(&format(outer(tokens))?, strip);
@@ -237,10 +241,7 @@ impl Writer {
 
     /// Writes `line` indented by `indent` more spaces (none if it is empty).
     fn line_at(&mut self, indent: usize, line: &str) {
-        let mut next = Line::new(line);
-        if !next.is_empty {
-            next.indent += indent;
-        }
+        let next = Line::new(line, indent);
         if let Some(last) = &self.last
             && last.blank_before(&next)
         {
@@ -405,13 +406,14 @@ struct Line {
 }
 
 impl Line {
-    fn new(line: &str) -> Self {
+    /// The line `line`, written `extra` spaces further in (unless it is empty).
+    fn new(line: &str, extra: usize) -> Self {
         const ITEM_STARTS: &[&str] = &[
             "///", "#[", "pub ", "impl", "fn ", "async fn", "struct ", "enum ", "mod ", "type ",
             "const ", "trait ",
         ];
         let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
+        let indent = line.len() - trimmed.len() + if line.is_empty() { 0 } else { extra };
         let is_use = trimmed.starts_with("use ");
         Line {
             indent,

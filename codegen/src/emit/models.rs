@@ -249,11 +249,11 @@ fn serialize(code: &mut Code, def: &TypeDef, s: &Struct) {
     );
     for f in &s.fields {
         let method = if is_optional(f) { "optional" } else { "field" };
-        code.line(format_args!(
-            "properties.{method}({}, &self.{});",
-            string(&f.wire_name),
-            f.rust_name
-        ));
+        code.list(
+            &format!("properties.{method}("),
+            [string(&f.wire_name), format!("&self.{}", f.rust_name)],
+            ");",
+        );
     }
     code.line("properties.end()");
     code.close("}");
@@ -370,25 +370,37 @@ fn deserialize(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, de
         code.open(format_args!("Ok({name} {{"));
         for f in &s.fields {
             let ident = &f.rust_name;
-            let mut value = String::new();
-            let _ = match read(types, def, f, defaults) {
-                Read::Required => {
-                    write!(value, "{map}.required({ident}, {})?", string(&f.wire_name))
+            match read(types, def, f, defaults) {
+                Read::Required => code.list(
+                    &format!("{ident}: {map}.required("),
+                    [ident.clone(), string(&f.wire_name)],
+                    ")?,",
+                ),
+                Read::Default | Read::Optional => {
+                    let line = format!("{ident}: {ident}.unwrap_or_default(),");
+                    if code.fits(&line, &[""; 0], "") {
+                        code.line(line);
+                    } else {
+                        code.open(format_args!("{ident}: {ident}"));
+                        code.line(".unwrap_or_default(),");
+                        code.indent_out();
+                    }
                 }
-                Read::Default | Read::Optional => write!(value, "{ident}.unwrap_or_default()"),
-                Read::DefaultWith(path) => write!(value, "{ident}.unwrap_or_else({path})"),
-            };
-            code.line(format_args!("{ident}: {value},"));
+                Read::DefaultWith(path) => {
+                    code.list(&format!("{ident}: {ident}.unwrap_or_else("), [path], "),")
+                }
+            }
         }
         code.close("})");
     }
     code.close("}");
     code.close("}");
     code.blank();
-    code.line(format_args!(
-        "deserializer.deserialize_struct({}, FIELDS, {visitor})",
-        string(name)
-    ));
+    code.list(
+        "deserializer.deserialize_struct(",
+        [string(name).as_str(), "FIELDS", visitor],
+        ")",
+    );
     code.close("}");
     code.close("}");
 }

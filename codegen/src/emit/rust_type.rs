@@ -1,7 +1,5 @@
 //! Rust type expressions for IR [`TypeRef`]s.
 
-use proc_macro2::TokenStream;
-
 use crate::ir::{Primitive, TypeKind, TypeRef, TypeSpace};
 
 /// The Rust type of `ty`, naming generated types unqualified.
@@ -9,13 +7,6 @@ pub fn text(types: &TypeSpace, ty: &TypeRef) -> String {
     let mut out = String::new();
     render(types, ty, false, &mut out);
     out
-}
-
-/// The Rust type of `ty` as tokens (see [`text`]).
-pub fn tokens(types: &TypeSpace, ty: &TypeRef) -> TokenStream {
-    text(types, ty)
-        .parse()
-        .expect("a rendered type is valid Rust")
 }
 
 /// The Rust type of `ty` with every type alias replaced by the type it names: two

@@ -10,8 +10,10 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::operation::{operation_doc, response_content, status_doc};
+use super::text::{Code, string};
 use super::validation::Validated;
-use super::{Node, docs, rust_type};
+use super::{Node, rust_type};
+use crate::diagnostics::Error;
 use crate::ir::{
     Api, Content, MediaKind, Method, Operation, Parameter, ParameterLocation, ParameterStyle,
     Payload, RequestBody, Response, StatusCode, StreamFormat,
@@ -22,13 +24,16 @@ pub fn emit(api: &Api) -> Node<'_> {
     let types = api
         .operations
         .iter()
-        .map(|op| Node::Items(operation_types(api, op)));
+        .map(|op| Node::Text(operation_types(api, op)));
     let validated = Rc::new(Validated::new(&api.types));
     let handlers = {
         let validated = Rc::clone(&validated);
         api.operations
             .iter()
-            .map(move |op| Node::Items(handler(api, &validated, op)))
+            .map(move |op| match handler(api, &validated, op) {
+                Ok(text) => Node::Text(text),
+                Err(error) => Node::Failed(error),
+            })
     };
     let validations = (0..api.types.defs.len())
         .filter_map(move |index| validated.impl_at(&api.types, index))
@@ -77,9 +82,7 @@ pub fn emit(api: &Api) -> Node<'_> {
                 }
             }
         },
-        api.operations
-            .iter()
-            .map(|op| Node::Items(trait_method(op))),
+        api.operations.iter().map(|op| Node::Text(trait_method(op))),
     );
     let routers = std::iter::once_with(|| Node::Items(routers(api)));
     let document = std::iter::once_with(|| {
@@ -231,18 +234,18 @@ fn method_fn(method: Method) -> proc_macro2::Ident {
 
 /// The Rust type of a request field for a parameter: `Option` when it may be absent
 /// and has no default.
-fn parameter_type(api: &Api, p: &Parameter) -> TokenStream {
-    let ty = rust_type::tokens(&api.types, &p.ty);
+fn parameter_type(api: &Api, p: &Parameter) -> String {
+    let ty = rust_type::text(&api.types, &p.ty);
     if p.required || parameter_default(api, p).is_some() {
         ty
     } else {
-        quote!(Option<#ty>)
+        format!("Option<{ty}>")
     }
 }
 
 /// An expression of the parameter's type for its schema `default`, when the default
 /// can be written as a literal of that type.
-fn parameter_default(api: &Api, p: &Parameter) -> Option<TokenStream> {
+fn parameter_default(api: &Api, p: &Parameter) -> Option<String> {
     if p.required {
         return None;
     }
@@ -252,38 +255,28 @@ fn parameter_default(api: &Api, p: &Parameter) -> Option<TokenStream> {
 /// An expression of type `ty` for the JSON `value`, when it can be written as a
 /// literal: booleans, numbers, strings, string enum variants, and arrays or sets of
 /// those (`["a","b"]` → `vec!["a".to_owned(), "b".to_owned()]`).
-fn literal(api: &Api, ty: &crate::ir::TypeRef, value: &serde_json::Value) -> Option<TokenStream> {
+fn literal(api: &Api, ty: &crate::ir::TypeRef, value: &serde_json::Value) -> Option<String> {
     use crate::ir::{Primitive as P, TypeKind, TypeRef as T};
     use serde_json::Value as V;
     Some(match (ty, value) {
-        (T::Primitive(P::Bool), V::Bool(b)) => quote!(#b),
-        (T::Primitive(P::I64), V::Number(n)) => {
-            let n = n.as_i64()?;
-            quote!(#n)
-        }
-        (T::Primitive(P::I32), V::Number(n)) => {
-            let n = i32::try_from(n.as_i64()?).ok()?;
-            quote!(#n)
-        }
-        (T::Primitive(P::U32), V::Number(n)) => {
-            let n = u32::try_from(n.as_u64()?).ok()?;
-            quote!(#n)
-        }
-        (T::Primitive(P::U64), V::Number(n)) => {
-            let n = n.as_u64()?;
-            quote!(#n)
-        }
+        (T::Primitive(P::Bool), V::Bool(b)) => b.to_string(),
+        (T::Primitive(P::I64), V::Number(n)) => n.as_i64()?.to_string(),
+        (T::Primitive(P::I32), V::Number(n)) => i32::try_from(n.as_i64()?).ok()?.to_string(),
+        (T::Primitive(P::U32), V::Number(n)) => u32::try_from(n.as_u64()?).ok()?.to_string(),
+        (T::Primitive(P::U64), V::Number(n)) => n.as_u64()?.to_string(),
         (T::Primitive(P::F64), V::Number(n)) => {
             let n = n.as_f64()?;
-            quote!(#n)
+            if !n.is_finite() {
+                return None;
+            }
+            // `{:?}` keeps a fractional part (`1.0`), so the literal is an `f64`.
+            format!("{n:?}")
         }
-        (T::Primitive(P::String), V::String(text)) => quote!(#text.to_owned()),
+        (T::Primitive(P::String), V::String(text)) => format!("{}.to_owned()", string(text)),
         (T::Named(id), V::String(text)) => match &api.types.get(*id).kind {
             TypeKind::StringEnum(e) => {
                 let variant = e.variants.iter().find(|v| v.value == *text)?;
-                let ty = format_ident!("{}", api.types.get(*id).name);
-                let variant = format_ident!("{}", variant.rust_name);
-                quote!(#ty::#variant)
+                format!("{}::{}", api.types.get(*id).name, variant.rust_name)
             }
             _ => return None,
         },
@@ -291,10 +284,11 @@ fn literal(api: &Api, ty: &crate::ir::TypeRef, value: &serde_json::Value) -> Opt
             let values = values
                 .iter()
                 .map(|value| literal(api, item, value))
-                .collect::<Option<Vec<_>>>()?;
+                .collect::<Option<Vec<_>>>()?
+                .join(", ");
             match ty {
-                T::Set(_) => quote!(::std::collections::BTreeSet::from([#(#values),*])),
-                _ => quote!(vec![#(#values),*]),
+                T::Set(_) => format!("::std::collections::BTreeSet::from([{values}])"),
+                _ => format!("vec![{values}]"),
             }
         }
         _ => return None,
@@ -302,55 +296,52 @@ fn literal(api: &Api, ty: &crate::ir::TypeRef, value: &serde_json::Value) -> Opt
 }
 
 /// The Rust type a request body's media type is decoded into.
-fn payload_type(api: &Api, content: &Content) -> TokenStream {
+fn payload_type(api: &Api, content: &Content) -> String {
     match content.request_payload() {
-        Payload::Typed(ty) => rust_type::tokens(&api.types, &ty),
-        Payload::AnyJson => quote!(::oapi_gen_runtime::Json),
-        Payload::Text => quote!(String),
-        Payload::Raw => quote!(runtime::incoming::RawBody),
+        Payload::Typed(ty) => rust_type::text(&api.types, &ty),
+        Payload::AnyJson => "::oapi_gen_runtime::Json".to_owned(),
+        Payload::Text => "String".to_owned(),
+        Payload::Raw => "runtime::incoming::RawBody".to_owned(),
     }
 }
 
 /// The Rust type of a request body: its enum when the media types carry different
 /// types, else the type they all carry.
-fn body_type(api: &Api, body: &RequestBody) -> Option<TokenStream> {
+fn body_type(api: &Api, body: &RequestBody) -> Option<String> {
     match &body.enum_name {
-        Some(name) => {
-            let name = format_ident!("{name}");
-            Some(quote!(#name))
-        }
+        Some(name) => Some(name.clone()),
         None => body.contents.first().map(|c| payload_type(api, c)),
     }
 }
 
-/// The enum of a request body's media types, when it has one.
-fn body_enum(api: &Api, op: &Operation) -> Option<TokenStream> {
-    let body = op.request_body.as_ref()?;
-    let name = format_ident!("{}", body.enum_name.as_ref()?);
-    let doc = format!(
-        " The request body of [`Api::{}`], by the media type it was sent as.",
+/// Writes the enum of a request body's media types, when it has one.
+fn body_enum(code: &mut Code, api: &Api, op: &Operation) {
+    let Some(body) = op.request_body.as_ref() else {
+        return;
+    };
+    let Some(name) = &body.enum_name else {
+        return;
+    };
+    code.blank();
+    code.doc_line(&format!(
+        "The request body of [`Api::{}`], by the media type it was sent as.",
         op.fn_name
-    );
-    let variants = body.contents.iter().map(|c| {
-        let variant = format_ident!("{}", c.variant_name);
-        let ty = payload_type(api, c);
-        let doc = format!(" `{}`", c.media_type);
-        quote! {
-            #[doc = #doc]
-            #variant(#ty),
-        }
-    });
-    Some(quote! {
-        #[doc = #doc]
-        #[derive(Debug, Clone)]
-        pub enum #name {
-            #(#variants)*
-        }
-    })
+    ));
+    code.line("#[derive(Debug, Clone)]");
+    code.open(format_args!("pub enum {name} {{"));
+    for c in &body.contents {
+        code.doc_line(&format!("`{}`", c.media_type));
+        code.line(format_args!(
+            "{}({}),",
+            c.variant_name,
+            payload_type(api, c)
+        ));
+    }
+    code.close("}");
 }
 
 /// The call that reads a body of one media type (a `Result<Option<Option<T>>, _>`).
-fn read_body(api: &Api, content: &Content, required: bool) -> TokenStream {
+fn read_body(api: &Api, content: &Content, required: bool) -> String {
     let ty = payload_type(api, content);
     match (content.request_payload(), content.kind) {
         (Payload::Typed(_) | Payload::AnyJson, MediaKind::Json) => {
@@ -358,35 +349,35 @@ fn read_body(api: &Api, content: &Content, required: bool) -> TokenStream {
                 .ty
                 .as_ref()
                 .is_some_and(|ty| is_struct(&api.types, ty));
-            quote!(incoming.json_body::<#ty>(#required, #object, &mut errors).await)
+            format!("incoming.json_body::<{ty}>({required}, {object}, &mut errors).await")
         }
         (Payload::Typed(_), MediaKind::FormUrlEncoded) => {
-            quote!(incoming.form_body::<#ty>(#required, &mut errors).await)
+            format!("incoming.form_body::<{ty}>({required}, &mut errors).await")
         }
         (Payload::Typed(_), _) => {
-            quote!(incoming.multipart_body::<#ty>(#required, &mut errors).await)
+            format!("incoming.multipart_body::<{ty}>({required}, &mut errors).await")
         }
-        (Payload::Text, _) => quote!(incoming.text_body(#required, &mut errors).await),
-        _ => quote!(incoming.raw_body(#required, &mut errors).await),
+        (Payload::Text, _) => format!("incoming.text_body({required}, &mut errors).await"),
+        _ => format!("incoming.raw_body({required}, &mut errors).await"),
     }
 }
 
 /// The payload type of a response variant, if it has a body.
-fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<TokenStream> {
+fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<String> {
     if let Some(streaming) = &op.streaming
         && streaming.status == response.status
     {
-        let item = rust_type::tokens(&api.types, &streaming.item);
-        return Some(quote!(runtime::response::ChunkStream<#item>));
+        let item = rust_type::text(&api.types, &streaming.item);
+        return Some(format!("runtime::response::ChunkStream<{item}>"));
     }
     let content = response_content(response)?;
     Some(match content.kind {
         MediaKind::Json => match &content.ty {
-            Some(ty) => rust_type::tokens(&api.types, ty),
-            None => quote!(::oapi_gen_runtime::Json),
+            Some(ty) => rust_type::text(&api.types, ty),
+            None => "::oapi_gen_runtime::Json".to_owned(),
         },
-        MediaKind::Text => quote!(String),
-        _ => quote!(runtime::bytes::Bytes),
+        MediaKind::Text => "String".to_owned(),
+        _ => "runtime::bytes::Bytes".to_owned(),
     })
 }
 
@@ -395,251 +386,248 @@ fn carries_status(response: &Response) -> bool {
     !matches!(response.status, StatusCode::Code(_))
 }
 
-/// The input struct and the response enum of one operation.
-fn operation_types(api: &Api, op: &Operation) -> TokenStream {
-    let input = format_ident!("{}", op.type_names.input);
-    let response = format_ident!("{}", op.type_names.response);
-    let input_doc = format!(" The input of [`Api::{}`].", op.fn_name);
-    let fields = op.parameters.iter().map(|p| {
-        let name = format_ident!("{}", p.rust_name);
-        let ty = parameter_type(api, p);
-        let default = match (parameter_default(api, p), &p.default) {
-            (Some(_), Some(value)) => format!(", `{value}` when absent"),
-            _ => String::new(),
-        };
-        let doc = docs::attrs(Some(&format!(
-            "`{}` ({} parameter{default}){}",
-            p.name,
-            p.location.as_str(),
-            p.description
-                .as_deref()
-                .map(|d| format!(": {}", d.trim()))
-                .unwrap_or_default()
-        )));
-        quote! {
-            #doc
-            pub #name: #ty,
-        }
-    });
-    let body = op.request_body.as_ref().and_then(|body| {
-        let ty = body_type(api, body)?;
-        let ty = if body.required {
-            ty
-        } else {
-            quote!(Option<#ty>)
-        };
-        let media_types: Vec<String> = body
-            .contents
-            .iter()
-            .map(|c| format!("`{}`", c.media_type))
-            .collect();
-        let doc = docs::attrs(Some(&format!(
-            "The request body ({}){}",
-            media_types.join(", "),
-            body.description
-                .as_deref()
-                .map(|d| format!(": {}", d.trim()))
-                .unwrap_or_default()
-        )));
-        Some(quote! {
-            #doc
-            pub body: #ty,
-        })
-    });
-    let body_enum = body_enum(api, op);
-
-    let variants = op.responses.iter().map(|r| {
-        let ident = format_ident!("{}", r.variant_name);
-        let doc = docs::attrs(Some(&status_doc(r)));
-        let body = response_body_type(api, op, r);
-        if !carries_status(r) && r.headers.is_empty() {
-            return match body {
-                Some(body) => quote!(#doc #ident(#body),),
-                None => quote!(#doc #ident,),
-            };
-        }
-        let status = carries_status(r).then(|| {
-            quote! {
-                /// The status sent.
-                status: runtime::http::StatusCode,
-            }
-        });
-        let body = body.map(|body| {
-            quote! {
-                /// The body.
-                body: #body,
-            }
-        });
-        let headers = r.headers.iter().map(|h| {
-            let name = format_ident!("{}", h.rust_name);
-            let ty = rust_type::tokens(&api.types, &h.ty);
-            let ty = if h.required { ty } else { quote!(Option<#ty>) };
-            let doc = docs::attrs(Some(&format!(
-                "Header `{}`{}",
-                h.name,
-                h.description
-                    .as_deref()
-                    .map(|d| format!(": {}", d.trim()))
-                    .unwrap_or_default()
-            )));
-            quote!(#doc #name: #ty,)
-        });
-        quote! {
-            #doc
-            #ident {
-                #status
-                #body
-                #(#headers)*
-            },
-        }
-    });
-    let arms = op.responses.iter().map(|r| response_arm(api, op, r));
-    let from = from_impl(api, op);
-    let response_doc = format!(" The responses of [`Api::{}`].", op.fn_name);
-    quote! {
-        #[doc = #input_doc]
-        #[derive(Debug, Clone)]
-        pub struct #input {
-            #(#fields)*
-            #body
-        }
-
-        #body_enum
-
-        #[doc = #response_doc]
-        pub enum #response {
-            #(#variants)*
-        }
-
-        impl axum::response::IntoResponse for #response {
-            fn into_response(self) -> axum::response::Response {
-                match self {
-                    #(#arms)*
-                }
-            }
-        }
-
-        #from
-    }
+/// `": description"` for an optional description, or nothing.
+fn described(description: Option<&str>) -> String {
+    description
+        .map(|d| format!(": {}", d.trim()))
+        .unwrap_or_default()
 }
 
-/// The `match` arm that writes one response variant.
-fn response_arm(api: &Api, op: &Operation, r: &Response) -> TokenStream {
-    let response = format_ident!("{}", op.type_names.response);
-    let ident = format_ident!("{}", r.variant_name);
-    let status = match r.status {
-        StatusCode::Code(code) => {
-            let code = Literal::u16_unsuffixed(code);
-            quote!(runtime::response::status(#code))
+/// The input struct and the response enum of one operation.
+fn operation_types(api: &Api, op: &Operation) -> String {
+    let input = &op.type_names.input;
+    let response = &op.type_names.response;
+    let mut code = Code::within(1);
+    code.doc_line(&format!("The input of [`Api::{}`].", op.fn_name));
+    code.line("#[derive(Debug, Clone)]");
+    let body = op
+        .request_body
+        .as_ref()
+        .and_then(|body| Some((body, body_type(api, body)?)));
+    if op.parameters.is_empty() && body.is_none() {
+        code.line(format_args!("pub struct {input} {{}}"));
+    } else {
+        code.open(format_args!("pub struct {input} {{"));
+        for p in &op.parameters {
+            let default = match (parameter_default(api, p), &p.default) {
+                (Some(_), Some(value)) => format!(", `{value}` when absent"),
+                _ => String::new(),
+            };
+            code.doc(Some(&format!(
+                "`{}` ({} parameter{default}){}",
+                p.name,
+                p.location.as_str(),
+                described(p.description.as_deref())
+            )));
+            code.line(format_args!(
+                "pub {}: {},",
+                p.rust_name,
+                parameter_type(api, p)
+            ));
         }
-        _ => quote!(status),
+        if let Some((body, ty)) = body {
+            let media_types: Vec<String> = body
+                .contents
+                .iter()
+                .map(|c| format!("`{}`", c.media_type))
+                .collect();
+            code.doc(Some(&format!(
+                "The request body ({}){}",
+                media_types.join(", "),
+                described(body.description.as_deref())
+            )));
+            if body.required {
+                code.line(format_args!("pub body: {ty},"));
+            } else {
+                code.line(format_args!("pub body: Option<{ty}>,"));
+            }
+        }
+        code.close("}");
+    }
+    body_enum(&mut code, api, op);
+    code.blank();
+    code.doc_line(&format!("The responses of [`Api::{}`].", op.fn_name));
+    if op.responses.is_empty() {
+        code.line(format_args!("pub enum {response} {{}}"));
+    } else {
+        code.open(format_args!("pub enum {response} {{"));
+        for r in &op.responses {
+            response_variant(&mut code, api, op, r);
+        }
+        code.close("}");
+    }
+    code.blank();
+    code.open(format_args!(
+        "impl axum::response::IntoResponse for {response} {{"
+    ));
+    code.open("fn into_response(self) -> axum::response::Response {");
+    if op.responses.is_empty() {
+        code.line("match self {}");
+    } else {
+        code.open("match self {");
+        for r in &op.responses {
+            response_arm(&mut code, api, op, r);
+        }
+        code.close("}");
+    }
+    code.close("}");
+    code.close("}");
+    from_impl(&mut code, api, op);
+    code.finish()
+}
+
+/// Writes the variant of one response: a tuple variant of its body, or a struct
+/// variant with its status, body and headers.
+fn response_variant(code: &mut Code, api: &Api, op: &Operation, r: &Response) {
+    let variant = &r.variant_name;
+    code.doc(Some(&status_doc(r)));
+    let body = response_body_type(api, op, r);
+    if !carries_status(r) && r.headers.is_empty() {
+        match body {
+            Some(body) => code.line(format_args!("{variant}({body}),")),
+            None => code.line(format_args!("{variant},")),
+        }
+        return;
+    }
+    code.open(format_args!("{variant} {{"));
+    if carries_status(r) {
+        code.line("/// The status sent.");
+        code.line("status: runtime::http::StatusCode,");
+    }
+    if let Some(body) = body {
+        code.line("/// The body.");
+        code.line(format_args!("body: {body},"));
+    }
+    for h in &r.headers {
+        let ty = rust_type::text(&api.types, &h.ty);
+        code.doc(Some(&format!(
+            "Header `{}`{}",
+            h.name,
+            described(h.description.as_deref())
+        )));
+        if h.required {
+            code.line(format_args!("{}: {ty},", h.rust_name));
+        } else {
+            code.line(format_args!("{}: Option<{ty}>,", h.rust_name));
+        }
+    }
+    code.close("},");
+}
+
+/// Writes the `match` arm that writes one response variant.
+fn response_arm(code: &mut Code, api: &Api, op: &Operation, r: &Response) {
+    let response = &op.type_names.response;
+    let variant = &r.variant_name;
+    let status = match r.status {
+        StatusCode::Code(code) => format!("runtime::response::status({code})"),
+        _ => "status".to_owned(),
     };
     let has_body = response_body_type(api, op, r).is_some();
-    let write = if !has_body {
-        quote!(runtime::response::empty(#status))
+    let (function, mut arguments) = if !has_body {
+        ("empty", vec![status])
     } else if let Some(streaming) = op.streaming.as_ref().filter(|s| s.status == r.status) {
         match streaming.format {
-            StreamFormat::JsonLines => {
-                let media_type = &streaming.media_type;
-                quote!(runtime::response::json_lines(#status, #media_type, body))
-            }
-            StreamFormat::EventStream => {
-                quote!(runtime::response::event_stream(#status, body))
-            }
+            StreamFormat::JsonLines => (
+                "json_lines",
+                vec![status, string(&streaming.media_type), "body".to_owned()],
+            ),
+            StreamFormat::EventStream => ("event_stream", vec![status, "body".to_owned()]),
         }
     } else {
         match response_content(r).map(|c| c.kind) {
-            Some(MediaKind::Json) => quote!(runtime::response::json(#status, &body)),
-            Some(MediaKind::Text) => quote!(runtime::response::text(#status, body)),
-            _ => quote!(runtime::response::binary(#status, body)),
+            Some(MediaKind::Json) => ("json", vec![status, "&body".to_owned()]),
+            Some(MediaKind::Text) => ("text", vec![status, "body".to_owned()]),
+            _ => ("binary", vec![status, "body".to_owned()]),
         }
     };
+    let head = format!("runtime::response::{function}(");
     if !carries_status(r) && r.headers.is_empty() {
-        return if has_body {
-            quote!(#response::#ident(body) => #write,)
+        let pattern = if has_body {
+            format!("{response}::{variant}(body)")
         } else {
-            quote!(#response::#ident => #write,)
+            format!("{response}::{variant}")
         };
+        code.call_arm(&pattern, &head, &arguments, ")");
+        return;
     }
-    let status_binding = carries_status(r).then(|| quote!(status,));
-    let body_binding = has_body.then(|| quote!(body,));
-    let header_names: Vec<_> = r
-        .headers
-        .iter()
-        .map(|h| format_ident!("{}", h.rust_name))
-        .collect();
-    let sets = r.headers.iter().map(|h| {
-        let name = format_ident!("{}", h.rust_name);
-        let wire = h.name.to_ascii_lowercase();
+    let mut bindings = Vec::new();
+    if carries_status(r) {
+        bindings.push("status".to_owned());
+    }
+    if has_body {
+        bindings.push("body".to_owned());
+    }
+    bindings.extend(r.headers.iter().map(|h| h.rust_name.clone()));
+    code.braced(&format!("{response}::{variant}"), &bindings, " => {");
+    code.indent_in();
+    code.line("#[allow(unused_mut)]");
+    code.list(
+        &format!("let mut response = {head}"),
+        arguments.drain(..),
+        ");",
+    );
+    for h in &r.headers {
+        let name = &h.rust_name;
+        let wire = string(&h.name.to_ascii_lowercase());
+        let set = "runtime::response::set_header(";
         if h.required {
-            quote!(runtime::response::set_header(&mut response, #wire, &#name);)
+            code.list(set, ["&mut response", &wire, &format!("&{name}")], ");");
         } else {
-            quote! {
-                if let Some(value) = &#name {
-                    runtime::response::set_header(&mut response, #wire, value);
-                }
-            }
-        }
-    });
-    quote! {
-        #response::#ident { #status_binding #body_binding #(#header_names,)* } => {
-            #[allow(unused_mut)]
-            let mut response = #write;
-            #(#sets)*
-            response
+            code.open(format_args!("if let Some(value) = &{name} {{"));
+            code.list(set, ["&mut response", &wire, "value"], ");");
+            code.close("}");
         }
     }
+    code.line("response");
+    code.close("}");
 }
 
-/// `impl From<Body> for Response` for the first success variant that is a plain
-/// tuple variant, so handlers can write `Ok(item.into())`.
-fn from_impl(api: &Api, op: &Operation) -> TokenStream {
-    let response = format_ident!("{}", op.type_names.response);
+/// Writes `impl From<Body> for Response` for the first success variant that is a
+/// plain tuple variant, so handlers can write `Ok(item.into())`.
+fn from_impl(code: &mut Code, api: &Api, op: &Operation) {
+    let response = &op.type_names.response;
     let candidate = op
         .responses
         .iter()
         .find(|r| r.status.is_success() && !carries_status(r) && r.headers.is_empty());
     let Some(r) = candidate else {
-        return TokenStream::new();
+        return;
     };
     let Some(body) = response_body_type(api, op, r) else {
-        return TokenStream::new();
+        return;
     };
     // Only when no other variant carries the same type, so `into()` is unambiguous.
     let same = op
         .responses
         .iter()
-        .filter(|other| {
-            response_body_type(api, op, other).map(|t| t.to_string()) == Some(body.to_string())
-        })
+        .filter(|other| response_body_type(api, op, other).as_ref() == Some(&body))
         .count();
     if same > 1 {
-        return TokenStream::new();
+        return;
     }
-    let ident = format_ident!("{}", r.variant_name);
-    quote! {
-        impl From<#body> for #response {
-            fn from(body: #body) -> Self {
-                #response::#ident(body)
-            }
-        }
-    }
+    code.blank();
+    code.open(format_args!("impl From<{body}> for {response} {{"));
+    code.open(format_args!("fn from(body: {body}) -> Self {{"));
+    code.line(format_args!("{response}::{}(body)", r.variant_name));
+    code.close("}");
+    code.close("}");
 }
 
 /// The trait method of one operation.
-fn trait_method(op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.fn_name);
-    let input = format_ident!("{}", op.type_names.input);
-    let response = format_ident!("{}", op.type_names.response);
-    let doc = docs::attrs(Some(&operation_doc(op)));
-    quote! {
-        #doc
-        fn #name(
-            &self,
-            context: RequestContext,
-            request: #input,
-        ) -> impl ::std::future::Future<Output = Result<#response, HandlerError>> + Send;
-    }
+fn trait_method(op: &Operation) -> String {
+    let mut code = Code::within(2);
+    code.doc(Some(&operation_doc(op)));
+    code.open(format_args!("fn {}(", op.fn_name));
+    code.line("&self,");
+    code.line("context: RequestContext,");
+    code.line(format_args!("request: {},", op.type_names.input));
+    code.indent_out();
+    code.typed(
+        ") -> impl ::std::future::Future<Output = ",
+        &format!("Result<{}, HandlerError>", op.type_names.response),
+        "> + Send;",
+    );
+    code.finish()
 }
 
 /// Whether values of `ty` are JSON objects with declared properties (structs).
@@ -657,74 +645,97 @@ fn is_struct(types: &crate::ir::TypeSpace, ty: &crate::ir::TypeRef) -> bool {
     }
 }
 
-fn style_tokens(style: ParameterStyle) -> TokenStream {
-    let variant = format_ident!(
-        "{}",
-        match style {
-            ParameterStyle::Simple => "Simple",
-            ParameterStyle::Label => "Label",
-            ParameterStyle::Matrix => "Matrix",
-            ParameterStyle::Form => "Form",
-            ParameterStyle::SpaceDelimited => "SpaceDelimited",
-            ParameterStyle::PipeDelimited => "PipeDelimited",
-            ParameterStyle::DeepObject => "DeepObject",
-        }
-    );
-    quote!(runtime::param::Style::#variant)
+fn style(style: ParameterStyle) -> &'static str {
+    match style {
+        ParameterStyle::Simple => "runtime::param::Style::Simple",
+        ParameterStyle::Label => "runtime::param::Style::Label",
+        ParameterStyle::Matrix => "runtime::param::Style::Matrix",
+        ParameterStyle::Form => "runtime::param::Style::Form",
+        ParameterStyle::SpaceDelimited => "runtime::param::Style::SpaceDelimited",
+        ParameterStyle::PipeDelimited => "runtime::param::Style::PipeDelimited",
+        ParameterStyle::DeepObject => "runtime::param::Style::DeepObject",
+    }
 }
 
 /// The axum handler of one operation: decode, validate, call, encode.
-fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
-    let name = format_ident!("{}", op.fn_name);
-    let input = format_ident!("{}", op.type_names.input);
-    let mut decode = Vec::new();
+fn handler(api: &Api, validated: &Validated, op: &Operation) -> Result<String, Error> {
+    let name = &op.fn_name;
+    let mut code = Code::within(1);
+    code.open(format_args!("async fn {name}<A: Api>("));
+    code.line("axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,");
+    code.line("request: axum::extract::Request,");
+    code.close(") -> axum::response::Response {");
+    code.indent_in();
+    let has_body = op
+        .request_body
+        .as_ref()
+        .is_some_and(|b| !b.contents.is_empty());
+    let binding = if has_body { "mut incoming" } else { "incoming" };
+    code.line(format_args!(
+        "let {binding} = runtime::Incoming::new(request).await;"
+    ));
     let mut patterns = Vec::new();
     let mut values = Vec::new();
     let mut fields = Vec::new();
     let mut checks = Vec::new();
+    if !op.parameters.is_empty() || has_body {
+        code.line("let mut errors = runtime::ValidationErrors::new();");
+    }
     for p in &op.parameters {
-        let field = format_ident!("{}", p.rust_name);
-        let wire = &p.name;
-        let ty = rust_type::tokens(&api.types, &p.ty);
+        let field = &p.rust_name;
+        let wire = string(&p.name);
+        let ty = rust_type::text(&api.types, &p.ty);
         let required = p.required;
-        let call = match p.location {
+        let (call, arguments) = match p.location {
             ParameterLocation::Path
                 if matches!(p.style, ParameterStyle::Label | ParameterStyle::Matrix) =>
             {
-                let style = style_tokens(p.style);
-                let explode = p.explode;
-                quote!(incoming.path_styled::<#ty>(#wire, #style, #explode, &mut errors))
+                let arguments = vec![
+                    wire.clone(),
+                    style(p.style).to_owned(),
+                    p.explode.to_string(),
+                ];
+                (format!("path_styled::<{ty}>"), arguments)
             }
-            ParameterLocation::Path => quote!(incoming.path::<#ty>(#wire, &mut errors)),
-            ParameterLocation::Query if p.json_content => {
-                quote!(incoming.query_json::<#ty>(#wire, #required, &mut errors))
-            }
-            ParameterLocation::Query => {
-                let style = style_tokens(p.style);
-                let explode = p.explode;
-                quote!(incoming.query::<#ty>(#wire, #style, #explode, #required, &mut errors))
-            }
-            ParameterLocation::Header => {
-                quote!(incoming.header::<#ty>(#wire, #required, &mut errors))
-            }
-            ParameterLocation::Cookie => {
-                quote!(incoming.cookie::<#ty>(#wire, #required, &mut errors))
-            }
+            ParameterLocation::Path => (format!("path::<{ty}>"), vec![wire.clone()]),
+            ParameterLocation::Query if p.json_content => (
+                format!("query_json::<{ty}>"),
+                vec![wire.clone(), required.to_string()],
+            ),
+            ParameterLocation::Query => (
+                format!("query::<{ty}>"),
+                vec![
+                    wire.clone(),
+                    style(p.style).to_owned(),
+                    p.explode.to_string(),
+                    required.to_string(),
+                ],
+            ),
+            ParameterLocation::Header => (
+                format!("header::<{ty}>"),
+                vec![wire.clone(), required.to_string()],
+            ),
+            ParameterLocation::Cookie => (
+                format!("cookie::<{ty}>"),
+                vec![wire.clone(), required.to_string()],
+            ),
         };
-        decode.push(quote!(let #field = #call;));
+        let mut arguments = arguments;
+        arguments.push("&mut errors".to_owned());
+        code.list(&format!("let {field} = incoming.{call}("), &arguments, ");");
         patterns.push(if p.location == ParameterLocation::Path || !required {
-            quote!(Some(#field))
+            format!("Some({field})")
         } else {
-            quote!(Some(Some(#field)))
+            format!("Some(Some({field}))")
         });
-        values.push(quote!(#field));
+        values.push(field.clone());
         fields.push(match parameter_default(api, p) {
             Some(_)
                 if p.default
                     .as_ref()
                     .is_some_and(|d| d.as_array().is_some_and(Vec::is_empty)) =>
             {
-                quote!(#field: #field.unwrap_or_default())
+                format!("{field}: {field}.unwrap_or_default()")
             }
             Some(default)
                 if matches!(
@@ -734,19 +745,21 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
                         | crate::ir::TypeRef::Set(_)
                 ) =>
             {
-                quote!(#field: #field.unwrap_or_else(|| #default))
+                format!("{field}: {field}.unwrap_or_else(|| {default})")
             }
-            Some(default) => quote!(#field: #field.unwrap_or(#default)),
-            None => quote!(#field),
+            Some(default) => format!("{field}: {field}.unwrap_or({default})"),
+            None => field.clone(),
         });
         let value_ty = if required {
             p.ty.clone()
         } else {
             p.ty.clone().optional()
         };
-        let check = validated.checks(&api.types, &value_ty, &p.constraints, quote!(&#field));
+        let ident = format_ident!("{}", p.rust_name);
+        let check = validated.checks(&api.types, &value_ty, &p.constraints, quote!(&#ident));
         if !check.is_empty() {
             let location = p.location.as_str();
+            let wire = &p.name;
             checks.push(quote! {
                 let at: &mut Vec<runtime::error::LocItem> = &mut vec![runtime::error::LocItem::key(#location), runtime::error::LocItem::key(#wire)];
                 let errors = &mut errors;
@@ -755,97 +768,114 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> TokenStream {
         }
     }
     if let Some(body) = op.request_body.as_ref().filter(|b| !b.contents.is_empty()) {
-        let (read, check) = decode_body(api, validated, body);
-        decode.push(read);
-        let required = body.required;
-        patterns.push(if required {
-            quote!(Some(Some(body)))
+        let check = decode_body(&mut code, api, validated, body);
+        patterns.push(if body.required {
+            "Some(Some(body))".to_owned()
         } else {
-            quote!(Some(body))
+            "Some(body)".to_owned()
         });
-        values.push(quote!(body));
-        fields.push(quote!(body));
+        values.push("body".to_owned());
+        fields.push("body".to_owned());
         checks.extend(check);
     }
-    let checks = (!checks.is_empty()).then(|| {
-        quote! {
-            #({ #checks })*
-            if !errors.is_empty() {
-                return runtime::Rejection::from(errors).into_response();
+    if !patterns.is_empty() {
+        let (tuple, values_tuple) = if patterns.len() == 1 {
+            (format!("({},)", patterns[0]), format!("({},)", values[0]))
+        } else {
+            (
+                format!("({})", patterns.join(", ")),
+                format!("({})", values.join(", ")),
+            )
+        };
+        let line = format!("let {tuple} = {values_tuple} else {{");
+        if code.fits(&line, &[""; 0], "") {
+            code.open(line);
+        } else {
+            // One-element tuples keep their trailing comma either way.
+            code.open("let (");
+            for pattern in &patterns {
+                code.line(format_args!("{pattern},"));
             }
-        }
-    });
-    let validate = if patterns.is_empty() {
-        TokenStream::new()
-    } else {
-        quote! {
-            let (#(#patterns,)*) = (#(#values,)*) else {
-                return runtime::Rejection::from(errors).into_response();
-            };
-            #checks
-        }
-    };
-    let errors =
-        (!patterns.is_empty()).then(|| quote!(let mut errors = runtime::ValidationErrors::new();));
-    let mutability = op
-        .request_body
-        .as_ref()
-        .filter(|b| !b.contents.is_empty())
-        .map(|_| quote!(mut));
-    quote! {
-        async fn #name<A: Api>(
-            axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
-            request: axum::extract::Request,
-        ) -> axum::response::Response {
-            let #mutability incoming = runtime::Incoming::new(request).await;
-            #errors
-            #(#decode)*
-            #validate
-            let request = #input { #(#fields),* };
-            match api.#name(incoming.into_context(), request).await {
-                Ok(response) => response.into_response(),
-                Err(error) => runtime::error::internal_error(&error),
+            code.close(") = (");
+            code.indent_in();
+            for value in &values {
+                code.line(format_args!("{value},"));
             }
+            code.close(") else {");
+            code.indent_in();
+        }
+        code.line("return runtime::Rejection::from(errors).into_response();");
+        code.close("};");
+        if !checks.is_empty() {
+            for check in checks {
+                code.open("{");
+                code.statements(check)?;
+                code.close("}");
+            }
+            code.open("if !errors.is_empty() {");
+            code.line("return runtime::Rejection::from(errors).into_response();");
+            code.close("}");
         }
     }
+    code.braced(
+        &format!("let request = {}", op.type_names.input),
+        &fields,
+        ";",
+    );
+    code.open(format_args!(
+        "match api.{name}(incoming.into_context(), request).await {{"
+    ));
+    code.line("Ok(response) => response.into_response(),");
+    code.line("Err(error) => runtime::error::internal_error(&error),");
+    code.close("}");
+    code.close("}");
+    Ok(code.finish())
 }
 
-/// The statement that reads a request body, dispatching on its `Content-Type`, and
-/// the validation of the decoded value (if its type has constraints).
+/// Writes the statements that read a request body, dispatching on its
+/// `Content-Type`; returns the validation of the decoded value (if its type has
+/// constraints).
 fn decode_body(
+    code: &mut Code,
     api: &Api,
     validated: &Validated,
     body: &RequestBody,
-) -> (TokenStream, Option<TokenStream>) {
+) -> Option<TokenStream> {
     let required = body.required;
-    let media_types = body.contents.iter().map(|c| &c.media_type);
-    let enum_name = body.enum_name.as_ref().map(|name| format_ident!("{name}"));
-    let arms = body.contents.iter().enumerate().map(|(i, c)| {
+    let media_types: Vec<String> = body
+        .contents
+        .iter()
+        .map(|c| string(&c.media_type))
+        .collect();
+    code.list(
+        "let body = match incoming.media_type(&[",
+        &media_types,
+        "]) {",
+    );
+    code.indent_in();
+    for (i, c) in body.contents.iter().enumerate() {
         let read = read_body(api, c, required);
-        let read = match &enum_name {
-            Some(name) => {
-                let variant = format_ident!("{}", c.variant_name);
-                quote!(runtime::incoming::variant(#read, #name::#variant))
-            }
-            None => read,
-        };
-        let i = Literal::usize_unsuffixed(i);
-        quote!(Some(#i) => #read,)
-    });
-    let read = quote! {
-        let body = match incoming.media_type(&[#(#media_types),*]) {
-            #(#arms)*
-            _ => Err(runtime::Rejection::UnsupportedMediaType),
-        };
-        let body = match body {
-            Ok(body) => body,
-            Err(rejection) => return rejection.into_response(),
-        };
-    };
+        match &body.enum_name {
+            Some(name) => code.call_arm(
+                &format!("Some({i})"),
+                "runtime::incoming::variant(",
+                &[read, format!("{name}::{}", c.variant_name)],
+                ")",
+            ),
+            None => code.arm(&format!("Some({i})"), &read),
+        }
+    }
+    code.line("_ => Err(runtime::Rejection::UnsupportedMediaType),");
+    code.close("};");
+    code.open("let body = match body {");
+    code.line("Ok(body) => body,");
+    code.line("Err(rejection) => return rejection.into_response(),");
+    code.close("};");
     let typed = |c: &Content| match c.request_payload() {
         Payload::Typed(ty) => Some(ty),
         _ => None,
     };
+    let enum_name = body.enum_name.as_ref().map(|name| format_ident!("{name}"));
     let check = match &enum_name {
         None => {
             let ty = body.contents.first().and_then(typed);
@@ -894,14 +924,13 @@ fn decode_body(
             }
         }
     };
-    let check = check.map(|check| {
+    check.map(|check| {
         quote! {
             let at: &mut Vec<runtime::error::LocItem> = &mut vec![runtime::error::LocItem::key("body")];
             let errors = &mut errors;
             #check
         }
-    });
-    (read, check)
+    })
 }
 
 #[cfg(test)]
@@ -954,7 +983,6 @@ mod tests {
 
     #[test]
     fn every_style_has_a_runtime_name() {
-        let tokens = style_tokens(ParameterStyle::DeepObject).to_string();
-        assert!(tokens.ends_with("DeepObject"), "{tokens}");
+        assert!(style(ParameterStyle::DeepObject).ends_with("DeepObject"));
     }
 }

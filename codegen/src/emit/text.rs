@@ -9,7 +9,10 @@
 
 use std::fmt::{self, Write};
 
+use proc_macro2::TokenStream;
+
 use super::docs;
+use crate::diagnostics::Error;
 
 /// The widest line a list is kept on.
 pub const WIDTH: usize = 100;
@@ -19,12 +22,24 @@ pub const WIDTH: usize = 100;
 pub struct Code {
     out: String,
     depth: usize,
+    /// How many levels in the text will be, beyond its own indentation: what the
+    /// width of its lines is counted from.
+    base: usize,
 }
 
 impl Code {
-    /// Empty source at depth 0.
+    /// Empty source at depth 0, for the top level of a file.
     pub fn new() -> Self {
         Code::default()
+    }
+
+    /// Empty source at depth 0, for the body of `levels` nested containers (which
+    /// indent it when they write it).
+    pub fn within(levels: usize) -> Self {
+        Code {
+            base: levels,
+            ..Code::default()
+        }
     }
 
     /// The source written.
@@ -60,6 +75,63 @@ impl Code {
     pub fn close(&mut self, text: impl fmt::Display) {
         self.depth = self.depth.saturating_sub(1);
         self.line(text);
+    }
+
+    /// Goes one level deeper (after a line that opens a block).
+    pub fn indent_in(&mut self) {
+        self.depth += 1;
+    }
+
+    /// Goes one level up (before a line that closes a block).
+    pub fn indent_out(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// Writes `head { a, b }tail` (a struct literal or pattern) on one line if it
+    /// fits, `head {}tail` without items; else the items one per line.
+    pub fn braced(&mut self, head: &str, items: &[String], tail: &str) {
+        if items.is_empty() {
+            self.line(format_args!("{head} {{}}{tail}"));
+        } else if self.fits(head, items, tail)
+            && self.fits(&format!("{head} {{ "), items, &format!(" }}{tail}"))
+        {
+            self.line(format_args!("{head} {{ {} }}{tail}", items.join(", ")));
+        } else {
+            self.open(format_args!("{head} {{"));
+            for item in items {
+                self.line(format_args!("{item},"));
+            }
+            self.close(format_args!("}}{tail}"));
+        }
+    }
+
+    /// Writes the statements `tokens` (built with `quote!`), formatted by
+    /// `prettyplease`: for the few statements that are not written as text.
+    pub fn statements(&mut self, tokens: TokenStream) -> Result<(), Error> {
+        // Nested in as many blocks as the statements are deep, so that prettyplease
+        // breaks their lines at the same width.
+        let levels = (self.base + self.depth).max(1);
+        let mut nested = tokens;
+        for _ in 1..levels {
+            nested = quote::quote!({ #nested });
+        }
+        let file: syn::File = syn::parse2(quote::quote!(fn f() { #nested })).map_err(|error| {
+            Error::Internal(format!("the generated code does not parse: {error}"))
+        })?;
+        let text = prettyplease::unparse(&file);
+        let lines: Vec<&str> = text.lines().collect();
+        // The lines inside the function and the blocks, `levels` levels in.
+        let indent = "    ".repeat(levels);
+        let inner = lines.get(levels..lines.len().saturating_sub(levels));
+        for line in inner.unwrap_or_default() {
+            let line = line.strip_prefix(indent.as_str()).unwrap_or(line);
+            if line.is_empty() {
+                self.blank();
+            } else {
+                self.line(line);
+            }
+        }
+        Ok(())
     }
 
     /// Writes `text` as `///` doc comments, made safe for rustdoc.
@@ -169,7 +241,7 @@ impl Code {
     /// of its own if that is too wide.
     pub fn arm(&mut self, pattern: &str, value: &str) {
         // `pattern`, ` => `, `value` and `,`.
-        if self.depth * 4 + pattern.len() + value.len() + 5 <= WIDTH {
+        if (self.base + self.depth) * 4 + pattern.len() + value.len() + 5 <= WIDTH {
             self.line(format_args!("{pattern} => {value},"));
         } else {
             self.open(format_args!("{pattern} => {{"));
@@ -179,22 +251,33 @@ impl Code {
     }
 
     /// Writes the match arm `pattern => head arguments tail,` (a call), on one line if
-    /// it fits, else with the arguments one per line.
+    /// it fits, else the call in a block on a line of its own if that fits, else the
+    /// arguments one per line.
     pub fn call_arm(&mut self, pattern: &str, head: &str, arguments: &[String], tail: &str) {
         if arguments.is_empty() {
             return self.arm(pattern, head);
         }
-        self.list(
-            &format!("{pattern} => {head}"),
-            arguments,
-            &format!("{tail},"),
-        );
+        let arm = format!("{pattern} => {head}");
+        let arm_tail = format!("{tail},");
+        if self.fits(&arm, arguments, &arm_tail) {
+            return self.list(&arm, arguments, &arm_tail);
+        }
+        self.depth += 1;
+        let block = self.fits(head, arguments, tail);
+        self.depth -= 1;
+        if block {
+            self.open(format_args!("{pattern} => {{"));
+            self.list(head, arguments, tail);
+            self.close("}");
+        } else {
+            self.list(&arm, arguments, &arm_tail);
+        }
     }
 
     /// Whether `head`, `items` and `tail` fit on one line at the current depth.
     pub fn fits(&self, head: &str, items: &[impl AsRef<str>], tail: &str) -> bool {
         let items: usize = items.iter().map(|item| item.as_ref().len() + 2).sum();
-        self.depth * 4 + head.len() + items.saturating_sub(2) + tail.len() <= WIDTH
+        (self.base + self.depth) * 4 + head.len() + items.saturating_sub(2) + tail.len() <= WIDTH
     }
 
     fn indent(&mut self) {
