@@ -8,7 +8,7 @@
 mod parse;
 pub mod pointer;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -189,7 +189,8 @@ impl Documents {
     /// Follows `$ref`s from `node` until a node that is not a reference.
     pub fn resolve<'a>(&'a self, node: Node<'a>) -> Result<Node<'a>, Diagnostic> {
         let mut node = node;
-        let mut seen: HashSet<Location> = HashSet::new();
+        // The references followed so far; chains are short, so a list will do.
+        let mut seen: Vec<Location> = Vec::new();
         for _ in 0..MAX_REF_HOPS {
             let Some(reference) = node.value.get("$ref") else {
                 return Ok(node);
@@ -200,13 +201,15 @@ impl Documents {
                     "$ref must be a string",
                 ));
             };
-            if !seen.insert(node.location.clone()) {
+            if seen.contains(&node.location) {
                 return Err(Diagnostic::invalid(
                     node.location.child("$ref"),
                     format!("$ref `{reference}` is part of a cycle of references"),
                 ));
             }
-            node = self.target(&node.location, reference)?;
+            let next = self.target(&node.location, reference)?;
+            seen.push(node.location);
+            node = next;
         }
         Err(Diagnostic::unsupported(
             node.location,
@@ -227,7 +230,7 @@ impl Documents {
         }
         let (file, fragment) = reference.split_once('#').unwrap_or((reference, ""));
         let document = if file.is_empty() {
-            self.find(&from.file)
+            self.holding(&from.file)
         } else {
             self.find(&relative_to(&from.file, file))
         }
@@ -263,6 +266,16 @@ impl Documents {
         self.by_path.insert(key, self.documents.len());
         self.by_spelling.insert(path.clone(), self.documents.len());
         self.documents.push(Document { path, root });
+    }
+
+    /// The document a location's file names: found by identity of the path when the
+    /// location was made from a loaded document (as nearly all are), which spares
+    /// hashing the path for every local `$ref`.
+    fn holding(&self, file: &Arc<Path>) -> Option<&Document> {
+        self.documents
+            .iter()
+            .find(|document| Arc::ptr_eq(&document.path, file))
+            .or_else(|| self.find(file))
     }
 
     fn find(&self, path: &Path) -> Option<&Document> {

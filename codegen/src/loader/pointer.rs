@@ -1,5 +1,7 @@
 //! JSON pointers (RFC 6901) and the URI fragments that carry them in `$ref`s.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 /// Appends `key` to `out`, escaped as one JSON pointer reference token.
@@ -21,7 +23,7 @@ pub fn tokens(pointer: &str) -> Option<Vec<String>> {
     let rest = pointer.strip_prefix('/')?;
     Some(
         rest.split('/')
-            .map(|token| token.replace("~1", "/").replace("~0", "~"))
+            .map(|token| unescape(token).into_owned())
             .collect(),
     )
 }
@@ -49,15 +51,28 @@ pub fn percent_decode(fragment: &str) -> Option<String> {
 
 /// The node at `pointer` in `root`.
 pub fn get<'a>(root: &'a Value, pointer: &str) -> Option<&'a Value> {
+    if pointer.is_empty() {
+        return Some(root);
+    }
     let mut node = root;
-    for token in tokens(pointer)? {
+    for token in pointer.strip_prefix('/')?.split('/') {
+        let token = unescape(token);
         node = match node {
-            Value::Object(map) => map.get(&token)?,
+            Value::Object(map) => map.get(token.as_ref())?,
             Value::Array(items) => items.get(token.parse::<usize>().ok()?)?,
             _ => return None,
         };
     }
     Some(node)
+}
+
+/// One reference token unescaped, borrowed when it has no escapes (nearly always).
+fn unescape(token: &str) -> Cow<'_, str> {
+    if token.contains('~') {
+        Cow::Owned(token.replace("~1", "/").replace("~0", "~"))
+    } else {
+        Cow::Borrowed(token)
+    }
 }
 
 #[cfg(test)]

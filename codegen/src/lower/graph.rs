@@ -5,6 +5,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{Hash, Hasher};
 
+use super::shape_key::shape_key;
 use crate::ir::{AdditionalProperties, Primitive, TypeDef, TypeId, TypeKind, TypeRef, TypeSpace};
 
 /// Runs every pass, in the order they depend on each other.
@@ -37,7 +38,7 @@ fn alias_duplicate_inline_types(types: &mut TypeSpace) {
             referrers[id.0].push(i);
         }
     }
-    let mut keys: Vec<Option<(u64, String)>> = vec![None; n];
+    let mut keys: Vec<Option<(u64, Vec<u8>)>> = vec![None; n];
     // Merging two types can make types that refer to them identical: repeat until
     // nothing changes (each round merges at least one type, or stops).
     loop {
@@ -94,33 +95,10 @@ fn alias_duplicate_inline_types(types: &mut TypeSpace) {
     }
 }
 
-fn hash_of(key: &str) -> u64 {
+fn hash_of(key: &[u8]) -> u64 {
     let mut hasher = std::hash::DefaultHasher::new();
     key.hash(&mut hasher);
     hasher.finish()
-}
-
-/// A string equal for two definitions exactly when they would emit the same item
-/// apart from the type's own name and docs, reading references through `canonical`.
-fn shape_key(def: &TypeDef, canonical: &[usize]) -> String {
-    let mut kind = def.kind.clone();
-    for part in parts_mut(&mut kind) {
-        canonicalize(part, canonical);
-    }
-    format!("{kind:?}|{}|{:?}", def.nullable, def.constraints)
-}
-
-fn canonicalize(ty: &mut TypeRef, canonical: &[usize]) {
-    match ty {
-        TypeRef::Named(id) => id.0 = canonical[id.0],
-        TypeRef::Primitive(_) => {}
-        TypeRef::Tuple(items) => items.iter_mut().for_each(|t| canonicalize(t, canonical)),
-        TypeRef::Array(inner)
-        | TypeRef::Set(inner)
-        | TypeRef::Map(inner)
-        | TypeRef::Option(inner)
-        | TypeRef::Boxed(inner) => canonicalize(inner, canonical),
-    }
 }
 
 /// The type expressions a definition is made of.

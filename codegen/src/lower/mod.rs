@@ -8,6 +8,7 @@ mod graph;
 pub(crate) mod names;
 mod operations;
 mod schema;
+mod shape_key;
 
 use std::collections::{HashMap, HashSet};
 
@@ -151,7 +152,7 @@ impl<'a> Lowerer<'a> {
             operations,
             types: std::mem::take(&mut self.types),
             security_schemes,
-            document_json: root.value.to_string(),
+            document_json: compact_json(root.value),
         }
     }
 
@@ -284,4 +285,10 @@ impl<'a> Lowerer<'a> {
                 .collect(),
         )
     }
+}
+
+/// `value` as compact JSON text, the same as its `Display` form, written straight to a
+/// byte buffer rather than through a formatter (the document can be tens of megabytes).
+fn compact_json(value: &serde_json::Value) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| value.to_string())
 }

@@ -1,6 +1,6 @@
 //! Turning arbitrary strings into unique, valid Rust identifiers.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// Words of the language that cannot be plain identifiers (2024 edition), plus `_`.
 const KEYWORDS: &[&str] = &[
@@ -19,6 +19,9 @@ const KEYWORDS: &[&str] = &[
 #[derive(Debug, Clone, Default)]
 pub struct Namespace {
     used: HashSet<String>,
+    /// For each stem and separator that needed a number, the smallest number that
+    /// may still be free (every smaller one is taken, and names are never released).
+    next_number: HashMap<String, u64>,
 }
 
 impl Namespace {
@@ -26,12 +29,14 @@ impl Namespace {
     pub fn with_reserved(reserved: &[&str]) -> Self {
         Namespace {
             used: reserved.iter().map(|s| (*s).to_owned()).collect(),
+            next_number: HashMap::new(),
         }
     }
 
     /// Claims `base`, or `base` with the smallest free numeric suffix.
     pub fn claim(&mut self, base: &str) -> String {
-        if self.used.insert(base.to_owned()) {
+        if !self.used.contains(base) {
+            self.used.insert(base.to_owned());
             return base.to_owned();
         }
         let separator = if base.starts_with(|c: char| c.is_ascii_uppercase()) {
@@ -44,58 +49,70 @@ impl Namespace {
             "" => base,
             stem => stem,
         };
-        (2..)
-            .map(|n| format!("{stem}{separator}{n}"))
-            .find(|candidate| self.used.insert(candidate.clone()))
-            .unwrap_or_default()
-    }
-}
-
-/// Splits `raw` into words: runs of ASCII letters and digits, split further at
-/// lower-to-upper case changes (`petId` → `pet`, `Id`) and before the last capital of
-/// an acronym (`HTTPServer` → `HTTP`, `Server`). Other characters separate words;
-/// non-ASCII letters become `uXXXX` words so that the result stays ASCII.
-fn words(raw: &str) -> Vec<String> {
-    let mut words = Vec::new();
-    let mut current = String::new();
-    let chars: Vec<char> = raw.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_alphanumeric() {
-            if let Some(prev) = current.chars().last() {
-                let next = chars.get(i + 1).copied().unwrap_or(' ');
-                let boundary = ((prev.is_ascii_lowercase() || prev.is_ascii_digit())
-                    && c.is_ascii_uppercase())
-                    || (prev.is_ascii_uppercase()
-                        && c.is_ascii_uppercase()
-                        && next.is_ascii_lowercase());
-                if boundary {
-                    words.push(std::mem::take(&mut current));
-                }
-            }
-            current.push(c);
-        } else {
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            if c.is_alphanumeric() {
-                words.push(format!("u{:04x}", c as u32));
+        let prefix = format!("{stem}{separator}");
+        let mut number = self.next_number.get(&prefix).copied().unwrap_or(2);
+        loop {
+            let candidate = format!("{prefix}{number}");
+            number += 1;
+            if self.used.insert(candidate.clone()) {
+                self.next_number.insert(prefix, number);
+                return candidate;
             }
         }
     }
-    if !current.is_empty() {
-        words.push(current);
+}
+
+/// Calls `word` with each word of `raw`, in order: runs of ASCII letters and digits,
+/// split further at lower-to-upper case changes (`petId` → `pet`, `Id`) and before
+/// the last capital of an acronym (`HTTPServer` → `HTTP`, `Server`). Other characters
+/// separate words; non-ASCII letters become `uXXXX` words so that the result stays
+/// ASCII. ASCII words are slices of `raw`, so nothing is allocated for them.
+fn each_word(raw: &str, mut word: impl FnMut(&str)) {
+    let bytes = raw.as_bytes();
+    // Where the current run of ASCII letters and digits starts.
+    let mut start: Option<usize> = None;
+    for (i, c) in raw.char_indices() {
+        if c.is_ascii_alphanumeric() {
+            match start {
+                // A run is contiguous ASCII, so its last character is the byte before.
+                Some(run) if is_boundary(bytes[i - 1], bytes[i], bytes.get(i + 1)) => {
+                    word(&raw[run..i]);
+                    start = Some(i);
+                }
+                Some(_) => {}
+                None => start = Some(i),
+            }
+        } else {
+            if let Some(run) = start.take() {
+                word(&raw[run..i]);
+            }
+            if c.is_alphanumeric() {
+                word(&format!("u{:04x}", c as u32));
+            }
+        }
     }
-    words
+    if let Some(run) = start {
+        word(&raw[run..]);
+    }
+}
+
+/// Whether a new word starts at `current`, after `previous` and before `next`.
+fn is_boundary(previous: u8, current: u8, next: Option<&u8>) -> bool {
+    let next_is_lower = next.is_some_and(u8::is_ascii_lowercase);
+    ((previous.is_ascii_lowercase() || previous.is_ascii_digit()) && current.is_ascii_uppercase())
+        || (previous.is_ascii_uppercase() && current.is_ascii_uppercase() && next_is_lower)
 }
 
 /// `raw` in snake_case, valid as a Rust identifier and not a keyword; `fallback`
 /// when `raw` has no letters or digits.
 pub fn snake(raw: &str, fallback: &str) -> String {
-    let mut name = words(raw)
-        .iter()
-        .map(|w| w.to_ascii_lowercase())
-        .collect::<Vec<_>>()
-        .join("_");
+    let mut name = String::with_capacity(raw.len() + 4);
+    each_word(raw, |word| {
+        if !name.is_empty() {
+            name.push('_');
+        }
+        name.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    });
     if name.is_empty() {
         name = fallback.to_owned();
     }
@@ -112,8 +129,8 @@ pub fn snake(raw: &str, fallback: &str) -> String {
 /// `prefix` put before a leading digit. Not escaped for keywords: use it for pieces
 /// of longer names, and [`type_name`] for whole ones.
 pub fn camel(raw: &str, fallback: &str, prefix: &str) -> String {
-    let mut name = String::new();
-    for word in words(raw) {
+    let mut name = String::with_capacity(raw.len() + 4);
+    each_word(raw, |word| {
         if name.ends_with(|c: char| c.is_ascii_digit())
             && word.starts_with(|c: char| c.is_ascii_digit())
         {
@@ -124,7 +141,7 @@ pub fn camel(raw: &str, fallback: &str, prefix: &str) -> String {
             name.push(first.to_ascii_uppercase());
             name.extend(chars.map(|c| c.to_ascii_lowercase()));
         }
-    }
+    });
     if name.is_empty() {
         name = fallback.to_owned();
     }

@@ -1,5 +1,7 @@
 //! Lowering paths and operations: parameters, request bodies, responses, streaming.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::Lowerer;
@@ -48,7 +50,8 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         }
         let mut fn_names = Namespace::with_reserved(RESERVED_FN_NAMES);
-        let mut seen_ids: Vec<(String, Location)> = Vec::new();
+        // The first place each operation id is used at.
+        let mut seen_ids: HashMap<&str, Location> = HashMap::new();
         let mut operations = Vec::new();
         for (template, item) in paths.entries().collect::<Vec<_>>() {
             if template.starts_with("x-") {
@@ -85,14 +88,17 @@ impl<'a> Lowerer<'a> {
                 }
                 let operation_id = match node.str("operationId") {
                     Some(id) => {
-                        if let Some((_, first)) = seen_ids.iter().find(|(seen, _)| seen == id) {
-                            let first = first.clone();
-                            self.invalid(
-                                node.location.child("operationId"),
-                                format!("duplicate operationId `{id}` (first used at {first})"),
-                            );
+                        let at = node.location.child("operationId");
+                        match seen_ids.get(id) {
+                            Some(first) => {
+                                let message =
+                                    format!("duplicate operationId `{id}` (first used at {first})");
+                                self.invalid(at, message);
+                            }
+                            None => {
+                                seen_ids.insert(id, at);
+                            }
                         }
-                        seen_ids.push((id.to_owned(), node.location.child("operationId")));
                         id.to_owned()
                     }
                     None => derived_operation_id(method, template),
