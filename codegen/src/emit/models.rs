@@ -511,6 +511,15 @@ fn string_enum(code: &mut Code, def: &TypeDef, e: &StringEnum) {
     code.close("}");
     code.close("}");
     code.blank();
+    open_deserialize(code, name);
+    code.line("::oapi_gen_runtime::string_enum::deserialize(deserializer)");
+    code.close("}");
+    code.close("}");
+}
+
+/// Opens `impl Deserialize for name` and its `deserialize` function, which the
+/// caller writes the body of and closes.
+fn open_deserialize(code: &mut Code, name: &str) {
     code.open(format_args!(
         "impl<'de> ::serde::Deserialize<'de> for {name} {{"
     ));
@@ -519,9 +528,6 @@ fn string_enum(code: &mut Code, def: &TypeDef, e: &StringEnum) {
         ["deserializer: D"],
         ") -> Result<Self, D::Error> {",
     );
-    code.line("::oapi_gen_runtime::string_enum::deserialize(deserializer)");
-    code.close("}");
-    code.close("}");
 }
 
 fn int_enum(code: &mut Code, def: &TypeDef, e: &IntEnum) {
@@ -576,14 +582,7 @@ fn union(code: &mut Code, types: &TypeSpace, def: &TypeDef, u: &Union) {
         return;
     };
     code.blank();
-    code.open(format_args!(
-        "impl<'de> ::serde::Deserialize<'de> for {name} {{"
-    ));
-    code.open_list(
-        "fn deserialize<D: ::serde::Deserializer<'de>>(",
-        ["deserializer: D"],
-        ") -> Result<Self, D::Error> {",
-    );
+    open_deserialize(code, name);
     code.open("::oapi_gen_runtime::discriminator::deserialize(");
     code.line("deserializer,");
     code.line(format_args!("{},", string(property)));

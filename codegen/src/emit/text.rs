@@ -391,6 +391,80 @@ mod tests {
     }
 
     #[test]
+    fn struct_literals_break_when_too_wide() {
+        let mut code = Code::within(1);
+        code.braced(
+            "let request = Input",
+            &["a".to_owned(), "b".to_owned()],
+            ";",
+        );
+        code.braced("let request = Empty", &[], ";");
+        let long: Vec<String> = (0..8).map(|i| format!("field_number_{i}")).collect();
+        code.braced("let request = Input", &long, ";");
+        let text = code.finish();
+        assert!(text.starts_with("let request = Input { a, b };\nlet request = Empty {};\n"));
+        assert!(
+            text.contains("let request = Input {\n    field_number_0,\n"),
+            "{text}"
+        );
+        assert!(text.ends_with("    field_number_7,\n};\n"), "{text}");
+    }
+
+    #[test]
+    fn match_arms_go_in_a_block_then_break_their_call() {
+        let mut code = Code::within(3);
+        let arguments = [
+            "runtime::response::status(200)".to_owned(),
+            "&body".to_owned(),
+        ];
+        code.call_arm("A::Ok(body)", "runtime::response::json(", &arguments, ")");
+        code.call_arm(
+            "SomeRatherLongResponseName::InternalServerError(body)",
+            "runtime::response::json(",
+            &arguments,
+            ")",
+        );
+        let long = ["x".repeat(70), "y".repeat(20)];
+        code.call_arm("A::Ok(body)", "f(", &long, ")");
+        assert_eq!(
+            code.finish(),
+            format!(
+                "A::Ok(body) => runtime::response::json(runtime::response::status(200), &body),\n\
+                 SomeRatherLongResponseName::InternalServerError(body) => {{\n    \
+                 runtime::response::json(runtime::response::status(200), &body)\n}}\n\
+                 A::Ok(body) => f(\n    {},\n    {},\n),\n",
+                long[0], long[1]
+            )
+        );
+    }
+
+    #[test]
+    fn statements_are_formatted_at_their_depth() {
+        let mut code = Code::within(1);
+        code.open("fn f() {");
+        code.open("{");
+        let wide = quote::quote! {
+            let at: &mut Vec<runtime::error::LocItem> = &mut vec![runtime::error::LocItem::key("query"), runtime::error::LocItem::key("limit")];
+        };
+        code.statements(wide).unwrap();
+        code.close("}");
+        code.close("}");
+        let text = code.finish();
+        assert!(
+            text.contains("        let at: &mut Vec<runtime::error::LocItem> = &mut vec![\n"),
+            "{text}"
+        );
+        // Counted with the one level of the container the text goes in.
+        assert!(text.lines().all(|line| line.len() + 4 <= WIDTH), "{text}");
+        assert!(code_error().is_err());
+    }
+
+    /// Statements that do not parse are an error, not a panic.
+    fn code_error() -> Result<(), Error> {
+        Code::new().statements(quote::quote!(let = ;))
+    }
+
+    #[test]
     fn strings_are_escaped() {
         assert_eq!(string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
     }
