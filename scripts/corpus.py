@@ -14,6 +14,7 @@ documents per stage, rates, and the most frequent kinds of error.
     scripts/corpus.py                      # every document, check + types + code
     scripts/corpus.py --sample 100 --compile
     scripts/corpus.py --sample 100 --compile --compile-every 5   # the CI subset (scripts/test)
+    scripts/corpus.py --compile --compile-jobs 2          # everything, two crates checked at once
 """
 
 import argparse
@@ -26,7 +27,8 @@ import sys
 import tarfile
 import time
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from queue import Queue
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,9 +178,18 @@ def main() -> int:
         help="with --compile, check every K-th of the documents only (a deterministic subset)",
     )
     parser.add_argument("--jobs", type=int, default=2, help="documents generated at once")
+    parser.add_argument(
+        "--compile-jobs",
+        type=int,
+        default=1,
+        help="crates checked at once, each in its own target directory (rustc checks one crate on one core)",
+    )
     parser.add_argument("--group", type=int, default=GROUP, help="documents per compiled crate")
     parser.add_argument("--out", type=Path, default=ROOT / "target" / "corpus")
     args = parser.parse_args()
+    # Cargo runs in each crate's directory: a relative target directory would be
+    # resolved there, one per crate, and every crate would build the dependencies.
+    args.out = args.out.resolve()
 
     started = time.monotonic()
     subprocess.run(
@@ -208,17 +219,29 @@ def main() -> int:
     if args.compile:
         passed = [doc for doc in docs if doc in to_compile and results[doc][0] == "code"]
         groups = [passed[i : i + args.group] for i in range(0, len(passed), args.group)]
-        for number, group in enumerate(groups):
-            progress(number, len(groups), "compile")
-            problems = compile_group(
-                [(outputs[doc].stem, outputs[doc]) for doc in group],
-                args.out / "crates" / f"c{number:03}",
-                args.out / "target",
-            )
-            for doc in group:
-                module = outputs[doc].stem
-                results[doc] = ("code", problems[module]) if module in problems else ("compile", "")
-        progress(len(groups), len(groups), "compile")
+        # One target directory per concurrent `cargo check` (cargo locks its target
+        # directory): the first is `target`, the others `target-2`, `target-3`, ….
+        targets: Queue[Path] = Queue()
+        for worker in range(max(args.compile_jobs, 1)):
+            targets.put(args.out / ("target" if worker == 0 else f"target-{worker + 1}"))
+
+        def check(number: int, group: list[Path]) -> tuple[list[Path], dict[str, str]]:
+            target = targets.get()
+            try:
+                crate = args.out / "crates" / f"c{number:03}"
+                return group, compile_group([(outputs[doc].stem, outputs[doc]) for doc in group], crate, target)
+            finally:
+                targets.put(target)
+
+        progress(0, len(groups), "compile")
+        with ThreadPoolExecutor(max_workers=max(args.compile_jobs, 1)) as pool:
+            checks = [pool.submit(check, number, group) for number, group in enumerate(groups)]
+            for done, finished in enumerate(as_completed(checks), start=1):
+                group, problems = finished.result()
+                for doc in group:
+                    module = outputs[doc].stem
+                    results[doc] = ("code", problems[module]) if module in problems else ("compile", "")
+                progress(done, len(groups), "compile")
     compile_time = time.monotonic() - started - generate_time
 
     table = args.out / "results.tsv"

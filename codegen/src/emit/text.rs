@@ -1,7 +1,8 @@
 //! Rust source written directly as formatted text.
 //!
-//! The items a document has by the thousand (models with their serde impls, client
-//! request builders) are written line by line here rather than built with `quote!`,
+//! The items a document has by the thousand (models with their serde impls, the
+//! client's request builders, the server's per-operation types and handlers) are
+//! written line by line here rather than built with `quote!`,
 //! parsed with `syn` and printed with `prettyplease`: for the largest documents that
 //! round trip was most of the generation time. The layout follows rustfmt's: four
 //! spaces per level, lists on one line when they fit in [`WIDTH`] columns, else one
@@ -92,9 +93,7 @@ impl Code {
     pub fn braced(&mut self, head: &str, items: &[String], tail: &str) {
         if items.is_empty() {
             self.line(format_args!("{head} {{}}{tail}"));
-        } else if self.fits(head, items, tail)
-            && self.fits(&format!("{head} {{ "), items, &format!(" }}{tail}"))
-        {
+        } else if self.fits(&format!("{head} {{ "), items, &format!(" }}{tail}")) {
             self.line(format_args!("{head} {{ {} }}{tail}", items.join(", ")));
         } else {
             self.open(format_args!("{head} {{"));
