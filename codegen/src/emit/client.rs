@@ -5,7 +5,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operation::{operation_doc, request_content, response_content, status_doc};
+use super::operation::{described, operation_doc, request_content, response_content, status_doc};
 use super::text::{Code, string};
 use super::{Node, docs, rust_type};
 use crate::ir::{
@@ -369,10 +369,7 @@ fn parameter_doc(p: &Parameter) -> String {
         "`{}` ({} parameter){}",
         p.name,
         p.location.as_str(),
-        p.description
-            .as_deref()
-            .map(|d| format!(": {}", d.trim()))
-            .unwrap_or_default()
+        described(p.description.as_deref())
     )
 }
 
@@ -391,11 +388,11 @@ fn body_doc(op: &Operation) -> String {
     format!(
         "The request body ({}){}",
         media_types.join(", "),
-        op.request_body
-            .as_ref()
-            .and_then(|b| b.description.as_deref())
-            .map(|d| format!(": {}", d.trim()))
-            .unwrap_or_default()
+        described(
+            op.request_body
+                .as_ref()
+                .and_then(|b| b.description.as_deref())
+        )
     )
 }
 

@@ -51,3 +51,10 @@ pub fn operation_doc(op: &Operation) -> String {
     }
     doc
 }
+
+/// `": description"` (trimmed) for an optional description, or nothing.
+pub fn described(description: Option<&str>) -> String {
+    description
+        .map(|d| format!(": {}", d.trim()))
+        .unwrap_or_default()
+}

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::operation::{operation_doc, response_content, status_doc};
+use super::operation::{described, operation_doc, response_content, status_doc};
 use super::text::{Code, string};
 use super::validation::Validated;
 use super::{Node, rust_type};
@@ -384,13 +384,6 @@ fn response_body_type(api: &Api, op: &Operation, response: &Response) -> Option<
 /// Whether the variant carries its status (ranges and `default`).
 fn carries_status(response: &Response) -> bool {
     !matches!(response.status, StatusCode::Code(_))
-}
-
-/// `": description"` for an optional description, or nothing.
-fn described(description: Option<&str>) -> String {
-    description
-        .map(|d| format!(": {}", d.trim()))
-        .unwrap_or_default()
 }
 
 /// The input struct and the response enum of one operation.
