@@ -280,8 +280,14 @@ type Arm = (StatusCode, String, Call);
 /// Writes the decoder of a response by status: `arms` in the order Rust needs
 /// (exact codes, then ranges, then `_`), and `fallback` for statuses none of them
 /// matches (when no arm is `default`). The decoder is the last argument of the call
-/// `head(arguments…, decoder)`.
-fn decoder(code: &mut Code, head: &str, mut arms: Vec<Arm>, fallback: Call) {
+/// `callee(arguments…, decoder)`.
+fn decoder(
+    code: &mut Code,
+    callee: &str,
+    arguments: &[String],
+    mut arms: Vec<Arm>,
+    fallback: Call,
+) {
     arms.sort_by_key(|(status, _, _)| match status {
         StatusCode::Code(_) => 0,
         StatusCode::Range(_) => 1,
@@ -294,21 +300,22 @@ fn decoder(code: &mut Code, head: &str, mut arms: Vec<Arm>, fallback: Call) {
         arms.push((StatusCode::Default, "_".to_owned(), fallback));
     }
     if let [(StatusCode::Default, _, value)] = arms.as_slice() {
-        let mut arguments: Vec<String> = head_arguments(head);
+        let mut arguments = arguments.to_vec();
         let mut closure = format!("|response| {}", value.head);
         closure.push_str(&value.arguments.join(", "));
         closure.push_str(value.tail);
         arguments.push(closure);
-        let callee = &head[..head.find('(').unwrap_or(head.len()) + 1];
-        code.list(callee, &arguments, ")");
+        code.list(&format!("{callee}("), &arguments, ")");
         return;
     }
-    let first = format!("{head}|response| match response.status() {{");
+    let first = format!(
+        "{callee}({}, |response| match response.status() {{",
+        arguments.join(", ")
+    );
     let vertical = !code.fits(&first, &[""; 0], "");
     if vertical {
-        let callee = &head[..head.find('(').unwrap_or(head.len()) + 1];
-        code.open(callee);
-        for argument in head_arguments(head) {
+        code.open(format_args!("{callee}("));
+        for argument in arguments {
             code.line(format_args!("{argument},"));
         }
         code.open("|response| match response.status() {");
@@ -324,17 +331,6 @@ fn decoder(code: &mut Code, head: &str, mut arms: Vec<Arm>, fallback: Call) {
     } else {
         code.close("})");
     }
-}
-
-/// The arguments of `head`, a call up to its last argument (`f(a, b, `).
-fn head_arguments(head: &str) -> Vec<String> {
-    let open = head.find('(').map_or(head.len(), |i| i + 1);
-    head[open..]
-        .split(", ")
-        .map(str::trim)
-        .filter(|a| !a.is_empty())
-        .map(str::to_owned)
-        .collect()
 }
 
 /// The success type of an operation's `send`.
@@ -691,18 +687,23 @@ fn decode_response(code: &mut Code, api: &Api, op: &Operation) {
         Some(_) => Call::value("response.unexpected()"),
         None => Call::value("Err(response.unexpected())"),
     };
-    let head = match &op.streaming {
+    let (callee, arguments) = match &op.streaming {
         Some(streaming) => {
             let open = match streaming.format {
                 StreamFormat::JsonLines => "runtime::ChunkStream::json_lines",
                 StreamFormat::EventStream => "runtime::ChunkStream::event_stream",
             };
             let (low, high) = success_range(streaming.status);
-            format!("runtime::call_stream(request, {low}..={high}, {open}, ")
+            let arguments = [
+                "request".to_owned(),
+                format!("{low}..={high}"),
+                open.to_owned(),
+            ];
+            ("runtime::call_stream", arguments.to_vec())
         }
-        None => "runtime::call(request, ".to_owned(),
+        None => ("runtime::call", vec!["request".to_owned()]),
     };
-    decoder(code, &head, arms, fallback);
+    decoder(code, callee, &arguments, arms, fallback);
 }
 
 /// Writes the variants of a response enum: documented by status, holding the
