@@ -676,6 +676,7 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> Result<String, E
     }
     for p in &op.parameters {
         let field = &p.rust_name;
+        let local = &p.local_name;
         let wire = string(&p.name);
         let ty = rust_type::text(&api.types, &p.ty);
         let required = p.required;
@@ -715,20 +716,20 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> Result<String, E
         };
         let mut arguments = arguments;
         arguments.push("&mut errors".to_owned());
-        code.list(&format!("let {field} = incoming.{call}("), &arguments, ");");
+        code.list(&format!("let {local} = incoming.{call}("), &arguments, ");");
         patterns.push(if p.location == ParameterLocation::Path || !required {
-            format!("Some({field})")
+            format!("Some({local})")
         } else {
-            format!("Some(Some({field}))")
+            format!("Some(Some({local}))")
         });
-        values.push(field.clone());
+        values.push(local.clone());
         fields.push(match parameter_default(api, p) {
             Some(_)
                 if p.default
                     .as_ref()
                     .is_some_and(|d| d.as_array().is_some_and(Vec::is_empty)) =>
             {
-                format!("{field}: {field}.unwrap_or_default()")
+                format!("{field}: {local}.unwrap_or_default()")
             }
             Some(default)
                 if matches!(
@@ -738,17 +739,18 @@ fn handler(api: &Api, validated: &Validated, op: &Operation) -> Result<String, E
                         | crate::ir::TypeRef::Set(_)
                 ) =>
             {
-                format!("{field}: {field}.unwrap_or_else(|| {default})")
+                format!("{field}: {local}.unwrap_or_else(|| {default})")
             }
-            Some(default) => format!("{field}: {field}.unwrap_or({default})"),
-            None => field.clone(),
+            Some(default) => format!("{field}: {local}.unwrap_or({default})"),
+            None if field == local => field.clone(),
+            None => format!("{field}: {local}"),
         });
         let value_ty = if required {
             p.ty.clone()
         } else {
             p.ty.clone().optional()
         };
-        let ident = format_ident!("{}", p.rust_name);
+        let ident = format_ident!("{}", p.local_name);
         let check = validated.checks(&api.types, &value_ty, &p.constraints, quote!(&#ident));
         if !check.is_empty() {
             let location = p.location.as_str();

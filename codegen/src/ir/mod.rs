@@ -231,6 +231,9 @@ pub struct Parameter {
     pub name: String,
     /// The Rust field / argument name, unique within the operation's inputs.
     pub rust_name: String,
+    /// The name of the local a generated server handler decodes it into:
+    /// `rust_name`, unless that is a name the handler itself binds.
+    pub local_name: String,
     /// Where it travels.
     pub location: ParameterLocation,
     /// The serialisation style (defaulted per location when not given).

@@ -20,7 +20,9 @@ use crate::ir::{
 use crate::loader::{Documents, Node};
 use names::Namespace;
 
-/// Names generated code uses unqualified, so no generated type may take them.
+/// Names generated code uses unqualified, so no generated type may take them
+/// (among them the client's `Client`, and the server's `Api` trait and the
+/// runtime types its module imports).
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
@@ -36,6 +38,9 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Deserialize",
     "Deserializer",
     "Client",
+    "Api",
+    "HandlerError",
+    "RequestContext",
 ];
 
 /// Lowers a loaded document to the IR, or returns every problem found.

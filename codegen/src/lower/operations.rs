@@ -35,6 +35,11 @@ const RESERVED_FN_NAMES: &[&str] = &[
 /// and methods of the generated client's request builders.
 const RESERVED_FIELD_NAMES: &[&str] = &["body", "client", "correlation_id", "send"];
 
+/// Names a generated server handler binds itself in the scope of its parameters
+/// (its state, the request, the decoded body, the error list and a validation's
+/// location), which the locals it decodes parameters into must not shadow.
+const HANDLER_LOCALS: &[&str] = &["api", "request", "incoming", "errors", "at", "body"];
+
 impl<'a> Lowerer<'a> {
     /// Lowers every operation of `paths`, in document order.
     pub(super) fn operations(
@@ -207,9 +212,11 @@ impl<'a> Lowerer<'a> {
         merged.extend(own);
 
         let mut field_names = Namespace::with_reserved(RESERVED_FIELD_NAMES);
+        let mut local_names = Namespace::with_reserved(HANDLER_LOCALS);
         let mut parameters = Vec::new();
         for parameter in merged {
-            if let Some(p) = self.parameter(&parameter, &type_names.base, &mut field_names) {
+            let names = (&mut field_names, &mut local_names);
+            if let Some(p) = self.parameter(&parameter, &type_names.base, names) {
                 if parameters
                     .iter()
                     .any(|q: &Parameter| q.name == p.name && q.location == p.location)
@@ -304,7 +311,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         node: &Node<'a>,
         base: &str,
-        field_names: &mut Namespace,
+        (field_names, local_names): (&mut Namespace, &mut Namespace),
     ) -> Option<Parameter> {
         let Some(name) = node.str("name") else {
             self.invalid(node.location.clone(), "a parameter needs a string `name`");
@@ -391,9 +398,12 @@ impl<'a> Lowerer<'a> {
                 None,
             ),
         };
+        let rust_name = field_names.claim(&names::snake(name, "param"));
+        let local_name = local_names.claim(&rust_name);
         Some(Parameter {
             name: name.to_owned(),
-            rust_name: field_names.claim(&names::snake(name, "param")),
+            rust_name,
+            local_name,
             location,
             style,
             explode,
