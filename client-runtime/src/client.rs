@@ -121,7 +121,7 @@ pub enum BuildError {
     #[error("invalid default header `{0}`")]
     Header(String),
     /// The HTTP client could not be built (TLS backend initialisation).
-    #[error("the HTTP client could not be built: {0}")]
+    #[error("the HTTP client could not be built")]
     Http(#[from] reqwest::Error),
 }
 

@@ -81,6 +81,10 @@ impl<E> Error<E> {
     }
 }
 
+// Each error either says its cause in its message or returns it from `source()`,
+// never both, so a report that walks the chain (`a: b: c`) says each thing once.
+// The variants that wrap an error whose message already says what failed are
+// transparent: their message and source are the wrapped error's.
 impl<E: fmt::Debug> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -95,7 +99,7 @@ impl<E: fmt::Debug> fmt::Display for Error<E> {
             Error::UnexpectedStatus(response) => fmt::Display::fmt(response, f),
             Error::Decode(error) => fmt::Display::fmt(error, f),
             Error::Request(error) => fmt::Display::fmt(error, f),
-            Error::Transport(error) => write!(f, "the request failed: {error}"),
+            Error::Transport(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -105,8 +109,8 @@ impl<E: fmt::Debug> std::error::Error for Error<E> {
         match self {
             Error::Api(_) | Error::UnexpectedStatus(_) => None,
             Error::Decode(error) => Some(&error.source),
-            Error::Request(error) => Some(error),
-            Error::Transport(error) => Some(error),
+            Error::Request(error) => std::error::Error::source(error),
+            Error::Transport(error) => std::error::Error::source(error),
         }
     }
 }
@@ -177,9 +181,15 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "the {} response body does not decode: {}; the body starts with: {}",
-            self.status, self.source, self.excerpt
+            "the {} response body does not decode as the declared type; the body starts with: {}",
+            self.status, self.excerpt
         )
+    }
+}
+
+impl std::error::Error for DecodeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.source)
     }
 }
 
@@ -211,7 +221,7 @@ pub enum RequestError {
         message: String,
     },
     /// An authorizer (SigV4, bearer token) or a request hook failed.
-    #[error("authorizing the request failed: {0}")]
+    #[error("authorizing the request failed")]
     Authorize(#[source] BoxError),
 }
 
@@ -220,10 +230,10 @@ pub enum RequestError {
 #[derive(Debug, thiserror::Error)]
 pub enum StreamError {
     /// Receiving the body failed (the connection broke, the server aborted the body).
-    #[error("the stream broke: {0}")]
+    #[error("the stream broke")]
     Transport(#[from] reqwest::Error),
     /// A chunk does not decode as the declared type.
-    #[error("a stream chunk does not decode: {source}; it starts with: {excerpt}")]
+    #[error("a stream chunk does not decode as the declared type; it starts with: {excerpt}")]
     Decode {
         /// What serde reported.
         source: serde_json::Error,
@@ -273,5 +283,44 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert!(!cut.contains('\u{FFFD}'));
         assert!(cut.len() <= EXCERPT_LEN + '…'.len_utf8());
+    }
+
+    /// The messages of `error` and its sources, outermost first.
+    fn chain(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+        std::iter::successors(Some(error), |e| e.source())
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn causes_are_said_once_in_the_chain() {
+        let serde = serde_json::from_str::<u8>("\"x\"").unwrap_err();
+        let serde_message = serde.to_string();
+        let decode: Error<()> = Error::Decode(Box::new(DecodeError::new(
+            StatusCode::OK,
+            HeaderMap::new(),
+            serde,
+            b"\"x\"",
+        )));
+        let authorize: Error<()> = RequestError::Authorize("no token".into()).into();
+        let chunk = StreamError::Decode {
+            source: serde_json::from_str::<u8>("[").unwrap_err(),
+            excerpt: "[".to_owned(),
+        };
+        let chains = [chain(&decode), chain(&authorize), chain(&chunk)];
+        assert_eq!(
+            chains[0],
+            [
+                "the 200 OK response body does not decode as the declared type; the body \
+                 starts with: \"x\"",
+                serde_message.as_str(),
+            ]
+        );
+        assert_eq!(chains[1], ["authorizing the request failed", "no token"]);
+        for links in &chains {
+            for pair in links.windows(2) {
+                assert!(!pair[0].contains(&pair[1]), "{links:?}");
+            }
+        }
     }
 }

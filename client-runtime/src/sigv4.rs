@@ -289,13 +289,13 @@ pub enum SigV4Error {
         missing: &'static str,
     },
     /// The credentials provider failed.
-    #[error("no AWS credentials to sign the request with: {0}")]
+    #[error("no AWS credentials to sign the request with")]
     Credentials(#[source] CredentialsError),
     /// A header value is not UTF-8 text, so it cannot be part of a signature.
     #[error("the value of header `{0}` cannot be signed: it is not UTF-8 text")]
     HeaderValue(String),
     /// The signer rejected the request or the settings.
-    #[error("SigV4 signing failed: {0}")]
+    #[error("SigV4 signing failed")]
     Signing(#[source] BoxError),
     /// The standard AWS chain gave no credentials provider.
     #[cfg(feature = "aws-config")]

@@ -120,9 +120,14 @@ async fn unknown_hosts_need_a_service_and_region() {
         matches!(error, Error::Request(RequestError::Authorize(_))),
         "{error:?}"
     );
-    let message = error.to_string();
+    // The error says what failed; its source says why.
+    let chain: Vec<String> =
+        std::iter::successors(Some(&error as &dyn std::error::Error), |e| e.source())
+            .map(ToString::to_string)
+            .collect();
+    assert_eq!(chain[0], "authorizing the request failed", "{chain:?}");
     assert!(
-        message.contains("cannot infer the SigV4 service from the host `api.example.com`"),
-        "{message}"
+        chain[1].starts_with("cannot infer the SigV4 service from the host `api.example.com`"),
+        "{chain:?}"
     );
 }

@@ -2,6 +2,7 @@
 //! and the JSON 404, 405, 413, 415 and 500 of DESIGN.md's wire contract.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
@@ -12,6 +13,24 @@ use crate::param::ParamError;
 /// An error a handler returns: any error type converts with `?`. It becomes the safe
 /// `500 {"detail":"Internal Server Error"}` and is logged, never sent to the client.
 pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An error and its sources, displayed `outer: inner: root`: the whole story of an
+/// error whose parts each say only their own part (as the errors of the oapi-gen
+/// runtime crates do). For logs and the last words of a `main`.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorChain<'a>(pub &'a (dyn std::error::Error + 'static));
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)?;
+        let mut source = self.0.source();
+        while let Some(cause) = source {
+            write!(f, ": {cause}")?;
+            source = cause.source();
+        }
+        Ok(())
+    }
+}
 
 /// One element of a validation error's location: a key or an array index.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -150,14 +169,7 @@ pub fn detail(status: StatusCode, message: &str) -> Response {
 /// The answer to a handler error: logged with its source chain, and a 500 whose body
 /// says nothing about it.
 pub fn internal_error(error: &HandlerError) -> Response {
-    let mut chain = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        chain.push_str(": ");
-        chain.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    tracing::error!(error = %chain, "handler failed");
+    tracing::error!(error = %ErrorChain(&**error), "handler failed");
     detail(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error")
 }
 

@@ -30,7 +30,7 @@ pub mod xray;
 
 pub use context::{CallerIdentity, IamCaller, JwtCaller, LambdaInvocation, RequestContext};
 pub use correlation::CorrelationId;
-pub use error::{HandlerError, Rejection, ValidationErrors};
+pub use error::{ErrorChain, HandlerError, Rejection, ValidationErrors};
 pub use incoming::Incoming;
 
 pub use axum;

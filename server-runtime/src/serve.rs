@@ -40,7 +40,7 @@ pub enum Error {
     #[error(transparent)]
     Observability(#[from] crate::observability::InitError),
     /// The HTTP server could not bind its address or stopped.
-    #[error("the HTTP server failed: {0}")]
+    #[error("the HTTP server failed")]
     Io(#[from] std::io::Error),
 }
 

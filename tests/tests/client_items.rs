@@ -172,6 +172,11 @@ async fn undeclared_statuses_and_undecodable_bodies_are_distinct_errors() {
     let client = Client::new(&format!("http://{address}")).unwrap();
     let error = client.health().await.unwrap_err();
     let message = error.to_string();
+    let chain = causes(&error);
+    assert!(
+        chain[1].contains("expected"),
+        "serde's message is the cause: {chain:?}"
+    );
     match error {
         Error::Decode(decode) => {
             assert_eq!(decode.status.as_u16(), 200);
@@ -183,10 +188,31 @@ async fn undeclared_statuses_and_undecodable_bodies_are_distinct_errors() {
 
     // Nothing listens: a transport error.
     let client = Client::new("http://127.0.0.1:9").unwrap();
-    assert!(matches!(
-        client.health().await.unwrap_err(),
-        Error::Transport(_)
-    ));
+    let error = client.health().await.unwrap_err();
+    let chain = causes(&error);
+    assert!(matches!(error, Error::Transport(_)));
+    assert!(
+        chain.len() >= 2,
+        "the transport's causes are kept: {chain:?}"
+    );
+}
+
+/// The messages of `error` and of each of its sources, checked to say each thing
+/// once: no message repeats the message of its source.
+fn causes(error: &(dyn std::error::Error + 'static)) -> Vec<String> {
+    let mut chain = vec![error.to_string()];
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let message = cause.to_string();
+        let outer = chain.last().unwrap();
+        assert!(
+            !outer.contains(&message),
+            "`{outer}` repeats its source `{message}`"
+        );
+        chain.push(message);
+        source = cause.source();
+    }
+    chain
 }
 
 #[tokio::test]

@@ -8,14 +8,14 @@ use std::time::Duration;
 
 use items_service::Store;
 use items_service::api::server::router;
-use oapi_gen_server_runtime::{cors, serve};
+use oapi_gen_server_runtime::{ErrorChain, cors, serve};
 
 #[tokio::main]
 async fn main() -> ExitCode {
     match run().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("items-service: {error}");
+            eprintln!("items-service: {}", ErrorChain(&*error));
             ExitCode::FAILURE
         }
     }

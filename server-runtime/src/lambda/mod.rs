@@ -33,7 +33,7 @@ const FLUSH_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(200)
 /// The Lambda runtime stopped: it could not reach the Runtime API, or the function's
 /// environment is not Lambda's.
 #[derive(Debug, thiserror::Error)]
-#[error("the Lambda runtime failed: {0}")]
+#[error("the Lambda runtime failed")]
 pub struct Error(#[source] lambda_http::Error);
 
 /// The error a streamed response ends with when its body fails midway (what the

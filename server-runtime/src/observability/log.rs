@@ -14,6 +14,7 @@ use tracing_subscriber::layer::{Context, Filter};
 use tracing_subscriber::registry::LookupSpan;
 
 use super::{Config, Writer, encode};
+use crate::error::ErrorChain;
 
 /// The target of the request span (see [`layer`](super::layer)).
 pub const REQUEST_TARGET: &str = "oapi_gen::request";
@@ -311,21 +312,6 @@ impl Visit for SpanFields {
         if self.wants(field) {
             self.set(field, Value::Text(format!("{value:?}").into()));
         }
-    }
-}
-
-/// An error and its sources, `outer: inner: root`.
-struct ErrorChain<'a>(&'a (dyn std::error::Error + 'static));
-
-impl fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0)?;
-        let mut source = self.0.source();
-        while let Some(cause) = source {
-            write!(f, ": {cause}")?;
-            source = cause.source();
-        }
-        Ok(())
     }
 }
 

@@ -50,7 +50,7 @@ pub enum InitError {
     AlreadyInstalled(#[from] tracing::subscriber::SetGlobalDefaultError),
     /// The X-Ray exporter could not start (a bad `AWS_XRAY_DAEMON_ADDRESS`, no socket).
     #[cfg(feature = "xray")]
-    #[error("X-Ray tracing: {0}")]
+    #[error(transparent)]
     Xray(#[from] crate::xray::XrayError),
 }
 

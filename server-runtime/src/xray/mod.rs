@@ -52,10 +52,10 @@ pub enum XrayError {
     )]
     InvalidDaemonAddress(String),
     /// The UDP socket could not be bound.
-    #[error("cannot bind the X-Ray UDP socket: {0}")]
+    #[error("cannot bind the X-Ray UDP socket")]
     Socket(#[source] std::io::Error),
     /// The sending thread could not be started.
-    #[error("cannot start the X-Ray exporter thread: {0}")]
+    #[error("cannot start the X-Ray exporter thread")]
     Spawn(#[source] std::io::Error),
 }
 

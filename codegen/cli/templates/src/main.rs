@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use oapi_gen_server_runtime::{cors, serve};
+use oapi_gen_server_runtime::{ErrorChain, cors, serve};
 
 use {{crate}}::api::server::router;
 use {{crate}}::handlers::Service;
@@ -16,7 +16,7 @@ async fn main() -> ExitCode {
     match serve::run(app).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("{{name}}: {error}");
+            eprintln!("{{name}}: {}", ErrorChain(&error));
             ExitCode::FAILURE
         }
     }

@@ -75,16 +75,11 @@ async fn main() -> std::process::ExitCode {
     match run().await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {
-            // Each cause whose message the line above does not already hold.
-            let mut shown = error.to_string();
-            eprintln!("items-client: {shown}");
+            // The error, then each of its causes (each says only its own part).
+            eprintln!("items-client: {error}");
             let mut source = error.source();
             while let Some(cause) = source {
-                let message = cause.to_string();
-                if !shown.contains(&message) {
-                    eprintln!("  caused by: {message}");
-                    shown = message;
-                }
+                eprintln!("  caused by: {cause}");
                 source = cause.source();
             }
             std::process::ExitCode::FAILURE
