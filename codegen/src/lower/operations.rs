@@ -215,8 +215,8 @@ impl<'a> Lowerer<'a> {
         let mut local_names = Namespace::with_reserved(HANDLER_LOCALS);
         let mut parameters = Vec::new();
         for parameter in merged {
-            let names = (&mut field_names, &mut local_names);
-            if let Some(p) = self.parameter(&parameter, &type_names.base, names) {
+            let base = &type_names.base;
+            if let Some(p) = self.parameter(&parameter, base, &mut field_names, &mut local_names) {
                 if parameters
                     .iter()
                     .any(|q: &Parameter| q.name == p.name && q.location == p.location)
@@ -307,11 +307,14 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// One parameter (`None` when it is too broken to use, the problem recorded),
+    /// its field named in `field_names` and its handler local in `local_names`.
     fn parameter(
         &mut self,
         node: &Node<'a>,
         base: &str,
-        (field_names, local_names): (&mut Namespace, &mut Namespace),
+        field_names: &mut Namespace,
+        local_names: &mut Namespace,
     ) -> Option<Parameter> {
         let Some(name) = node.str("name") else {
             self.invalid(node.location.clone(), "a parameter needs a string `name`");
