@@ -13,18 +13,19 @@ use crate::ir::{
     AdditionalProperties, Field, FieldDefault, IntEnum, Primitive, StringEnum, Struct, TypeDef,
     TypeKind, TypeRef, TypeSpace, Union,
 };
+use crate::lower::names::{self, Namespace};
 
 /// Every named type of `types`, in type-space order, followed by the private functions
 /// that produce field defaults (which the types ask for as they are emitted).
 pub fn emit(types: &TypeSpace) -> impl Iterator<Item = Node<'_>> {
-    let defaults = Rc::new(RefCell::new(Code::new()));
+    let defaults = Rc::new(RefCell::new(Defaults::default()));
     let asked = Rc::clone(&defaults);
     let items = types
         .defs
         .iter()
         .map(move |def| Node::Text(item(types, def, &mut asked.borrow_mut())));
     let defaults_module = std::iter::once_with(move || {
-        let functions = defaults.take().finish();
+        let functions = defaults.take().code.finish();
         if functions.is_empty() {
             return Node::Text(String::new());
         }
@@ -45,8 +46,23 @@ pub fn emit(types: &TypeSpace) -> impl Iterator<Item = Node<'_>> {
     items.chain(defaults_module)
 }
 
+/// The functions of the `defaults` module, and the names they have taken.
+struct Defaults {
+    code: Code,
+    names: Namespace,
+}
+
+impl Default for Defaults {
+    fn default() -> Self {
+        Defaults {
+            code: Code::new(),
+            names: Namespace::with_reserved(&[]),
+        }
+    }
+}
+
 /// The item of `def`; `defaults` receives the default functions its fields need.
-fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Code) -> String {
+fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Defaults) -> String {
     let mut code = Code::new();
     let notes = if def.deprecated {
         vec!["**Deprecated.**".to_owned()]
@@ -104,7 +120,7 @@ fn derives(code: &mut Code, def: &TypeDef, extra: &[&str]) {
     code.list("#[derive(", list, ")]");
 }
 
-fn strukt(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, defaults: &mut Code) {
+fn strukt(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, defaults: &mut Defaults) {
     let name = &def.name;
     // A field, its documentation and `attrs`.
     let field = |code: &mut Code, f: &Field, attrs: Option<&str>| {
@@ -192,7 +208,7 @@ enum Read {
     Optional,
 }
 
-fn read(types: &TypeSpace, owner: &TypeDef, f: &Field, defaults: &mut Code) -> Read {
+fn read(types: &TypeSpace, owner: &TypeDef, f: &Field, defaults: &mut Defaults) -> Read {
     if let Some(default) = &f.default {
         if is_type_default(types, f, default) {
             Read::Default
@@ -261,7 +277,13 @@ fn serialize(code: &mut Code, def: &TypeDef, s: &Struct) {
 }
 
 /// `impl Deserialize`: a visitor of the object's properties, which the runtime reads.
-fn deserialize(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, defaults: &mut Code) {
+fn deserialize(
+    code: &mut Code,
+    types: &TypeSpace,
+    def: &TypeDef,
+    s: &Struct,
+    defaults: &mut Defaults,
+) {
     let name = &def.name;
     // Each property is read into a local of the field's name: the other locals take
     // names no field has.
@@ -274,6 +296,18 @@ fn deserialize(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, de
     };
     let map = local("map");
     let index = local("index");
+    // A field of only underscores and digits (`_0`) is a valid name, but clippy
+    // asks a local for a descriptive one.
+    let locals: Vec<String> = s
+        .fields
+        .iter()
+        .map(|f| match f.rust_name.trim_start_matches('_') {
+            rest if rest.bytes().all(|b| b.is_ascii_digit()) => {
+                local(&format!("field{}", f.rust_name))
+            }
+            _ => f.rust_name.clone(),
+        })
+        .collect();
     let visitor = if def.name == "Visitor" {
         "ObjectVisitor"
     } else {
@@ -341,23 +375,23 @@ fn deserialize(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, de
         ],
         ");",
     );
-    for f in &s.fields {
-        code.line(format_args!("let mut {} = None;", f.rust_name));
+    for local in &locals {
+        code.line(format_args!("let mut {local} = None;"));
     }
     match s.fields.as_slice() {
         [] => code.line(format_args!("while {map}.next_key()?.is_some() {{}}")),
-        [only] => {
+        [_] => {
             code.open(format_args!("while {map}.next_key()?.is_some() {{"));
-            code.line(format_args!("{map}.value(&mut {});", only.rust_name));
+            code.line(format_args!("{map}.value(&mut {});", locals[0]));
             code.close("}");
         }
-        fields => {
+        _ => {
             code.open(format_args!(
                 "while let Some({index}) = {map}.next_key()? {{"
             ));
             code.open(format_args!("match {index} {{"));
-            for (i, f) in fields.iter().enumerate() {
-                code.line(format_args!("{i} => {map}.value(&mut {}),", f.rust_name));
+            for (i, local) in locals.iter().enumerate() {
+                code.line(format_args!("{i} => {map}.value(&mut {local}),"));
             }
             code.line("_ => {}");
             code.close("}");
@@ -368,26 +402,26 @@ fn deserialize(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, de
         code.line(format_args!("Ok({name} {{}})"));
     } else {
         code.open(format_args!("Ok({name} {{"));
-        for f in &s.fields {
+        for (f, local) in s.fields.iter().zip(&locals) {
             let ident = &f.rust_name;
             match read(types, def, f, defaults) {
                 Read::Required => code.list(
                     &format!("{ident}: {map}.required("),
-                    [ident.clone(), string(&f.wire_name)],
+                    [local.clone(), string(&f.wire_name)],
                     ")?,",
                 ),
                 Read::Default | Read::Optional => {
-                    let line = format!("{ident}: {ident}.unwrap_or_default(),");
+                    let line = format!("{ident}: {local}.unwrap_or_default(),");
                     if code.fits(&line, &[""; 0], "") {
                         code.line(line);
                     } else {
-                        code.open(format_args!("{ident}: {ident}"));
+                        code.open(format_args!("{ident}: {local}"));
                         code.line(".unwrap_or_default(),");
                         code.indent_out();
                     }
                 }
                 Read::DefaultWith(path) => {
-                    code.list(&format!("{ident}: {ident}.unwrap_or_else("), [path], "),")
+                    code.list(&format!("{ident}: {local}.unwrap_or_else("), [path], "),")
                 }
             }
         }
@@ -430,7 +464,7 @@ fn default_path(
     owner: &TypeDef,
     f: &Field,
     default: &FieldDefault,
-    defaults: &mut Code,
+    defaults: &mut Defaults,
 ) -> String {
     match (default, &f.ty) {
         (FieldDefault::Bool(b), _) => return format!("::oapi_gen_runtime::defaults::bool::<{b}>"),
@@ -450,11 +484,10 @@ fn default_path(
         }
         _ => {}
     }
-    let function = format!(
-        "{}_{}",
-        crate::lower::names::snake(&owner.name, "type"),
-        f.rust_name.trim_end_matches('_')
-    );
+    // Words joined once (a field `_0` of `Pie0` is `pie0_0`, not `pie0__0`), and
+    // numbered when two owner and field pairs read the same (`A.b_c`, `AB.c`).
+    let name = names::snake(&format!("{} {}", owner.name, f.rust_name), "default");
+    let function = defaults.names.claim(&name);
     let ty = rust_type::text(types, &f.ty);
     let (ret, value) = match default {
         FieldDefault::String(s) => (ty, format!("{}.to_owned()", string(s))),
@@ -464,12 +497,13 @@ fn default_path(
         FieldDefault::Bool(b) => (ty, b.to_string()),
         FieldDefault::Integer(n) => (ty, n.to_string()),
     };
-    if !defaults.is_empty() {
-        defaults.blank();
+    let code = &mut defaults.code;
+    if !code.is_empty() {
+        code.blank();
     }
-    defaults.open(format_args!("pub(super) fn {function}() -> {ret} {{"));
-    defaults.line(value);
-    defaults.close("}");
+    code.open(format_args!("pub(super) fn {function}() -> {ret} {{"));
+    code.line(value);
+    code.close("}");
     format!("defaults::{function}")
 }
 

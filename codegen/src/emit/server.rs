@@ -107,7 +107,21 @@ pub fn emit(api: &Api) -> Node<'_> {
 /// `router()` and the functions around it.
 fn routers(api: &Api) -> TokenStream {
     let paths = paths(api);
-    let routes = routes(&paths);
+    // One method chain nests one level per route: in statements of at most
+    // `ROUTES_PER_STATEMENT` routes, a document with thousands of paths does not
+    // overflow rustc's stack.
+    let (statements, router) = if paths.len() <= ROUTES_PER_STATEMENT {
+        let routes = routes(&paths);
+        (TokenStream::new(), quote!(axum::Router::new() #routes))
+    } else {
+        let mut chunks = paths.chunks(ROUTES_PER_STATEMENT).map(routes);
+        let first = chunks.next();
+        let statements = quote! {
+            let router = axum::Router::new() #first;
+            #(let router = router #chunks;)*
+        };
+        (statements, quote!(router))
+    };
     let templates = paths.iter().map(|(path, _)| path);
     let api_title = &api.title;
     quote! {
@@ -155,8 +169,8 @@ fn routers(api: &Api) -> TokenStream {
             docs: axum::Router<::std::sync::Arc<A>>,
             config: &runtime::observability::Config,
         ) -> axum::Router {
-            axum::Router::new()
-                #routes
+            #statements
+            #router
                 .merge(docs)
                 .fallback(runtime::error::not_found)
                 .method_not_allowed_fallback(runtime::error::method_not_allowed)
@@ -167,6 +181,9 @@ fn routers(api: &Api) -> TokenStream {
         }
     }
 }
+
+/// The most routes added in one method chain of `build_router`.
+const ROUTES_PER_STATEMENT: usize = 100;
 
 /// Every path template with its operations, in document order (of the first
 /// operation of each path).

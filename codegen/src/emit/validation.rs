@@ -265,7 +265,11 @@ fn own_checks(types: &TypeSpace, ty: &TypeRef, c: &Constraints, value: TokenStre
                 checks.push(quote!(runtime::validate::unique(#value, at, errors);));
             }
             if let Some(items) = &c.items {
-                let inner = own_checks(types, item, items, quote!(item));
+                let mut inner = own_checks(types, item, items, quote!(item));
+                if matches!(**item, TypeRef::Option(_)) && !inner.is_empty() {
+                    // A nullable item: its constraints apply to the value, not to `null`.
+                    inner = quote!(if let Some(item) = item { #inner });
+                }
                 if !inner.is_empty() {
                     checks.push(quote! {
                         for (index, item) in #value.iter().enumerate() {

@@ -20,10 +20,11 @@ use crate::ir::{
 use crate::loader::{Documents, Node};
 use names::Namespace;
 
-/// Names generated code uses unqualified, so no generated type may take them
-/// (among them the client's `Client`, and the server's `Api` trait and the
-/// runtime types its module imports).
+/// Names generated code uses unqualified, so no generated type may take them: the
+/// types and traits of Rust's prelude, serde's, the client's `Client`, and the
+/// server's `Api` trait and the runtime types its module imports.
 const RESERVED_TYPE_NAMES: &[&str] = &[
+    // The prelude (edition 2024), types and traits.
     "Option",
     "Some",
     "None",
@@ -34,6 +35,39 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "String",
     "Box",
     "Default",
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "TryFrom",
+    "TryInto",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "FromIterator",
+    "ToString",
+    "Future",
+    "IntoFuture",
     "Serialize",
     "Deserialize",
     "Deserializer",

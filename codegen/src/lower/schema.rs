@@ -4,6 +4,8 @@
 //! new type shape ([`TypeKind`]) that needs a name: the name of the component it is,
 //! or one made from where it is used (`Pet` + property `owner` → `PetOwner`).
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::Lowerer;
@@ -728,16 +730,21 @@ impl<'a> Lowerer<'a> {
             .unwrap_or_default();
         let mut variant_names = Namespace::default();
         let mut variants = Vec::with_capacity(members.len());
+        // A discriminator value selects the first variant it maps to: a later
+        // variant the same value maps to (a member listed twice, a mapping naming
+        // one schema under two references) does not take it too.
+        let mut claimed_tags: HashSet<String> = HashSet::new();
         for (i, member) in members.iter().enumerate() {
             let member_hint = match member.str("title") {
                 Some(title) => format!("{hint}{}", names::name_part(title)),
                 None => format!("{hint}Variant{}", i + 1),
             };
             let ty = self.schema_type(member, &member_hint, depth + 1);
-            let tags = match &discriminator {
+            let mut tags = match &discriminator {
                 Some(property) => self.tags(member, property, &mapping),
                 None => Vec::new(),
             };
+            tags.retain(|tag| claimed_tags.insert(tag.clone()));
             variants.push(UnionVariant {
                 rust_name: variant_names.claim(&self.variant_label(&ty)),
                 ty,
