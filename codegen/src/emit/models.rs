@@ -47,18 +47,10 @@ pub fn emit(types: &TypeSpace) -> impl Iterator<Item = Node<'_>> {
 }
 
 /// The functions of the `defaults` module, and the names they have taken.
+#[derive(Default)]
 struct Defaults {
     code: Code,
     names: Namespace,
-}
-
-impl Default for Defaults {
-    fn default() -> Self {
-        Defaults {
-            code: Code::new(),
-            names: Namespace::with_reserved(&[]),
-        }
-    }
 }
 
 /// The item of `def`; `defaults` receives the default functions its fields need.
