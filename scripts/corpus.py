@@ -129,10 +129,37 @@ def group_by_size(
     return groups
 
 
-def compile_group(group: list[tuple[str, Path]], crate: Path, target: Path) -> dict[str, str]:
+RUNTIME_CRATES = (
+    ("oapi-gen-runtime", "runtime"),
+    ("oapi-gen-server-runtime", "server-runtime"),
+    ("oapi-gen-client-runtime", "client-runtime"),
+)
+
+
+def snapshot_runtime(into: Path) -> Path:
+    """Copies the runtime crates of the checkout, as they are now, into `into` with a
+    workspace manifest of their own, and returns it: the checked crates depend on
+    the copy, so that editing the runtime while a run goes on cannot fail them."""
+    shutil.rmtree(into, ignore_errors=True)
+    into.mkdir(parents=True)
+    for _, directory in RUNTIME_CRATES:
+        shutil.copytree(ROOT / directory, into / directory, ignore=shutil.ignore_patterns("target"))
+    manifest = (ROOT / "Cargo.toml").read_text()
+    members = "members = [" + ", ".join(json.dumps(d) for _, d in RUNTIME_CRATES) + "]\n"
+    snapshot, count = re.subn(r"(?ms)^members = \[.*?^\]\n", members, manifest, count=1)
+    if count != 1:
+        raise SystemExit("Cargo.toml: no `members = [...]` list to replace in the runtime snapshot")
+    (into / "Cargo.toml").write_text(snapshot)
+    shutil.copy(ROOT / "Cargo.lock", into / "Cargo.lock")
+    return into
+
+
+def compile_group(
+    group: list[tuple[str, Path]], crate: Path, target: Path, runtime: Path
+) -> dict[str, str]:
     """`cargo check` of one crate holding the given generated modules (models, server
-    and client each); returns the first error or warning per module name (none for
-    clean modules)."""
+    and client each), against the runtime crates under `runtime`; returns the first
+    error or warning per module name (none for clean modules)."""
     src = crate / "src"
     src.mkdir(parents=True, exist_ok=True)
     lib = []
@@ -142,12 +169,8 @@ def compile_group(group: list[tuple[str, Path]], crate: Path, target: Path) -> d
         lib.append(f"#[allow(missing_docs)]\npub mod {module};\n")
     (src / "lib.rs").write_text("".join(lib))
     dependencies = "".join(
-        f"{name} = {{ path = {json.dumps(str(ROOT / directory))} }}\n"
-        for name, directory in (
-            ("oapi-gen-runtime", "runtime"),
-            ("oapi-gen-server-runtime", "server-runtime"),
-            ("oapi-gen-client-runtime", "client-runtime"),
-        )
+        f"{name} = {{ path = {json.dumps(str(runtime / directory))} }}\n"
+        for name, directory in RUNTIME_CRATES
     )
     (crate / "Cargo.toml").write_text(
         "[package]\nname = \"corpus-check\"\nversion = \"0.1.0\"\nedition = \"2024\"\n\n"
@@ -244,6 +267,7 @@ def main() -> int:
     to_compile = set(docs[:: max(args.compile_every, 1)]) if args.compile else set()
     if args.compile:
         passed = [doc for doc in docs if doc in to_compile and results[doc][0] == "code"]
+        runtime = snapshot_runtime(args.out / "runtime")
         groups = group_by_size(passed, outputs, args.group, args.group_mb * 1e6)
         # One target directory per concurrent `cargo check` (cargo locks its target
         # directory): the first is `target`, the others `target-2`, `target-3`, ….
@@ -255,7 +279,8 @@ def main() -> int:
             target = targets.get()
             try:
                 crate = args.out / "crates" / f"c{number:03}"
-                return group, compile_group([(outputs[doc].stem, outputs[doc]) for doc in group], crate, target)
+                modules = [(outputs[doc].stem, outputs[doc]) for doc in group]
+                return group, compile_group(modules, crate, target, runtime)
             finally:
                 targets.put(target)
 
