@@ -33,6 +33,10 @@ const COMPONENT: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'~');
 
+/// `label` path values: the unreserved `.` is encoded too, so that an item holding a
+/// dot is not cut where the style's exploded separator (`.`) cuts items.
+const LABEL: &AsciiSet = &COMPONENT.add(b'.');
+
 /// `allowReserved`: RFC 3986's reserved characters are kept, except those that
 /// would end or split the query pair.
 const RESERVED_ALLOWED: &AsciiSet = &COMPONENT
@@ -111,6 +115,11 @@ pub(crate) fn path(
         Style::Matrix => (";", ",", ";"),
         _ => return Err(unsupported(name, "a path value")),
     };
+    let set = if style == Style::Label {
+        LABEL
+    } else {
+        COMPONENT
+    };
     let named = |out: &mut String| {
         if style == Style::Matrix {
             encode(name, COMPONENT, out);
@@ -139,7 +148,7 @@ pub(crate) fn path(
                 if i == 0 || (explode && style == Style::Matrix) {
                     named(out);
                 }
-                encode(item, COMPONENT, out);
+                encode(item, set, out);
             }
         }
         Value::Object(object) => {
@@ -152,16 +161,16 @@ pub(crate) fn path(
                 if i > 0 {
                     out.push_str(if explode { exploded_separator } else { "," });
                 }
-                encode(k, COMPONENT, out);
+                encode(k, set, out);
                 out.push_str(if explode { "=" } else { "," });
-                encode(v, COMPONENT, out);
+                encode(v, set, out);
             }
         }
         scalar_value => {
             out.push_str(prefix);
             named(out);
             if let Some(text) = scalar(name, scalar_value)? {
-                encode(&text, COMPONENT, out);
+                encode(&text, set, out);
             }
         }
     }
@@ -399,6 +408,25 @@ mod tests {
         assert!(has_dot_segment("/items/.."));
         assert!(has_dot_segment("/items/%2E%2e/x"));
         assert!(!has_dot_segment("/items/..%2Fa"));
+    }
+
+    #[test]
+    fn items_holding_their_delimiter_are_encoded() {
+        let items = json!(["a,b", "c.d", "e;f"]);
+        assert_eq!(
+            path_of(Style::Simple, false, items.clone()),
+            "a%2Cb,c.d,e%3Bf"
+        );
+        // `.` is unreserved, but separates exploded `label` items: encoded there.
+        assert_eq!(
+            path_of(Style::Label, true, items.clone()),
+            ".a%2Cb.c%2Ed.e%3Bf"
+        );
+        assert_eq!(
+            path_of(Style::Matrix, true, items.clone()),
+            ";id=a%2Cb;id=c.d;id=e%3Bf"
+        );
+        assert_eq!(query_of(Style::Form, false, items), "id=a%2Cb,c.d,e%3Bf");
     }
 
     #[test]

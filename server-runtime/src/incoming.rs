@@ -8,11 +8,14 @@
 
 use axum::RequestExt as _;
 use axum::body::HttpBody as _;
-use axum::extract::{FromRequestParts, RawPathParams, Request};
+use std::borrow::Cow;
+
+use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request};
 use bytes::Bytes;
 use http::header;
 use http_body_util::BodyExt as _;
 use oapi_gen_runtime::UploadFile;
+use percent_encoding::percent_decode_str;
 use serde::de::DeserializeOwned;
 
 use crate::context::RequestContext;
@@ -86,16 +89,42 @@ impl Incoming {
             .iter()
             .flat_map(RawPathParams::iter)
             .find(|(n, _)| *n == name);
-        let Some((_, raw)) = found else {
+        let Some((_, value)) = found else {
             errors.missing(vec!["path".into(), name.into()]);
             return None;
         };
-        match read(raw) {
+        match read(&self.encoded_path_param(name, value)) {
             Ok(value) => Some(value),
             Err(error) => {
                 errors.param("path", name, error);
                 None
             }
+        }
+    }
+
+    /// The path parameter `name` as sent (still percent-encoded), for the readers to
+    /// split before decoding; `decoded` is the router's decoded value of it. Where the
+    /// route cannot be lined up with the request's path, `decoded` with only `%`
+    /// encoded (its delimiters are then delimiters, as before decoding cannot tell).
+    fn encoded_path_param<'a>(&'a self, name: &str, decoded: &'a str) -> Cow<'a, str> {
+        if !self.parts.uri.path().contains('%') {
+            // Nothing was encoded: the decoded value is the value as sent.
+            return Cow::Borrowed(decoded);
+        }
+        let encoded = self
+            .parts
+            .extensions
+            .get::<MatchedPath>()
+            .and_then(|route| encoded_capture(route.as_str(), self.parts.uri.path(), name))
+            .filter(|encoded| {
+                percent_decode_str(encoded)
+                    .decode_utf8()
+                    .is_ok_and(|text| text == decoded)
+            });
+        match encoded {
+            Some(encoded) => Cow::Borrowed(encoded),
+            None if decoded.contains('%') => Cow::Owned(decoded.replace('%', "%25")),
+            None => Cow::Borrowed(decoded),
         }
     }
 
@@ -486,4 +515,61 @@ fn body_error(
         "value_error"
     };
     errors.push(loc, message, kind);
+}
+
+/// The text of the capture `{name}` of the route `template` in the request's `path`, as
+/// sent (still percent-encoded); `None` where they do not line up. Segments are lined up
+/// from the end: a router nested under a prefix sees the path without it, but its
+/// matched route has it.
+fn encoded_capture<'p>(template: &str, path: &'p str, name: &str) -> Option<&'p str> {
+    if template.contains("{*") {
+        return None;
+    }
+    let mut segments = path.rsplit('/');
+    for pattern in template.rsplit('/') {
+        let segment = segments.next()?;
+        let Some((prefix, rest)) = pattern.split_once('{') else {
+            if pattern != segment {
+                return None;
+            }
+            continue;
+        };
+        let (capture, suffix) = rest.split_once('}')?;
+        if capture == name {
+            return segment.strip_prefix(prefix)?.strip_suffix(suffix);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::encoded_capture;
+
+    #[test]
+    fn captures_are_found_as_sent_lined_up_from_the_end() {
+        let route = "/v1/items/{id}/files/{name}.json";
+        assert_eq!(
+            encoded_capture(route, "/v1/items/a%2Cb/files/x%2Ey.json", "id"),
+            Some("a%2Cb")
+        );
+        assert_eq!(
+            encoded_capture(route, "/v1/items/a/files/x%2Ey.json", "name"),
+            Some("x%2Ey")
+        );
+        // Nested under `/v1`, the router sees the path without its prefix.
+        assert_eq!(
+            encoded_capture(route, "/items/a%2Cb/files/f.json", "id"),
+            Some("a%2Cb")
+        );
+        assert_eq!(encoded_capture(route, "/items/a", "id"), None);
+        assert_eq!(
+            encoded_capture(route, "/v1/items/a/files/f.xml", "name"),
+            None
+        );
+        assert_eq!(
+            encoded_capture("/files/{*rest}", "/files/a/b", "rest"),
+            None
+        );
+    }
 }

@@ -7,6 +7,7 @@
 //! type's own `Deserialize` implementation, so a value is accepted exactly when the type
 //! accepts it, and a rejection carries a FastAPI-style error kind.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 use std::num::{IntErrorKind, ParseIntError};
@@ -156,10 +157,14 @@ impl de::Error for ParamError {
 }
 
 /// The query string parsed once into percent-decoded (`+` is a space) name/value pairs,
-/// in order.
+/// in order; the values are also kept as they were sent, for the comma-delimited styles
+/// to split before decoding.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Query {
     pairs: Vec<(String, String)>,
+    /// The value of each pair as sent (still encoded), at the same index; `None` where
+    /// decoding left it as it was.
+    raw: Vec<Option<String>>,
 }
 
 /// `application/x-www-form-urlencoded` decoding: `+` is a space, then percent-decoding;
@@ -178,16 +183,14 @@ fn decode_form(text: &str) -> String {
 impl Query {
     /// Parses a raw query string (the part after `?`, without it); `None` is an empty query.
     pub fn parse(raw: Option<&str>) -> Query {
-        let pairs = raw
-            .unwrap_or("")
-            .split('&')
-            .filter(|part| !part.is_empty())
-            .map(|part| {
-                let (name, value) = part.split_once('=').unwrap_or((part, ""));
-                (decode_form(name), decode_form(value))
-            })
-            .collect();
-        Query { pairs }
+        let mut query = Query::default();
+        for part in raw.unwrap_or("").split('&').filter(|part| !part.is_empty()) {
+            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+            let decoded = decode_form(value);
+            query.raw.push((decoded != value).then(|| value.to_owned()));
+            query.pairs.push((decode_form(name), decoded));
+        }
+        query
     }
 
     /// The decoded name/value pairs, in the order they were given.
@@ -218,8 +221,10 @@ impl Query {
     /// - `deepObject` reads the `name[key]=value` pairs (nested `[a][b]` keys are nested
     ///   objects, repeated keys or `name[key][]=` pairs are arrays).
     ///
-    /// Delimiters are looked for after percent-decoding, so values of delimited arrays
-    /// cannot contain the delimiter themselves.
+    /// Commas delimit before percent-decoding, so an item holding a comma is sent
+    /// encoded (`%2C`, as clients encode it). Spaces and pipes delimit after it (the
+    /// delimiter itself is commonly sent encoded), so those items cannot hold their
+    /// delimiter.
     pub fn get<T: DeserializeOwned>(
         &self,
         name: &str,
@@ -261,18 +266,27 @@ impl Query {
                     Err(error) => Err(error),
                 };
             }
-            _ => {
+            Style::SpaceDelimited | Style::PipeDelimited => {
                 let Some(text) = values().next_back() else {
                     return Ok(None);
                 };
-                let delim = match style {
-                    Style::SpaceDelimited => ' ',
-                    Style::PipeDelimited => '|',
-                    _ => ',',
+                let delim = if style == Style::SpaceDelimited {
+                    ' '
+                } else {
+                    '|'
                 };
                 Input::Text {
                     text,
                     split: Some(Split::new(delim, Some(false))),
+                }
+            }
+            _ => {
+                let Some(at) = self.pairs.iter().rposition(|(n, _)| n == name) else {
+                    return Ok(None);
+                };
+                Input::Text {
+                    text: self.raw[at].as_deref().unwrap_or(&self.pairs[at].1),
+                    split: Some(Split::new(',', Some(false)).encoded(Decode::Form)),
                 }
             }
         };
@@ -280,19 +294,21 @@ impl Query {
     }
 }
 
-/// A path parameter's value (already percent-decoded by the router), style `simple`:
-/// arrays are comma-separated, objects `key,value,…` or `key=value,…`.
+/// A path parameter's value as sent (still percent-encoded), style `simple`: arrays
+/// are comma-separated, objects `key,value,…` or `key=value,…`. Items are decoded
+/// after splitting, so an item holding a comma is sent encoded (`%2C`).
 pub fn path<T: DeserializeOwned>(value: &str) -> Result<T, ParamError> {
     T::deserialize(Input::Text {
         text: value,
-        split: Some(Split::new(',', None)),
+        split: Some(Split::new(',', None).encoded(Decode::Percent)),
     })
 }
 
-/// A path parameter's value in any path style, best effort: `label` strips the leading
-/// `.` (exploded arrays are `.`-separated), `matrix` strips the `;name=` prefix (exploded
-/// arrays repeat `;name=`, exploded objects are `;key=value` pairs); other styles are
-/// read as `simple`.
+/// A path parameter's value as sent (still percent-encoded) in any path style, best
+/// effort: `label` strips the leading `.` (exploded arrays are `.`-separated), `matrix`
+/// strips the `;name=` prefix (exploded arrays repeat `;name=`, exploded objects are
+/// `;key=value` pairs); other styles are read as `simple`. Items are decoded after
+/// splitting, as in [`path`].
 pub fn path_styled<T: DeserializeOwned>(
     value: &str,
     style: Style,
@@ -305,7 +321,7 @@ pub fn path_styled<T: DeserializeOwned>(
             let delim = if explode { '.' } else { ',' };
             Input::Text {
                 text,
-                split: Some(Split::new(delim, Some(explode))),
+                split: Some(Split::new(delim, Some(explode)).encoded(Decode::Percent)),
             }
         }
         Style::Matrix => {
@@ -320,39 +336,35 @@ pub fn path_styled<T: DeserializeOwned>(
                         values: pieces
                             .into_iter()
                             .filter_map(|piece| strip_matrix_name(piece, name))
-                            .map(|text| Input::Text { text, split: None })
-                            .collect(),
+                            .map(|text| piece(text, Some(Decode::Percent)))
+                            .collect::<Result<_, _>>()?,
                         last: true,
                     }
                 } else {
                     Input::Text {
                         text,
-                        split: Some(Split::new(';', Some(true))),
+                        split: Some(Split::new(';', Some(true)).encoded(Decode::Percent)),
                     }
                 }
             } else {
                 Input::Text {
                     text: strip_matrix_name(text, name).unwrap_or(text),
-                    split: Some(Split::new(',', Some(false))),
+                    split: Some(Split::new(',', Some(false)).encoded(Decode::Percent)),
                 }
             }
         }
         _ => Input::Text {
             text: value,
-            split: Some(Split::new(',', Some(explode))),
+            split: Some(Split::new(',', Some(explode)).encoded(Decode::Percent)),
         },
     };
     T::deserialize(input)
 }
 
-/// `piece` without its leading `name=` (or `name` for an empty value).
+/// `piece` (still encoded) without its leading `name=` (or `name` for an empty value).
 fn strip_matrix_name<'a>(piece: &'a str, name: &str) -> Option<&'a str> {
-    let rest = piece.strip_prefix(name)?;
-    if rest.is_empty() {
-        Some(rest)
-    } else {
-        rest.strip_prefix('=')
-    }
+    let (key, value) = piece.split_once('=').unwrap_or((piece, ""));
+    (Decode::Percent.apply(key).ok()? == name).then_some(value)
 }
 
 /// A header (style `simple`; arrays comma-separated, items trimmed; several header lines
@@ -413,17 +425,15 @@ pub fn cookie<T: DeserializeOwned>(
         [b'"', inner @ .., b'"'] => inner,
         _ => raw,
     };
-    let decoded = percent_encoding::percent_decode(raw)
-        .decode_utf8()
-        .map_err(|_| {
-            ParamError::new(
-                "string_unicode",
-                "Input should be a valid string, the cookie value is not valid UTF-8",
-            )
-        })?;
+    let text = std::str::from_utf8(raw).map_err(|_| {
+        ParamError::new(
+            "string_unicode",
+            "Input should be a valid string, the cookie value is not valid UTF-8",
+        )
+    })?;
     T::deserialize(Input::Text {
-        text: &decoded,
-        split: Some(Split::new(',', Some(false))),
+        text,
+        split: Some(Split::new(',', Some(false)).encoded(Decode::Percent)),
     })
     .map(Some)
 }
@@ -512,6 +522,10 @@ struct Split {
     /// Objects: `key=value` items (`Some(true)`), alternating `key,value` items
     /// (`Some(false)`) or whichever the text looks like (`None`).
     pairs: Option<bool>,
+    /// Whether the text is still percent-encoded, and how to decode it: then it is
+    /// split (and `key=value` items cut) first and each piece decoded after, so that
+    /// an encoded delimiter (`%2C`) stays inside its item.
+    decode: Option<Decode>,
 }
 
 impl Split {
@@ -520,15 +534,74 @@ impl Split {
             delim,
             trim: false,
             pairs,
+            decode: None,
         }
     }
+
+    /// The pieces of `text` between delimiters (trimmed if asked), none for an empty
+    /// text; still encoded when the text is.
+    fn pieces(self, text: &str) -> impl Iterator<Item = &str> {
+        text.split(self.delim)
+            .filter(move |_| !text.is_empty())
+            .map(move |item| if self.trim { item.trim() } else { item })
+    }
+
+    /// The same split of a text that is still percent-encoded.
+    fn encoded(self, decode: Decode) -> Self {
+        Split {
+            decode: Some(decode),
+            ..self
+        }
+    }
+}
+
+/// How a piece of a percent-encoded text is decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Decode {
+    /// `application/x-www-form-urlencoded` (query strings): `+` is a space; invalid
+    /// UTF-8 is replaced, as everywhere in the query.
+    Form,
+    /// Percent-decoding only (paths, cookies): `+` stays; invalid UTF-8 is rejected.
+    Percent,
+}
+
+impl Decode {
+    /// `text` decoded, borrowed when there is nothing to decode.
+    fn apply(self, text: &str) -> Result<Cow<'_, str>, ParamError> {
+        match self {
+            Decode::Form if text.contains(['%', '+']) => Ok(Cow::Owned(decode_form(text))),
+            Decode::Form => Ok(Cow::Borrowed(text)),
+            Decode::Percent => percent_decode_str(text).decode_utf8().map_err(|_| {
+                ParamError::new(
+                    "string_unicode",
+                    "Input should be a valid string, the value is not valid UTF-8 once percent-decoded",
+                )
+            }),
+        }
+    }
+}
+
+/// `text` decoded as `decode` says (or as it is when `None`).
+fn decoded(text: &str, decode: Option<Decode>) -> Result<Cow<'_, str>, ParamError> {
+    match decode {
+        Some(decode) => decode.apply(text),
+        None => Ok(Cow::Borrowed(text)),
+    }
+}
+
+/// `text` decoded as `decode` says, as an input read whole.
+fn piece(text: &str, decode: Option<Decode>) -> Result<Input<'_>, ParamError> {
+    decoded(text, decode).map(Input::from)
 }
 
 /// What a parameter deserialises from.
 #[derive(Debug)]
 enum Input<'a> {
-    /// One text; a sequence or an object splits it when `split` says how.
+    /// One text; a sequence or an object splits it when `split` says how (and
+    /// decodes the pieces when it says the text is still percent-encoded).
     Text { text: &'a str, split: Option<Split> },
+    /// One text that had to be decoded into a string of its own, read whole.
+    Decoded(String),
     /// Several occurrences; a single value is the last (or first) one, a sequence takes
     /// the items of all of them.
     Many { values: Vec<Input<'a>>, last: bool },
@@ -543,6 +616,15 @@ enum Input<'a> {
     Fields(Vec<(&'a str, Input<'a>)>),
     /// A file part of a multipart body.
     File(&'a UploadFile),
+}
+
+impl<'a> From<Cow<'a, str>> for Input<'a> {
+    fn from(text: Cow<'a, str>) -> Self {
+        match text {
+            Cow::Borrowed(text) => Input::Text { text, split: None },
+            Cow::Owned(text) => Input::Decoded(text),
+        }
+    }
 }
 
 /// The first `[segment]` of a deepObject name, and what follows it.
@@ -604,15 +686,27 @@ fn group<'a>(
         .collect()
 }
 
+/// Object entries keyed by borrowed names, as [`Input::entries`] returns them.
+fn borrowed_keys<'a>(entries: Vec<(&'a str, Input<'a>)>) -> Vec<(Cow<'a, str>, Input<'a>)> {
+    entries
+        .into_iter()
+        .map(|(key, input)| (Cow::Borrowed(key), input))
+        .collect()
+}
+
 impl<'a> Input<'a> {
     /// The single text a scalar reads.
-    fn scalar(self) -> Result<&'a str, ParamError> {
+    fn scalar(self) -> Result<Cow<'a, str>, ParamError> {
         match self {
-            Input::Text { text, split } => Ok(if split.is_some_and(|split| split.trim) {
-                text.trim()
-            } else {
-                text
-            }),
+            Input::Text { text, split } => {
+                let text = if split.is_some_and(|split| split.trim) {
+                    text.trim()
+                } else {
+                    text
+                };
+                decoded(text, split.and_then(|split| split.decode))
+            }
+            Input::Decoded(text) => Ok(Cow::Owned(text)),
             Input::Many { values, last } => {
                 let value = if last {
                     values.into_iter().next_back()
@@ -624,16 +718,24 @@ impl<'a> Input<'a> {
             Input::Deep(_) => Err(ParamError::value_error(
                 "Input should be a single value, not an object",
             )),
-            Input::Form { values, .. } => values.last().copied().ok_or_else(ParamError::missing),
+            Input::Form { values, .. } => values
+                .last()
+                .copied()
+                .map(Cow::Borrowed)
+                .ok_or_else(ParamError::missing),
             Input::Fields(_) => Err(ParamError::value_error(
                 "Input should be a single value, not an object",
             )),
-            Input::File(file) => std::str::from_utf8(&file.bytes).map_err(|_| {
-                ParamError::new(
-                    "string_unicode",
-                    "Input should be a valid string, the part is not UTF-8 text",
-                )
-            }),
+            Input::File(file) => {
+                std::str::from_utf8(&file.bytes)
+                    .map(Cow::Borrowed)
+                    .map_err(|_| {
+                        ParamError::new(
+                            "string_unicode",
+                            "Input should be a valid string, the part is not UTF-8 text",
+                        )
+                    })
+            }
         }
     }
 
@@ -643,19 +745,11 @@ impl<'a> Input<'a> {
             Input::Text {
                 text,
                 split: Some(split),
-            } => {
-                if text.is_empty() {
-                    Vec::new()
-                } else {
-                    text.split(split.delim)
-                        .map(|item| Input::Text {
-                            text: if split.trim { item.trim() } else { item },
-                            split: None,
-                        })
-                        .collect()
-                }
-            }
-            text @ Input::Text { split: None, .. } => vec![text],
+            } => split
+                .pieces(text)
+                .map(|item| piece(item, split.decode))
+                .collect::<Result<_, _>>()?,
+            text @ (Input::Text { split: None, .. } | Input::Decoded(_)) => vec![text],
             Input::Many { values, .. } => {
                 let mut items = Vec::new();
                 for value in values {
@@ -684,45 +778,42 @@ impl<'a> Input<'a> {
     }
 
     /// The properties an object reads; `fields` are a struct's property names.
-    fn entries(self, fields: Option<&[&str]>) -> Result<Vec<(&'a str, Input<'a>)>, ParamError> {
+    fn entries(
+        self,
+        fields: Option<&[&str]>,
+    ) -> Result<Vec<(Cow<'a, str>, Input<'a>)>, ParamError> {
         match self {
             Input::Text {
                 text,
                 split: Some(split),
             } => {
-                let items: Vec<&str> = if text.is_empty() {
-                    Vec::new()
-                } else {
-                    text.split(split.delim)
-                        .map(|item| if split.trim { item.trim() } else { item })
-                        .collect()
-                };
+                let items: Vec<&str> = split.pieces(text).collect();
                 let pairs = split
                     .pairs
                     .unwrap_or_else(|| !items.is_empty() && items.iter().all(|i| i.contains('=')));
+                let entry = |key: &'a str, text: &'a str| {
+                    Ok((decoded(key, split.decode)?, piece(text, split.decode)?))
+                };
                 if pairs {
-                    Ok(items
+                    items
                         .into_iter()
                         .map(|item| {
                             let (key, text) = item.split_once('=').unwrap_or((item, ""));
-                            (key, Input::Text { text, split: None })
+                            entry(key, text)
                         })
-                        .collect())
+                        .collect()
                 } else if items.len().is_multiple_of(2) {
-                    Ok(items
+                    items
                         .chunks(2)
-                        .map(|pair| {
-                            let text = pair[1];
-                            (pair[0], Input::Text { text, split: None })
-                        })
-                        .collect())
+                        .map(|pair| entry(pair[0], pair[1]))
+                        .collect()
                 } else {
                     Err(ParamError::value_error(
                         "Input should be an object, given as key,value pairs",
                     ))
                 }
             }
-            Input::Text { split: None, .. } => Err(ParamError::value_error(
+            Input::Text { split: None, .. } | Input::Decoded(_) => Err(ParamError::value_error(
                 "Input should be an object, not a single value",
             )),
             Input::Many { values, last } => {
@@ -733,11 +824,13 @@ impl<'a> Input<'a> {
                 };
                 value.map_or_else(|| Err(ParamError::missing()), |v| v.entries(fields))
             }
-            Input::Deep(entries) => Ok(group(entries.into_iter().filter_map(|(rest, value)| {
-                let (key, rest) = segment(rest);
-                (!key.is_empty()).then_some((key, rest, value))
-            }))),
-            Input::Fields(entries) => Ok(entries),
+            Input::Deep(entries) => Ok(borrowed_keys(group(entries.into_iter().filter_map(
+                |(rest, value)| {
+                    let (key, rest) = segment(rest);
+                    (!key.is_empty()).then_some((key, rest, value))
+                },
+            )))),
+            Input::Fields(entries) => Ok(borrowed_keys(entries)),
             Input::File(_) => Err(ParamError::value_error(
                 "Input should be an object, not a file",
             )),
@@ -752,7 +845,7 @@ impl<'a> Input<'a> {
                 if entries.is_empty() {
                     Err(ParamError::missing())
                 } else {
-                    Ok(entries)
+                    Ok(borrowed_keys(entries))
                 }
             }
         }
@@ -843,7 +936,7 @@ macro_rules! deserialize_int {
     ($($method:ident => $visit:ident,)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-                visitor.$visit(parse_int(self.scalar()?)?)
+                visitor.$visit(parse_int(&self.scalar()?)?)
             }
         )*
     };
@@ -862,12 +955,12 @@ impl<'de> de::Deserializer<'de> for Input<'_> {
             Input::Form { values, .. } if values.is_empty() => self.visit_map(None, visitor),
             Input::Form { values, .. } if values.len() > 1 => self.visit_seq(visitor),
             Input::Many { values, .. } if values.len() > 1 => self.visit_seq(visitor),
-            _ => visit_text(self.scalar()?, visitor),
+            _ => visit_text(&self.scalar()?, visitor),
         }
     }
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        visitor.visit_bool(parse_bool(self.scalar()?)?)
+        visitor.visit_bool(parse_bool(&self.scalar()?)?)
     }
 
     deserialize_int! {
@@ -884,11 +977,11 @@ impl<'de> de::Deserializer<'de> for Input<'_> {
     }
 
     fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        visitor.visit_f32(parse_float(self.scalar()?)?)
+        visitor.visit_f32(parse_float(&self.scalar()?)?)
     }
 
     fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        visitor.visit_f64(parse_float(self.scalar()?)?)
+        visitor.visit_f64(parse_float(&self.scalar()?)?)
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
@@ -903,7 +996,7 @@ impl<'de> de::Deserializer<'de> for Input<'_> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
-        visitor.visit_str(self.scalar()?)
+        visitor.visit_str(&self.scalar()?)
     }
 
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, ParamError> {
@@ -948,7 +1041,7 @@ impl<'de> de::Deserializer<'de> for Input<'_> {
         }
         // A file: a file part whole, any other value as text.
         let Input::File(file) = self else {
-            return visitor.visit_str(self.scalar()?);
+            return visitor.visit_str(&self.scalar()?);
         };
         let mut entries = vec![("bytes", FileValue::Bytes(&file.bytes))];
         if let Some(file_name) = &file.file_name {
@@ -1275,6 +1368,60 @@ mod tests {
         assert_eq!(path::<Vec<i64>>("4,5"), Ok(vec![4, 5]));
         assert_eq!(path::<(i32, String)>("4,x"), Ok((4, "x".to_owned())));
         assert_eq!(kind(path::<(i32, String)>("4,x,y")), "value_error");
+    }
+
+    #[test]
+    fn commas_split_before_decoding_so_encoded_commas_stay_in_their_item() {
+        let q = query("c=a%2Cb,c+d,e%2Bf&o=k%2C1,v%2C2&s=a%2Cb&n=1%2C2");
+        assert_eq!(
+            q.get::<Vec<String>>("c", Style::Form, false),
+            Ok(Some(vec!["a,b".into(), "c d".into(), "e+f".into()]))
+        );
+        assert_eq!(
+            q.get::<BTreeMap<String, String>>("o", Style::Form, false),
+            Ok(Some(BTreeMap::from([("k,1".into(), "v,2".into())])))
+        );
+        // A single value is the whole decoded text, commas and all.
+        assert_eq!(
+            q.get::<String>("s", Style::Form, false),
+            Ok(Some("a,b".into()))
+        );
+        assert_eq!(
+            kind(q.get::<Vec<i32>>("n", Style::Form, false)),
+            "int_parsing"
+        );
+        assert_eq!(
+            path::<Vec<String>>("a%2Cb,c%25d"),
+            Ok(vec!["a,b".into(), "c%d".into()])
+        );
+        assert_eq!(path::<String>("a%2Cb"), Ok("a,b".into()));
+        assert_eq!(
+            path::<BTreeMap<String, String>>("k%3D1=v%2C2,x=y%3Dz"),
+            Ok(BTreeMap::from([
+                ("k=1".into(), "v,2".into()),
+                ("x".into(), "y=z".into())
+            ]))
+        );
+        assert_eq!(
+            path_styled::<Vec<String>>(".a%2Eb.c", Style::Label, true, "id"),
+            Ok(vec!["a.b".into(), "c".into()])
+        );
+        assert_eq!(
+            path_styled::<Vec<String>>(";id=a%3Bb;id=c%2Cd", Style::Matrix, true, "id"),
+            Ok(vec!["a;b".into(), "c,d".into()])
+        );
+        assert_eq!(
+            path_styled::<Vec<String>>(";my%20id=a%2Cb,c", Style::Matrix, false, "my id"),
+            Ok(vec!["a,b".into(), "c".into()])
+        );
+        assert_eq!(kind(path::<Vec<String>>("a,%FF")), "string_unicode");
+        let mut headers = HeaderMap::new();
+        headers.insert("cookie", HeaderValue::from_static("ids=a%2Cb,c; bad=%FF"));
+        assert_eq!(
+            cookie::<Vec<String>>(&headers, "ids"),
+            Ok(Some(vec!["a,b".into(), "c".into()]))
+        );
+        assert_eq!(kind(cookie::<String>(&headers, "bad")), "string_unicode");
     }
 
     #[test]

@@ -54,9 +54,13 @@ impl Api for Echo {
 }
 
 async fn serve() -> String {
+    serve_app(router(Echo)).await
+}
+
+async fn serve_app(app: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, router(Echo)).await.unwrap() });
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
     format!("http://{address}")
 }
 
@@ -90,6 +94,16 @@ async fn each_style_is_read_from_its_wire_form() {
             "/matrix/;id=7/;tags=a%20b/;x=-1;y=0",
             json!({"id": 7, "tags": ["a b"], "point": [-1, 0]}),
         ),
+        // Delimiters sent encoded stay inside their item: segments are split before
+        // they are decoded.
+        (
+            "/label/.5/.a%2Eb.c%2Cd/.x,1,y,2",
+            json!({"id": 5, "tags": ["a.b", "c,d"], "point": [1, 2]}),
+        ),
+        (
+            "/matrix/;id=5/;tags=a%3Bb;tags=c%2Cd%25/;x=1;y=2",
+            json!({"id": 5, "tags": ["a;b", "c,d%"], "point": [1, 2]}),
+        ),
     ];
     for (path, expected) in cases {
         let (status, body) = get(&base, path).await;
@@ -118,17 +132,33 @@ async fn the_generated_client_and_server_agree_on_every_style() {
         Value::Object((*simple).clone()),
         json!({"ids": [7, 8], "point": [3, -4]})
     );
-    // Values holding their style's delimiter (`.` for label, `;` for matrix) are not
-    // supported: the router percent-decodes path segments before they are split.
-    let tags = vec!["a b".to_owned(), "c-d".to_owned(), "é,f".to_owned()];
+    // Items holding any style's delimiter (`,`, `.`, `;`, `=`) or `%` arrive whole.
+    let tags: Vec<String> = ["a b", "c-d", "é,f", "g.h", "i;j", "k=l", "m%2Cn"]
+        .map(String::from)
+        .to_vec();
     let label = client.label(9, tags.clone(), point.clone()).await.unwrap();
     assert_eq!(
         Value::Object((*label).clone()),
-        json!({"id": 9, "tags": ["a b", "c-d", "é,f"], "point": [3, -4]})
+        json!({"id": 9, "tags": tags, "point": [3, -4]})
     );
-    let matrix = client.matrix(10, tags, point).await.unwrap();
+    let matrix = client.matrix(10, tags.clone(), point).await.unwrap();
     assert_eq!(
         Value::Object((*matrix).clone()),
-        json!({"id": 10, "tags": ["a b", "c-d", "é,f"], "point": [3, -4]})
+        json!({"id": 10, "tags": tags, "point": [3, -4]})
+    );
+}
+
+#[tokio::test]
+async fn a_router_nested_under_a_prefix_reads_encoded_items_too() {
+    let base = serve_app(axum::Router::new().nest("/v1", router(Echo))).await;
+    let client = Client::new(&format!("{base}/v1")).unwrap();
+    let tags = vec!["a.b".to_owned(), "c,d".to_owned()];
+    let label = client
+        .label(1, tags.clone(), Point { x: 0, y: 0 })
+        .await
+        .unwrap();
+    assert_eq!(
+        Value::Object((*label).clone()),
+        json!({"id": 1, "tags": tags, "point": [0, 0]})
     );
 }
