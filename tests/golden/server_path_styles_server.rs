@@ -88,6 +88,8 @@ pub mod server {
         pub ids: Vec<i64>,
         /// `point` (path parameter)
         pub point: Point,
+        /// `filter` (query parameter)
+        pub filter: Option<Vec<String>>,
     }
 
     /// The responses of [`Api::simple`].
@@ -274,10 +276,17 @@ pub mod server {
         let mut errors = runtime::ValidationErrors::new();
         let ids = incoming.path::<Vec<i64>>("ids", &mut errors);
         let point = incoming.path::<Point>("point", &mut errors);
-        let (Some(ids), Some(point)) = (ids, point) else {
+        let filter = incoming.query::<Vec<String>>(
+            "filter",
+            runtime::param::Style::Form,
+            false,
+            false,
+            &mut errors,
+        );
+        let (Some(ids), Some(point), Some(filter)) = (ids, point, filter) else {
             return runtime::Rejection::from(errors).into_response();
         };
-        let request = SimpleRequest { ids, point };
+        let request = SimpleRequest { ids, point, filter };
         match api.simple(incoming.into_context(), request).await {
             Ok(response) => response.into_response(),
             Err(error) => runtime::error::internal_error(&error),
@@ -354,7 +363,7 @@ pub mod server {
 
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
-    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Path styles","version":"1.0.0"},"paths":{"/simple/{ids}/{point}":{"get":{"operationId":"simple","parameters":[{"name":"ids","in":"path","required":true,"schema":{"type":"array","items":{"type":"integer"}}},{"name":"point","in":"path","required":true,"explode":true,"schema":{"$ref":"#/components/schemas/Point"}}],"responses":{"200":{"$ref":"#/components/responses/Echo"}}}},"/label/{id}/{tags}/{point}":{"get":{"operationId":"label","parameters":[{"name":"id","in":"path","required":true,"style":"label","schema":{"type":"integer"}},{"name":"tags","in":"path","required":true,"style":"label","explode":true,"schema":{"type":"array","items":{"type":"string"}}},{"name":"point","in":"path","required":true,"style":"label","schema":{"$ref":"#/components/schemas/Point"}}],"responses":{"200":{"$ref":"#/components/responses/Echo"}}}},"/matrix/{id}/{tags}/{point}":{"get":{"operationId":"matrix","parameters":[{"name":"id","in":"path","required":true,"style":"matrix","schema":{"type":"integer"}},{"name":"tags","in":"path","required":true,"style":"matrix","explode":true,"schema":{"type":"array","items":{"type":"string"}}},{"name":"point","in":"path","required":true,"style":"matrix","explode":true,"schema":{"$ref":"#/components/schemas/Point"}}],"responses":{"200":{"$ref":"#/components/responses/Echo"}}}}},"components":{"schemas":{"Point":{"type":"object","required":["x","y"],"properties":{"x":{"type":"integer"},"y":{"type":"integer"}}}},"responses":{"Echo":{"description":"The parameters as the server read them.","content":{"application/json":{"schema":{"type":"object","additionalProperties":true}}}}}}}"##;
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Path styles","version":"1.0.0"},"paths":{"/simple/{ids}/{point}":{"get":{"operationId":"simple","parameters":[{"name":"ids","in":"path","required":true,"schema":{"type":"array","items":{"type":"integer"}}},{"name":"point","in":"path","required":true,"explode":true,"schema":{"$ref":"#/components/schemas/Point"}},{"name":"filter","in":"query","style":"form","explode":false,"schema":{"type":"array","items":{"type":"string"}}}],"responses":{"200":{"$ref":"#/components/responses/Echo"}}}},"/label/{id}/{tags}/{point}":{"get":{"operationId":"label","parameters":[{"name":"id","in":"path","required":true,"style":"label","schema":{"type":"integer"}},{"name":"tags","in":"path","required":true,"style":"label","explode":true,"schema":{"type":"array","items":{"type":"string"}}},{"name":"point","in":"path","required":true,"style":"label","schema":{"$ref":"#/components/schemas/Point"}}],"responses":{"200":{"$ref":"#/components/responses/Echo"}}}},"/matrix/{id}/{tags}/{point}":{"get":{"operationId":"matrix","parameters":[{"name":"id","in":"path","required":true,"style":"matrix","schema":{"type":"integer"}},{"name":"tags","in":"path","required":true,"style":"matrix","explode":true,"schema":{"type":"array","items":{"type":"string"}}},{"name":"point","in":"path","required":true,"style":"matrix","explode":true,"schema":{"$ref":"#/components/schemas/Point"}}],"responses":{"200":{"$ref":"#/components/responses/Echo"}}}}},"components":{"schemas":{"Point":{"type":"object","required":["x","y"],"properties":{"x":{"type":"integer"},"y":{"type":"integer"}}}},"responses":{"Echo":{"description":"The parameters as the server read them.","content":{"application/json":{"schema":{"type":"object","additionalProperties":true}}}}}}}"##;
 }
 
 /// A client of the `Path styles` API, over reqwest.
@@ -409,6 +418,7 @@ pub mod client {
                 correlation_id: None,
                 ids: ids.into(),
                 point: point.into(),
+                filter: None,
             }
         }
 
@@ -469,9 +479,16 @@ pub mod client {
         correlation_id: Option<String>,
         ids: Vec<i64>,
         point: Point,
+        filter: Option<Vec<String>>,
     }
 
     impl SimpleRequest {
+        /// `filter` (query parameter)
+        pub fn filter(mut self, value: impl Into<Vec<String>>) -> Self {
+            self.filter = Some(value.into());
+            self
+        }
+
         /// Sends `x-correlation-id: id` with the request (the server logs it
         /// and echoes it).
         pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
@@ -495,6 +512,7 @@ pub mod client {
             request.path_param("ids", runtime::Style::Simple, false, &self.ids);
             request.path("/");
             request.path_param("point", runtime::Style::Simple, true, &self.point);
+            request.query("filter", runtime::Style::Form, false, &self.filter);
             request.correlation_id(self.correlation_id.as_deref());
             runtime::call(request, |response| match response.status() {
                 200 => response.json(),

@@ -28,7 +28,7 @@ impl Api for Echo {
         r: SimpleRequest,
     ) -> Result<SimpleResponse, HandlerError> {
         Ok(SimpleResponse::Ok(echo(
-            json!({"ids": r.ids, "point": [r.point.x, r.point.y]}),
+            json!({"ids": r.ids, "point": [r.point.x, r.point.y], "filter": r.filter}),
         )))
     }
 
@@ -76,7 +76,11 @@ async fn each_style_is_read_from_its_wire_form() {
     let cases = [
         (
             "/simple/1,2,3/x=1,y=2",
-            json!({"ids": [1, 2, 3], "point": [1, 2]}),
+            json!({"ids": [1, 2, 3], "point": [1, 2], "filter": null}),
+        ),
+        (
+            "/simple/1/x=1,y=2?filter=a%2Cb,c+d,e%2Bf",
+            json!({"ids": [1], "point": [1, 2], "filter": ["a,b", "c d", "e+f"]}),
         ),
         (
             "/label/.5/.a.b/.x,1,y,2",
@@ -130,7 +134,17 @@ async fn the_generated_client_and_server_agree_on_every_style() {
     let simple = client.simple(vec![7, 8], point.clone()).await.unwrap();
     assert_eq!(
         Value::Object((*simple).clone()),
-        json!({"ids": [7, 8], "point": [3, -4]})
+        json!({"ids": [7, 8], "point": [3, -4], "filter": null})
+    );
+    let filter = vec!["a,b".to_owned(), "c d".to_owned(), "e+f%".to_owned()];
+    let simple = client
+        .simple(vec![1], point.clone())
+        .filter(filter.clone())
+        .await
+        .unwrap();
+    assert_eq!(
+        Value::Object((*simple).clone()),
+        json!({"ids": [1], "point": [3, -4], "filter": filter})
     );
     // Items holding any style's delimiter (`,`, `.`, `;`, `=`) or `%` arrive whole.
     let tags: Vec<String> = ["a b", "c-d", "é,f", "g.h", "i;j", "k=l", "m%2Cn"]
