@@ -6,10 +6,10 @@
 //! [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) layer (2 MiB without one);
 //! a larger body is answered with 413.
 
-use axum::RequestExt as _;
-use axum::body::HttpBody as _;
 use std::borrow::Cow;
 
+use axum::RequestExt as _;
+use axum::body::HttpBody as _;
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request};
 use bytes::Bytes;
 use http::header;
@@ -105,7 +105,7 @@ impl Incoming {
     /// The path parameter `name` as sent (still percent-encoded), for the readers to
     /// split before decoding; `decoded` is the router's decoded value of it. Where the
     /// route cannot be lined up with the request's path, `decoded` with only `%`
-    /// encoded (its delimiters are then delimiters, as before decoding cannot tell).
+    /// encoded again: a delimiter that was sent encoded is then a delimiter.
     fn encoded_path_param<'a>(&'a self, name: &str, decoded: &'a str) -> Cow<'a, str> {
         if !self.parts.uri.path().contains('%') {
             // Nothing was encoded: the decoded value is the value as sent.
