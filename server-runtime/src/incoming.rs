@@ -288,10 +288,8 @@ impl Incoming {
         if bytes.is_empty() {
             return Ok(absent(required, errors));
         }
-        let query = Query::parse(Some(&String::from_utf8_lossy(&bytes)));
-        let fields: Vec<(String, BodyField)> = query
-            .pairs()
-            .map(|(name, value)| (name.to_owned(), BodyField::Text(value.to_owned())))
+        let fields: Vec<(String, BodyField)> = param::form_pairs(&String::from_utf8_lossy(&bytes))
+            .map(|(name, value)| (name, BodyField::Text(value)))
             .collect();
         Ok(fields_into(&fields, errors).map(Some))
     }

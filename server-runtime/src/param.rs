@@ -180,12 +180,25 @@ fn decode_form(text: &str) -> String {
     percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
+/// The `name=value` pairs of a query string or a form body, as sent (`name` alone is an
+/// empty value).
+fn raw_pairs(text: &str) -> impl Iterator<Item = (&str, &str)> {
+    text.split('&')
+        .filter(|part| !part.is_empty())
+        .map(|part| part.split_once('=').unwrap_or((part, "")))
+}
+
+/// The decoded name/value pairs of an `application/x-www-form-urlencoded` body, in
+/// order, as [`Query`] decodes a query string (without keeping the values as sent).
+pub(crate) fn form_pairs(text: &str) -> impl Iterator<Item = (String, String)> {
+    raw_pairs(text).map(|(name, value)| (decode_form(name), decode_form(value)))
+}
+
 impl Query {
     /// Parses a raw query string (the part after `?`, without it); `None` is an empty query.
     pub fn parse(raw: Option<&str>) -> Query {
         let mut query = Query::default();
-        for part in raw.unwrap_or("").split('&').filter(|part| !part.is_empty()) {
-            let (name, value) = part.split_once('=').unwrap_or((part, ""));
+        for (name, value) in raw_pairs(raw.unwrap_or("")) {
             let decoded = decode_form(value);
             query.raw.push((decoded != value).then(|| value.to_owned()));
             query.pairs.push((decode_form(name), decoded));
