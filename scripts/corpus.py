@@ -8,9 +8,10 @@ code, many documents per crate as modules so dependencies compile once; any rust
 error or warning is attributed to the document whose module it is in and fails it,
 as `-D warnings` would).
 
-Writes a TSV (spec, stage reached, error) to OUT/results.tsv (and, as crates are
+Writes a TSV (spec, stage reached, error, warnings by kind) to OUT/results.tsv (and, as crates are
 checked, their documents to OUT/compiled.tsv) and prints a summary:
-documents per stage, rates, and the most frequent kinds of error.
+documents per stage, rates, the most frequent kinds of error, and the documents with
+warnings and the warnings by kind.
 
     scripts/corpus.py                      # every document, check + types + code
     scripts/corpus.py --sample 100 --compile
@@ -87,6 +88,9 @@ def first_line(text: str) -> str:
 
 STAGES = ("none", "check", "types", "code", "compile")
 
+# The warnings of each document, by kind (filled by `generate`).
+WARNINGS: dict[Path, Counter] = {}
+
 
 def generate(binary: Path, doc: Path, out: Path) -> tuple[str, str]:
     """Runs the generator on one document; returns (stage reached, error)."""
@@ -98,6 +102,8 @@ def generate(binary: Path, doc: Path, out: Path) -> tuple[str, str]:
         return "none", "timeout after 300 s"
     stages = [l.split()[1] for l in done.stdout.splitlines() if l.startswith("stage ")]
     stage = stages[-1] if stages else "none"
+    warnings = Counter(l.split()[1] for l in done.stdout.splitlines() if l.startswith("warning "))
+    WARNINGS[doc] = warnings
     if done.returncode == 0:
         return stage, ""
     kind = "panic" if "panicked" in done.stderr else f"exit {done.returncode}"
@@ -303,10 +309,11 @@ def main() -> int:
 
     table = args.out / "results.tsv"
     with table.open("w") as out:
-        out.write("spec\tstage\terror\n")
+        out.write("spec\tstage\terror\twarnings\n")
         for doc in docs:
             stage, error = results[doc]
-            out.write(f"{doc.relative_to(api)}\t{stage}\t{error}\n")
+            warnings = ",".join(f"{k}:{n}" for k, n in sorted(WARNINGS.get(doc, Counter()).items()))
+            out.write(f"{doc.relative_to(api)}\t{stage}\t{error}\t{warnings}\n")
 
     total = len(docs)
     reached = Counter(stage for stage, _ in results.values())
@@ -321,6 +328,14 @@ def main() -> int:
         compiled = reached["compile"]
         print(f"{'compile':10} {compiled:8} {len(to_compile):6} {100 * compiled / max(len(to_compile), 1):6.1f}%")
     print(f"panics and timeouts: {panics}")
+    warned = [doc for doc in docs if WARNINGS.get(doc)]
+    by_kind = Counter()
+    for doc in warned:
+        by_kind.update(WARNINGS[doc])
+    print(f"documents with warnings: {len(warned)} of {total}; warnings: {sum(by_kind.values())}")
+    for kind, count in by_kind.most_common():
+        documents = sum(1 for doc in warned if WARNINGS[doc][kind])
+        print(f"{count:8}  {kind} (in {documents} documents)")
     kinds = Counter(
         (stage, error_kind(error)) for stage, error in results.values() if error
     )

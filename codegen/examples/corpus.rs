@@ -7,8 +7,9 @@
 //! ```
 //!
 //! Prints `stage <name>` on stdout after each stage passes (`check`, `types`, `code`),
-//! so a caller knows how far a document got even when a later stage panics. A failure
-//! prints the report on stderr and exits with status 1.
+//! so a caller knows how far a document got even when a later stage panics, and one
+//! `warning <kind>` line per warning of the document after `check`. A failure prints
+//! the report on stderr and exits with status 1.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,10 @@ fn main() -> ExitCode {
 fn run(spec: PathBuf, out: PathBuf) -> Result<(), String> {
     let loaded = Spec::load(&spec).map_err(|e| e.to_string())?;
     println!("stage check");
+    for warning in &loaded.warnings {
+        let kind = warning.approximation.map_or("other", |kind| kind.name());
+        println!("warning {kind}");
+    }
     loaded.types().map_err(|e| e.to_string())?;
     println!("stage types");
     let code = loaded

@@ -1,6 +1,8 @@
 //! Generating code from a build script (`build.rs`).
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::emit::Parts;
 use crate::{Error, Spec};
@@ -27,6 +29,7 @@ pub struct Builder {
     file_name: Option<String>,
     out_dir: Option<PathBuf>,
     parts: Parts,
+    deny_warnings: bool,
 }
 
 impl Builder {
@@ -37,6 +40,7 @@ impl Builder {
             file_name: None,
             out_dir: None,
             parts: Parts::default(),
+            deny_warnings: false,
         }
     }
 
@@ -66,6 +70,13 @@ impl Builder {
         self
     }
 
+    /// Fail on warnings (constructs the generated code can only approximate) as on
+    /// errors, instead of printing them as `cargo:warning=` lines.
+    pub fn deny_warnings(mut self, deny: bool) -> Self {
+        self.deny_warnings = deny;
+        self
+    }
+
     /// Loads the document, generates, writes, and prints the `cargo:rerun-if-changed`
     /// lines for every file read (also when the document has problems, so fixing
     /// them re-runs the script).
@@ -85,6 +96,12 @@ impl Builder {
         let spec = Spec::load_watching(&self.spec, &mut |file| {
             println!("cargo:rerun-if-changed={}", file.display());
         })?;
+        let spec = if self.deny_warnings {
+            spec.deny_warnings()?
+        } else {
+            warn_once(&self.spec, &spec.warnings);
+            spec
+        };
         let file_name = self.file_name.unwrap_or_else(|| {
             let stem = self
                 .spec
@@ -97,5 +114,39 @@ impl Builder {
         let code = spec.code(self.parts)?;
         crate::output::write_if_changed(&path, code.as_bytes())?;
         Ok(path)
+    }
+}
+
+/// How many warnings of one document a build script prints; `oapi-gen check` lists
+/// them all.
+const MAX_PRINTED_WARNINGS: usize = 10;
+
+/// Prints the warnings of the document at `spec` as `cargo:warning=` lines, once per
+/// document in this build script (which may generate several files from one).
+fn warn_once(spec: &Path, warnings: &[crate::Diagnostic]) {
+    static WARNED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    if warnings.is_empty() {
+        return;
+    }
+    let key = std::fs::canonicalize(spec).unwrap_or_else(|_| spec.to_path_buf());
+    let mut warned = WARNED
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !warned.get_or_insert_with(HashSet::new).insert(key) {
+        return;
+    }
+    for warning in warnings.iter().take(MAX_PRINTED_WARNINGS) {
+        // One line each: Cargo ends a warning at the newline.
+        println!(
+            "cargo:warning={}",
+            warning.to_string().replace(['\r', '\n'], " ")
+        );
+    }
+    if warnings.len() > MAX_PRINTED_WARNINGS {
+        println!(
+            "cargo:warning=… and {} more warnings (`oapi-gen check {}` lists them all)",
+            warnings.len() - MAX_PRINTED_WARNINGS,
+            spec.display()
+        );
     }
 }

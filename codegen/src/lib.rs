@@ -27,7 +27,7 @@ pub mod output;
 
 use std::path::{Path, PathBuf};
 
-pub use diagnostics::{Diagnostic, Error, Location, Severity};
+pub use diagnostics::{Approximation, Diagnostic, Error, Location, Severity};
 
 /// A loaded and lowered OpenAPI document.
 #[derive(Debug, Clone)]
@@ -36,10 +36,16 @@ pub struct Spec {
     pub api: ir::Api,
     /// Every file read: the document first, then the files its `$ref`s reached.
     pub files: Vec<PathBuf>,
+    /// What the generated code approximates, each located (sorted by location).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Spec {
-    /// Loads the document at `path` and lowers it to the IR, reporting every problem.
+    /// Loads the document at `path` and lowers it to the IR. Fails, reporting every
+    /// problem, when the document has an error; succeeds with its [`warnings`]
+    /// otherwise (see [`Spec::deny_warnings`]).
+    ///
+    /// [`warnings`]: Spec::warnings
     pub fn load(path: impl AsRef<Path>) -> Result<Spec, Error> {
         Spec::load_watching(path, &mut |_| {})
     }
@@ -52,11 +58,22 @@ impl Spec {
     ) -> Result<Spec, Error> {
         let documents =
             loader::Documents::load_watching(path.as_ref(), on_read).map_err(Error::Spec)?;
-        let api = lower::lower(&documents).map_err(Error::Spec)?;
+        let (api, warnings) = lower::lower(&documents).map_err(Error::Spec)?;
         Ok(Spec {
             api,
             files: documents.paths().map(Path::to_path_buf).collect(),
+            warnings,
         })
+    }
+
+    /// This spec, or, when it has warnings, an error listing them (for users who
+    /// want a document the generator represents exactly).
+    pub fn deny_warnings(self) -> Result<Spec, Error> {
+        if self.warnings.is_empty() {
+            Ok(self)
+        } else {
+            Err(Error::Spec(self.warnings))
+        }
     }
 
     /// The models of the API as one Rust source file (see [`emit::types`]).

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use oapi_gen::diagnostics::Summary;
 use oapi_gen::output::{self, CrateKind, RuntimeDependency};
 use oapi_gen::{Error, Spec};
 
@@ -26,10 +27,14 @@ struct Cli {
 enum Command {
     /// Validate a document and print every problem with its file and JSON pointer.
     ///
-    /// Exits with status 1 when there is any problem.
+    /// Exits with status 1 when there is an error (or a warning, with
+    /// `--deny-warnings`); warnings alone (constructs the generated code approximates)
+    /// are printed and exit with status 0.
     Check {
         /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
         spec: PathBuf,
+        #[command(flatten)]
+        warnings: WarningArgs,
     },
     /// Write a library crate with the models (serde types) of a document.
     Types(CrateArgs),
@@ -59,6 +64,30 @@ struct NewArgs {
     oapi_gen_path: Option<PathBuf>,
 }
 
+/// How warnings are treated.
+#[derive(Debug, clap::Args)]
+struct WarningArgs {
+    /// Fail (exit 1, nothing written) when the document has warnings: constructs the
+    /// generated code can only approximate.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+impl WarningArgs {
+    /// Loads the document, printing its warnings on standard error, or failing on
+    /// them when they are denied.
+    fn load(&self, spec: &std::path::Path) -> Result<Spec, Error> {
+        let loaded = Spec::load(spec)?;
+        if self.deny_warnings {
+            return loaded.deny_warnings();
+        }
+        for warning in &loaded.warnings {
+            eprintln!("{warning}");
+        }
+        Ok(loaded)
+    }
+}
+
 /// Options shared by the subcommands that write a crate.
 #[derive(Debug, clap::Args)]
 struct CrateArgs {
@@ -75,6 +104,8 @@ struct CrateArgs {
     /// the published crate.
     #[arg(long, value_name = "DIR")]
     runtime_path: Option<PathBuf>,
+    #[command(flatten)]
+    warnings: WarningArgs,
 }
 
 fn main() -> ExitCode {
@@ -89,7 +120,7 @@ fn main() -> ExitCode {
 }
 
 fn write_crate(kind: CrateKind, args: CrateArgs) -> Result<(), Error> {
-    let loaded = Spec::load(&args.spec)?;
+    let loaded = args.warnings.load(&args.spec)?;
     let runtime = match args.runtime_path {
         Some(path) => RuntimeDependency::Path(path),
         None => RuntimeDependency::default(),
@@ -139,16 +170,17 @@ fn new_project(args: NewArgs) -> Result<(), new::NewError> {
 
 fn run(command: Command) -> Result<(), Box<dyn std::error::Error>> {
     match command {
-        Command::Check { spec } => {
-            let loaded = Spec::load(&spec)?;
+        Command::Check { spec, warnings } => {
+            let loaded = warnings.load(&spec)?;
             let api = &loaded.api;
             println!(
-                "{}: OpenAPI {}, {} operations, {} types, {} files: no problems found",
+                "{}: OpenAPI {}, {} operations, {} types, {} files: {}",
                 spec.display(),
                 api.openapi_version,
                 api.operations.len(),
                 api.types.defs.len(),
-                loaded.files.len()
+                loaded.files.len(),
+                Summary(&loaded.warnings),
             );
             Ok(())
         }

@@ -41,6 +41,53 @@ fn check_reports_located_problems_and_exits_1() {
 }
 
 #[test]
+fn check_prints_warnings_and_exits_0_unless_they_are_denied() {
+    let document = "fixtures/warnings/discriminator.yaml";
+    let output = oapi_gen(&["check", document]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let stderr = text(&output.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "warning[discriminator]: {document}#/components/schemas/Content/oneOf/0: "
+        )),
+        "{stderr}"
+    );
+    let stdout = text(&output.stdout);
+    assert!(stdout.contains("2 warnings found"), "{stdout}");
+
+    let output = oapi_gen(&["check", "--deny-warnings", document]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = text(&output.stderr);
+    assert!(stderr.contains("warning[discriminator]"), "{stderr}");
+    assert!(
+        stderr.ends_with("2 warnings found in the OpenAPI document\n"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn denied_warnings_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let out_arg = out.to_str().unwrap();
+    let spec = "fixtures/warnings/schemas.yaml";
+    let output = oapi_gen(&[
+        "client",
+        "--spec",
+        spec,
+        "--out",
+        out_arg,
+        "--deny-warnings",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(!out.exists());
+    let output = oapi_gen(&["client", "--spec", spec, "--out", out_arg]);
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    assert!(text(&output.stderr).contains("warning[tuple]"));
+    assert!(out.join("src/lib.rs").exists());
+}
+
+#[test]
 fn a_missing_file_is_an_error_not_a_panic() {
     let output = oapi_gen(&["check", "fixtures/no-such-document.yaml"]);
     assert_eq!(output.status.code(), Some(1));

@@ -56,11 +56,11 @@ struct Defaults {
 /// The item of `def`; `defaults` receives the default functions its fields need.
 fn item(types: &TypeSpace, def: &TypeDef, defaults: &mut Defaults) -> String {
     let mut code = Code::new();
-    let notes = if def.deprecated {
-        vec!["**Deprecated.**".to_owned()]
-    } else {
-        Vec::new()
-    };
+    let mut notes = Vec::new();
+    if def.deprecated {
+        notes.push("**Deprecated.**".to_owned());
+    }
+    notes.extend(approximated(&def.approximations));
     code.doc(docs::join(def.docs.as_deref(), &notes).as_deref());
     let name = &def.name;
     match &def.kind {
@@ -173,6 +173,13 @@ fn strukt(code: &mut Code, types: &TypeSpace, def: &TypeDef, s: &Struct, default
     code.close("}");
 }
 
+/// The documentation lines of approximation notes.
+fn approximated(notes: &[String]) -> impl Iterator<Item = String> + '_ {
+    notes
+        .iter()
+        .map(|note| format!("**Approximated:** {note}."))
+}
+
 /// The documentation of a struct field.
 fn field_doc(code: &mut Code, f: &Field) {
     let mut notes = Vec::new();
@@ -185,6 +192,7 @@ fn field_doc(code: &mut Code, f: &Field) {
     if f.deprecated {
         notes.push("**Deprecated.**".to_owned());
     }
+    notes.extend(approximated(&f.approximations));
     code.doc(docs::join(f.docs.as_deref(), &notes).as_deref());
 }
 
@@ -556,6 +564,41 @@ fn open_deserialize(code: &mut Code, name: &str) {
     );
 }
 
+/// The body of `deserialize` for a union whose discriminator selects only some
+/// members: the others are tried in declared order when no tag selects one.
+fn partly_tagged(code: &mut Code, u: &Union, property: &str) {
+    code.open("::oapi_gen_runtime::discriminator::deserialize_or_untagged(");
+    code.line("deserializer,");
+    code.line(format_args!("{},", string(property)));
+    code.open("|tag, value| match tag {");
+    for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
+        let tags: Vec<String> = v.tags.iter().map(|tag| string(tag)).collect();
+        code.arm(
+            &tags.join(" | "),
+            &format!(
+                "Some(::oapi_gen_runtime::discriminator::tagged(value).map(Self::{}))",
+                v.rust_name
+            ),
+        );
+    }
+    code.line("_ => None,");
+    code.close("},");
+    let mut untagged = u.variants.iter().filter(|v| v.fallback);
+    if let Some(first) = untagged.next() {
+        code.open("|value| {");
+        code.line("::oapi_gen_runtime::discriminator::untagged(value)");
+        code.line(format_args!("    .map(Self::{})", first.rust_name));
+        for v in untagged {
+            code.line(format_args!(
+                "    .or_else(|| ::oapi_gen_runtime::discriminator::untagged(value).map(Self::{}))",
+                v.rust_name
+            ));
+        }
+        code.close("},");
+    }
+    code.close(")");
+}
+
 fn int_enum(code: &mut Code, def: &TypeDef, e: &IntEnum) {
     derives(
         code,
@@ -599,6 +642,9 @@ fn union(code: &mut Code, types: &TypeSpace, def: &TypeDef, u: &Union) {
                 doc.push('.');
                 code.doc_line(&doc);
             }
+            (Some(property), _) if v.fallback => code.doc_line(&format!(
+                "A value of type `{ty}`, tried when no `{property}` value selects a variant."
+            )),
             _ => code.doc_line(&format!("A value of type `{ty}`.")),
         }
         code.line(format_args!("{}({ty}),", v.rust_name));
@@ -609,6 +655,12 @@ fn union(code: &mut Code, types: &TypeSpace, def: &TypeDef, u: &Union) {
     };
     code.blank();
     open_deserialize(code, name);
+    if u.variants.iter().any(|v| v.fallback) {
+        partly_tagged(code, u, property);
+        code.close("}");
+        code.close("}");
+        return;
+    }
     code.open("::oapi_gen_runtime::discriminator::deserialize(");
     code.line("deserializer,");
     code.line(format_args!("{},", string(property)));

@@ -165,6 +165,9 @@ pub struct TypeDef {
     pub location: Location,
     /// Constraints of the schema itself (for aliases of constrained primitives).
     pub constraints: Constraints,
+    /// What the type approximates, one note per warning located in its schema (and
+    /// not in a schema of its own type inside it).
+    pub approximations: Vec<String>,
 }
 
 /// Traits beyond `Debug`, `Clone`, `PartialEq`, `Serialize`, `Deserialize` that a type
@@ -247,6 +250,11 @@ pub struct Field {
     pub deprecated: bool,
     /// Constraints to validate the value against.
     pub constraints: Constraints,
+    /// What the field's type approximates, one note per warning located in its
+    /// schema (and not in a named type of its own).
+    pub approximations: Vec<String>,
+    /// The property's schema.
+    pub location: Location,
 }
 
 /// The default of an optional property, when it can be expressed in the field type.
@@ -307,6 +315,10 @@ pub struct UnionVariant {
     pub ty: TypeRef,
     /// The discriminator values selecting this variant (empty without discriminator).
     pub tags: Vec<String>,
+    /// Whether the discriminator does not fit this variant (it cannot carry the
+    /// property, or no value can be told for it): it is tried, in declared order,
+    /// for a value that no tag selects.
+    pub fallback: bool,
 }
 
 /// Validation keywords of a schema, for servers to enforce.

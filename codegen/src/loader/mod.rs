@@ -10,11 +10,11 @@ pub mod pointer;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use serde_json::Value;
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Approximation, Diagnostic, Location};
 
 /// How many files one document may pull in through `$ref`s.
 const MAX_FILES: usize = 512;
@@ -28,6 +28,62 @@ pub struct Document {
     pub path: Arc<Path>,
     /// The parsed content.
     pub root: Value,
+    /// The JSON pointer of every `$anchor` and `$dynamicAnchor` (JSON Schema 2020-12
+    /// plain-name fragments), found the first time a `$ref` names one.
+    anchors: OnceLock<HashMap<String, String>>,
+}
+
+impl Document {
+    /// A parsed file at `path`.
+    pub fn new(path: Arc<Path>, root: Value) -> Document {
+        Document {
+            path,
+            root,
+            anchors: OnceLock::new(),
+        }
+    }
+
+    /// The pointers of the anchors of this file, by name; the first of a name wins.
+    fn anchors(&self) -> &HashMap<String, String> {
+        self.anchors.get_or_init(|| {
+            let mut anchors = HashMap::new();
+            let mut stack = vec![(String::new(), &self.root, false)];
+            while let Some((at, value, names)) = stack.pop() {
+                match value {
+                    Value::Object(map) => {
+                        for key in ["$anchor", "$dynamicAnchor"] {
+                            if !names && let Some(Value::String(name)) = map.get(key) {
+                                anchors.entry(name.clone()).or_insert_with(|| at.clone());
+                            }
+                        }
+                        for (key, child) in map.iter().rev() {
+                            if !(child.is_object() || child.is_array()) {
+                                continue;
+                            }
+                            if names || !is_literal(key, child) {
+                                let mut pointer = at.clone();
+                                pointer.push('/');
+                                pointer::escape_into(key, &mut pointer);
+                                let child_names = !names
+                                    && child.is_object()
+                                    && NAME_MAPS.contains(&key.as_str());
+                                stack.push((pointer, child, child_names));
+                            }
+                        }
+                    }
+                    Value::Array(items) => {
+                        for (index, child) in items.iter().enumerate().rev() {
+                            if child.is_object() || child.is_array() {
+                                stack.push((format!("{at}/{index}"), child, false));
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            anchors
+        })
+    }
 }
 
 /// The entry document and every file reachable from it through `$ref`s.
@@ -129,7 +185,7 @@ impl Documents {
         let entry_path: Arc<Path> = Arc::from(entry);
         on_read(entry);
         let root = read(entry).map_err(|message| {
-            vec![Diagnostic::invalid(
+            vec![Diagnostic::error(
                 Location::new(entry_path.clone(), ""),
                 message,
             )]
@@ -148,7 +204,7 @@ impl Documents {
                     continue;
                 }
                 if documents.documents.len() >= MAX_FILES {
-                    problems.push(Diagnostic::unsupported(
+                    problems.push(Diagnostic::error(
                         location,
                         format!("more than {MAX_FILES} files are reachable through $refs"),
                     ));
@@ -157,7 +213,7 @@ impl Documents {
                 on_read(&path);
                 match read(&path) {
                     Ok(root) => documents.insert(Arc::from(path.as_path()), root),
-                    Err(message) => problems.push(Diagnostic::invalid(
+                    Err(message) => problems.push(Diagnostic::error(
                         location,
                         format!("$ref `{reference}`: {message}"),
                     )),
@@ -196,13 +252,13 @@ impl Documents {
                 return Ok(node);
             };
             let Some(reference) = reference.as_str() else {
-                return Err(Diagnostic::invalid(
+                return Err(Diagnostic::error(
                     node.location.child("$ref"),
                     "$ref must be a string",
                 ));
             };
             if seen.contains(&node.location) {
-                return Err(Diagnostic::invalid(
+                return Err(Diagnostic::error(
                     node.location.child("$ref"),
                     format!("$ref `{reference}` is part of a cycle of references"),
                 ));
@@ -211,7 +267,7 @@ impl Documents {
             seen.push(node.location);
             node = next;
         }
-        Err(Diagnostic::unsupported(
+        Err(Diagnostic::error(
             node.location,
             format!("a chain of more than {MAX_REF_HOPS} $refs"),
         ))
@@ -221,10 +277,12 @@ impl Documents {
     pub fn target<'a>(&'a self, from: &Location, reference: &str) -> Result<Node<'a>, Diagnostic> {
         let at = || from.child("$ref");
         if reference.contains("://") || reference.starts_with("//") {
-            return Err(Diagnostic::unsupported(
+            return Err(Diagnostic::warning(
+                Approximation::Untyped,
                 at(),
                 format!(
-                    "$ref `{reference}` points to a remote document; only local files are supported"
+                    "$ref `{reference}` points to a remote document, which is not fetched: \
+                     what it names is any JSON value"
                 ),
             ));
         }
@@ -234,23 +292,30 @@ impl Documents {
         } else {
             self.find(&relative_to(&from.file, file))
         }
-        .ok_or_else(|| Diagnostic::invalid(at(), format!("$ref `{reference}`: file not loaded")))?;
+        .ok_or_else(|| Diagnostic::error(at(), format!("$ref `{reference}`: file not loaded")))?;
         let pointer = pointer::percent_decode(fragment).ok_or_else(|| {
-            Diagnostic::invalid(
+            Diagnostic::error(
                 at(),
                 format!("$ref `{reference}` has a malformed percent-escape"),
             )
         })?;
         if !pointer.is_empty() && !pointer.starts_with('/') {
-            return Err(Diagnostic::unsupported(
-                at(),
-                format!(
-                    "$ref `{reference}` uses a plain-name fragment; only JSON pointers are supported"
-                ),
-            ));
+            return match document.anchors().get(pointer.as_str()) {
+                Some(anchored) => Ok(Node {
+                    location: Location::new(document.path.clone(), anchored.clone()),
+                    value: pointer::get(&document.root, anchored).unwrap_or(&document.root),
+                }),
+                None => Err(Diagnostic::error(
+                    at(),
+                    format!(
+                        "$ref `{reference}` names no `$anchor` or `$dynamicAnchor` of {}",
+                        document.path.display()
+                    ),
+                )),
+            };
         }
         let value = pointer::get(&document.root, &pointer).ok_or_else(|| {
-            Diagnostic::invalid(
+            Diagnostic::error(
                 at(),
                 format!("$ref `{reference}` points to nothing: no node at `{pointer}`"),
             )
@@ -265,7 +330,7 @@ impl Documents {
         let key = identity(&path);
         self.by_path.insert(key, self.documents.len());
         self.by_spelling.insert(path.clone(), self.documents.len());
-        self.documents.push(Document { path, root });
+        self.documents.push(Document::new(path, root));
     }
 
     /// The document a location's file names: found by identity of the path when the
@@ -322,29 +387,81 @@ fn identity(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| normalize(path))
 }
 
-/// Every `$ref` of `document` that names another file, with where it is.
+/// Keys whose children are names (of properties, schemas, paths, media types, …)
+/// rather than keywords: a child called `example` or `default` there is a name.
+const NAME_MAPS: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "dependentSchemas",
+    "$defs",
+    "definitions",
+    "schemas",
+    "responses",
+    "parameters",
+    "examples",
+    "requestBodies",
+    "headers",
+    "securitySchemes",
+    "links",
+    "callbacks",
+    "pathItems",
+    "mediaTypes",
+    "content",
+    "encoding",
+    "paths",
+    "webhooks",
+    "variables",
+];
+
+/// Whether the value of keyword `key` is literal data, never a reference: example
+/// values, defaults, constants, enumerations and extensions may hold objects with a
+/// `$ref` member that is just data (GitHub's documents have such examples).
+fn is_literal(key: &str, value: &Value) -> bool {
+    match key {
+        "example" | "default" | "const" | "enum" | "value" => true,
+        // A schema's `examples` is an array of values; elsewhere `examples` is a map
+        // of Example Objects, which may be references.
+        "examples" => value.is_array(),
+        _ => key.starts_with("x-"),
+    }
+}
+
+/// Every `$ref` of `document` that names another file, with where it is. Literal data
+/// (see [`is_literal`]) is not searched.
 fn external_refs(document: &Document) -> Vec<(Location, String)> {
     let mut found = Vec::new();
-    let mut stack = vec![(Location::new(document.path.clone(), ""), &document.root)];
-    while let Some((location, value)) = stack.pop() {
+    // Each node with whether its keys are names rather than keywords.
+    let mut stack = vec![(
+        Location::new(document.path.clone(), ""),
+        &document.root,
+        false,
+    )];
+    while let Some((location, value, names)) = stack.pop() {
         match value {
             Value::Object(map) => {
-                if let Some(Value::String(reference)) = map.get("$ref")
+                if !names
+                    && let Some(Value::String(reference)) = map.get("$ref")
                     && !reference.starts_with('#')
                     && !reference.contains("://")
                 {
                     found.push((location.child("$ref"), reference.clone()));
                 }
                 for (key, child) in map.iter().rev() {
-                    if child.is_object() || child.is_array() {
-                        stack.push((location.child(key), child));
+                    if !(child.is_object() || child.is_array()) {
+                        continue;
+                    }
+                    if names {
+                        stack.push((location.child(key), child, false));
+                    } else if !is_literal(key, child) {
+                        let child_names = child.is_object() && NAME_MAPS.contains(&key.as_str());
+                        stack.push((location.child(key), child, child_names));
                     }
                 }
             }
             Value::Array(items) => {
                 for (index, child) in items.iter().enumerate().rev() {
                     if child.is_object() || child.is_array() {
-                        stack.push((location.index(index), child));
+                        stack.push((location.index(index), child, false));
                     }
                 }
             }
@@ -357,6 +474,36 @@ fn external_refs(document: &Document) -> Vec<(Location, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn refs_of(yaml: &str) -> Vec<String> {
+        let document = Document::new(
+            Arc::from(Path::new("api.yaml")),
+            parse::parse(yaml.as_bytes()).unwrap(),
+        );
+        external_refs(&document)
+            .into_iter()
+            .map(|(location, reference)| format!("{}={reference}", location.pointer))
+            .collect()
+    }
+
+    #[test]
+    fn references_inside_literal_data_are_not_followed() {
+        let found = refs_of(
+            "components:\n  examples:\n    stats:\n      value: [{db: {$ref: a.yaml}}]\n    \
+             other: {$ref: 'examples.yaml#/x'}\n  schemas:\n    S:\n      default: {$ref: b.yaml}\n      \
+             example: {$ref: c.yaml}\n      examples: [{$ref: d.yaml}]\n      enum: [{$ref: e.yaml}]\n      \
+             x-extra: {$ref: f.yaml}\n      properties:\n        example: {$ref: g.yaml}\n        \
+             default: {$ref: h.yaml}\n",
+        );
+        assert_eq!(
+            found,
+            [
+                "/components/examples/other/$ref=examples.yaml#/x",
+                "/components/schemas/S/properties/example/$ref=g.yaml",
+                "/components/schemas/S/properties/default/$ref=h.yaml",
+            ]
+        );
+    }
 
     #[test]
     fn normalizes_lexically() {

@@ -2,7 +2,9 @@
 //!
 //! Problems are collected, not returned at the first one: lowering goes on with a
 //! placeholder wherever a node is unusable, so a single run reports every problem of
-//! a document (the way `oapi-gen check` lists them).
+//! a document (the way `oapi-gen check` lists them). A construct that can only be
+//! approximated is a warning, and lowering writes the nearest sound type for it; the
+//! note of each warning also goes into the documentation of the type it is in.
 
 mod graph;
 pub(crate) mod names;
@@ -12,10 +14,10 @@ mod shape_key;
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostics::{Diagnostic, Location};
+use crate::diagnostics::{Approximation, Diagnostic, Location, Severity};
 use crate::ir::{
     Api, ParameterLocation, SecurityRequirement, SecurityScheme, SecuritySchemeKind, Server,
-    TypeId, TypeSpace,
+    TypeId, TypeKind, TypeSpace,
 };
 use crate::loader::{Documents, Node};
 use names::Namespace;
@@ -77,8 +79,12 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "RequestContext",
 ];
 
-/// Lowers a loaded document to the IR, or returns every problem found.
-pub fn lower(documents: &Documents) -> Result<Api, Vec<Diagnostic>> {
+/// How much of a schema a warning's note quotes, at most.
+const MAX_QUOTE: usize = 600;
+
+/// Lowers a loaded document to the IR with the warnings found, or returns every
+/// problem found (errors and warnings) when there is an error.
+pub fn lower(documents: &Documents) -> Result<(Api, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut lowerer = Lowerer {
         documents,
         problems: Vec::new(),
@@ -88,15 +94,16 @@ pub fn lower(documents: &Documents) -> Result<Api, Vec<Diagnostic>> {
         filling: HashSet::new(),
         nesting: 0,
         deferred: Vec::new(),
+        notes: Vec::new(),
     };
     let api = lowerer.api();
-    if lowerer.problems.is_empty() {
-        Ok(api)
-    } else {
-        let mut problems = lowerer.problems;
-        problems.sort_by(|a, b| a.location.cmp(&b.location));
-        problems.dedup();
+    let mut problems = lowerer.problems;
+    problems.sort_by(|a, b| a.location.cmp(&b.location));
+    problems.dedup();
+    if problems.iter().any(|p| p.severity == Severity::Error) {
         Err(problems)
+    } else {
+        Ok((api, problems))
     }
 }
 
@@ -114,6 +121,8 @@ struct Lowerer<'a> {
     nesting: usize,
     /// `$ref` targets whose lowering was deferred to bound the nesting.
     deferred: Vec<Node<'a>>,
+    /// The note of every warning, where it is: added to the type it is in.
+    notes: Vec<(Location, String)>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -121,12 +130,33 @@ impl<'a> Lowerer<'a> {
         self.problems.push(diagnostic);
     }
 
-    fn invalid(&mut self, location: Location, message: impl Into<String>) {
-        self.report(Diagnostic::invalid(location, message));
+    fn error(&mut self, location: Location, message: impl Into<String>) {
+        self.report(Diagnostic::error(location, message));
     }
 
-    fn unsupported(&mut self, location: Location, message: impl Into<String>) {
-        self.report(Diagnostic::unsupported(location, message));
+    /// Reports an approximation; its message becomes a note of the type it is in.
+    fn warn(&mut self, kind: Approximation, location: Location, message: impl Into<String>) {
+        let message = message.into();
+        self.notes.push((location.clone(), message.clone()));
+        self.report(Diagnostic::warning(kind, location, message));
+    }
+
+    /// Like [`warn`](Self::warn), for a schema typed as any JSON value: the note
+    /// quotes the schema (up to [`MAX_QUOTE`] bytes), which the type no longer says.
+    fn warn_untyped(&mut self, kind: Approximation, node: &Node<'a>, message: impl Into<String>) {
+        let message = message.into();
+        let mut quote = compact_json(node.value);
+        if quote.len() > MAX_QUOTE {
+            let mut end = MAX_QUOTE;
+            while !quote.is_char_boundary(end) {
+                end -= 1;
+            }
+            quote.truncate(end);
+            quote.push_str(" …");
+        }
+        self.notes
+            .push((node.location.clone(), format!("{message}: `{quote}`")));
+        self.report(Diagnostic::warning(kind, node.location.clone(), message));
     }
 
     /// Follows `$ref`s, reporting a failure and yielding `None`.
@@ -134,8 +164,60 @@ impl<'a> Lowerer<'a> {
         match self.documents.resolve(node) {
             Ok(node) => Some(node),
             Err(problem) => {
+                if problem.is_warning() {
+                    self.notes
+                        .push((problem.location.clone(), problem.message.clone()));
+                }
                 self.report(problem);
                 None
+            }
+        }
+    }
+
+    /// Adds the note of every warning to the documentation of the innermost field or
+    /// type whose schema holds the warning's location.
+    fn attach_notes(&mut self) {
+        // Every field and type by the location of its schema (several share one when
+        // an intersection is distributed over a union).
+        let mut by_location: HashMap<&Location, Vec<(usize, Option<usize>)>> = HashMap::new();
+        for (i, def) in self.types.defs.iter().enumerate() {
+            by_location
+                .entry(&def.location)
+                .or_default()
+                .push((i, None));
+            if let TypeKind::Struct(s) = &def.kind {
+                for (f, field) in s.fields.iter().enumerate() {
+                    by_location
+                        .entry(&field.location)
+                        .or_default()
+                        .push((i, Some(f)));
+                }
+            }
+        }
+        let mut attached: Vec<(usize, Option<usize>, String)> = Vec::new();
+        for (location, note) in &self.notes {
+            let mut at = location.clone();
+            loop {
+                if let Some(holders) = by_location.get(&at) {
+                    for &(i, f) in holders {
+                        attached.push((i, f, note.clone()));
+                    }
+                    break;
+                }
+                match at.pointer.rfind('/') {
+                    Some(slash) => at.pointer.truncate(slash),
+                    None => break,
+                }
+            }
+        }
+        for (i, f, note) in attached {
+            let def = &mut self.types.defs[i];
+            let notes = match (f, &mut def.kind) {
+                (Some(f), TypeKind::Struct(s)) => &mut s.fields[f].approximations,
+                _ => &mut def.approximations,
+            };
+            if !notes.contains(&note) {
+                notes.push(note);
             }
         }
     }
@@ -156,7 +238,7 @@ impl<'a> Lowerer<'a> {
                 info.str("description").map(str::to_owned),
             ),
             None => {
-                self.invalid(root.location.clone(), "the document has no `info` object");
+                self.error(root.location.clone(), "the document has no `info` object");
                 (String::new(), String::new(), None)
             }
         };
@@ -181,6 +263,7 @@ impl<'a> Lowerer<'a> {
         let operations = self.operations(&root, &global_security);
         self.lower_deferred();
         self.multipart_files(&operations);
+        self.attach_notes();
         graph::finish(&mut self.types);
         Api {
             title,
@@ -198,14 +281,14 @@ impl<'a> Lowerer<'a> {
     /// Checks the `openapi` field: 3.0.x and 3.1.x are supported, Swagger 2.0 is not.
     fn check_version(&mut self, root: &Node<'a>) -> String {
         if !root.value.is_object() {
-            self.invalid(
+            self.error(
                 root.location.clone(),
                 "an OpenAPI document must be an object",
             );
             return String::new();
         }
         if root.get("swagger").is_some() {
-            self.unsupported(
+            self.error(
                 root.location.child("swagger"),
                 "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported \
                  (convert it first, e.g. with `npx swagger2openapi`)",
@@ -215,14 +298,14 @@ impl<'a> Lowerer<'a> {
         match root.str("openapi") {
             Some(v) if v.starts_with("3.0") || v.starts_with("3.1") => v.to_owned(),
             Some(v) => {
-                self.unsupported(
+                self.error(
                     root.location.child("openapi"),
                     format!("OpenAPI version `{v}` is not supported; use 3.0.x or 3.1.x"),
                 );
                 v.to_owned()
             }
             None => {
-                self.invalid(
+                self.error(
                     root.location.clone(),
                     "the document has no `openapi` version field",
                 );
@@ -250,7 +333,7 @@ impl<'a> Lowerer<'a> {
                         Some("query") => ParameterLocation::Query,
                         Some("cookie") => ParameterLocation::Cookie,
                         _ => {
-                            self.invalid(
+                            self.error(
                                 scheme.location.child("in"),
                                 "an apiKey scheme needs `in`: header, query or cookie",
                             );
@@ -278,7 +361,7 @@ impl<'a> Lowerer<'a> {
                 },
                 Some("mutualTLS") => SecuritySchemeKind::MutualTls,
                 other => {
-                    self.invalid(
+                    self.error(
                         scheme.location.child("type"),
                         format!("unknown security scheme type {other:?}"),
                     );
@@ -304,7 +387,7 @@ impl<'a> Lowerer<'a> {
     fn security(&mut self, node: Option<Node<'a>>) -> Option<Vec<SecurityRequirement>> {
         let node = node?;
         if !node.value.is_array() {
-            self.invalid(node.location, "`security` must be an array");
+            self.error(node.location, "`security` must be an array");
             return None;
         }
         Some(

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use super::names::{self, Namespace};
-use crate::diagnostics::Location;
+use crate::diagnostics::{Approximation, Location};
 use crate::ir::{
     Content, MediaKind, Method, Operation, OperationTypeNames, Parameter, ParameterLocation,
     ParameterStyle, PathPart, PathTemplate, Primitive, RequestBody, Response, ResponseHeader,
@@ -51,7 +51,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         if !paths.value.is_object() {
-            self.invalid(paths.location, "`paths` must be an object");
+            self.error(paths.location, "`paths` must be an object");
             return Vec::new();
         }
         let mut fn_names = Namespace::with_reserved(RESERVED_FN_NAMES);
@@ -63,11 +63,11 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             if !template.starts_with('/') {
-                self.invalid(item.location.clone(), "a path must start with `/`");
+                self.error(item.location.clone(), "a path must start with `/`");
                 continue;
             }
             if template.contains('?') {
-                self.invalid(
+                self.error(
                     item.location.clone(),
                     format!(
                         "the path `{template}` holds a query string; declare query \
@@ -88,7 +88,7 @@ impl<'a> Lowerer<'a> {
                     continue;
                 };
                 if !node.value.is_object() {
-                    self.invalid(node.location, "an operation must be an object");
+                    self.error(node.location, "an operation must be an object");
                     continue;
                 }
                 let operation_id = match node.str("operationId") {
@@ -96,9 +96,11 @@ impl<'a> Lowerer<'a> {
                         let at = node.location.child("operationId");
                         match seen_ids.get(id) {
                             Some(first) => {
-                                let message =
-                                    format!("duplicate operationId `{id}` (first used at {first})");
-                                self.invalid(at, message);
+                                let message = format!(
+                                    "duplicate operationId `{id}` (first used at {first}): \
+                                     this operation's names get a numeric suffix"
+                                );
+                                self.warn(Approximation::OperationId, at, message);
                             }
                             None => {
                                 seen_ids.insert(id, at);
@@ -138,7 +140,7 @@ impl<'a> Lowerer<'a> {
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else {
-                self.invalid(at.clone(), format!("unclosed `{{` in path `{template}`"));
+                self.error(at.clone(), format!("unclosed `{{` in path `{template}`"));
                 return None;
             };
             if open > 0 {
@@ -146,7 +148,7 @@ impl<'a> Lowerer<'a> {
             }
             let name = &rest[open + 1..close];
             if name.is_empty() || name.contains('{') {
-                self.invalid(
+                self.error(
                     at.clone(),
                     format!("malformed parameter in path `{template}`"),
                 );
@@ -156,7 +158,7 @@ impl<'a> Lowerer<'a> {
             rest = &rest[close + 1..];
         }
         if rest.contains('}') {
-            self.invalid(at.clone(), format!("unopened `}}` in path `{template}`"));
+            self.error(at.clone(), format!("unopened `}}` in path `{template}`"));
             return None;
         }
         if !rest.is_empty() {
@@ -174,7 +176,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         if !list.value.is_array() {
-            self.invalid(list.location, "`parameters` must be an array");
+            self.error(list.location, "`parameters` must be an array");
             return Vec::new();
         }
         list.elements()
@@ -221,7 +223,7 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .any(|q: &Parameter| q.name == p.name && q.location == p.location)
                 {
-                    self.invalid(
+                    self.error(
                         parameter.location,
                         format!("parameter `{}` is declared twice", p.name),
                     );
@@ -280,7 +282,7 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .any(|p| matches!(p, PathPart::Param(n) if *n == parameter.name))
             {
-                self.invalid(
+                self.error(
                     parameter.location_in_spec.clone(),
                     format!(
                         "path parameter `{}` is not in the path template `{}`",
@@ -295,7 +297,7 @@ impl<'a> Lowerer<'a> {
                     .iter()
                     .any(|p| p.location == ParameterLocation::Path && p.name == *name);
                 if !declared {
-                    self.invalid(
+                    self.error(
                         node.location.clone(),
                         format!(
                             "the path template `{}` has `{{{name}}}` but no path parameter `{name}` is declared",
@@ -317,7 +319,7 @@ impl<'a> Lowerer<'a> {
         local_names: &mut Namespace,
     ) -> Option<Parameter> {
         let Some(name) = node.str("name") else {
-            self.invalid(node.location.clone(), "a parameter needs a string `name`");
+            self.error(node.location.clone(), "a parameter needs a string `name`");
             return None;
         };
         let location = match node.str("in") {
@@ -326,7 +328,7 @@ impl<'a> Lowerer<'a> {
             Some("header") => ParameterLocation::Header,
             Some("cookie") => ParameterLocation::Cookie,
             other => {
-                self.invalid(
+                self.error(
                     node.location.child("in"),
                     format!("parameter `in` must be path, query, header or cookie, not {other:?}"),
                 );
@@ -335,7 +337,7 @@ impl<'a> Lowerer<'a> {
         };
         let required = node.bool("required").unwrap_or(false);
         if location == ParameterLocation::Path && !required {
-            self.invalid(
+            self.error(
                 node.get("required")
                     .map_or_else(|| node.location.clone(), |r| r.location),
                 format!("path parameter `{name}` must have `required: true`"),
@@ -354,7 +356,7 @@ impl<'a> Lowerer<'a> {
             Some("pipeDelimited") => ParameterStyle::PipeDelimited,
             Some("deepObject") => ParameterStyle::DeepObject,
             Some(other) => {
-                self.invalid(
+                self.error(
                     node.location.child("style"),
                     format!("unknown parameter style `{other}`"),
                 );
@@ -372,7 +374,7 @@ impl<'a> Lowerer<'a> {
                 None => (None, true),
             },
             (None, None) => {
-                self.invalid(
+                self.error(
                     node.location.clone(),
                     format!("parameter `{name}` has neither `schema` nor `content`"),
                 );
@@ -480,7 +482,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         if !content.value.is_object() {
-            self.invalid(content.location, "`content` must be an object");
+            self.error(content.location, "`content` must be an object");
             return Vec::new();
         }
         let mut variant_names = Namespace::default();
@@ -522,7 +524,7 @@ impl<'a> Lowerer<'a> {
             return Vec::new();
         };
         if !responses.value.is_object() {
-            self.invalid(responses.location, "`responses` must be an object");
+            self.error(responses.location, "`responses` must be an object");
             return Vec::new();
         }
         let mut variant_names = Namespace::default();
@@ -532,7 +534,7 @@ impl<'a> Lowerer<'a> {
                 continue;
             }
             let Some(status) = parse_status(key) else {
-                self.invalid(
+                self.error(
                     response.location,
                     format!(
                         "`{key}` is not a response status (a code, `2XX`-style range, or `default`)"
@@ -617,7 +619,7 @@ impl<'a> Lowerer<'a> {
                 .find(|r| r.status == StatusCode::Code(200))
                 .or_else(|| responses.iter().find(|r| r.status.is_success()));
             let Some(ok) = ok else {
-                self.invalid(
+                self.error(
                     node.location.child("x-streaming"),
                     "`x-streaming: true` needs a 200 response whose schema is the chunk type",
                 );

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::Lowerer;
 use super::names::{self, Namespace};
-use crate::diagnostics::Location;
+use crate::diagnostics::{Approximation, Location};
 use crate::ir::{
     AdditionalProperties, Bound, Constraints, Field, FieldDefault, IntEnum, Primitive, StringEnum,
     StringVariant, Struct, Traits, TypeDef, TypeId, TypeKind, TypeRef, Union, UnionVariant,
@@ -38,6 +38,46 @@ const SHAPE_KEYWORDS: &[&str] = &[
     "oneOf",
     "anyOf",
 ];
+
+/// Keywords that only exclude values, which generated code does not check: the type
+/// of a schema with one of them accepts more than the schema does.
+const UNENFORCED_KEYWORDS: &[&str] = &[
+    "not",
+    "if",
+    "dependentSchemas",
+    "dependentRequired",
+    "contains",
+    "propertyNames",
+    "unevaluatedItems",
+];
+
+/// How many members distributing an intersection over its unions may make.
+const MAX_DISTRIBUTED: usize = 16;
+
+/// The members of an `allOf`, flattened through nested `allOf`s.
+#[derive(Default)]
+struct Intersection<'a> {
+    /// The declared properties, in first-declared order.
+    properties: Vec<(&'a str, Node<'a>)>,
+    /// The required property names.
+    required: Vec<String>,
+    /// Whether a member says `type: object`.
+    object_typed: bool,
+    /// The members of another JSON type than object.
+    non_object: Vec<Node<'a>>,
+    /// The members that are unions (`oneOf`/`anyOf`), resolved.
+    unions: Vec<Node<'a>>,
+}
+
+/// What an object does with the properties it does not declare.
+enum Extra {
+    /// Accepts and drops them.
+    Ignore,
+    /// Rejects them.
+    Deny,
+    /// Keeps them in a map with values of this type.
+    Keep(TypeRef),
+}
 
 /// What a schema lowers to, before it is named or wrapped.
 enum Shape {
@@ -79,7 +119,7 @@ impl<'a> Lowerer<'a> {
             return;
         };
         if !schemas.value.is_object() {
-            self.invalid(schemas.location, "`components.schemas` must be an object");
+            self.error(schemas.location, "`components.schemas` must be an object");
             return;
         }
         let entries: Vec<_> = schemas.entries().collect();
@@ -106,6 +146,7 @@ impl<'a> Lowerer<'a> {
             inline: false,
             location: location.clone(),
             constraints: Constraints::default(),
+            approximations: Vec::new(),
         });
         self.named.insert(location, id);
         id
@@ -173,6 +214,7 @@ impl<'a> Lowerer<'a> {
             inline: true,
             location: node.location.clone(),
             constraints,
+            approximations: Vec::new(),
         });
         self.filling.insert(id);
         id
@@ -181,9 +223,13 @@ impl<'a> Lowerer<'a> {
     /// Lowers one schema node.
     fn shape(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
         if depth > MAX_DEPTH {
-            self.unsupported(
-                node.location.clone(),
-                format!("schemas nested more than {MAX_DEPTH} levels deep"),
+            self.warn_untyped(
+                Approximation::Untyped,
+                node,
+                format!(
+                    "a schema nested more than {MAX_DEPTH} levels deep is any JSON value \
+                     (name the inner schemas in `components.schemas`)"
+                ),
             );
             return Lowered::any();
         }
@@ -191,11 +237,15 @@ impl<'a> Lowerer<'a> {
             Value::Object(object) => object,
             Value::Bool(true) => return Lowered::any(),
             Value::Bool(false) => {
-                self.unsupported(node.location.clone(), "the `false` schema (no valid value)");
+                self.warn(
+                    Approximation::FalseSchema,
+                    node.location.clone(),
+                    "the `false` schema admits no value; it is typed as any JSON value",
+                );
                 return Lowered::any();
             }
             _ => {
-                self.invalid(
+                self.error(
                     node.location.clone(),
                     "a schema must be an object or a boolean",
                 );
@@ -203,6 +253,7 @@ impl<'a> Lowerer<'a> {
             }
         };
         let nullable = own_nullable(node);
+        self.unenforced(node);
         if object.contains_key("$ref") {
             return self.reference(node).nullable(nullable);
         }
@@ -246,6 +297,7 @@ impl<'a> Lowerer<'a> {
                             rust_name: variant_names.claim(&self.variant_label(&ty)),
                             ty,
                             tags: Vec::new(),
+                            fallback: false,
                         }
                     })
                     .collect();
@@ -310,9 +362,10 @@ impl<'a> Lowerer<'a> {
                 items.iter().filter_map(Value::as_str).collect()
             }
             _ => {
-                self.invalid(
+                self.warn(
+                    Approximation::Untyped,
                     ty.location,
-                    "`type` must be a string or an array of strings",
+                    "`type` must be a string or an array of strings; it is ignored",
                 );
                 return Vec::new();
             }
@@ -326,7 +379,11 @@ impl<'a> Lowerer<'a> {
                         out.push(t);
                     }
                 }
-                other => self.invalid(ty.location.clone(), format!("unknown type `{other}`")),
+                other => self.warn(
+                    Approximation::Untyped,
+                    ty.location.clone(),
+                    format!("unknown type `{other}` is ignored"),
+                ),
             }
         }
         if out.is_empty() && listed_only_null(ty.value) {
@@ -365,35 +422,18 @@ impl<'a> Lowerer<'a> {
     }
 
     fn array(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
+        // A tuple: 2020-12 `prefixItems` with `items` for the rest, or the older
+        // `items` as an array with `additionalItems` for the rest.
         let items = node.get("items");
-        let prefix = node.get("prefixItems");
-        if let (
-            Some(prefix),
-            None
-            | Some(Node {
-                value: Value::Bool(false),
-                ..
-            }),
-        ) = (&prefix, &items)
-        {
-            let elements: Vec<_> = prefix.elements().collect();
-            let tuple = elements
-                .iter()
-                .enumerate()
-                .map(|(i, element)| {
-                    self.schema_type(element, &format!("{hint}{}", i + 1), depth + 1)
-                })
-                .collect();
-            return Lowered::of(TypeRef::Tuple(tuple));
+        match (node.get("prefixItems"), &items) {
+            (Some(prefix), rest) => return self.tuple(node, &prefix, rest.clone(), hint, depth),
+            (None, Some(items)) if items.value.is_array() => {
+                let rest = node.get("additionalItems");
+                return self.tuple(node, items, rest, hint, depth);
+            }
+            _ => {}
         }
         let item = match items {
-            Some(items) if items.value.is_array() => {
-                self.unsupported(
-                    items.location,
-                    "`items` as an array (tuple validation); use `prefixItems`",
-                );
-                TypeRef::Primitive(Primitive::Any)
-            }
             Some(items) => self.schema_type(&items, &format!("{hint}Item"), depth + 1),
             None => TypeRef::Primitive(Primitive::Any),
         };
@@ -403,6 +443,70 @@ impl<'a> Lowerer<'a> {
         } else {
             Lowered::of(TypeRef::Array(Box::new(item)))
         }
+    }
+
+    /// A tuple: a Rust tuple when its length is fixed (no further items, and
+    /// `minItems` at least its length); else a list of the one type all its items
+    /// have, or of any JSON values, with a warning (a shorter or longer array is
+    /// valid, and a Rust tuple would reject it).
+    fn tuple(
+        &mut self,
+        node: &Node<'a>,
+        prefix: &Node<'a>,
+        rest: Option<Node<'a>>,
+        hint: &str,
+        depth: usize,
+    ) -> Lowered {
+        let elements: Vec<Node<'a>> = prefix.elements().collect();
+        let types: Vec<TypeRef> = elements
+            .iter()
+            .enumerate()
+            .map(|(i, element)| self.schema_type(element, &format!("{hint}{}", i + 1), depth + 1))
+            .collect();
+        let closed = matches!(
+            rest,
+            Some(Node {
+                value: Value::Bool(false),
+                ..
+            })
+        );
+        let min_items = node
+            .value
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .unwrap_or(0);
+        if closed && !types.is_empty() && min_items >= types.len() as u64 {
+            return Lowered::of(TypeRef::Tuple(types));
+        }
+        let rest = match rest {
+            Some(Node {
+                value: Value::Bool(false),
+                ..
+            }) => None,
+            Some(rest) if rest.value.is_object() => {
+                Some(self.schema_type(&rest, &format!("{hint}Item"), depth + 1))
+            }
+            _ => Some(TypeRef::Primitive(Primitive::Any)),
+        };
+        let mut all = types.iter().chain(rest.as_ref());
+        let item = match all.next() {
+            Some(first) if all.all(|t| t == first) => first.clone(),
+            _ => TypeRef::Primitive(Primitive::Any),
+        };
+        let what = if item.is_any() {
+            "any JSON values"
+        } else {
+            "its items' type"
+        };
+        self.warn(
+            Approximation::Tuple,
+            prefix.location.clone(),
+            format!(
+                "a tuple whose length is not fixed (no `items: false` with `minItems` of \
+                 its length) is a list of {what}"
+            ),
+        );
+        Lowered::of(TypeRef::Array(Box::new(item)))
     }
 
     /// Whether a set of `ty` can be a `BTreeSet` (the type is `Ord`).
@@ -453,51 +557,140 @@ impl<'a> Lowerer<'a> {
         hint: &str,
         depth: usize,
     ) -> Lowered {
-        let additional = node.get("additionalProperties");
-        if properties.is_empty() {
-            return match additional {
-                Some(Node {
-                    value: Value::Bool(false),
-                    ..
-                }) => Lowered {
-                    shape: Shape::Kind(TypeKind::Struct(Struct {
-                        fields: Vec::new(),
-                        additional: AdditionalProperties::Deny,
-                    })),
-                    nullable: false,
-                },
-                Some(schema) if schema.value.is_object() => {
-                    let value = self.schema_type(&schema, &format!("{hint}Value"), depth + 1);
-                    if value.is_any() {
-                        Lowered::of(TypeRef::Primitive(Primitive::AnyObject))
-                    } else {
-                        Lowered::of(TypeRef::Map(Box::new(value)))
-                    }
-                }
-                _ => Lowered::of(TypeRef::Primitive(Primitive::AnyObject)),
-            };
-        }
+        let extra = self.extra_properties(node, hint, depth);
+        self.object_with(properties, required, extra, hint, depth)
+    }
+
+    /// An object shape of `properties` that treats other properties as `extra` says.
+    fn object_with(
+        &mut self,
+        properties: Vec<(&'a str, Node<'a>)>,
+        required: &[String],
+        extra: Extra,
+        hint: &str,
+        depth: usize,
+    ) -> Lowered {
         let mut field_names = Namespace::default();
         let mut fields = Vec::with_capacity(properties.len());
         for (name, property) in properties {
+            if property.value == &Value::Bool(false) {
+                self.warn(
+                    Approximation::FalseSchema,
+                    property.location.clone(),
+                    format!(
+                        "property `{name}` has the `false` schema (it must be absent): it \
+                         has no field"
+                    ),
+                );
+                continue;
+            }
             let rust_name = field_names.claim(&names::snake(name, "field"));
             let field_hint = format!("{hint}{}", names::name_part(name));
             fields.push(self.field(name, rust_name, &property, required, &field_hint, depth));
         }
-        let additional = match additional {
-            Some(Node {
-                value: Value::Bool(false),
-                ..
-            }) => AdditionalProperties::Deny,
-            Some(schema) if schema.value.is_object() => AdditionalProperties::Keep {
+        if fields.is_empty() {
+            return match extra {
+                Extra::Deny => Lowered {
+                    shape: Shape::Kind(TypeKind::Struct(Struct {
+                        fields,
+                        additional: AdditionalProperties::Deny,
+                    })),
+                    nullable: false,
+                },
+                Extra::Keep(value) if !value.is_any() => Lowered::of(TypeRef::Map(Box::new(value))),
+                _ => Lowered::of(TypeRef::Primitive(Primitive::AnyObject)),
+            };
+        }
+        let additional = match extra {
+            Extra::Ignore => AdditionalProperties::Ignore,
+            Extra::Deny => AdditionalProperties::Deny,
+            Extra::Keep(ty) => AdditionalProperties::Keep {
                 rust_name: field_names.claim("additional_properties"),
-                ty: self.schema_type(&schema, &format!("{hint}Value"), depth + 1),
+                ty,
             },
-            _ => AdditionalProperties::Ignore,
         };
         Lowered {
             shape: Shape::Kind(TypeKind::Struct(Struct { fields, additional })),
             nullable: false,
+        }
+    }
+
+    /// What an object schema does with the properties it does not declare: from
+    /// `additionalProperties`, widened so that nothing valid is dropped when
+    /// `patternProperties` or conditional subschemas (`if`/`then`/`else`,
+    /// `dependentSchemas`) may allow more, and closed by `unevaluatedProperties: false`
+    /// when nothing else can evaluate a property.
+    fn extra_properties(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Extra {
+        let mut extra = match node.get("additionalProperties") {
+            Some(Node {
+                value: Value::Bool(false),
+                ..
+            }) => Extra::Deny,
+            Some(schema) if schema.value.is_object() => {
+                Extra::Keep(self.schema_type(&schema, &format!("{hint}Value"), depth + 1))
+            }
+            _ => Extra::Ignore,
+        };
+        let mut open = false;
+        if let Some(patterns) = node
+            .get("patternProperties")
+            .filter(|p| p.value.is_object())
+        {
+            self.warn(
+                Approximation::Unenforced,
+                patterns.location.clone(),
+                "`patternProperties` are kept in a map whose keys are not checked against \
+                 their patterns",
+            );
+            let types: Vec<TypeRef> = patterns
+                .entries()
+                .collect::<Vec<_>>()
+                .into_iter()
+                .map(|(_, schema)| self.schema_type(&schema, &format!("{hint}Value"), depth + 1))
+                .collect();
+            let common = |ty: &TypeRef| types.iter().all(|t| t == ty);
+            extra = match extra {
+                Extra::Deny if types.first().is_some_and(common) => Extra::Keep(types[0].clone()),
+                Extra::Keep(ty) if common(&ty) => Extra::Keep(ty),
+                _ => Extra::Keep(TypeRef::Primitive(Primitive::Any)),
+            };
+            open = true;
+        }
+        let conditional = ["if", "then", "else", "dependentSchemas"]
+            .iter()
+            .any(|k| node.value.get(*k).is_some_and(declares_properties));
+        if conditional {
+            open = true;
+            if matches!(extra, Extra::Ignore) {
+                extra = Extra::Keep(TypeRef::Primitive(Primitive::Any));
+            }
+        }
+        if let (Extra::Ignore, false) = (&extra, open) {
+            match node.get("unevaluatedProperties") {
+                Some(Node {
+                    value: Value::Bool(false),
+                    ..
+                }) => extra = Extra::Deny,
+                Some(schema) if schema.value.is_object() => {
+                    extra =
+                        Extra::Keep(self.schema_type(&schema, &format!("{hint}Value"), depth + 1));
+                }
+                _ => {}
+            }
+        }
+        extra
+    }
+
+    /// Warns about the keywords of `node` that generated code does not enforce.
+    fn unenforced(&mut self, node: &Node<'a>) {
+        for keyword in UNENFORCED_KEYWORDS {
+            if let Some(at) = node.get(keyword) {
+                self.warn(
+                    Approximation::Unenforced,
+                    at.location,
+                    format!("`{keyword}` is not enforced: values it excludes are accepted"),
+                );
+            }
         }
     }
 
@@ -541,6 +734,8 @@ impl<'a> Lowerer<'a> {
             write_only,
             deprecated: property.bool("deprecated").unwrap_or(false),
             constraints: self.value_constraints(property),
+            approximations: Vec::new(),
+            location: property.location.clone(),
         }
     }
 
@@ -579,12 +774,13 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `allOf`: one member is an alias of it; several objects merge into one struct.
+    /// `allOf`: one member is an alias of it; several objects merge into one struct;
+    /// an intersection with unions is distributed over them.
     fn all_of(&mut self, node: &Node<'a>, hint: &str, depth: usize) -> Lowered {
         let members: Vec<Node<'a>> = match node.get("allOf") {
             Some(members) if members.value.is_array() => members.elements().collect(),
             Some(members) => {
-                self.invalid(members.location, "`allOf` must be an array");
+                self.error(members.location, "`allOf` must be an array");
                 return Lowered::any();
             }
             None => Vec::new(),
@@ -607,25 +803,46 @@ impl<'a> Lowerer<'a> {
             return self.typed(node, infer_type(node), hint, depth);
         }
 
-        let mut properties: Vec<(&'a str, Node<'a>)> = Vec::new();
-        let mut required: Vec<String> = Vec::new();
-        let mut non_object = None;
+        let Some(mut parts) = self.flatten(members) else {
+            return Lowered::any();
+        };
+        merge_properties(node, &mut parts.properties);
+        add_required(&mut parts.required, required_names(node));
+        match node.str("type") {
+            Some("object") => parts.object_typed = true,
+            Some(_) => parts.non_object.push(node.clone()),
+            None => {}
+        }
+        if node.get("oneOf").is_some() || node.get("anyOf").is_some() {
+            parts.unions.push(node.clone());
+        }
+        if !parts.non_object.is_empty() {
+            return self.non_object_intersection(node, parts, hint, depth);
+        }
+        if !parts.unions.is_empty() {
+            return self.distribute(node, parts, hint, depth);
+        }
+        self.object_from(node, parts.properties, &parts.required, hint, depth)
+    }
+
+    /// The members of an intersection, flattened through nested `allOf`s; `None`
+    /// (reported) when one cannot be resolved or they nest too deeply.
+    fn flatten(&mut self, members: Vec<Node<'a>>) -> Option<Intersection<'a>> {
+        let mut parts = Intersection::default();
         let mut pending: Vec<(Node<'a>, usize)> =
             members.into_iter().rev().map(|m| (m, 0)).collect();
         while let Some((member, level)) = pending.pop() {
             if level > MAX_DEPTH {
-                self.unsupported(member.location.clone(), "allOf nested too deeply");
-                return Lowered::any();
-            }
-            let Some(member) = self.resolve(member) else {
-                return Lowered::any();
-            };
-            if member.get("oneOf").is_some() || member.get("anyOf").is_some() {
-                self.unsupported(
-                    member.location.clone(),
-                    "an allOf member with oneOf/anyOf (an intersection with a union)",
+                self.warn_untyped(
+                    Approximation::Untyped,
+                    &member,
+                    "an `allOf` nested too deeply is any JSON value",
                 );
-                return Lowered::any();
+                return None;
+            }
+            let member = self.resolve(member)?;
+            if member.get("oneOf").is_some() || member.get("anyOf").is_some() {
+                parts.unions.push(member.clone());
             }
             if let Some(nested) = member.get("allOf") {
                 for m in nested.elements().collect::<Vec<_>>().into_iter().rev() {
@@ -633,33 +850,221 @@ impl<'a> Lowerer<'a> {
                 }
             }
             match member.str("type") {
-                Some("object") | None => {}
-                Some(_) => non_object = Some(member.clone()),
+                Some("object") => parts.object_typed = true,
+                Some(_) => parts.non_object.push(member.clone()),
+                None => {}
             }
-            merge_properties(&member, &mut properties);
-            for name in required_names(&member) {
-                if !required.contains(&name) {
-                    required.push(name);
+            merge_properties(&member, &mut parts.properties);
+            add_required(&mut parts.required, required_names(&member));
+        }
+        Some(parts)
+    }
+
+    /// An intersection with members of a JSON type other than object: the values are
+    /// of that type when all of them agree and nothing requires an object (properties
+    /// constrain objects only); else no value is valid, and the type is any value.
+    fn non_object_intersection(
+        &mut self,
+        node: &Node<'a>,
+        parts: Intersection<'a>,
+        hint: &str,
+        depth: usize,
+    ) -> Lowered {
+        let types: HashSet<&str> = parts
+            .non_object
+            .iter()
+            .filter_map(|m| m.str("type"))
+            .collect();
+        if types.len() == 1 && !parts.object_typed && parts.unions.is_empty() {
+            // The last member is the most specific one in practice (`allOf: [Base,
+            // {format: …}]`).
+            let member = parts
+                .non_object
+                .last()
+                .cloned()
+                .unwrap_or_else(|| node.clone());
+            return self.shape(&member, hint, depth + 1);
+        }
+        self.warn_untyped(
+            Approximation::MixedAllOf,
+            node,
+            "an `allOf` of schemas of different JSON types (no value has them all) is any \
+             JSON value",
+        );
+        Lowered::any()
+    }
+
+    /// An intersection with unions, `A ∧ (B ∨ C)`, as the union `(A ∧ B) ∨ (A ∧ C)`
+    /// when that makes at most [`MAX_DISTRIBUTED`] members; else the intersection's
+    /// own properties with a map that keeps the others (see
+    /// [`Lowerer::intersection_fallback`]).
+    fn distribute(
+        &mut self,
+        node: &Node<'a>,
+        parts: Intersection<'a>,
+        hint: &str,
+        depth: usize,
+    ) -> Lowered {
+        let mut lists: Vec<Vec<Node<'a>>> = Vec::new();
+        let mut nullable = !parts.object_typed;
+        for holder in &parts.unions {
+            let Some(list) = holder.get("oneOf").or_else(|| holder.get("anyOf")) else {
+                continue;
+            };
+            if !list.value.is_array() {
+                self.error(list.location, "`oneOf` and `anyOf` must be arrays");
+                return Lowered::any();
+            }
+            let members: Vec<Node<'a>> = list.elements().collect();
+            nullable &= members.iter().any(is_null_schema);
+            lists.push(members.into_iter().filter(|m| !is_null_schema(m)).collect());
+        }
+        let combinations = lists
+            .iter()
+            .try_fold(1usize, |n, list| n.checked_mul(list.len()))
+            .unwrap_or(usize::MAX);
+        if combinations == 0 {
+            return self
+                .object_from(node, parts.properties, &parts.required, hint, depth)
+                .nullable(nullable);
+        }
+        if combinations > MAX_DISTRIBUTED {
+            let reason = format!(
+                "an intersection with unions that distributes into {combinations} members \
+                 (more than {MAX_DISTRIBUTED})"
+            );
+            return self.intersection_fallback(node, parts, &lists, &reason, hint, depth);
+        }
+        let (discriminator, mapping) = match parts.unions.as_slice() {
+            [holder] => discriminator_of(holder),
+            _ => (None, Vec::new()),
+        };
+        let base_declares = discriminator
+            .as_ref()
+            .is_some_and(|p| parts.properties.iter().any(|(name, _)| name == p));
+        let mut variant_names = Namespace::default();
+        let mut variants = Vec::new();
+        let mut claimed_tags: HashSet<String> = HashSet::new();
+        for combination in cartesian(&lists) {
+            let alternatives: Vec<Node<'a>> = combination
+                .iter()
+                .enumerate()
+                .map(|(list, &i)| lists[list][i].clone())
+                .collect();
+            let label: String = combination
+                .iter()
+                .enumerate()
+                .map(|(list, &i)| member_label(&lists[list][i], i))
+                .collect();
+            let variant_hint = format!("{hint}{label}");
+            let Some(own) = self.flatten(alternatives.clone()) else {
+                return Lowered::any();
+            };
+            if !own.unions.is_empty() {
+                let reason = "an intersection with unions whose members are unions again";
+                return self.intersection_fallback(node, parts, &lists, reason, hint, depth);
+            }
+            let ty = if let Some(other) = own.non_object.last() {
+                if parts.object_typed || own.object_typed {
+                    // An object that is also of another type: no value is both.
+                    continue;
+                }
+                self.schema_type(other, &variant_hint, depth + 1)
+            } else {
+                let mut properties = parts.properties.clone();
+                for (name, property) in own.properties {
+                    merge_property(name, property, &mut properties);
+                }
+                let mut required = parts.required.clone();
+                add_required(&mut required, own.required);
+                // The members' own `additionalProperties` applies (a single union's
+                // member, resolved); with several unions, the intersection's.
+                let extra_node = match alternatives.as_slice() {
+                    [only] => self.resolve(only.clone()).unwrap_or_else(|| node.clone()),
+                    _ => node.clone(),
+                };
+                let lowered =
+                    self.object_from(&extra_node, properties, &required, &variant_hint, depth);
+                match lowered.shape {
+                    Shape::Ref(ty) => ty,
+                    Shape::Kind(kind) => {
+                        TypeRef::Named(self.inline_type(&extra_node, &variant_hint, kind))
+                    }
+                }
+            };
+            let tags = match (&discriminator, alternatives.as_slice()) {
+                (Some(property), [member]) => self.tags(member, property, &mapping, base_declares),
+                _ => Some(Vec::new()),
+            };
+            let fallback = tags.is_none();
+            let mut tags = tags.unwrap_or_default();
+            tags.retain(|tag| claimed_tags.insert(tag.clone()));
+            variants.push(UnionVariant {
+                rust_name: variant_names.claim(&self.variant_label(&ty)),
+                ty,
+                tags,
+                fallback,
+            });
+        }
+        match variants.len() {
+            0 => {
+                self.warn_untyped(
+                    Approximation::MixedAllOf,
+                    node,
+                    "an intersection whose every combination mixes an object with another \
+                     JSON type (no value is valid) is any JSON value",
+                );
+                Lowered::any()
+            }
+            1 => Lowered::of(variants.remove(0).ty).nullable(nullable),
+            _ => {
+                let discriminator = discriminator.filter(|_| variants.iter().any(|v| !v.fallback));
+                Lowered {
+                    shape: Shape::Kind(TypeKind::Union(Union {
+                        variants,
+                        discriminator,
+                    })),
+                    nullable,
                 }
             }
         }
-        merge_properties(node, &mut properties);
-        for name in required_names(node) {
-            if !required.contains(&name) {
-                required.push(name);
-            }
-        }
-        if let Some(member) = non_object {
-            if properties.is_empty() {
-                return self.shape(&member, hint, depth + 1);
-            }
-            self.unsupported(
-                member.location,
-                "allOf combines an object with a non-object schema",
+    }
+
+    /// The sound type of an intersection with unions that is not distributed: when
+    /// every member of the unions is an object, the intersection's own properties,
+    /// typed, with every other property kept in a map; else any JSON value.
+    fn intersection_fallback(
+        &mut self,
+        node: &Node<'a>,
+        parts: Intersection<'a>,
+        lists: &[Vec<Node<'a>>],
+        reason: &str,
+        hint: &str,
+        depth: usize,
+    ) -> Lowered {
+        let all_objects = lists.iter().flatten().all(|member| {
+            self.documents
+                .resolve(member.clone())
+                .is_ok_and(|m| is_object_schema(m.value))
+        });
+        if parts.properties.is_empty() || !all_objects {
+            self.warn_untyped(
+                Approximation::Intersection,
+                node,
+                format!("{reason} is any JSON value"),
             );
             return Lowered::any();
         }
-        self.object_from(node, properties, &required, hint, depth)
+        self.warn(
+            Approximation::Intersection,
+            node.location.clone(),
+            format!(
+                "{reason} is typed by its shared properties; the members' other properties \
+                 are kept in a map"
+            ),
+        );
+        let extra = Extra::Keep(TypeRef::Primitive(Primitive::Any));
+        self.object_with(parts.properties, &parts.required, extra, hint, depth)
     }
 
     /// `oneOf` / `anyOf`: optionality when one member is `null`, else a union.
@@ -668,7 +1073,7 @@ impl<'a> Lowerer<'a> {
             return Lowered::any();
         };
         if !list.value.is_array() {
-            self.invalid(list.location, format!("`{keyword}` must be an array"));
+            self.error(list.location, format!("`{keyword}` must be an array"));
             return Lowered::any();
         }
         let members: Vec<Node<'a>> = list.elements().collect();
@@ -699,14 +1104,13 @@ impl<'a> Lowerer<'a> {
                     })
             });
             if !restated {
-                self.unsupported(
-                    list.location,
-                    format!(
-                        "an object with both `properties` and `{keyword}` whose alternatives \
-                         do not all declare those properties"
-                    ),
-                );
-                return Lowered::any();
+                // The object's own properties and the union intersect.
+                let mut parts = Intersection::default();
+                merge_properties(node, &mut parts.properties);
+                parts.required = required_names(node);
+                parts.object_typed = node.str("type") == Some("object");
+                parts.unions.push(node.clone());
+                return self.distribute(node, parts, hint, depth);
             }
         }
         let nullable = members.iter().any(is_null_schema);
@@ -716,18 +1120,7 @@ impl<'a> Lowerer<'a> {
             [only] => return self.shape(only, hint, depth + 1).nullable(nullable),
             _ => {}
         }
-        let discriminator = node
-            .get("discriminator")
-            .and_then(|d| d.str("propertyName").map(str::to_owned));
-        let mapping: Vec<(String, Node<'a>)> = node
-            .get("discriminator")
-            .and_then(|d| d.get("mapping"))
-            .map(|m| {
-                m.entries()
-                    .map(|(tag, target)| (tag.to_owned(), target))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let (discriminator, mapping) = discriminator_of(node);
         let mut variant_names = Namespace::default();
         let mut variants = Vec::with_capacity(members.len());
         // A discriminator value selects the first variant it maps to: a later
@@ -740,17 +1133,22 @@ impl<'a> Lowerer<'a> {
                 None => format!("{hint}Variant{}", i + 1),
             };
             let ty = self.schema_type(member, &member_hint, depth + 1);
-            let mut tags = match &discriminator {
-                Some(property) => self.tags(member, property, &mapping),
-                None => Vec::new(),
+            let tags = match &discriminator {
+                Some(property) => self.tags(member, property, &mapping, false),
+                None => Some(Vec::new()),
             };
+            let fallback = tags.is_none();
+            let mut tags = tags.unwrap_or_default();
             tags.retain(|tag| claimed_tags.insert(tag.clone()));
             variants.push(UnionVariant {
                 rust_name: variant_names.claim(&self.variant_label(&ty)),
                 ty,
                 tags,
+                fallback,
             });
         }
+        // A discriminator no member fits selects nothing: the union is untagged.
+        let discriminator = discriminator.filter(|_| variants.iter().any(|v| !v.fallback));
         Lowered {
             shape: Shape::Kind(TypeKind::Union(Union {
                 variants,
@@ -760,22 +1158,28 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// The discriminator values that select `member`.
+    /// The discriminator values that select `member`; `None` (with a warning) when
+    /// the member cannot carry the property, or no value can be told for it: it is
+    /// then tried in declared order when no tag selects another member. `declared`
+    /// says that the property is declared beside the union (so every member has it).
     fn tags(
         &mut self,
         member: &Node<'a>,
         property: &str,
         mapping: &[(String, Node<'a>)],
-    ) -> Vec<String> {
-        let Some(target) = self.resolve(member.clone()) else {
-            return Vec::new();
-        };
-        if !self.declares_property(&target, property, 0) {
-            self.unsupported(
+        declared: bool,
+    ) -> Option<Vec<String>> {
+        let target = self.resolve(member.clone())?;
+        if !declared && !self.declares_property(&target, property, 0) {
+            self.warn(
+                Approximation::Discriminator,
                 member.location.clone(),
-                format!("this variant does not declare the discriminator property `{property}`"),
+                format!(
+                    "this member does not declare the discriminator property `{property}`: \
+                     it is tried in declared order when no `{property}` value selects another"
+                ),
             );
-            return Vec::new();
+            return None;
         }
         let mut tags: Vec<String> = Vec::new();
         for (tag, reference) in mapping {
@@ -802,13 +1206,18 @@ impl<'a> Lowerer<'a> {
             } else if let Some(value) = tag_of_inline(&target, property) {
                 tags.push(value);
             } else {
-                self.unsupported(
+                self.warn(
+                    Approximation::Discriminator,
                     member.location.clone(),
-                    format!("cannot tell which `{property}` value selects this inline variant"),
+                    format!(
+                        "no `{property}` value can be told for this inline member: it is \
+                         tried in declared order when no `{property}` value selects another"
+                    ),
                 );
+                return None;
             }
         }
-        tags
+        Some(tags)
     }
 
     /// Whether a schema (through `allOf`) declares `property`.
@@ -864,7 +1273,7 @@ impl<'a> Lowerer<'a> {
 
     fn enumeration(&mut self, node: &Node<'a>, values: &Node<'a>) -> Lowered {
         let Some(items) = values.value.as_array() else {
-            self.invalid(values.location.clone(), "`enum` must be an array");
+            self.error(values.location.clone(), "`enum` must be an array");
             return Lowered::any();
         };
         let nullable = items.iter().any(Value::is_null);
@@ -920,11 +1329,13 @@ impl<'a> Lowerer<'a> {
         match declared.or(inferred) {
             Some(t) => self.typed(node, t, "", 0).nullable(nullable),
             None => {
-                self.unsupported(
-                    values.location.clone(),
-                    "an `enum` mixing values of different JSON types without a `type`",
+                self.warn_untyped(
+                    Approximation::MixedEnum,
+                    values,
+                    "an `enum` of values of several JSON types without a `type` is any JSON \
+                     value (the listed values are not enforced)",
                 );
-                Lowered::any()
+                Lowered::any().nullable(nullable)
             }
         }
     }
@@ -997,9 +1408,10 @@ impl<'a> Lowerer<'a> {
                 Some(n) => Some(n),
                 None if value.is_boolean() && key.starts_with("exclusive") => None,
                 None => {
-                    this.invalid(
+                    this.warn(
+                        Approximation::Constraint,
                         node.location.child(key),
-                        format!("`{key}` must be a number"),
+                        format!("`{key}` must be a number; it is not enforced"),
                     );
                     None
                 }
@@ -1015,9 +1427,10 @@ impl<'a> Lowerer<'a> {
             }) {
                 Some(n) => Some(n),
                 None => {
-                    this.invalid(
+                    this.warn(
+                        Approximation::Constraint,
                         node.location.child(key),
-                        format!("`{key}` must be a non-negative integer"),
+                        format!("`{key}` must be a non-negative integer; it is not enforced"),
                     );
                     None
                 }
@@ -1055,9 +1468,8 @@ impl<'a> Lowerer<'a> {
         let string_typed = node.str("type") == Some("string");
         if let Some(Value::Array(values)) = object.get("enum")
             && !string_typed
-            && !values
-                .iter()
-                .all(|v| v.is_string() || v.is_null() || v.is_i64())
+            && !values.iter().all(|v| v.is_string() || v.is_null())
+            && !values.iter().all(|v| v.is_i64() || v.is_null())
         {
             c.allowed = values.iter().filter(|v| !v.is_null()).cloned().collect();
         }
@@ -1163,6 +1575,21 @@ fn only_constrains(member: &Node<'_>, parent_type: &str, parent_properties: &[&s
         })
 }
 
+/// Whether conditional subschemas (a schema, or a map of them for
+/// `dependentSchemas`) declare properties of their own.
+fn declares_properties(value: &Value) -> bool {
+    let declares = |schema: &Value| {
+        schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .is_some_and(|p| !p.is_empty())
+    };
+    declares(value)
+        || value
+            .as_object()
+            .is_some_and(|map| map.values().any(declares))
+}
+
 /// The JSON type of a schema with no `type`, from its other keywords.
 fn infer_type(node: &Node<'_>) -> &'static str {
     let has = |k: &str| node.value.get(k).is_some();
@@ -1200,21 +1627,94 @@ fn required_names(node: &Node<'_>) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// Adds the properties of `member` to `properties`. A property defined again keeps
-/// its first position; the later definition wins unless it only annotates.
+/// Adds the properties of `member` to `properties` (see [`merge_property`]).
 fn merge_properties<'a>(member: &Node<'a>, properties: &mut Vec<(&'a str, Node<'a>)>) {
     let Some(own) = member.get("properties") else {
         return;
     };
     for (name, node) in own.entries() {
-        match properties.iter_mut().find(|(n, _)| *n == name) {
-            Some(existing) => {
-                if has_shape(&node) {
-                    existing.1 = node;
-                }
+        merge_property(name, node, properties);
+    }
+}
+
+/// Adds one property to `properties`. A property defined again keeps its first
+/// position; the later definition wins unless it only annotates.
+fn merge_property<'a>(name: &'a str, node: Node<'a>, properties: &mut Vec<(&'a str, Node<'a>)>) {
+    match properties.iter_mut().find(|(n, _)| *n == name) {
+        Some(existing) => {
+            if has_shape(&node) {
+                existing.1 = node;
             }
-            None => properties.push((name, node)),
         }
+        None => properties.push((name, node)),
+    }
+}
+
+/// Adds the `names` not yet listed to `required`.
+fn add_required(required: &mut Vec<String>, names: Vec<String>) {
+    for name in names {
+        if !required.contains(&name) {
+            required.push(name);
+        }
+    }
+}
+
+/// The discriminator property and mapping of a union schema.
+fn discriminator_of<'a>(node: &Node<'a>) -> (Option<String>, Vec<(String, Node<'a>)>) {
+    let Some(discriminator) = node.get("discriminator") else {
+        return (None, Vec::new());
+    };
+    let property = discriminator.str("propertyName").map(str::to_owned);
+    let mapping = discriminator
+        .get("mapping")
+        .map(|m| {
+            m.entries()
+                .map(|(tag, target)| (tag.to_owned(), target))
+                .collect()
+        })
+        .unwrap_or_default();
+    (property, mapping)
+}
+
+/// Every combination of one index into each list, the first list varying slowest.
+fn cartesian<T>(lists: &[Vec<T>]) -> Vec<Vec<usize>> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new()];
+    for list in lists {
+        out = out
+            .into_iter()
+            .flat_map(|prefix| {
+                (0..list.len()).map(move |i| {
+                    let mut next = prefix.clone();
+                    next.push(i);
+                    next
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// A name part for the union member `member` (the `index`th): its title, the name of
+/// the schema it refers to, or `Variant{n}`.
+fn member_label(member: &Node<'_>, index: usize) -> String {
+    if let Some(title) = member.str("title") {
+        return names::name_part(title);
+    }
+    if let Some(reference) = member.str("$ref")
+        && let Some(name) = reference.rsplit('/').next().filter(|n| !n.is_empty())
+    {
+        return names::name_part(&name.replace("~1", "/").replace("~0", "~"));
+    }
+    format!("Variant{}", index + 1)
+}
+
+/// Whether a schema only admits objects (or is at least meant as one: properties and
+/// no other type).
+fn is_object_schema(value: &Value) -> bool {
+    match value.get("type") {
+        Some(Value::String(t)) => t == "object",
+        Some(_) => false,
+        None => value.get("properties").is_some() || value.get("allOf").is_some(),
     }
 }
 

@@ -130,10 +130,12 @@ impl Key<'_> {
                          rust_name,
                          ty,
                          tags,
+                         fallback,
                      }| {
                         key.str(rust_name);
                         key.type_ref(ty);
                         key.list(tags, |key, tag| key.str(tag));
+                        key.tag(u8::from(*fallback));
                     },
                 );
                 self.option(discriminator.as_deref(), Self::str);
@@ -161,6 +163,8 @@ impl Key<'_> {
             write_only,
             deprecated,
             constraints,
+            approximations,
+            location: _,
         } = field;
         self.str(rust_name);
         self.str(wire_name);
@@ -189,6 +193,7 @@ impl Key<'_> {
         self.bool(*write_only);
         self.bool(*deprecated);
         self.constraints(constraints);
+        self.list(approximations, |key, note| key.str(note));
     }
 
     fn type_ref(&mut self, ty: &TypeRef) {
