@@ -334,8 +334,8 @@ def main() -> int:
         by_kind.update(WARNINGS[doc])
     print(f"documents with warnings: {len(warned)} of {total}; warnings: {sum(by_kind.values())}")
     for kind, count in by_kind.most_common():
-        documents = sum(1 for doc in warned if WARNINGS[doc][kind])
-        print(f"{count:8}  {kind} (in {documents} documents)")
+        holding = sum(1 for doc in warned if WARNINGS[doc][kind])
+        print(f"{count:8}  {kind} (in {holding} documents)")
     kinds = Counter(
         (stage, error_kind(error)) for stage, error in results.values() if error
     )

@@ -22,6 +22,7 @@ pub mod lambda;
 pub mod observability;
 pub mod param;
 pub mod response;
+pub mod route;
 pub mod serve;
 pub mod trace_context;
 pub mod validate;

@@ -570,6 +570,16 @@ fn send_body(code: &mut Code, api: &Api, op: &Operation) {
             }
         }
     }
+    // The fixed values of the query string the path key holds.
+    for item in &op.path_query {
+        if let Some(value) = &item.value {
+            code.line(format_args!(
+                "request.query({}, runtime::Style::Form, true, {});",
+                string(&item.name),
+                string(value)
+            ));
+        }
+    }
     for p in &op.parameters {
         let wire = string(&p.name);
         let field = format!("&self.{}", p.rust_name);

@@ -35,6 +35,10 @@ pub fn emit(api: &Api) -> Node<'_> {
                 Err(error) => Node::Failed(error),
             })
     };
+    let dispatchers = api
+        .operations
+        .iter()
+        .filter_map(|op| Some(Node::Text(dispatcher(api, op, op.dispatcher.as_deref()?))));
     let validations = (0..api.types.defs.len())
         .filter_map(move |index| validated.impl_at(&api.types, index))
         .map(Node::Items);
@@ -99,6 +103,7 @@ pub fn emit(api: &Api) -> Node<'_> {
             .chain(std::iter::once(api_trait))
             .chain(routers)
             .chain(handlers)
+            .chain(dispatchers)
             .chain(validations)
             .chain(document),
     )
@@ -213,12 +218,18 @@ fn group_by_path<'a, T>(
     groups
 }
 
-/// `.route(path, get(h).post(h2))` for every path.
+/// `.route(path, get(h).post(h2))` for every path; operations that share a path and
+/// method are routed by their dispatcher.
 fn routes(paths: &[(&str, Vec<&Operation>)]) -> TokenStream {
     let routes = paths.iter().map(|(path, ops)| {
-        let methods = ops.iter().enumerate().map(|(i, op)| {
+        let routed = ops
+            .iter()
+            .enumerate()
+            .filter(|(i, op)| !ops[..*i].iter().any(|earlier| earlier.method == op.method))
+            .map(|(_, op)| op);
+        let methods = routed.enumerate().map(|(i, op)| {
             let method = method_fn(op.method);
-            let handler = format_ident!("{}", op.fn_name);
+            let handler = format_ident!("{}", op.dispatcher.as_deref().unwrap_or(&op.fn_name));
             if i == 0 {
                 quote!(axum::routing::#method(#handler::<A>))
             } else {
@@ -665,6 +676,52 @@ fn style(style: ParameterStyle) -> &'static str {
         ParameterStyle::PipeDelimited => "runtime::param::Style::PipeDelimited",
         ParameterStyle::DeepObject => "runtime::param::Style::DeepObject",
     }
+}
+
+/// The function that routes a request for the path and method of `first` to one of
+/// the operations sharing them, by the fixed values of their path keys' queries.
+fn dispatcher(api: &Api, first: &Operation, name: &str) -> String {
+    let members: Vec<&Operation> = api
+        .operations
+        .iter()
+        .filter(|op| op.method == first.method && op.path.template == first.path.template)
+        .collect();
+    let mut code = Code::within(1);
+    code.doc(Some(&format!(
+        "Routes `{} {}` to the operation its query selects (the query strings of the \
+         document's path keys).",
+        first.method.as_str(),
+        first.path.template
+    )));
+    code.open(format_args!("async fn {name}<A: Api>("));
+    code.line("state: axum::extract::State<::std::sync::Arc<A>>,");
+    code.line("request: axum::extract::Request,");
+    code.close(") -> axum::response::Response {");
+    code.indent_in();
+    code.open("const OPERATIONS: &[runtime::route::QueryKeys<'static>] = &[");
+    for op in &members {
+        let keys = op.path_query.iter().map(|q| {
+            let value = match &q.value {
+                Some(value) => format!("Some({})", string(value)),
+                None => "None".to_owned(),
+            };
+            format!("({}, {value})", string(&q.name))
+        });
+        code.list("&[", keys, "],");
+    }
+    code.close("];");
+    code.open("match runtime::route::select(request.uri().query(), OPERATIONS) {");
+    for (i, op) in members.iter().enumerate() {
+        code.line(format_args!(
+            "Some({i}) => {}::<A>(state, request).await,",
+            op.fn_name
+        ));
+    }
+    code.line("_ => runtime::error::not_found().await,");
+    code.close("}");
+    code.indent_out();
+    code.line("}");
+    code.finish()
 }
 
 /// The axum handler of one operation: decode, validate, call, encode.

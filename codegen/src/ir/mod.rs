@@ -125,6 +125,14 @@ pub struct Operation {
     pub method: Method,
     /// The path template.
     pub path: PathTemplate,
+    /// The query string the path key holds (`/rest?method=x`), in order: not valid
+    /// OpenAPI, but used to tell operations of one path apart. The client sends its
+    /// fixed values; the server routes by them.
+    pub path_query: Vec<PathQuery>,
+    /// For the first of several operations with one path and method (told apart by
+    /// their [`path_query`](Operation::path_query)): the name of the server function
+    /// that routes a request to one of them.
+    pub dispatcher: Option<String>,
     /// `summary`.
     pub summary: Option<String>,
     /// `description`.
@@ -160,6 +168,16 @@ pub struct OperationTypeNames {
     pub response: String,
     /// The enum of declared error responses (client side).
     pub error: String,
+}
+
+/// One `name=value` of the query string of a path key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathQuery {
+    /// The parameter name, decoded.
+    pub name: String,
+    /// The fixed value, decoded; `None` for a `{parameter}` placeholder (the value is
+    /// a query parameter's).
+    pub value: Option<String>,
 }
 
 /// A path template such as `/pets/{petId}`.

@@ -9,8 +9,9 @@ use super::names::{self, Namespace};
 use crate::diagnostics::{Approximation, Location};
 use crate::ir::{
     Content, MediaKind, Method, Operation, OperationTypeNames, Parameter, ParameterLocation,
-    ParameterStyle, PathPart, PathTemplate, Primitive, RequestBody, Response, ResponseHeader,
-    SecurityRequirement, StatusCode, StreamFormat, StreamMarker, Streaming, TypeKind, TypeRef,
+    ParameterStyle, PathPart, PathQuery, PathTemplate, Primitive, RequestBody, Response,
+    ResponseHeader, SecurityRequirement, StatusCode, StreamFormat, StreamMarker, Streaming,
+    TypeKind, TypeRef,
 };
 use crate::loader::Node;
 
@@ -66,17 +67,22 @@ impl<'a> Lowerer<'a> {
                 self.error(item.location.clone(), "a path must start with `/`");
                 continue;
             }
-            if template.contains('?') {
-                self.error(
-                    item.location.clone(),
-                    format!(
-                        "the path `{template}` holds a query string; declare query \
-                         parameters with `in: query` instead"
-                    ),
-                );
-                continue;
-            }
-            let Some(path) = self.path_template(template, &item.location) else {
+            let (path_key, path_query) = match template.split_once('?') {
+                Some((path, query)) => {
+                    self.warn(
+                        Approximation::QueryInPath,
+                        item.location.clone(),
+                        format!(
+                            "the path `{template}` holds a query string: its fixed values \
+                             are sent by clients and route requests on servers, its \
+                             `{{parameters}}` are query parameters"
+                        ),
+                    );
+                    (path, path_query(query))
+                }
+                None => (template, Vec::new()),
+            };
+            let Some(path) = self.path_template(path_key, &item.location) else {
                 continue;
             };
             let Some(item) = self.resolve(item) else {
@@ -121,7 +127,7 @@ impl<'a> Lowerer<'a> {
                 let operation = self.operation(
                     &node,
                     method,
-                    path.clone(),
+                    (path.clone(), path_query.clone()),
                     operation_id,
                     fn_name,
                     type_names,
@@ -131,6 +137,7 @@ impl<'a> Lowerer<'a> {
                 operations.push(operation);
             }
         }
+        name_dispatchers(&mut operations, &mut fn_names);
         operations
     }
 
@@ -191,7 +198,7 @@ impl<'a> Lowerer<'a> {
         &mut self,
         node: &Node<'a>,
         method: Method,
-        path: PathTemplate,
+        (path, path_query): (PathTemplate, Vec<PathQuery>),
         operation_id: String,
         fn_name: String,
         type_names: OperationTypeNames,
@@ -232,6 +239,22 @@ impl<'a> Lowerer<'a> {
                 parameters.push(p);
             }
         }
+        // A `{placeholder}` of the path key's query string declared `in: path` is a
+        // query parameter.
+        for p in &mut parameters {
+            let in_query = path_query
+                .iter()
+                .find(|q| q.value.is_none() && q.name == p.name);
+            let in_path = path
+                .parts
+                .iter()
+                .any(|part| matches!(part, PathPart::Param(n) if *n == p.name));
+            if p.location == ParameterLocation::Path && !in_path && in_query.is_some() {
+                p.location = ParameterLocation::Query;
+                p.style = ParameterStyle::Form;
+                p.explode = true;
+            }
+        }
         self.check_path_parameters(node, &path, &parameters);
 
         let request_body = node
@@ -248,6 +271,8 @@ impl<'a> Lowerer<'a> {
             type_names,
             method,
             path,
+            path_query,
+            dispatcher: None,
             summary: node.str("summary").map(str::to_owned),
             description: node.str("description").map(str::to_owned),
             tags: node
@@ -806,6 +831,58 @@ fn reason_phrase(code: u16) -> Option<&'static str> {
     })
 }
 
+/// The items of the query string of a path key (`method=x&q={q}`), decoded.
+fn path_query(query: &str) -> Vec<PathQuery> {
+    query
+        .split('&')
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let (name, value) = item.split_once('=').unwrap_or((item, ""));
+            let placeholder = value
+                .strip_prefix('{')
+                .and_then(|v| v.strip_suffix('}'))
+                .filter(|v| !v.is_empty() && !v.contains(['{', '}']));
+            PathQuery {
+                name: decode(name),
+                value: match placeholder {
+                    Some(_) => None,
+                    None => Some(decode(value)),
+                },
+            }
+        })
+        .collect()
+}
+
+/// Form decoding (`+` is a space, then percent-decoding), as servers decode queries;
+/// a malformed escape stays as written.
+fn decode(text: &str) -> String {
+    let spaced = text.replace('+', " ");
+    crate::loader::pointer::percent_decode(&spaced).unwrap_or(spaced)
+}
+
+/// Names the server function that routes requests among the operations that share a
+/// path and method (path keys told apart by their query string), on the first of them.
+fn name_dispatchers(operations: &mut [Operation], fn_names: &mut Namespace) {
+    let mut groups: Vec<((String, Method), Vec<usize>)> = Vec::new();
+    let mut index: HashMap<(String, Method), usize> = HashMap::new();
+    for (i, op) in operations.iter().enumerate() {
+        let key = (op.path.template.clone(), op.method);
+        match index.get(&key) {
+            Some(&g) => groups[g].1.push(i),
+            None => {
+                index.insert(key.clone(), groups.len());
+                groups.push((key, vec![i]));
+            }
+        }
+    }
+    for (_, members) in groups {
+        if let [first, _, ..] = members.as_slice() {
+            let name = fn_names.claim(&format!("{}_by_query", operations[*first].fn_name));
+            operations[*first].dispatcher = Some(name);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -844,5 +921,23 @@ mod tests {
         assert_eq!(media_kind("application/octet-stream"), MediaKind::Binary);
         assert_eq!(status_label(StatusCode::Code(404)), "NotFound");
         assert_eq!(status_label(StatusCode::Code(299)), "Status299");
+    }
+
+    #[test]
+    fn path_key_queries_are_split_into_fixed_values_and_placeholders() {
+        let items = super::path_query("method=flickr.photos.search&q={q}&flag&a%20b=c+d");
+        let pairs: Vec<(&str, Option<&str>)> = items
+            .iter()
+            .map(|q| (q.name.as_str(), q.value.as_deref()))
+            .collect();
+        assert_eq!(
+            pairs,
+            [
+                ("method", Some("flickr.photos.search")),
+                ("q", None),
+                ("flag", Some("")),
+                ("a b", Some("c d")),
+            ]
+        );
     }
 }
