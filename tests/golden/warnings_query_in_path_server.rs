@@ -228,6 +228,37 @@ pub mod server {
         }
     }
 
+    /// The input of [`Api::user_picture`].
+    #[derive(Debug, Clone)]
+    pub struct UserPictureRequest {
+        /// `id` (path parameter)
+        pub id: i64,
+        /// `key` (query parameter)
+        pub apikey: String,
+    }
+
+    /// The responses of [`Api::user_picture`].
+    pub enum UserPictureResponse {
+        /// 200: OK
+        Ok(Answer),
+    }
+
+    impl axum::response::IntoResponse for UserPictureResponse {
+        fn into_response(self) -> axum::response::Response {
+            match self {
+                UserPictureResponse::Ok(body) => {
+                    runtime::response::json(runtime::response::status(200), &body)
+                }
+            }
+        }
+    }
+
+    impl From<Answer> for UserPictureResponse {
+        fn from(body: Answer) -> Self {
+            UserPictureResponse::Ok(body)
+        }
+    }
+
     /// The API: one method per operation. Return the typed response, or any
     /// error (with `?`), which is logged and answered with a safe 500.
     pub trait Api: Send + Sync + 'static {
@@ -270,6 +301,12 @@ pub mod server {
             context: RequestContext,
             request: SearchRequest,
         ) -> impl ::std::future::Future<Output = Result<SearchResponse, HandlerError>> + Send;
+        /// `GET /users/{id}/pic`
+        fn user_picture(
+            &self,
+            context: RequestContext,
+            request: UserPictureRequest,
+        ) -> impl ::std::future::Future<Output = Result<UserPictureResponse, HandlerError>> + Send;
     }
 
     /// The axum router of every operation of the API and of its docs, as
@@ -297,7 +334,7 @@ pub mod server {
             runtime::docs::router(
                 OPENAPI_JSON,
                 "Query strings in path keys",
-                &["/rest", "/current", "/search"],
+                &["/rest", "/current", "/search", "/users/{id}/pic"],
             ),
             config,
         )
@@ -327,6 +364,7 @@ pub mod server {
                 axum::routing::get(current_by_city_and_country_by_query::<A>),
             )
             .route("/search", axum::routing::get(search::<A>))
+            .route("/users/{id}/pic", axum::routing::get(user_picture::<A>))
             .merge(docs)
             .fallback(runtime::error::not_found)
             .method_not_allowed_fallback(runtime::error::method_not_allowed)
@@ -458,6 +496,30 @@ pub mod server {
         }
     }
 
+    async fn user_picture<A: Api>(
+        axum::extract::State(api): axum::extract::State<::std::sync::Arc<A>>,
+        request: axum::extract::Request,
+    ) -> axum::response::Response {
+        let incoming = runtime::Incoming::new(request).await;
+        let mut errors = runtime::ValidationErrors::new();
+        let id = incoming.path::<i64>("id", &mut errors);
+        let apikey = incoming.query::<String>(
+            "key",
+            runtime::param::Style::Form,
+            true,
+            true,
+            &mut errors,
+        );
+        let (Some(id), Some(Some(apikey))) = (id, apikey) else {
+            return runtime::Rejection::from(errors).into_response();
+        };
+        let request = UserPictureRequest { id, apikey };
+        match api.user_picture(incoming.into_context(), request).await {
+            Ok(response) => response.into_response(),
+            Err(error) => runtime::error::internal_error(&error),
+        }
+    }
+
     /// Routes `GET /rest` to the operation its query selects (the query strings of the document's path keys).
     async fn search_photos_by_query<A: Api>(
         state: axum::extract::State<::std::sync::Arc<A>>,
@@ -492,7 +554,7 @@ pub mod server {
 
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
-    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Query strings in path keys","version":"1.0.0"},"paths":{"/rest?method=photos.search":{"get":{"operationId":"searchPhotos","parameters":[{"name":"text","in":"query","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/rest?method=favorites.getList":{"get":{"operationId":"listFavorites","parameters":[{"name":"page","in":"query","schema":{"type":"integer"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/current?city={city}&country={country}":{"get":{"operationId":"currentByCityAndCountry","parameters":[{"name":"city","in":"query","required":true,"schema":{"type":"string"}},{"name":"country","in":"query","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/current?city={city}":{"get":{"operationId":"currentByCity","parameters":[{"name":"city","in":"query","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/search?query={query}":{"get":{"operationId":"search","parameters":[{"name":"query","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}}},"components":{"schemas":{"Answer":{"type":"object","required":["operation","argument"],"properties":{"operation":{"type":"string"},"argument":{"type":"string"}}}}}}"##;
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.0.3","info":{"title":"Query strings in path keys","version":"1.0.0"},"paths":{"/rest?method=photos.search":{"get":{"operationId":"searchPhotos","parameters":[{"name":"text","in":"query","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/rest?method=favorites.getList":{"get":{"operationId":"listFavorites","parameters":[{"name":"page","in":"query","schema":{"type":"integer"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/current?city={city}&country={country}":{"get":{"operationId":"currentByCityAndCountry","parameters":[{"name":"city","in":"query","required":true,"schema":{"type":"string"}},{"name":"country","in":"query","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/current?city={city}":{"get":{"operationId":"currentByCity","parameters":[{"name":"city","in":"query","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/search?query={query}":{"get":{"operationId":"search","parameters":[{"name":"query","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}},"/users/{id}/pic?key={APIKEY}":{"get":{"operationId":"userPicture","parameters":[{"name":"id","in":"path","required":true,"schema":{"type":"integer"}},{"name":"APIKEY","in":"path","required":true,"schema":{"type":"string"}}],"responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Answer"}}}}}}}},"components":{"schemas":{"Answer":{"type":"object","required":["operation","argument"],"properties":{"operation":{"type":"string"},"argument":{"type":"string"}}}}}}"##;
 }
 
 /// A client of the `Query strings in path keys` API, over reqwest.
@@ -596,6 +658,24 @@ pub mod client {
                 client: self.client.clone(),
                 correlation_id: None,
                 query: query.into(),
+            }
+        }
+
+        /// `GET /users/{id}/pic`
+        ///
+        /// Arguments:
+        /// - `id`: `id` (path parameter)
+        /// - `apikey`: `key` (query parameter)
+        pub fn user_picture(
+            &self,
+            id: impl Into<i64>,
+            apikey: impl Into<String>,
+        ) -> UserPictureRequest {
+            UserPictureRequest {
+                client: self.client.clone(),
+                correlation_id: None,
+                id: id.into(),
+                apikey: apikey.into(),
             }
         }
     }
@@ -863,4 +943,56 @@ pub mod client {
     /// The declared error responses of [`Client::search`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
     #[derive(Debug, Clone, PartialEq)]
     pub enum SearchError {}
+
+    /// The request of [`Client::user_picture`]: set optional inputs with its methods, then `.await` it (or call [`send`](UserPictureRequest::send)).
+    #[derive(Debug)]
+    #[must_use = "a request is sent only when awaited"]
+    pub struct UserPictureRequest {
+        client: runtime::Client,
+        correlation_id: Option<String>,
+        id: i64,
+        apikey: String,
+    }
+
+    impl UserPictureRequest {
+        /// Sends `x-correlation-id: id` with the request (the server logs it
+        /// and echoes it).
+        pub fn correlation_id(mut self, id: impl Into<String>) -> Self {
+            self.correlation_id = Some(id.into());
+            self
+        }
+
+        /// Builds the request; it is sent when the returned future is polled,
+        /// which decodes the response by its status.
+        pub fn send(
+            self,
+        ) -> runtime::BoxFuture<
+            'static,
+            Result<runtime::ResponseValue<Answer>, runtime::Error<UserPictureError>>,
+        > {
+            let mut request = runtime::Request::new(&self.client, runtime::Method::GET);
+            request.path("/users/");
+            request.path_param("id", runtime::Style::Simple, false, &self.id);
+            request.path("/pic");
+            request.query("key", runtime::Style::Form, true, &self.apikey);
+            request.correlation_id(self.correlation_id.as_deref());
+            runtime::call(request, |response| match response.status() {
+                200 => response.json(),
+                _ => Err(response.unexpected()),
+            })
+        }
+    }
+
+    impl ::std::future::IntoFuture for UserPictureRequest {
+        type Output = Result<runtime::ResponseValue<Answer>, runtime::Error<UserPictureError>>;
+        type IntoFuture = runtime::BoxFuture<'static, Self::Output>;
+
+        fn into_future(self) -> Self::IntoFuture {
+            self.send()
+        }
+    }
+
+    /// The declared error responses of [`Client::user_picture`], decoded; the status and headers are in the [`runtime::ResponseValue`] around it.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum UserPictureError {}
 }

@@ -65,6 +65,17 @@ impl Api for Named {
     ) -> Result<SearchResponse, HandlerError> {
         Ok(SearchResponse::Ok(answer("search", r.query)))
     }
+
+    async fn user_picture(
+        &self,
+        _: RequestContext,
+        r: UserPictureRequest,
+    ) -> Result<UserPictureResponse, HandlerError> {
+        Ok(UserPictureResponse::Ok(answer(
+            "userPicture",
+            format!("{}:{}", r.id, r.apikey),
+        )))
+    }
 }
 
 async fn serve() -> String {
@@ -106,6 +117,10 @@ async fn requests_are_routed_by_the_path_keys_query() {
         ),
         ("/current?city=Lyon", json!(["currentByCity", "Lyon"])),
         ("/search?query=rust", json!(["search", "rust"])),
+        (
+            "/users/7/pic?key=secret",
+            json!(["userPicture", "7:secret"]),
+        ),
     ];
     for (path, expected) in cases {
         let (status, body) = get(&base, path).await;

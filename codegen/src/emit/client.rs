@@ -571,7 +571,7 @@ fn send_body(code: &mut Code, api: &Api, op: &Operation) {
         }
     }
     // The fixed values of the query string the path key holds.
-    for item in &op.path_query {
+    for item in op.path_query.iter().filter(|q| !q.name.starts_with('{')) {
         if let Some(value) = &item.value {
             code.line(format_args!(
                 "request.query({}, runtime::Style::Form, true, {});",

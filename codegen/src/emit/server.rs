@@ -700,13 +700,18 @@ fn dispatcher(api: &Api, first: &Operation, name: &str) -> String {
     code.indent_in();
     code.open("const OPERATIONS: &[runtime::route::QueryKeys<'static>] = &[");
     for op in &members {
-        let keys = op.path_query.iter().map(|q| {
-            let value = match &q.value {
-                Some(value) => format!("Some({})", string(value)),
-                None => "None".to_owned(),
-            };
-            format!("({}, {value})", string(&q.name))
-        });
+        // A placeholder key (`{field}=1`) has no name to select by.
+        let keys = op
+            .path_query
+            .iter()
+            .filter(|q| !q.name.starts_with('{'))
+            .map(|q| {
+                let value = match &q.value {
+                    Some(value) => format!("Some({})", string(value)),
+                    None => "None".to_owned(),
+                };
+                format!("({}, {value})", string(&q.name))
+            });
         code.list("&[", keys, "],");
     }
     code.close("];");

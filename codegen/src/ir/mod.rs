@@ -178,6 +178,8 @@ pub struct PathQuery {
     /// The fixed value, decoded; `None` for a `{parameter}` placeholder (the value is
     /// a query parameter's).
     pub value: Option<String>,
+    /// The name inside the `{parameter}` placeholder of the value, if it is one.
+    pub parameter: Option<String>,
 }
 
 /// A path template such as `/pets/{petId}`.

@@ -240,20 +240,40 @@ impl<'a> Lowerer<'a> {
             }
         }
         // A `{placeholder}` of the path key's query string declared `in: path` is a
-        // query parameter.
+        // query parameter: under the key whose value it is, or, for a placeholder key
+        // (`{field}=1`), under its own name.
         for p in &mut parameters {
-            let in_query = path_query
-                .iter()
-                .find(|q| q.value.is_none() && q.name == p.name);
             let in_path = path
                 .parts
                 .iter()
                 .any(|part| matches!(part, PathPart::Param(n) if *n == p.name));
-            if p.location == ParameterLocation::Path && !in_path && in_query.is_some() {
-                p.location = ParameterLocation::Query;
-                p.style = ParameterStyle::Form;
-                p.explode = true;
+            if p.location != ParameterLocation::Path || in_path {
+                continue;
             }
+            let placeholder = format!("{{{}}}", p.name);
+            let wire = match path_query
+                .iter()
+                .find(|q| q.parameter.as_deref() == Some(p.name.as_str()) || q.name == placeholder)
+            {
+                Some(q) if q.name == placeholder => {
+                    self.warn(
+                        Approximation::QueryInPath,
+                        p.location_in_spec.clone(),
+                        format!(
+                            "path parameter `{}` names a query key of the path key; it is \
+                             sent as the query parameter `{}`",
+                            p.name, p.name
+                        ),
+                    );
+                    p.name.clone()
+                }
+                Some(q) => q.name.clone(),
+                None => continue,
+            };
+            p.name = wire;
+            p.location = ParameterLocation::Query;
+            p.style = ParameterStyle::Form;
+            p.explode = true;
         }
         self.check_path_parameters(node, &path, &parameters);
 
@@ -838,19 +858,29 @@ fn path_query(query: &str) -> Vec<PathQuery> {
         .filter(|item| !item.is_empty())
         .map(|item| {
             let (name, value) = item.split_once('=').unwrap_or((item, ""));
-            let placeholder = value
-                .strip_prefix('{')
-                .and_then(|v| v.strip_suffix('}'))
-                .filter(|v| !v.is_empty() && !v.contains(['{', '}']));
+            let parameter = placeholder(value).map(str::to_owned);
             PathQuery {
-                name: decode(name),
-                value: match placeholder {
+                name: match placeholder(name) {
+                    // A key that is a placeholder (`{field}=1`) is named by the
+                    // parameter's value; it selects nothing by its name.
+                    Some(parameter) => format!("{{{parameter}}}"),
+                    None => decode(name),
+                },
+                value: match parameter {
                     Some(_) => None,
                     None => Some(decode(value)),
                 },
+                parameter,
             }
         })
         .collect()
+}
+
+/// The parameter name of a `{name}` placeholder.
+fn placeholder(text: &str) -> Option<&str> {
+    text.strip_prefix('{')
+        .and_then(|v| v.strip_suffix('}'))
+        .filter(|v| !v.is_empty() && !v.contains(['{', '}']))
 }
 
 /// Form decoding (`+` is a space, then percent-decoding), as servers decode queries;
@@ -925,7 +955,7 @@ mod tests {
 
     #[test]
     fn path_key_queries_are_split_into_fixed_values_and_placeholders() {
-        let items = super::path_query("method=flickr.photos.search&q={q}&flag&a%20b=c+d");
+        let items = super::path_query("method=flickr.photos.search&q={q}&flag&a%20b=c+d&{field}=1");
         let pairs: Vec<(&str, Option<&str>)> = items
             .iter()
             .map(|q| (q.name.as_str(), q.value.as_deref()))
@@ -937,6 +967,7 @@ mod tests {
                 ("q", None),
                 ("flag", Some("")),
                 ("a b", Some("c d")),
+                ("{field}", Some("1")),
             ]
         );
     }
