@@ -9,6 +9,8 @@ pub struct Thing {
     pub impossible: Option<::oapi_gen_runtime::Json>,
     /// Properties constrain objects only; this is a date-time string.
     pub stamp: Option<String>,
+    /// Every integer is a number; this is an integer, exactly.
+    pub whole: Option<i64>,
     /// **Approximated:** an `enum` of values of several JSON types without a `type` is any JSON value (the listed values are not enforced): `["auto",1,true]`.
     pub mixed: Option<::oapi_gen_runtime::Json>,
     /// A tuple in the older `items` array form, of any length.
@@ -34,6 +36,7 @@ impl ::serde::Serialize for Thing {
         let len = ::oapi_gen_runtime::object::count(&[
             self.impossible.is_some(),
             self.stamp.is_some(),
+            self.whole.is_some(),
             self.mixed.is_some(),
             self.pair.is_some(),
             self.point.is_some(),
@@ -45,6 +48,7 @@ impl ::serde::Serialize for Thing {
         let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Thing", len)?;
         properties.optional("impossible", &self.impossible);
         properties.optional("stamp", &self.stamp);
+        properties.optional("whole", &self.whole);
         properties.optional("mixed", &self.mixed);
         properties.optional("pair", &self.pair);
         properties.optional("point", &self.point);
@@ -61,6 +65,7 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
         const FIELDS: &[&str] = &[
             "impossible",
             "stamp",
+            "whole",
             "mixed",
             "pair",
             "point",
@@ -73,13 +78,14 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
             Some(match name {
                 "impossible" => 0,
                 "stamp" => 1,
-                "mixed" => 2,
-                "pair" => 3,
-                "point" => 4,
-                "fixed" => 5,
-                "typo" => 6,
-                "broken" => 7,
-                "bounded" => 8,
+                "whole" => 2,
+                "mixed" => 3,
+                "pair" => 4,
+                "point" => 5,
+                "fixed" => 6,
+                "typo" => 7,
+                "broken" => 8,
+                "bounded" => 9,
                 _ => return None,
             })
         }
@@ -105,6 +111,7 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
                 );
                 let mut impossible = None;
                 let mut stamp = None;
+                let mut whole = None;
                 let mut mixed = None;
                 let mut pair = None;
                 let mut point = None;
@@ -116,19 +123,21 @@ impl<'de> ::serde::Deserialize<'de> for Thing {
                     match index {
                         0 => map.value(&mut impossible),
                         1 => map.value(&mut stamp),
-                        2 => map.value(&mut mixed),
-                        3 => map.value(&mut pair),
-                        4 => map.value(&mut point),
-                        5 => map.value(&mut fixed),
-                        6 => map.value(&mut typo),
-                        7 => map.value(&mut broken),
-                        8 => map.value(&mut bounded),
+                        2 => map.value(&mut whole),
+                        3 => map.value(&mut mixed),
+                        4 => map.value(&mut pair),
+                        5 => map.value(&mut point),
+                        6 => map.value(&mut fixed),
+                        7 => map.value(&mut typo),
+                        8 => map.value(&mut broken),
+                        9 => map.value(&mut bounded),
                         _ => {}
                     }
                 }
                 Ok(Thing {
                     impossible: impossible.unwrap_or_default(),
                     stamp: stamp.unwrap_or_default(),
+                    whole: whole.unwrap_or_default(),
                     mixed: mixed.unwrap_or_default(),
                     pair: pair.unwrap_or_default(),
                     point: point.unwrap_or_default(),
@@ -269,7 +278,7 @@ pub mod server {
 
     /// The OpenAPI document of the API (compact JSON), which [`router`] serves
     /// at `/openapi.json` unless an operation has that path.
-    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Approximated schemas","version":"1.0.0"},"paths":{"/things":{"get":{"operationId":"getThing","responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object","properties":{"impossible":{"description":"No value is both a string and an integer.","allOf":[{"type":"string"},{"type":"integer"}]},"stamp":{"description":"Properties constrain objects only; this is a date-time string.","allOf":[{"type":"string"},{"format":"date-time","properties":{"ignored":{"type":"string"}}}]},"mixed":{"enum":["auto",1,true]},"pair":{"description":"A tuple in the older `items` array form, of any length.","type":"array","items":[{"type":"string"},{"type":"integer"}]},"point":{"description":"Two numbers and possibly more.","type":"array","prefixItems":[{"type":"number"},{"type":"number"}],"items":{"type":"number"}},"fixed":{"description":"Exactly a string and an integer.","type":"array","prefixItems":[{"type":"string"},{"type":"integer"}],"items":false,"minItems":2},"additionalProperties":false,"typo":{"type":"strnig"},"broken":{"type":5},"bounded":{"type":"integer","minimum":"low"}},"examples":[{"impossible":3,"stamp":"2024-02-29T12:00:00Z","mixed":1,"pair":["a",1,"extra"],"point":[1.5,2,3],"fixed":["a",1],"typo":"anything","broken":[1],"bounded":-5}]},"Nothing":false}}}"##;
+    pub const OPENAPI_JSON: &str = r##"{"openapi":"3.1.0","info":{"title":"Approximated schemas","version":"1.0.0"},"paths":{"/things":{"get":{"operationId":"getThing","responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"$ref":"#/components/schemas/Thing"}}}}}}}},"components":{"schemas":{"Thing":{"type":"object","properties":{"impossible":{"description":"No value is both a string and an integer.","allOf":[{"type":"string"},{"type":"integer"}]},"stamp":{"description":"Properties constrain objects only; this is a date-time string.","allOf":[{"type":"string"},{"format":"date-time","properties":{"ignored":{"type":"string"}}}]},"whole":{"description":"Every integer is a number; this is an integer, exactly.","allOf":[{"type":"number"},{"type":"integer","minimum":0}]},"mixed":{"enum":["auto",1,true]},"pair":{"description":"A tuple in the older `items` array form, of any length.","type":"array","items":[{"type":"string"},{"type":"integer"}]},"point":{"description":"Two numbers and possibly more.","type":"array","prefixItems":[{"type":"number"},{"type":"number"}],"items":{"type":"number"}},"fixed":{"description":"Exactly a string and an integer.","type":"array","prefixItems":[{"type":"string"},{"type":"integer"}],"items":false,"minItems":2},"additionalProperties":false,"typo":{"type":"strnig"},"broken":{"type":5},"bounded":{"type":"integer","minimum":"low"}},"examples":[{"impossible":3,"stamp":"2024-02-29T12:00:00Z","whole":3,"mixed":1,"pair":["a",1,"extra"],"point":[1.5,2,3],"fixed":["a",1],"typo":"anything","broken":[1],"bounded":-5}]},"Nothing":false}}}"##;
 }
 
 /// A client of the `Approximated schemas` API, over reqwest.

@@ -870,17 +870,30 @@ impl<'a> Lowerer<'a> {
         hint: &str,
         depth: usize,
     ) -> Lowered {
-        let types: HashSet<&str> = parts
+        let mut types: HashSet<&str> = parts
             .non_object
             .iter()
             .filter_map(|m| m.str("type"))
             .collect();
-        if types.len() == 1 && !parts.object_typed && parts.unions.is_empty() {
-            // The last member is the most specific one in practice (`allOf: [Base,
-            // {format: …}]`).
+        // Every integer is a number: the intersection of the two is the integers.
+        if types.contains("integer") {
+            types.remove("number");
+        }
+        let only = match types.iter().collect::<Vec<_>>().as_slice() {
+            [only] => Some(**only),
+            _ => None,
+        };
+        if let Some(only) = only
+            && !parts.object_typed
+            && parts.unions.is_empty()
+        {
+            // The last member of that type is the most specific one in practice
+            // (`allOf: [Base, {format: …}]`).
             let member = parts
                 .non_object
-                .last()
+                .iter()
+                .rev()
+                .find(|m| m.str("type") == Some(only))
                 .cloned()
                 .unwrap_or_else(|| node.clone());
             return self.shape(&member, hint, depth + 1);
