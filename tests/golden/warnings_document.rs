@@ -82,6 +82,73 @@ impl<'de> ::serde::Deserialize<'de> for Holder {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Tree {
+    pub label: String,
+    /// **Approximated:** `$dynamicRef` `#node` is resolved statically, to the schema its anchor names in this document.
+    pub children: Option<Vec<Tree>>,
+}
+
+impl ::serde::Serialize for Tree {
+    fn serialize<__S: ::serde::Serializer>(&self, serializer: __S) -> Result<__S::Ok, __S::Error> {
+        let len = 1 + ::oapi_gen_runtime::object::count(&[self.children.is_some()]);
+        let mut properties = ::oapi_gen_runtime::object::Properties::new(serializer, "Tree", len)?;
+        properties.field("label", &self.label);
+        properties.optional("children", &self.children);
+        properties.end()
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tree {
+    fn deserialize<__D: ::serde::Deserializer<'de>>(deserializer: __D) -> Result<Self, __D::Error> {
+        const FIELDS: &[&str] = &["label", "children"];
+        fn find(name: &str) -> Option<usize> {
+            Some(match name {
+                "label" => 0,
+                "children" => 1,
+                _ => return None,
+            })
+        }
+
+        struct Visitor;
+
+        impl<'de> ::serde::de::Visitor<'de> for Visitor {
+            type Value = Tree;
+
+            fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str("struct Tree")
+            }
+
+            fn visit_map<__A: ::serde::de::MapAccess<'de>>(
+                self,
+                map: __A,
+            ) -> Result<Tree, __A::Error> {
+                let mut map = ::oapi_gen_runtime::object::Fields::new(
+                    map,
+                    FIELDS,
+                    find,
+                    ::oapi_gen_runtime::object::Unknown::Ignore,
+                );
+                let mut label = None;
+                let mut children = None;
+                while let Some(index) = map.next_key()? {
+                    match index {
+                        0 => map.value(&mut label),
+                        1 => map.value(&mut children),
+                        _ => {}
+                    }
+                }
+                Ok(Tree {
+                    label: map.required(label, "label")?,
+                    children: children.unwrap_or_default(),
+                })
+            }
+        }
+
+        deserializer.deserialize_struct("Tree", FIELDS, Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Anchored {
     pub name: String,
 }

@@ -257,6 +257,9 @@ impl<'a> Lowerer<'a> {
         if object.contains_key("$ref") {
             return self.reference(node).nullable(nullable);
         }
+        if let Some(Value::String(reference)) = object.get("$dynamicRef") {
+            return self.dynamic_reference(node, reference).nullable(nullable);
+        }
         if object.contains_key("allOf") {
             return self.all_of(node, hint, depth).nullable(nullable);
         }
@@ -327,6 +330,33 @@ impl<'a> Lowerer<'a> {
         } else {
             self.deferred_type(target)
         };
+        Lowered::of(TypeRef::Named(id)).nullable(nullable)
+    }
+
+    /// A `$dynamicRef`: the named type of the schema it names, resolved statically
+    /// (the `$dynamicAnchor` or `$anchor` of that name in the document it points
+    /// into), with a warning, since the dynamic scope may name another.
+    fn dynamic_reference(&mut self, node: &Node<'a>, reference: &str) -> Lowered {
+        self.warn(
+            Approximation::Unenforced,
+            node.location.child("$dynamicRef"),
+            format!(
+                "`$dynamicRef` `{reference}` is resolved statically, to the schema its \
+                 anchor names in this document"
+            ),
+        );
+        let target = match self.documents.target(&node.location, reference) {
+            Ok(target) => self.resolve(target),
+            Err(problem) => {
+                self.report(problem);
+                None
+            }
+        };
+        let Some(target) = target else {
+            return Lowered::any();
+        };
+        let nullable = admits_null(&target);
+        let id = self.deferred_type(target);
         Lowered::of(TypeRef::Named(id)).nullable(nullable)
     }
 
