@@ -132,21 +132,59 @@ fn warn_once(spec: &Path, warnings: &[crate::Diagnostic]) {
     let mut warned = WARNED
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !warned.get_or_insert_with(HashSet::new).insert(key) {
-        return;
+    if warned.get_or_insert_with(HashSet::new).insert(key) {
+        for line in warning_lines(spec, warnings) {
+            println!("{line}");
+        }
     }
-    for warning in warnings.iter().take(MAX_PRINTED_WARNINGS) {
-        // One line each: Cargo ends a warning at the newline.
-        println!(
-            "cargo:warning={}",
-            warning.to_string().replace(['\r', '\n'], " ")
-        );
-    }
+}
+
+/// The `cargo:warning=` lines of a document's warnings: at most
+/// [`MAX_PRINTED_WARNINGS`], one line each, then how many more there are.
+fn warning_lines(spec: &Path, warnings: &[crate::Diagnostic]) -> Vec<String> {
+    let mut lines: Vec<String> = warnings
+        .iter()
+        .take(MAX_PRINTED_WARNINGS)
+        // Cargo ends a warning at the newline.
+        .map(|warning| {
+            format!(
+                "cargo:warning={}",
+                warning.to_string().replace(['\r', '\n'], " ")
+            )
+        })
+        .collect();
     if warnings.len() > MAX_PRINTED_WARNINGS {
-        println!(
+        lines.push(format!(
             "cargo:warning=… and {} more warnings (`oapi-gen check {}` lists them all)",
             warnings.len() - MAX_PRINTED_WARNINGS,
             spec.display()
+        ));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostics::{Approximation, Diagnostic, Location};
+
+    #[test]
+    fn warnings_print_as_single_cargo_lines_at_most_ten() {
+        let spec = Path::new("openapi.yaml");
+        let at = |i: usize| Location::new(std::sync::Arc::from(spec), format!("/x/{i}"));
+        let warnings: Vec<Diagnostic> = (0..12)
+            .map(|i| Diagnostic::warning(Approximation::Tuple, at(i), "a\nb"))
+            .collect();
+        let lines = warning_lines(spec, &warnings);
+        assert_eq!(lines.len(), 11);
+        assert_eq!(
+            lines[0],
+            "cargo:warning=warning[tuple]: openapi.yaml#/x/0: a b"
         );
+        assert_eq!(
+            lines[10],
+            "cargo:warning=… and 2 more warnings (`oapi-gen check openapi.yaml` lists them all)"
+        );
+        assert_eq!(warning_lines(spec, &warnings[..1]).len(), 1);
     }
 }
