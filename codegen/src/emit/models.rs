@@ -564,25 +564,31 @@ fn open_deserialize(code: &mut Code, name: &str) {
     );
 }
 
-/// The body of `deserialize` for a union whose discriminator selects only some
-/// members: the others are tried in declared order when no tag selects one.
-fn partly_tagged(code: &mut Code, u: &Union, property: &str) {
-    code.open("::oapi_gen_runtime::discriminator::deserialize_or_untagged(");
-    code.line("deserializer,");
-    code.line(format_args!("{},", string(property)));
+/// The closure that maps a tag to the variant it selects, built from the value by
+/// the runtime's `discriminator::{decode}`.
+fn tag_match(code: &mut Code, u: &Union, decode: &str) {
     code.open("|tag, value| match tag {");
     for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
         let tags: Vec<String> = v.tags.iter().map(|tag| string(tag)).collect();
         code.arm(
             &tags.join(" | "),
             &format!(
-                "Some(::oapi_gen_runtime::discriminator::tagged(value).map(Self::{}))",
+                "Some(::oapi_gen_runtime::discriminator::{decode}(value).map(Self::{}))",
                 v.rust_name
             ),
         );
     }
     code.line("_ => None,");
     code.close("},");
+}
+
+/// The body of `deserialize` for a union whose discriminator selects only some
+/// members: the others are tried in declared order when no tag selects one.
+fn partly_tagged(code: &mut Code, u: &Union, property: &str) {
+    code.open("::oapi_gen_runtime::discriminator::deserialize_or_untagged(");
+    code.line("deserializer,");
+    code.line(format_args!("{},", string(property)));
+    tag_match(code, u, "tagged");
     let mut untagged = u.variants.iter().filter(|v| v.fallback);
     if let Some(first) = untagged.next() {
         code.open("|value| {");
@@ -669,19 +675,7 @@ fn union(code: &mut Code, types: &TypeSpace, def: &TypeDef, u: &Union) {
         .iter()
         .flat_map(|v| v.tags.iter().map(|tag| string(tag)));
     code.list("&[", expected, "],");
-    code.open("|tag, value| match tag {");
-    for v in u.variants.iter().filter(|v| !v.tags.is_empty()) {
-        let tags: Vec<String> = v.tags.iter().map(|tag| string(tag)).collect();
-        code.arm(
-            &tags.join(" | "),
-            &format!(
-                "Some(::oapi_gen_runtime::discriminator::variant(value).map(Self::{}))",
-                v.rust_name
-            ),
-        );
-    }
-    code.line("_ => None,");
-    code.close("},");
+    tag_match(code, u, "variant");
     code.close(")");
     code.close("}");
     code.close("}");

@@ -69,6 +69,33 @@ struct Intersection<'a> {
     unions: Vec<Node<'a>>,
 }
 
+/// The variants of a union being built, with their names and the tags taken.
+#[derive(Default)]
+struct Variants {
+    list: Vec<UnionVariant>,
+    names: Namespace,
+    claimed: HashSet<String>,
+}
+
+impl Variants {
+    /// Adds a variant of type `ty`, named after `label`, selected by `tags` (`None`
+    /// when the discriminator does not fit it). A discriminator value selects the
+    /// first variant it maps to: a later variant the same value maps to (a member
+    /// listed twice, a mapping naming one schema under two references) does not take
+    /// it too.
+    fn push(&mut self, label: &str, ty: TypeRef, tags: Option<Vec<String>>) {
+        let fallback = tags.is_none();
+        let mut tags = tags.unwrap_or_default();
+        tags.retain(|tag| self.claimed.insert(tag.clone()));
+        self.list.push(UnionVariant {
+            rust_name: self.names.claim(label),
+            ty,
+            tags,
+            fallback,
+        });
+    }
+}
+
 /// What an object does with the properties it does not declare.
 enum Extra {
     /// Accepts and drops them.
@@ -985,9 +1012,7 @@ impl<'a> Lowerer<'a> {
         let base_declares = discriminator
             .as_ref()
             .is_some_and(|p| parts.properties.iter().any(|(name, _)| name == p));
-        let mut variant_names = Namespace::default();
-        let mut variants = Vec::new();
-        let mut claimed_tags: HashSet<String> = HashSet::new();
+        let mut variants = Variants::default();
         for combination in cartesian(&lists) {
             let alternatives: Vec<Node<'a>> = combination
                 .iter()
@@ -1039,16 +1064,9 @@ impl<'a> Lowerer<'a> {
                 (Some(property), [member]) => self.tags(member, property, &mapping, base_declares),
                 _ => Some(Vec::new()),
             };
-            let fallback = tags.is_none();
-            let mut tags = tags.unwrap_or_default();
-            tags.retain(|tag| claimed_tags.insert(tag.clone()));
-            variants.push(UnionVariant {
-                rust_name: variant_names.claim(&self.variant_label(&ty)),
-                ty,
-                tags,
-                fallback,
-            });
+            variants.push(&self.variant_label(&ty), ty, tags);
         }
+        let mut variants = variants.list;
         match variants.len() {
             0 => {
                 self.warn_untyped(
@@ -1164,12 +1182,7 @@ impl<'a> Lowerer<'a> {
             _ => {}
         }
         let (discriminator, mapping) = discriminator_of(node);
-        let mut variant_names = Namespace::default();
-        let mut variants = Vec::with_capacity(members.len());
-        // A discriminator value selects the first variant it maps to: a later
-        // variant the same value maps to (a member listed twice, a mapping naming
-        // one schema under two references) does not take it too.
-        let mut claimed_tags: HashSet<String> = HashSet::new();
+        let mut variants = Variants::default();
         for (i, member) in members.iter().enumerate() {
             let member_hint = match member.str("title") {
                 Some(title) => format!("{hint}{}", names::name_part(title)),
@@ -1180,16 +1193,9 @@ impl<'a> Lowerer<'a> {
                 Some(property) => self.tags(member, property, &mapping, false),
                 None => Some(Vec::new()),
             };
-            let fallback = tags.is_none();
-            let mut tags = tags.unwrap_or_default();
-            tags.retain(|tag| claimed_tags.insert(tag.clone()));
-            variants.push(UnionVariant {
-                rust_name: variant_names.claim(&self.variant_label(&ty)),
-                ty,
-                tags,
-                fallback,
-            });
+            variants.push(&self.variant_label(&ty), ty, tags);
         }
+        let variants = variants.list;
         // A discriminator no member fits selects nothing: the union is untagged.
         let discriminator = discriminator.filter(|_| variants.iter().any(|v| !v.fallback));
         Lowered {
