@@ -142,3 +142,53 @@ fn thousands_of_paths_are_routed_in_shallow_method_chains() {
     let last = body.find(&format!(r#".route("/p{}""#, n - 1)).unwrap();
     assert!(first < last);
 }
+
+/// The characters rustc's deny-by-default `text_direction_codepoint_in_literal` and
+/// `text_direction_codepoint_in_comment` lints reject anywhere in a source file.
+const BIDI: &[char] = &[
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// Checks what the fuzz target checks of every file generated from `path`: it parses
+/// as a Rust file and holds no bidi control (nor a bare carriage return or NUL).
+fn assert_sound_code(path: &std::path::Path) {
+    let spec = Spec::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let parts = [
+        ("models", spec.types()),
+        ("server", spec.server()),
+        ("client", spec.client()),
+        (
+            "all",
+            spec.code(oapi_gen::emit::Parts {
+                server: true,
+                client: true,
+            }),
+        ),
+    ];
+    for (part, code) in parts {
+        let code = code.unwrap_or_else(|e| panic!("{} ({part}): {e}", path.display()));
+        for (number, line) in code.lines().enumerate() {
+            assert!(
+                !line.contains(BIDI) && !line.contains(['\r', '\0']),
+                "{} ({part}) line {}: {:?}",
+                path.display(),
+                number + 1,
+                line
+            );
+        }
+        if let Err(error) = syn::parse_file(&code) {
+            panic!(
+                "{} ({part}) does not parse: {error}\n{code}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_text_makes_code_that_parses_and_has_no_bidi_controls() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/models/hostile-text.yaml");
+    assert_sound_code(&fixture);
+}
