@@ -148,3 +148,220 @@ fn thousands_of_paths_are_routed_in_shallow_method_chains() {
     let last = body.find(&format!(r#".route("/p{}""#, n - 1)).unwrap();
     assert!(first < last);
 }
+
+/// The characters rustc's deny-by-default `text_direction_codepoint_in_literal` and
+/// `text_direction_codepoint_in_comment` lints reject anywhere in a source file.
+const BIDI: &[char] = &[
+    '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}', '\u{2068}',
+    '\u{2069}',
+];
+
+/// Checks what the fuzz target checks of every file generated from `path`: it parses
+/// as a Rust file and holds no bidi control (nor a bare carriage return or NUL).
+fn assert_sound_code(path: &std::path::Path) {
+    let spec = Spec::load(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    assert_sound_spec(&spec, path);
+}
+
+fn assert_sound_spec(spec: &Spec, path: &std::path::Path) {
+    // The server and the client alone are parts of the whole.
+    let parts = [
+        ("models", spec.types()),
+        (
+            "all",
+            spec.code(oapi_gen::emit::Parts {
+                server: true,
+                client: true,
+            }),
+        ),
+    ];
+    for (part, code) in parts {
+        let code = code.unwrap_or_else(|e| panic!("{} ({part}): {e}", path.display()));
+        for (number, line) in code.lines().enumerate() {
+            assert!(
+                !line.contains(BIDI) && !line.contains(['\r', '\0']),
+                "{} ({part}) line {}: {:?}",
+                path.display(),
+                number + 1,
+                line
+            );
+        }
+        if let Err(error) = syn::parse_file(&code) {
+            panic!(
+                "{} ({part}) does not parse: {error}\n{code}",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_text_makes_code_that_parses_and_has_no_bidi_controls() {
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/models/hostile-text.yaml");
+    assert_sound_code(&fixture);
+}
+
+/// A document with `@` wherever document text reaches the generated code: info,
+/// server, tag, path, operation, parameter, header, media type, security scheme,
+/// schema, property, enum value, discriminator, default, example and pattern (and
+/// `¤` in `$ref`s, where it is a JSON pointer token).
+const TEMPLATE: &str = r##"{
+  "openapi": "3.1.0",
+  "info": {"title": "T@", "version": "1@", "description": "D@"},
+  "servers": [{"url": "https://x.example/@", "description": "S@"}],
+  "tags": [{"name": "t@", "description": "t@"}],
+  "security": [{"k@": []}],
+  "paths": {
+    "/p@/{id@}": {
+      "parameters": [
+        {"name": "id@", "in": "path", "required": true, "description": "p@",
+         "schema": {"type": "string", "pattern": "^a@$"}}
+      ],
+      "get": {
+        "operationId": "get@",
+        "summary": "s@",
+        "description": "d@",
+        "tags": ["t@"],
+        "parameters": [
+          {"name": "q@", "in": "query",
+           "schema": {"type": "string", "default": "v@", "example": "e@"}},
+          {"name": "h@", "in": "header", "schema": {"type": "string"}},
+          {"name": "c@", "in": "cookie", "schema": {"type": "string"}},
+          {"name": "e@", "in": "query", "schema": {"$ref": "#/components/schemas/E¤"}}
+        ],
+        "responses": {
+          "200": {
+            "description": "r@",
+            "headers": {"x-r@": {"description": "h@", "schema": {"type": "integer"}}},
+            "content": {
+              "application/json": {"schema": {"$ref": "#/components/schemas/M¤"}},
+              "application/x@+json": {"schema": {"type": "string"}}
+            }
+          },
+          "default": {"description": "x@", "content": {"text/plain": {"schema": {"type": "string"}}}}
+        }
+      },
+      "post": {
+        "operationId": "post@",
+        "requestBody": {"required": true, "description": "b@", "content": {
+          "application/json": {"schema": {"$ref": "#/components/schemas/U¤"}},
+          "application/x-www-form-urlencoded": {"schema": {"$ref": "#/components/schemas/M¤"}}
+        }},
+        "responses": {"204": {"description": "n@"}}
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "k@": {"type": "apiKey", "in": "header", "name": "x-k@", "description": "k@"}
+    },
+    "schemas": {
+      "M@": {
+        "title": "M@", "description": "M@", "type": "object", "required": ["a@"],
+        "properties": {
+          "a@": {"type": "string", "description": "a@", "default": "a@", "pattern": "a@",
+                 "examples": ["a@"]},
+          "a": {"type": "string", "const": "c@"},
+          "@": {"type": "integer", "description": "@"},
+          "n": {"type": "array", "items": {"$ref": "#/components/schemas/E¤"}, "default": ["e@"]}
+        },
+        "examples": [{"a@": "x@"}]
+      },
+      "E@": {"type": "string", "enum": ["e", "e@", "@e", "@"], "default": "e@", "description": "E@"},
+      "C@": {"type": "object", "required": ["k@"], "properties": {"k@": {"type": "string"}}},
+      "D@": {"type": "object", "required": ["k@"], "properties": {"k@": {"type": "string"}, "b": {"type": "boolean"}}},
+      "U@": {
+        "oneOf": [{"$ref": "#/components/schemas/C¤"}, {"$ref": "#/components/schemas/D¤"}],
+        "discriminator": {"propertyName": "k@", "mapping": {
+          "c@": "#/components/schemas/C¤", "d@": "#/components/schemas/D¤"}}
+      }
+    }
+  }
+}"##;
+
+/// Text that has broken, or could break, generated code.
+const HOSTILE: &[&str] = &[
+    "\u{202a}",
+    "\u{202b}",
+    "\u{202c}",
+    "\u{202d}",
+    "\u{202e}",
+    "\u{2066}",
+    "\u{2067}",
+    "\u{2068}",
+    "\u{2069}",
+    "\u{200e}",
+    "\u{200f}",
+    "\u{61c}",
+    "\u{200b}",
+    "\u{200d}",
+    "\u{2060}",
+    "\u{feff}",
+    "\u{2028}",
+    "\u{2029}",
+    "\u{85}",
+    "\r",
+    "\n",
+    "\r\n",
+    "\0",
+    "\u{7}",
+    "\u{1b}[31m",
+    "\u{7f}",
+    "\u{9b}",
+    "\t",
+    "*/",
+    "/*",
+    "//",
+    "///",
+    "//!",
+    "#[",
+    "#![",
+    "\"",
+    "\"#",
+    "\"##",
+    "\"###",
+    "r#\"",
+    "\\",
+    "\\u{202e}",
+    "'",
+    "`",
+    "```",
+    "<script>",
+    "]",
+    ")",
+    "\n#[doc = \"x\"]\nfn f() {}\n",
+    "\u{10ffff}",
+    "\u{e0001}",
+    "\u{1f468}\u{200d}\u{1f469}",
+];
+
+#[test]
+fn hostile_text_in_every_position_makes_sound_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rejected = Vec::new();
+    for (i, hostile) in HOSTILE.iter().enumerate() {
+        // Inside JSON strings: quoted without the quotes.
+        let json = serde_json::to_string(hostile).unwrap();
+        let json = &json[1..json.len() - 1];
+        // `$ref`s hold it as a JSON pointer token.
+        let token = json.replace('~', "~0").replace('/', "~1");
+        let text = TEMPLATE.replace('@', json).replace('¤', &token);
+        let path = document(&dir, &format!("h{i}.json"), text.as_bytes());
+        match Spec::load(&path) {
+            Ok(spec) => assert_sound_spec(&spec, std::path::Path::new(&format!("{hostile:?}"))),
+            Err(oapi_gen::Error::Spec(diagnostics)) => rejected.push(format!(
+                "{hostile:?}: {}",
+                diagnostics
+                    .iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )),
+            Err(error) => panic!("{hostile:?}: {error}"),
+        }
+    }
+    // Only text that breaks the path template, or a pattern that is not a regular
+    // expression, may be rejected (with a report).
+    assert!(rejected.len() <= 3, "{}", rejected.join("\n"));
+}

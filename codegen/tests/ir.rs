@@ -72,7 +72,10 @@ fn parameters_keep_location_style_and_explode() {
     assert_eq!(find("X-Request-Id").location, ParameterLocation::Header);
     let limit = find("limit");
     assert_eq!(limit.ty, TypeRef::Primitive(Primitive::I32));
-    assert_eq!(limit.constraints.maximum.unwrap().value, 100.0);
+    assert_eq!(
+        limit.constraints.maximum.unwrap().value,
+        oapi_gen::ir::Number::Integer(100)
+    );
     assert!(find("tags").explode);
     assert!(!find("ids").explode);
     assert_eq!(find("colours").style, ParameterStyle::SpaceDelimited);

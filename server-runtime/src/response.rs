@@ -69,9 +69,16 @@ fn streamed(
             })
         });
     let mut response = (status, axum::body::Body::from_stream(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // The media type comes from the document, which may hold any text: one that is
+    // not a valid header value is logged and left out, not a panic.
+    match HeaderValue::from_str(content_type) {
+        Ok(value) => {
+            response.headers_mut().insert(header::CONTENT_TYPE, value);
+        }
+        Err(error) => {
+            tracing::error!(%error, media_type = content_type, "invalid Content-Type value");
+        }
+    }
     response
 }
 
@@ -108,8 +115,13 @@ pub fn binary(status: StatusCode, body: bytes::Bytes) -> Response {
 
 /// Sets a response header from a typed value: strings as they are, other values as
 /// their JSON text (numbers, booleans), arrays comma-separated (simple style). A value
-/// that is not a valid header value is left out and logged.
+/// that is not a valid header value is left out and logged, and so is a header whose
+/// name (the document's) is not a valid header name.
 pub fn set_header<T: Serialize>(response: &mut Response, name: &'static str, value: &T) {
+    let Ok(header_name) = HeaderName::try_from(name) else {
+        tracing::error!(header = name, "invalid response header name");
+        return;
+    };
     let text = match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         Ok(serde_json::Value::Array(items)) => items
@@ -129,9 +141,7 @@ pub fn set_header<T: Serialize>(response: &mut Response, name: &'static str, val
     };
     match HeaderValue::from_str(&text) {
         Ok(value) => {
-            response
-                .headers_mut()
-                .insert(HeaderName::from_static(name), value);
+            response.headers_mut().insert(header_name, value);
         }
         Err(error) => tracing::error!(%error, header = name, "invalid response header value"),
     }
@@ -154,5 +164,25 @@ mod tests {
         let error = body.next().await.unwrap().unwrap_err();
         assert!(error.to_string().contains("chunk 2 is unlucky"), "{error}");
         assert!(body.next().await.is_none());
+    }
+
+    #[test]
+    fn header_names_and_media_types_that_http_rejects_are_left_out() {
+        let chunks: ChunkStream<u32> = Box::pin(futures_util::stream::iter([Ok(1)]));
+        // `HeaderValue::from_static` panicked on the bidi control (bytes past ASCII,
+        // which a header value may hold), and would on a line break.
+        let chunks_2: ChunkStream<u32> = Box::pin(futures_util::stream::iter([Ok(1)]));
+        let bidi = json_lines(StatusCode::OK, "application/x\u{202e}+json", chunks_2);
+        assert_eq!(
+            bidi.headers()[header::CONTENT_TYPE].as_bytes(),
+            "application/x\u{202e}+json".as_bytes()
+        );
+        let mut response = json_lines(StatusCode::OK, "application/x\r\n+json", chunks);
+        assert!(response.headers().get(header::CONTENT_TYPE).is_none());
+        set_header(&mut response, "x-rate\u{202e}-limit", &"1");
+        set_header(&mut response, "x-ok", &"1\r\n");
+        set_header(&mut response, "x-count", &2);
+        assert_eq!(response.headers().len(), 1, "{:?}", response.headers());
+        assert_eq!(response.headers()["x-count"], "2");
     }
 }

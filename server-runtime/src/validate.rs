@@ -61,6 +61,17 @@ impl<T: Validate> Validate for BTreeMap<String, T> {
 /// A numeric bound: the limit and whether it is exclusive.
 pub type Bound = (f64, bool);
 
+/// A bound of [`integer`]: the smallest (for a minimum) or largest (for a maximum)
+/// integer allowed, whether the document's bound is exclusive, and the bound as the
+/// document wrote it, for the message. `exclusiveMinimum: 0` is `(1, true, "0")`,
+/// `maximum: 10.5` is `(10, false, "10.5")`.
+pub type IntegerBound = (i128, bool, &'static str);
+
+/// A `multipleOf` of [`integer`]: the positive integer the value must be a multiple of
+/// (an integer is a multiple of 2.5 when it is one of 5), and the step as the document
+/// wrote it, for the message.
+pub type IntegerStep = (i128, &'static str);
+
 /// `minLength` / `maxLength`, in characters.
 pub fn length(
     value: &str,
@@ -180,6 +191,52 @@ pub fn number(
     }
 }
 
+/// `minimum` / `maximum` (and their exclusive forms) and `multipleOf` of an integer,
+/// compared as integers: exact over the whole range of `i64` and `u64`, where
+/// [`number`]'s `f64` cannot tell 2^53 from 2^53 + 1. The errors are [`number`]'s.
+pub fn integer(
+    value: i128,
+    min: Option<IntegerBound>,
+    max: Option<IntegerBound>,
+    multiple_of: Option<IntegerStep>,
+    at: &[LocItem],
+    errors: &mut ValidationErrors,
+) {
+    if let Some((limit, exclusive, shown)) = min
+        && value < limit
+    {
+        let (msg, kind) = if exclusive {
+            ("Input should be greater than", "greater_than")
+        } else {
+            (
+                "Input should be greater than or equal to",
+                "greater_than_equal",
+            )
+        };
+        errors.push(at.to_vec(), format!("{msg} {shown}"), kind);
+    }
+    if let Some((limit, exclusive, shown)) = max
+        && value > limit
+    {
+        let (msg, kind) = if exclusive {
+            ("Input should be less than", "less_than")
+        } else {
+            ("Input should be less than or equal to", "less_than_equal")
+        };
+        errors.push(at.to_vec(), format!("{msg} {shown}"), kind);
+    }
+    if let Some((step, shown)) = multiple_of
+        && step > 0
+        && value % step != 0
+    {
+        errors.push(
+            at.to_vec(),
+            format!("Input should be a multiple of {shown}"),
+            "multiple_of",
+        );
+    }
+}
+
 /// `minItems` / `maxItems` (and `minProperties` / `maxProperties` for maps).
 pub fn count(
     len: usize,
@@ -279,6 +336,66 @@ mod tests {
             1
         );
         assert!(check(|at, e| number(0.3, None, None, Some(0.1), at, e)).is_empty());
+    }
+
+    #[test]
+    fn integers_are_compared_exactly_beyond_2_to_the_53() {
+        const TWO_53: i128 = 1 << 53;
+        // 2^53 + 1 is no `f64`: as floats, 2^53 + 1 <= 2^53 and 2^53 + 2 > 2^53 + 1 fail.
+        assert!(
+            check(|at, e| number(
+                (TWO_53 + 1) as f64,
+                None,
+                Some((TWO_53 as f64, false)),
+                None,
+                at,
+                e
+            ))
+            .is_empty()
+        );
+        let at_most = Some((TWO_53, false, "9007199254740992"));
+        assert!(check(|at, e| integer(TWO_53, None, at_most, None, at, e)).is_empty());
+        assert_eq!(
+            check(|at, e| integer(TWO_53 + 1, None, at_most, None, at, e)),
+            [(
+                "less_than_equal".to_owned(),
+                "Input should be less than or equal to 9007199254740992".to_owned()
+            )]
+        );
+        // `exclusiveMinimum: 9007199254740993`: at least 2^53 + 2.
+        let above = Some((TWO_53 + 2, true, "9007199254740993"));
+        assert_eq!(
+            check(|at, e| integer(TWO_53 + 1, above, None, None, at, e)),
+            [(
+                "greater_than".to_owned(),
+                "Input should be greater than 9007199254740993".to_owned()
+            )]
+        );
+        assert!(check(|at, e| integer(TWO_53 + 2, above, None, None, at, e)).is_empty());
+        // The ends of `i64` and `u64`.
+        let min = Some((i128::from(i64::MIN), false, "-9223372036854775808"));
+        assert!(check(|at, e| integer(i64::MIN.into(), min, None, None, at, e)).is_empty());
+        let below_max = Some((i128::from(u64::MAX) - 1, true, "18446744073709551615"));
+        assert_eq!(
+            check(|at, e| integer(u64::MAX.into(), None, below_max, None, at, e))[0].0,
+            "less_than"
+        );
+        // Steps: 2^53 + 1 = 3 × 3002399751580331, which an `f64` ratio gets wrong.
+        let three = Some((3, "3"));
+        assert!(check(|at, e| integer(TWO_53 + 1, None, None, three, at, e)).is_empty());
+        assert_eq!(
+            check(|at, e| integer(TWO_53 + 2, None, None, three, at, e)),
+            [(
+                "multiple_of".to_owned(),
+                "Input should be a multiple of 3".to_owned()
+            )]
+        );
+        assert!(check(|at, e| integer(-15, None, None, Some((5, "2.5")), at, e)).is_empty());
+        // Float bounds on integers keep their text in the message.
+        assert_eq!(
+            check(|at, e| integer(11, None, Some((10, false, "10.5")), None, at, e))[0].1,
+            "Input should be less than or equal to 10.5"
+        );
     }
 
     #[test]

@@ -803,9 +803,9 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &api_2_2 {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
                     None,
                     None,
                     at,
@@ -820,10 +820,10 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &errors_2 {
-                runtime::validate::number(
-                    *value as f64,
+                runtime::validate::integer(
+                    i128::from(*value),
                     None,
-                    Some((10.0, false)),
+                    Some((10, false, "10")),
                     None,
                     at,
                     errors,

@@ -576,9 +576,9 @@ pub mod server {
                 for (index, item) in value.iter().enumerate() {
                     at.push(runtime::error::LocItem::Index(index));
                     if let Some(item) = item {
-                        runtime::validate::number(
-                            *item as f64,
-                            Some((0.0, false)),
+                        runtime::validate::integer(
+                            i128::from(*item),
+                            Some((0, false, "0")),
                             None,
                             None,
                             at,

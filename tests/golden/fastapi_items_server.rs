@@ -1953,10 +1953,10 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,
@@ -2113,10 +2113,10 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &count {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
-                    Some((1000.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
+                    Some((1000, false, "1000")),
                     None,
                     at,
                     errors,
@@ -2194,9 +2194,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("meows"));
             {
                 let value = &self.meows;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
                     None,
                     None,
                     at,
@@ -2216,9 +2216,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("index"));
             {
                 let value = &self.index;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
                     None,
                     None,
                     at,
@@ -2296,10 +2296,10 @@ pub mod server {
             at.push(runtime::error::LocItem::key("quantity"));
             {
                 let value = &self.quantity;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,
@@ -2357,10 +2357,10 @@ pub mod server {
             at.push(runtime::error::LocItem::key("quantity"));
             {
                 let value = &self.quantity;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,
@@ -2426,10 +2426,10 @@ pub mod server {
             at.pop();
             at.push(runtime::error::LocItem::key("quantity"));
             if let Some(value) = &self.quantity {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,

@@ -769,9 +769,9 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &manager_id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -822,9 +822,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -844,9 +844,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -857,9 +857,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("salary"));
             {
                 let value = &self.salary;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
                     None,
                     None,
                     at,
@@ -879,9 +879,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -892,9 +892,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("salary"));
             {
                 let value = &self.salary;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
                     None,
                     None,
                     at,
@@ -925,9 +925,9 @@ pub mod server {
             at.pop();
             at.push(runtime::error::LocItem::key("manager"));
             if let Some(value) = &self.manager {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,

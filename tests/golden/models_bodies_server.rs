@@ -520,10 +520,10 @@ pub mod server {
             at.push(runtime::error::LocItem::key("priority"));
             {
                 let value = &self.priority;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
-                    Some((5.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
+                    Some((5, false, "5")),
                     None,
                     at,
                     errors,

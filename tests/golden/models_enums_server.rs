@@ -676,9 +676,9 @@ pub mod server {
         ) {
             at.push(runtime::error::LocItem::key("retries"));
             if let Some(value) = &self.retries {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, true)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, true, "0")),
                     None,
                     None,
                     at,

@@ -884,11 +884,11 @@ pub mod server {
             at.push(runtime::error::LocItem::key("count"));
             {
                 let value = &self.count;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((-1.0, true)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, true, "-1")),
                     None,
-                    Some(2.0),
+                    Some((2, "2")),
                     at,
                     errors,
                 );

@@ -2017,10 +2017,10 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,
@@ -2101,9 +2101,9 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &pet_id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -2147,9 +2147,9 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &pet_id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -2185,9 +2185,9 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &pet_id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -2225,9 +2225,9 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &pet_id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,

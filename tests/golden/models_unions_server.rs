@@ -1530,10 +1530,10 @@ pub mod server {
         ) {
             at.push(runtime::error::LocItem::key("livesLeft"));
             if let Some(value) = &self.lives_left {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((0.0, false)),
-                    Some((9.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((0, false, "0")),
+                    Some((9, false, "9")),
                     None,
                     at,
                     errors,

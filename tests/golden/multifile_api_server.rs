@@ -688,10 +688,10 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,
@@ -780,9 +780,9 @@ pub mod server {
             let errors = &mut errors;
             {
                 let value = &owner_id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,
@@ -823,9 +823,9 @@ pub mod server {
             at.push(runtime::error::LocItem::key("id"));
             {
                 let value = &self.id;
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
                     None,
                     None,
                     at,

@@ -15,10 +15,10 @@ use crate::ir::{
 
 /// The `client` module: a typed async client of the API.
 pub fn emit(api: &Api) -> Node<'_> {
-    let doc = format!(
+    let doc = docs::one_line(&format!(
         " A client of the `{}` API, over reqwest.",
         api.title.replace('`', "'")
-    );
+    ));
     let client_doc = docs::attrs(Some(&format!(
         "A client of the `{}` API (version {}): one method per operation, each \
          returning a request that is sent when awaited. Cheap to clone.",

@@ -3,6 +3,17 @@
 //! Descriptions are Markdown written for humans, not for rustdoc: code fences without
 //! a language would be compiled as doctests, indented blocks would become code blocks,
 //! and stray carriage returns or tabs upset formatting. The text is made safe here.
+//!
+//! It is made lexically safe too: a doc comment ends at a line break, rustc rejects a
+//! bare carriage return in one, and its deny-by-default
+//! `text_direction_codepoint_in_comment` lint rejects the Unicode bidi controls. Line
+//! breaks of any kind (CR, LF, NEL, U+2028, U+2029) start a new doc line, other
+//! control characters are dropped (they have no visible form), and the invisible
+//! characters that can make text read other than it is (the bidi controls and marks,
+//! zero-width spaces and joiners' lookalikes, the byte order mark) are written as
+//! visible escapes, `\u{202e}`. Escaping rather than dropping them is what keeps
+//! the docs truthful: `left` and `left` followed by U+202E are two enum values, and
+//! their docs must not read the same ("Trojan Source", CVE-2021-42574).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -38,23 +49,81 @@ pub fn join(text: Option<&str>, notes: &[String]) -> Option<String> {
     }
 }
 
+/// Whether `c` is invisible, or changes how the text around it is displayed, and so
+/// is written as an escape in doc comments: the bidi embeddings, overrides and
+/// isolates (which rustc rejects), the bidi marks, zero-width spaces, the word
+/// joiner and invisible operators, the deprecated format characters, the byte order
+/// mark and the interlinear annotation marks. The zero-width non-joiner and joiner
+/// (U+200C, U+200D) are kept: they shape Persian, Indic and emoji text, and change no
+/// reading order.
+pub(crate) fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{61c}'
+            | '\u{180e}'
+            | '\u{200b}'
+            | '\u{200e}'
+            | '\u{200f}'
+            | '\u{202a}'..='\u{202e}'
+            | '\u{2060}'..='\u{2064}'
+            | '\u{2066}'..='\u{206f}'
+            | '\u{feff}'
+            | '\u{fff9}'..='\u{fffb}'
+    )
+}
+
+/// Whether `c` ends a line of text.
+fn is_line_break(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
+}
+
+/// Appends `c` to `out` as doc comment text: invisible characters as an escape,
+/// other control characters (tabs too: callers expand them) dropped.
+fn push_doc_char(out: &mut String, c: char) {
+    if is_invisible(c) {
+        use std::fmt::Write as _;
+        let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+    } else if !c.is_control() {
+        out.push(c);
+    }
+}
+
+/// `text` as the text of one doc comment line, when it is known to be safe Markdown
+/// but not known to be one line of visible characters (it quotes a name or a value
+/// of the document: an enum value, a media type): line breaks, control and invisible
+/// characters are written as escapes (`\r\n`, `\0`, `\u{2028}`), so that the docs
+/// of two values tell them apart.
+pub(crate) fn one_line(text: &str) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\0' => out.push_str("\\0"),
+            c if c.is_control() || is_line_break(c) || is_invisible(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The lines of `text` as rustdoc-safe Markdown.
 pub(crate) fn sanitize(text: &str) -> Vec<String> {
-    let text = text
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .replace('\t', "    ");
+    let text = text.replace("\r\n", "\n").replace('\t', "    ");
     let mut out: Vec<String> = Vec::new();
     let mut fence: Option<String> = None;
     // The content indentation of the list item being continued, if any.
     let mut list_indent: Option<usize> = None;
-    for raw in text.lines() {
-        let line: String = raw
-            .chars()
-            .filter(|c| !c.is_control())
-            .collect::<String>()
-            .trim_end()
-            .to_owned();
+    for raw in text.split(is_line_break) {
+        let mut line = String::with_capacity(raw.len());
+        for c in raw.chars() {
+            push_doc_char(&mut line, c);
+        }
+        line.truncate(line.trim_end().len());
         let trimmed = line.trim_start();
         let marker: String = trimmed
             .chars()
@@ -278,6 +347,28 @@ mod tests {
                 "",
                 "After."
             ]
+        );
+    }
+
+    #[test]
+    fn line_breaks_split_controls_go_and_invisible_characters_show() {
+        assert_eq!(
+            sanitize("a\u{2028}b\u{2029}c\u{85}d\re\0f\u{7}g\u{1b}[31mh"),
+            ["a", "b", "c", "d", "efg[31mh"]
+        );
+        let bidi = "\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}";
+        assert_eq!(
+            sanitize(&format!("x{bidi}\u{200b}\u{200e}\u{feff}y \u{200d}")),
+            [concat!(
+                r"x\u{202a}\u{202b}\u{202c}\u{202d}\u{202e}\u{2066}\u{2067}\u{2068}\u{2069}",
+                r"\u{200b}\u{200e}\u{feff}y ",
+                // Kept: the zero-width joiner shapes emoji and Indic text.
+                "\u{200d}"
+            )]
+        );
+        assert_eq!(
+            one_line("a\r\n\0\tb\u{2028}\u{202e}\u{7f}`c`"),
+            r"a\r\n\0\tb\u{2028}\u{202e}\u{7f}`c`"
         );
     }
 

@@ -12,7 +12,7 @@ use quote::{format_ident, quote};
 use super::operation::{described, operation_doc, response_content, status_doc};
 use super::text::{Code, string};
 use super::validation::Validated;
-use super::{Node, rust_type};
+use super::{Node, docs, rust_type};
 use crate::diagnostics::Error;
 use crate::ir::{
     Api, Content, MediaKind, Method, Operation, Parameter, ParameterLocation, ParameterStyle,
@@ -49,10 +49,10 @@ pub fn emit(api: &Api) -> Node<'_> {
             use runtime::{HandlerError, RequestContext};
         }
     });
-    let title = format!(
+    let title = docs::one_line(&format!(
         " The `{}` API, served with axum.",
         api.title.replace('`', "'")
-    );
+    ));
     let module = move |body: TokenStream| {
         quote! {
             #[doc = #title]
@@ -90,7 +90,7 @@ pub fn emit(api: &Api) -> Node<'_> {
     );
     let routers = std::iter::once_with(|| Node::Items(routers(api)));
     let document = std::iter::once_with(|| {
-        let document = raw_string(&api.document_json);
+        let document = raw_string(&visible_json(&api.document_json));
         Node::Items(quote! {
             /// The OpenAPI document of the API (compact JSON), which [`router`] serves
             /// at `/openapi.json` unless an operation has that path.
@@ -239,6 +239,31 @@ fn routes(paths: &[(&str, Vec<&Operation>)]) -> TokenStream {
         quote!(.route(#path, #(#methods)*))
     });
     quote!(#(#routes)*)
+}
+
+/// The JSON text `json` with its invisible characters (the bidi controls, which
+/// rustc rejects even in a raw string literal, the other characters
+/// [`docs::is_invisible`] escapes in docs) and its control and line separator
+/// characters written as JSON escapes (`\u202e`): the same JSON value. They can only
+/// be in strings: JSON has no other place for them, and serde_json writes no other.
+fn visible_json(json: &str) -> std::borrow::Cow<'_, str> {
+    let hidden =
+        |c: char| c.is_control() || docs::is_invisible(c) || matches!(c, '\u{2028}' | '\u{2029}');
+    if !json.contains(hidden) {
+        return json.into();
+    }
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        if hidden(c) {
+            let mut units = [0; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = std::fmt::Write::write_fmt(&mut out, format_args!("\\u{unit:04x}"));
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
 }
 
 /// `text` as a raw string literal (`r#"…"#`) with as few `#`s as its content allows
@@ -1022,6 +1047,20 @@ mod tests {
         };
         assert_eq!(status_doc(&response), "4XX: Bad input");
         assert!(carries_status(&response));
+    }
+
+    #[test]
+    fn invisible_characters_of_the_document_are_json_escapes() {
+        let json =
+            serde_json::json!({"a\u{202e}": "b\u{2066}\u{7f}\u{2028}\r", "c": "d"}).to_string();
+        let visible = visible_json(&json);
+        assert_eq!(visible, r#"{"a\u202e":"b\u2066\u007f\u2028\r","c":"d"}"#);
+        let value: serde_json::Value = serde_json::from_str(&visible).unwrap();
+        assert_eq!(
+            value,
+            serde_json::from_str::<serde_json::Value>(&json).unwrap()
+        );
+        assert!(matches!(visible_json("{}"), std::borrow::Cow::Borrowed(_)));
     }
 
     #[test]

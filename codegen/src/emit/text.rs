@@ -143,8 +143,12 @@ impl Code {
         }
     }
 
-    /// Writes one `///` line of `text`, which is already safe for rustdoc.
+    /// Writes one `///` line of `text`, which is already safe Markdown for rustdoc
+    /// but may hold document text (an enum value, a media type): line breaks become
+    /// spaces, and control and invisible characters are dropped or escaped as in
+    /// [`doc`](Code::doc).
     pub fn doc_line(&mut self, text: &str) {
+        let text = docs::one_line(text);
         let text = text.trim_end();
         if text.is_empty() {
             self.line("///");
@@ -309,6 +313,13 @@ fn generic_arguments(ty: &str) -> Option<(&str, Vec<&str>)> {
 }
 
 /// `value` as a Rust string literal.
+///
+/// `{:?}` escapes every character that `char::escape_debug` does not see as
+/// printable: the control characters, and the format and separator characters,
+/// which include the Unicode bidi controls rustc's deny-by-default
+/// `text_direction_codepoint_in_literal` lint rejects, the zero-width characters and
+/// U+2028/U+2029. So does `proc_macro2::Literal::string`, which `quote!` uses for a
+/// `&str`. The test below holds both to it.
 pub fn string(value: &str) -> String {
     format!("{value:?}")
 }
@@ -466,5 +477,26 @@ mod tests {
     #[test]
     fn strings_are_escaped() {
         assert_eq!(string("a\"b\\c\nd"), r#""a\"b\\c\nd""#);
+    }
+
+    #[test]
+    fn invisible_and_control_characters_are_escaped_in_string_literals() {
+        let hostile = [
+            '\u{202a}', '\u{202b}', '\u{202c}', '\u{202d}', '\u{202e}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{200e}', '\u{200f}',
+            '\u{61c}', '\u{2060}', '\u{feff}', '\u{2028}', '\u{2029}', '\u{85}', '\u{7f}', '\0',
+            '\r', '\u{1b}',
+        ];
+        for c in hostile {
+            let value = format!("a{c}b\"#");
+            for literal in [
+                string(&value),
+                proc_macro2::Literal::string(&value).to_string(),
+            ] {
+                assert!(literal.is_ascii(), "U+{:04X}: {literal}", u32::from(c));
+                let parsed: syn::LitStr = syn::parse_str(&literal).unwrap();
+                assert_eq!(parsed.value(), value);
+            }
+        }
     }
 }

@@ -6,8 +6,8 @@ use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::ir::{
-    AdditionalProperties, Bound, Constraints, Primitive, TypeDef, TypeId, TypeKind, TypeRef,
-    TypeSpace,
+    AdditionalProperties, Bound, Constraints, Number, Primitive, TypeDef, TypeId, TypeKind,
+    TypeRef, TypeSpace,
 };
 
 /// Which named types get a `Validate` impl: those with checks of their own or inside.
@@ -216,7 +216,7 @@ fn own_checks(types: &TypeSpace, ty: &TypeRef, c: &Constraints, value: TokenStre
     };
     let bound = |b: Option<Bound>| match b {
         Some(Bound { value, exclusive }) => {
-            let value = Literal::f64_unsuffixed(value);
+            let value = Literal::f64_unsuffixed(value.as_f64());
             quote!(Some((#value, #exclusive)))
         }
         None => quote!(None),
@@ -234,14 +234,17 @@ fn own_checks(types: &TypeSpace, ty: &TypeRef, c: &Constraints, value: TokenStre
                 });
             }
         }
+        TypeRef::Primitive(p) if integer_range(*p).is_some() => {
+            checks.extend(integer_check(*p, c, &value));
+        }
         TypeRef::Primitive(p)
-            if is_number(*p)
+            if is_float(*p)
                 && (c.minimum.is_some() || c.maximum.is_some() || c.multiple_of.is_some()) =>
         {
             let (min, max) = (bound(c.minimum), bound(c.maximum));
             let step = match c.multiple_of {
                 Some(step) => {
-                    let step = Literal::f64_unsuffixed(step);
+                    let step = Literal::f64_unsuffixed(step.as_f64());
                     quote!(Some(#step))
                 }
                 None => quote!(None),
@@ -249,7 +252,7 @@ fn own_checks(types: &TypeSpace, ty: &TypeRef, c: &Constraints, value: TokenStre
             let number = if *p == Primitive::F64 {
                 quote!(*#value)
             } else {
-                quote!(*#value as f64)
+                quote!(f64::from(*#value))
             };
             checks.push(quote!(
                 runtime::validate::number(#number, #min, #max, #step, at, errors);
@@ -302,20 +305,129 @@ fn resolve<'a>(types: &'a TypeSpace, ty: &'a TypeRef) -> &'a TypeRef {
     }
 }
 
-fn is_number(p: Primitive) -> bool {
-    matches!(
-        p,
-        Primitive::I8
-            | Primitive::I16
-            | Primitive::I32
-            | Primitive::I64
-            | Primitive::U8
-            | Primitive::U16
-            | Primitive::U32
-            | Primitive::U64
-            | Primitive::F32
-            | Primitive::F64
-    )
+fn is_float(p: Primitive) -> bool {
+    matches!(p, Primitive::F32 | Primitive::F64)
+}
+
+/// The smallest and largest values of an integer primitive.
+fn integer_range(p: Primitive) -> Option<(i128, i128)> {
+    Some(match p {
+        Primitive::I8 => (i8::MIN.into(), i8::MAX.into()),
+        Primitive::I16 => (i16::MIN.into(), i16::MAX.into()),
+        Primitive::I32 => (i32::MIN.into(), i32::MAX.into()),
+        Primitive::I64 => (i64::MIN.into(), i64::MAX.into()),
+        Primitive::U8 => (0, u8::MAX.into()),
+        Primitive::U16 => (0, u16::MAX.into()),
+        Primitive::U32 => (0, u32::MAX.into()),
+        Primitive::U64 => (0, u64::MAX.into()),
+        _ => return None,
+    })
+}
+
+/// The `runtime::validate::integer` check of an integer primitive `p`, compared as
+/// integers (`i128`, which holds every value of every integer type exactly): the
+/// bounds become the smallest and largest integers allowed, and a bound every value
+/// of `p` meets is left out (none at all when nothing is left). A bound no value
+/// meets is kept: the runtime then reports every value, with the bound as written.
+fn integer_check(p: Primitive, c: &Constraints, value: &TokenStream) -> Option<TokenStream> {
+    let (low, high) = integer_range(p)?;
+    let min = c
+        .minimum
+        .map(|b| (lowest_allowed(b), b))
+        .filter(|(limit, _)| *limit > low);
+    let max = c
+        .maximum
+        .map(|b| (highest_allowed(b), b))
+        .filter(|(limit, _)| *limit < high);
+    let step = c
+        .multiple_of
+        .and_then(|step| Some((integer_step(step)?, step)))
+        .filter(|(step, _)| *step > 1);
+    if min.is_none() && max.is_none() && step.is_none() {
+        return None;
+    }
+    let bound = |b: Option<(i128, Bound)>| match b {
+        Some((limit, Bound { value, exclusive })) => {
+            let limit = Literal::i128_unsuffixed(limit);
+            let shown = value.to_string();
+            quote!(Some((#limit, #exclusive, #shown)))
+        }
+        None => quote!(None),
+    };
+    let (min, max) = (bound(min), bound(max));
+    let step = match step {
+        Some((step, written)) => {
+            let step = Literal::i128_unsuffixed(step);
+            let shown = written.to_string();
+            quote!(Some((#step, #shown)))
+        }
+        None => quote!(None),
+    };
+    Some(quote!(
+        runtime::validate::integer(i128::from(*#value), #min, #max, #step, at, errors);
+    ))
+}
+
+/// The smallest integer a `minimum` allows (saturated to `i128`, beyond any value).
+#[allow(clippy::cast_possible_truncation)]
+fn lowest_allowed(b: Bound) -> i128 {
+    match (b.value, b.exclusive) {
+        (Number::Integer(n), false) => n,
+        (Number::Integer(n), true) => n.saturating_add(1),
+        // `as` saturates, which is what a bound beyond `i128` means for any value.
+        (Number::Float(f), false) => f.ceil() as i128,
+        (Number::Float(f), true) => (f.floor() as i128).saturating_add(1),
+    }
+}
+
+/// The largest integer a `maximum` allows (saturated to `i128`, beyond any value).
+#[allow(clippy::cast_possible_truncation)]
+fn highest_allowed(b: Bound) -> i128 {
+    match (b.value, b.exclusive) {
+        (Number::Integer(n), false) => n,
+        (Number::Integer(n), true) => n.saturating_sub(1),
+        (Number::Float(f), false) => f.floor() as i128,
+        (Number::Float(f), true) => (f.ceil() as i128).saturating_sub(1),
+    }
+}
+
+/// The positive integer `k` such that an integer is a multiple of `step` exactly when
+/// it is one of `k`; `None` for a step that is not positive (which constrains
+/// nothing).
+///
+/// An integer `v` is a multiple of `p / q` (in lowest terms) when `q·v ≡ 0 (mod p)`,
+/// that is when `p` divides `v`. A float step is read as the shortest decimal that
+/// is that float (`2.5` is 25/10 = 5/2: a multiple of 5; `0.1` is 1/10: any
+/// integer), which is what the document wrote. A step beyond `u64` leaves 0 as the
+/// only multiple in range, as `i128::MAX` does.
+fn integer_step(step: Number) -> Option<i128> {
+    match step {
+        Number::Integer(n) => (n > 0).then_some(n),
+        Number::Float(f) if f <= 0.0 || !f.is_finite() => None,
+        Number::Float(f) if f >= 18_446_744_073_709_551_616.0 => Some(i128::MAX),
+        // Below 2^64 a float with no fraction is an integer `i128` holds exactly.
+        #[allow(clippy::cast_possible_truncation)]
+        Number::Float(f) if f.fract() == 0.0 => Some(f as i128),
+        Number::Float(f) => {
+            // Rust prints the shortest decimal that reads back as `f`, without an
+            // exponent: `0.000001`, `2.5`.
+            let text = f.to_string();
+            let (whole, fraction) = text.split_once('.')?;
+            let digits = format!("{whole}{fraction}");
+            let mut numerator: i128 = digits.trim_start_matches('0').parse().ok()?;
+            // The denominator is 10^k: divide out the common factors 2 and 5.
+            let k = fraction.len();
+            for factor in [2, 5] {
+                for _ in 0..k {
+                    if numerator % factor != 0 {
+                        break;
+                    }
+                    numerator /= factor;
+                }
+            }
+            Some(numerator)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -341,6 +453,90 @@ mod tests {
                 && code.contains("validate :: pattern (value , & PATTERN"),
             "{code}"
         );
+    }
+
+    fn integer_code(p: Primitive, c: &Constraints) -> String {
+        own_checks(
+            &TypeSpace::default(),
+            &TypeRef::Primitive(p),
+            c,
+            quote!(value),
+        )
+        .to_string()
+    }
+
+    fn bound(value: Number, exclusive: bool) -> Option<Bound> {
+        Some(Bound { value, exclusive })
+    }
+
+    #[test]
+    fn integer_bounds_are_exact_integers() {
+        let c = Constraints {
+            minimum: bound(Number::Integer(-9_223_372_036_854_775_807), true),
+            maximum: bound(Number::Integer(9_007_199_254_740_993), false),
+            multiple_of: Some(Number::Integer(3)),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            integer_code(Primitive::I64, &c),
+            "runtime :: validate :: integer (i128 :: from (* value) , \
+             Some ((- 9223372036854775806 , true , \"-9223372036854775807\")) , \
+             Some ((9007199254740993 , false , \"9007199254740993\")) , Some ((3 , \"3\")) , at , errors) ;"
+        );
+        // Float bounds and steps on integers.
+        let c = Constraints {
+            minimum: bound(Number::Float(-0.5), true),
+            maximum: bound(Number::Float(10.5), false),
+            multiple_of: Some(Number::Float(2.5)),
+            ..Constraints::default()
+        };
+        assert_eq!(
+            integer_code(Primitive::I32, &c),
+            "runtime :: validate :: integer (i128 :: from (* value) , \
+             Some ((0 , true , \"-0.5\")) , Some ((10 , false , \"10.5\")) , \
+             Some ((5 , \"2.5\")) , at , errors) ;"
+        );
+    }
+
+    #[test]
+    fn bounds_every_value_meets_are_left_out() {
+        // The ends of the type, a step of 1 (or a fraction of 1) and beyond.
+        let c = Constraints {
+            minimum: bound(Number::Integer(i64::MIN.into()), false),
+            maximum: bound(Number::Float(1e300), true),
+            multiple_of: Some(Number::Float(0.1)),
+            ..Constraints::default()
+        };
+        assert_eq!(integer_code(Primitive::I64, &c), "");
+        let c = Constraints {
+            minimum: bound(Number::Integer(-1), false),
+            maximum: bound(Number::Integer(256), true),
+            ..Constraints::default()
+        };
+        assert_eq!(integer_code(Primitive::U8, &c), "");
+        // A bound no value meets is kept, for the runtime to report.
+        let c = Constraints {
+            minimum: bound(Number::Integer(256), false),
+            ..Constraints::default()
+        };
+        assert!(
+            integer_code(Primitive::U8, &c).contains("Some ((256 , false , \"256\"))"),
+            "{}",
+            integer_code(Primitive::U8, &c)
+        );
+    }
+
+    #[test]
+    fn steps_become_integers_exactly() {
+        assert_eq!(integer_step(Number::Integer(7)), Some(7));
+        assert_eq!(integer_step(Number::Integer(0)), None);
+        assert_eq!(integer_step(Number::Float(-2.0)), None);
+        assert_eq!(integer_step(Number::Float(4.0)), Some(4));
+        assert_eq!(integer_step(Number::Float(2.5)), Some(5));
+        assert_eq!(integer_step(Number::Float(0.75)), Some(3));
+        assert_eq!(integer_step(Number::Float(0.1)), Some(1));
+        assert_eq!(integer_step(Number::Float(1.2e-7)), Some(3));
+        assert_eq!(integer_step(Number::Float(1e20)), Some(i128::MAX));
     }
 
     #[test]

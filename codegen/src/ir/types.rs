@@ -329,7 +329,7 @@ pub struct Constraints {
     /// `maximum` / `exclusiveMaximum`.
     pub maximum: Option<Bound>,
     /// `multipleOf`.
-    pub multiple_of: Option<f64>,
+    pub multiple_of: Option<Number>,
     /// `minLength`.
     pub min_length: Option<u64>,
     /// `maxLength`.
@@ -364,7 +364,55 @@ impl Constraints {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bound {
     /// The limit.
-    pub value: f64,
+    pub value: Number,
     /// Whether the limit itself is excluded.
     pub exclusive: bool,
+}
+
+/// A number of a validation keyword, as exact as the document wrote it: an integer
+/// stays an integer, so that the bounds of `int64` and `uint64` values beyond 2^53
+/// (which an `f64` cannot all hold) are compared exactly.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    /// An integer: every integer JSON reads exactly (the range of `i64` and `u64`).
+    Integer(i128),
+    /// Any other number: one with a fraction or an exponent, or an integer too large
+    /// for `u64` (which JSON parsers read as a float).
+    Float(f64),
+}
+
+impl Number {
+    /// The JSON number `n`, exactly.
+    pub fn from_json(n: &serde_json::Number) -> Option<Number> {
+        if let Some(i) = n.as_i64() {
+            Some(Number::Integer(i.into()))
+        } else if let Some(u) = n.as_u64() {
+            Some(Number::Integer(u.into()))
+        } else {
+            n.as_f64().filter(|f| f.is_finite()).map(Number::Float)
+        }
+    }
+
+    /// The number as an `f64` (the nearest one, for an integer beyond 2^53).
+    pub fn as_f64(self) -> f64 {
+        match self {
+            // Rounds to the nearest `f64`, as intended.
+            #[allow(clippy::cast_precision_loss)]
+            Number::Integer(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+}
+
+impl std::fmt::Display for Number {
+    /// The number as validation messages show it: integers in full, floats without a
+    /// fraction as integers below 10^15 (`10.0` is `10`), else as Rust prints them.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            Number::Integer(i) => write!(f, "{i}"),
+            #[allow(clippy::cast_possible_truncation)]
+            Number::Float(x) if x.fract() == 0.0 && x.abs() < 1e15 => write!(f, "{}", x as i64),
+            Number::Float(x) => write!(f, "{x}"),
+        }
+    }
 }

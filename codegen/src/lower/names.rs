@@ -291,4 +291,16 @@ mod tests {
         assert_eq!(ns.claim("Self_"), "Self_");
         assert_eq!(ns.claim("Self_"), "Self2");
     }
+
+    #[test]
+    fn invisible_and_control_characters_only_separate_words() {
+        let hostile = "na\u{202e}me\u{200b}\u{2066}x\u{2069}\u{feff}\r\n\0\u{2028}*/#[\"y";
+        assert_eq!(snake(hostile, "field"), "na_me_x_y");
+        assert_eq!(type_name(hostile), "NaMeXY");
+        assert_eq!(variant_name("left\u{202e}"), "Left");
+        assert_eq!(variant_name("\u{202e}\u{200b}"), "Value");
+        assert_eq!(snake("\u{202e}", "field"), "field");
+        // Other letters are spelled as ASCII words.
+        assert_eq!(snake("caf\u{e9}", "field"), "caf_u00e9");
+    }
 }

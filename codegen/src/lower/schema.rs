@@ -1451,9 +1451,10 @@ impl<'a> Lowerer<'a> {
         let Some(object) = node.value.as_object() else {
             return c;
         };
-        let number = |this: &mut Self, key: &str| -> Option<f64> {
+        // Exact: integers stay integers (see `ir::Number`).
+        let number = |this: &mut Self, key: &str| -> Option<crate::ir::Number> {
             let value = object.get(key)?;
-            match value.as_f64() {
+            match value.as_number().and_then(crate::ir::Number::from_json) {
                 Some(n) => Some(n),
                 None if value.is_boolean() && key.starts_with("exclusive") => None,
                 None => {

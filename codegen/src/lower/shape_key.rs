@@ -11,7 +11,7 @@
 use serde_json::Value;
 
 use crate::ir::{
-    AdditionalProperties, Bound, Constraints, Field, FieldDefault, IntEnum, StringEnum,
+    AdditionalProperties, Bound, Constraints, Field, FieldDefault, IntEnum, Number, StringEnum,
     StringVariant, Struct, TypeDef, TypeKind, TypeRef, Union, UnionVariant,
 };
 
@@ -251,7 +251,7 @@ impl Key<'_> {
         } = constraints;
         self.option(minimum.as_ref(), Self::bound);
         self.option(maximum.as_ref(), Self::bound);
-        self.option(*multiple_of, Self::f64);
+        self.option(*multiple_of, Self::number);
         self.option(*min_length, Self::u64);
         self.option(*max_length, Self::u64);
         self.option(pattern.as_deref(), Self::str);
@@ -266,8 +266,21 @@ impl Key<'_> {
 
     fn bound(&mut self, bound: &Bound) {
         let Bound { value, exclusive } = bound;
-        self.f64(*value);
+        self.number(*value);
         self.bool(*exclusive);
+    }
+
+    fn number(&mut self, number: Number) {
+        match number {
+            Number::Integer(i) => {
+                self.tag(0);
+                self.str(&i.to_string());
+            }
+            Number::Float(f) => {
+                self.tag(1);
+                self.f64(f);
+            }
+        }
     }
 
     /// A JSON value; object members in order, numbers as they print (`1` and `1.0`
