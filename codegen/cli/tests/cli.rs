@@ -36,7 +36,7 @@ fn check_reports_located_problems_and_exits_1() {
         stderr.contains("fixtures/invalid/ref-cycle.yaml#/components/schemas/A/$ref"),
         "{stderr}"
     );
-    assert!(stderr.contains("problems found"), "{stderr}");
+    assert!(stderr.contains("2 errors found"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
