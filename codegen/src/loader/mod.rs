@@ -7,6 +7,7 @@
 
 mod parse;
 pub mod pointer;
+mod swagger2;
 
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -95,6 +96,9 @@ pub struct Documents {
     /// resolution looks its file up, and this spares canonicalizing its path (a
     /// system call) when it is spelled as loaded, as it nearly always is.
     by_spelling: HashMap<Arc<Path>, usize>,
+    /// Set when the entry is a Swagger 2.0 document: every document then holds its
+    /// OpenAPI 3.0 conversion, and this says where its nodes came from.
+    conversion: Option<swagger2::Conversion>,
 }
 
 /// A node of a loaded document and where it is.
@@ -181,6 +185,7 @@ impl Documents {
             documents: Vec::new(),
             by_path: HashMap::new(),
             by_spelling: HashMap::new(),
+            conversion: None,
         };
         let entry_path: Arc<Path> = Arc::from(entry);
         on_read(entry);
@@ -222,10 +227,62 @@ impl Documents {
             next += 1;
         }
         if problems.is_empty() {
+            documents.convert_swagger2();
             Ok(documents)
         } else {
             Err(problems)
         }
+    }
+
+    /// Replaces every document by its OpenAPI 3.0 conversion when the entry is a
+    /// Swagger 2.0 document.
+    fn convert_swagger2(&mut self) {
+        if !swagger2::is_swagger2(&self.documents[0].root) {
+            return;
+        }
+        let (roots, conversion) = swagger2::convert(self);
+        for (document, root) in self.documents.iter_mut().zip(roots) {
+            if let Some(root) = root {
+                document.root = root;
+            }
+        }
+        self.conversion = Some(conversion);
+    }
+
+    /// The `swagger` version of the entry document when it was converted from Swagger
+    /// 2.0 to OpenAPI 3.0 (`"2.0"`).
+    pub fn swagger_version(&self) -> Option<&'static str> {
+        self.conversion.as_ref().map(|_| "2.0")
+    }
+
+    /// Where a node of the loaded documents is in the files as written: itself, unless
+    /// it is a node of a document converted from Swagger 2.0.
+    pub fn original(&self, location: &Location) -> Location {
+        match (&self.conversion, self.index_of(&location.file)) {
+            (Some(conversion), Some(index)) => conversion.original(index, location),
+            _ => location.clone(),
+        }
+    }
+
+    /// What the conversion from Swagger 2.0 could only approximate, at the original
+    /// locations (none for an OpenAPI 3 document).
+    pub fn conversion_notes(&self) -> &[(Location, String)] {
+        self.conversion
+            .as_ref()
+            .map_or(&[][..], |conversion| &conversion.notes)
+    }
+
+    /// The index of the document at `file`.
+    fn index_of(&self, file: &Path) -> Option<usize> {
+        self.documents
+            .iter()
+            .position(|document| std::ptr::eq(&*document.path, file))
+            .or_else(|| {
+                self.by_spelling
+                    .get(file)
+                    .or_else(|| self.by_path.get(&identity(file)))
+                    .copied()
+            })
     }
 
     /// The entry document.

@@ -98,6 +98,10 @@ pub fn lower(documents: &Documents) -> Result<(Api, Vec<Diagnostic>), Vec<Diagno
     };
     let api = lowerer.api();
     let mut problems = lowerer.problems;
+    // A document converted from Swagger 2.0 reports where its nodes were written.
+    for problem in &mut problems {
+        problem.location = documents.original(&problem.location);
+    }
     problems.sort_by(|a, b| a.location.cmp(&b.location));
     problems.dedup();
     if problems.iter().any(|p| p.severity == Severity::Error) {
@@ -278,7 +282,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// Checks the `openapi` field: 3.0.x and 3.1.x are supported, Swagger 2.0 is not.
+    /// Checks the `openapi` field: 3.0.x and 3.1.x are supported, and Swagger 2.0, which
+    /// the loader converted.
     fn check_version(&mut self, root: &Node<'a>) -> String {
         if !root.value.is_object() {
             self.error(
@@ -287,11 +292,17 @@ impl<'a> Lowerer<'a> {
             );
             return String::new();
         }
-        if root.get("swagger").is_some() {
+        if let Some(version) = self.documents.swagger_version() {
+            return version.to_owned();
+        }
+        if let Some(swagger) = root.get("swagger") {
             self.error(
-                root.location.child("swagger"),
-                "this is a Swagger 2.0 document; only OpenAPI 3.0 and 3.1 are supported \
-                 (convert it first, e.g. with `npx swagger2openapi`)",
+                swagger.location,
+                format!(
+                    "Swagger version {} is not supported; only Swagger 2.0 and OpenAPI 3.0 \
+                     and 3.1 are",
+                    swagger.value
+                ),
             );
             return String::new();
         }
