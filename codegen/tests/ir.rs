@@ -262,3 +262,95 @@ fn bodies_of_different_types_get_an_enum_and_multipart_binaries_are_files() {
         .unwrap();
     assert_eq!(octets.ty, Some(TypeRef::Primitive(Primitive::Binary)));
 }
+
+#[test]
+fn swagger_2_documents_are_read_as_their_openapi_3_conversion() {
+    use oapi_gen::ir::{SecuritySchemeKind, TypeKind};
+    let api = load("swagger2/petstore.yaml");
+    assert_eq!(api.openapi_version, "2.0");
+    let urls: Vec<&str> = api.servers.iter().map(|s| s.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://petstore.example.com/v2",
+            "http://petstore.example.com/v2"
+        ]
+    );
+
+    // Query arrays: csv (the default) is not exploded, multi is; ssv and pipes are
+    // delimited; a header array is simple.
+    let find = operation(&api, "findPets");
+    let param = |name: &str| find.parameters.iter().find(|p| p.name == name).unwrap();
+    assert_eq!(
+        (param("tags").style, param("tags").explode),
+        (ParameterStyle::Form, false)
+    );
+    assert_eq!(
+        (param("status").style, param("status").explode),
+        (ParameterStyle::Form, true)
+    );
+    assert_eq!(param("ids").style, ParameterStyle::PipeDelimited);
+    assert_eq!(param("words").style, ParameterStyle::SpaceDelimited);
+    assert_eq!(param("X-Trace").style, ParameterStyle::Simple);
+    assert_eq!(param("limit").ty, TypeRef::Primitive(Primitive::I32));
+    assert_eq!(param("limit").default, Some(serde_json::json!(20)));
+    let ok = &find.responses[0];
+    let headers: Vec<&str> = ok.headers.iter().map(|h| h.name.as_str()).collect();
+    assert_eq!(headers, ["X-Rate-Limit", "X-Next"]);
+    assert_eq!(ok.headers[0].ty, TypeRef::Primitive(Primitive::I32));
+
+    // A body parameter is the request body, for each media type `consumes` lists.
+    let add = operation(&api, "addPet").request_body.as_ref().unwrap();
+    assert!(add.required);
+    let media: Vec<&str> = add.contents.iter().map(|c| c.media_type.as_str()).collect();
+    assert_eq!(media, ["application/json", "application/xml"]);
+    assert_eq!(type_name(&api, add.contents[0].ty.as_ref().unwrap()), "Pet");
+    // A shared one too; the path item's parameter is merged in.
+    let replace = operation(&api, "replacePet");
+    assert!(replace.request_body.as_ref().unwrap().required);
+    assert_eq!(replace.parameters[0].name, "petId");
+
+    // Form parameters make a form body, or a multipart one with a file.
+    let form = operation(&api, "updatePetWithForm")
+        .request_body
+        .as_ref()
+        .unwrap();
+    assert_eq!(form.contents[0].kind, MediaKind::FormUrlEncoded);
+    let upload = operation(&api, "uploadPhoto")
+        .request_body
+        .as_ref()
+        .unwrap();
+    assert_eq!(upload.contents[0].kind, MediaKind::Multipart);
+    let TypeRef::Named(id) = upload.contents[0].ty.as_ref().unwrap() else {
+        panic!("the multipart schema is a struct");
+    };
+    let TypeKind::Struct(fields) = &api.types.get(*id).kind else {
+        panic!("the multipart schema is a struct");
+    };
+    let file = fields
+        .fields
+        .iter()
+        .find(|f| f.wire_name == "file")
+        .unwrap();
+    assert_eq!(file.ty, TypeRef::Primitive(Primitive::File));
+    let photo = &operation(&api, "getPhoto").responses[0].contents[0];
+    assert_eq!(photo.media_type, "image/png");
+    assert_eq!(photo.ty, Some(TypeRef::Primitive(Primitive::Binary)));
+
+    let kinds: Vec<(&str, &SecuritySchemeKind)> = api
+        .security_schemes
+        .iter()
+        .map(|s| (s.name.as_str(), &s.kind))
+        .collect();
+    assert_eq!(
+        kinds[0],
+        (
+            "basic",
+            &SecuritySchemeKind::Http {
+                scheme: "basic".into(),
+                bearer_format: None
+            }
+        )
+    );
+    assert_eq!(kinds[2], ("petstore_auth", &SecuritySchemeKind::OAuth2));
+}
