@@ -2221,6 +2221,90 @@ mod tests {
     }
 
     #[test]
+    fn path_items_of_other_files_are_converted_there() {
+        let documents = load(&[
+            (
+                "api.yaml",
+                swagger(json!({
+                    "consumes": ["application/json"],
+                    "paths": {"/pets": {"$ref": "paths/pets.yaml"}},
+                    "parameters": {"Note": {"name": "note", "in": "formData", "type": "string"}},
+                    "definitions": {"Pet": {"type": "object"}}
+                })),
+            ),
+            (
+                "paths/pets.yaml",
+                json!({
+                    "post": {
+                        "parameters": [{"name": "pet", "in": "body", "schema": {"$ref": "../api.yaml#/definitions/Pet"}}],
+                        "responses": {"200": {"description": "ok", "schema": {"$ref": "../api.yaml#/definitions/Pet"}}}
+                    },
+                    "put": {
+                        "consumes": ["multipart/form-data"],
+                        "parameters": [{"$ref": "../api.yaml#/parameters/Note"}],
+                        "responses": {"204": {"description": "ok"}}
+                    }
+                }),
+            ),
+        ]);
+        let api = &documents.documents[0].root;
+        assert_eq!(api["paths"]["/pets"], json!({"$ref": "paths/pets.yaml"}));
+        // The form parameter is a property of each body that uses it, not a parameter.
+        assert!(
+            api["components"].get("parameters").is_none()
+                || api["components"]["parameters"] == json!({})
+        );
+        let item = &documents.documents[1].root;
+        let pet = json!({"$ref": "../api.yaml#/components/schemas/Pet"});
+        assert_eq!(
+            item["post"]["requestBody"],
+            json!({"content": {"application/json": {"schema": pet}}})
+        );
+        assert_eq!(
+            item["post"]["responses"]["200"]["content"]["application/json"]["schema"],
+            pet
+        );
+        assert_eq!(
+            item["put"]["requestBody"]["content"]["multipart/form-data"]["schema"]["properties"],
+            json!({"note": {"type": "string"}})
+        );
+        assert!(item["put"].get("parameters").is_none());
+        // The property of the shared form parameter is located at that parameter.
+        let at = Location::new(
+            documents.documents[1].path.clone(),
+            "/put/requestBody/content/multipart~1form-data/schema/properties/note/type",
+        );
+        let original = documents.original(&at);
+        assert_eq!(original.file(), Path::new("api.yaml"));
+        assert_eq!(original.pointer, "/parameters/Note/type");
+    }
+
+    #[test]
+    fn operation_schemes_become_servers() {
+        let (root, _) = convert_one(swagger(json!({
+            "host": "h.example", "basePath": "/b", "schemes": ["https"],
+            "paths": {"/a": {"get": {"schemes": ["http"], "responses": {"200": {"description": "ok", "schema": {"type": "string"}}}}}}
+        })));
+        let operation = &root["paths"]["/a"]["get"];
+        assert_eq!(operation["servers"], json!([{"url": "http://h.example/b"}]));
+        assert!(operation.get("schemes").is_none());
+        // No `produces` anywhere: JSON.
+        assert_eq!(
+            operation["responses"]["200"]["content"],
+            json!({"application/json": {"schema": {"type": "string"}}})
+        );
+    }
+
+    #[test]
+    fn openapi_3_documents_are_located_as_they_are() {
+        let documents = load(&[("api.yaml", json!({"openapi": "3.0.3", "paths": {}}))]);
+        let at = Location::new(documents.documents[0].path.clone(), "/paths/x");
+        assert_eq!(documents.original(&at), at);
+        assert!(documents.swagger_version().is_none());
+        assert!(documents.conversion_notes().is_empty());
+    }
+
+    #[test]
     fn encodes_fragments() {
         assert_eq!(
             encode_fragment("/components/schemas/A B"),
