@@ -1,4 +1,4 @@
-//! `oapi-gen`: OpenAPI 3.0/3.1 to Rust code generation.
+//! `oapi-gen`: OpenAPI 3.0/3.1 (and Swagger 2.0) to Rust code generation.
 //!
 //! The pipeline has three stages, each in its own module:
 //!

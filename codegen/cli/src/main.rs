@@ -31,7 +31,7 @@ enum Command {
     /// `--deny-warnings`); warnings alone (constructs the generated code approximates)
     /// are printed and exit with status 0.
     Check {
-        /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
+        /// The OpenAPI 3.0 or 3.1 (or Swagger 2.0) document (YAML or JSON).
         spec: PathBuf,
         #[command(flatten)]
         warnings: WarningArgs,
@@ -91,7 +91,7 @@ impl WarningArgs {
 /// Options shared by the subcommands that write a crate.
 #[derive(Debug, clap::Args)]
 struct CrateArgs {
-    /// The OpenAPI 3.0 or 3.1 document (YAML or JSON).
+    /// The OpenAPI 3.0 or 3.1 (or Swagger 2.0) document (YAML or JSON).
     #[arg(long)]
     spec: PathBuf,
     /// The directory of the crate to write (created if missing).
