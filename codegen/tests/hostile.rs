@@ -365,3 +365,35 @@ fn hostile_text_in_every_position_makes_sound_code() {
     // expression, may be rejected (with a report).
     assert!(rejected.len() <= 3, "{}", rejected.join("\n"));
 }
+
+#[test]
+fn swagger_2_media_type_lists_do_not_multiply_the_document() {
+    // Each media type of `produces` gets a copy of every response schema: a small
+    // document listing thousands would grow a thousandfold. Only the first 32 are used.
+    let media: Vec<String> = (0..5_000)
+        .map(|i| format!(r#""application/x-{i}+json""#))
+        .collect();
+    let properties: Vec<String> = (0..20)
+        .map(|i| format!(r#""p{i}":{{"type":"string"}}"#))
+        .collect();
+    let schema = format!(
+        r#"{{"type":"object","properties":{{{}}}}}"#,
+        properties.join(",")
+    );
+    let paths: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#""/p{i}":{{"get":{{"operationId":"op{i}","responses":{{"200":{{"description":"ok","schema":{schema}}}}}}}}}"#
+            )
+        })
+        .collect();
+    let text = format!(
+        r#"{{"swagger":"2.0","info":{{"title":"t","version":"1"}},"produces":[{}],"paths":{{{}}}}}"#,
+        media.join(","),
+        paths.join(",")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let spec = Spec::load(document(&dir, "many-media.json", text.as_bytes())).unwrap();
+    assert_eq!(spec.api.operations.len(), 40);
+    assert_eq!(spec.api.operations[0].responses[0].contents.len(), 32);
+}

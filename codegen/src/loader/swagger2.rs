@@ -63,6 +63,15 @@ const VALUE_KEYWORDS: &[&str] = &[
 /// The media type of bodies and responses whose operation and document say none.
 const DEFAULT_MEDIA_TYPE: &str = "application/json";
 
+/// How many media types of one `consumes` or `produces` list are used: each gets a
+/// copy of the body's or response's schema, which bounds what a small document can
+/// grow to.
+const MAX_MEDIA_TYPES: usize = 32;
+
+/// How many JSON nodes a shared body parameter or response may have, at most, to be
+/// copied into an operation with other media types than the document's.
+const MAX_COPIED_NODES: usize = 256;
+
 /// Whether `root` is a Swagger 2.0 document (`swagger: "2.0"`, or the YAML number).
 pub fn is_swagger2(root: &Value) -> bool {
     match root.get("swagger") {
@@ -244,8 +253,9 @@ fn child(at: &str, key: &str) -> String {
     pointer
 }
 
-/// The media types of a `consumes` or `produces` value (a string is taken as one).
-fn media_types(node: Option<Node<'_>>) -> Option<Vec<String>> {
+/// The media types of a `consumes` or `produces` value (a string is taken as one),
+/// without repeats, and whether some were left out past [`MAX_MEDIA_TYPES`].
+fn media_types(node: Option<Node<'_>>) -> Option<(Vec<String>, bool)> {
     let node = node?;
     let mut types: Vec<String> = match node.value {
         Value::String(one) => vec![one.clone()],
@@ -257,7 +267,27 @@ fn media_types(node: Option<Node<'_>>) -> Option<Vec<String>> {
     };
     let mut seen = HashSet::new();
     types.retain(|t| seen.insert(t.clone()));
-    Some(types)
+    let cut = types.len() > MAX_MEDIA_TYPES;
+    types.truncate(MAX_MEDIA_TYPES);
+    Some((types, cut))
+}
+
+/// Whether `value` has at most `budget` JSON nodes.
+fn small(value: &Value, budget: usize) -> bool {
+    let mut left = budget;
+    let mut stack = vec![value];
+    while let Some(value) = stack.pop() {
+        if left == 0 {
+            return false;
+        }
+        left -= 1;
+        match value {
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => stack.extend(map.values()),
+            _ => {}
+        }
+    }
+    true
 }
 
 /// `media` or, when it is absent or empty, `fallback`, or the default media type.
@@ -337,6 +367,21 @@ impl<'a> Converter<'a> {
         }
     }
 
+    /// [`media_types`], noting a list cut short.
+    fn media_types(&mut self, node: Option<Node<'_>>) -> Option<Vec<String>> {
+        let at = node.as_ref().map(|n| n.location.clone());
+        let (types, cut) = media_types(node)?;
+        if cut && let Some(at) = at {
+            self.note(
+                at,
+                format!(
+                    "more than {MAX_MEDIA_TYPES} media types: only the first {MAX_MEDIA_TYPES} are used"
+                ),
+            );
+        }
+        Some(types)
+    }
+
     fn note(&mut self, location: Location, message: impl Into<String>) {
         self.notes.push((location, message.into()));
     }
@@ -387,8 +432,8 @@ impl<'a> Converter<'a> {
     /// The converted entry document.
     fn document(&mut self, root: &Node<'a>) -> Value {
         let doc = 0;
-        self.consumes = media_types(root.get("consumes")).unwrap_or_default();
-        self.produces = media_types(root.get("produces")).unwrap_or_default();
+        self.consumes = self.media_types(root.get("consumes")).unwrap_or_default();
+        self.produces = self.media_types(root.get("produces")).unwrap_or_default();
         if let Some(host) = root.str("host") {
             let base = root.str("basePath").unwrap_or_default();
             self.servers = Some((host.to_owned(), base.to_owned()));
@@ -433,7 +478,9 @@ impl<'a> Converter<'a> {
         let base = root.str("basePath").unwrap_or_default();
         let urls: Vec<String> = match root.str("host") {
             Some(host) => {
-                let schemes = media_types(root.get("schemes")).unwrap_or_default();
+                let schemes = media_types(root.get("schemes"))
+                    .map(|(schemes, _)| schemes)
+                    .unwrap_or_default();
                 if schemes.is_empty() {
                     let at = root
                         .get("host")
@@ -727,9 +774,10 @@ impl<'a> Converter<'a> {
         let object = node.value.as_object().expect("an operation object");
         let own = self.uses(node.get("parameters"));
         let consumes_node = node.get("consumes");
-        let own_consumes = media_types(consumes_node.clone());
+        let own_consumes = self.media_types(consumes_node.clone());
         let consumes = effective(own_consumes.clone(), &self.consumes);
-        let produces = effective(media_types(node.get("produces")), &self.produces);
+        let own_produces = self.media_types(node.get("produces"));
+        let produces = effective(own_produces, &self.produces);
 
         // The body and form parameters of the path item apply unless overridden.
         let inherited = shared
@@ -838,9 +886,14 @@ impl<'a> Converter<'a> {
             let resolved = body.resolved.clone().expect("classified as a body");
             // A shared body keeps its `$ref` unless the operation's media types differ
             // from the document's, which the shared one has.
-            if body.written.is_ref()
-                && (!own_consumes || consumes == effective(None, &self.consumes))
-            {
+            let shared_media = !own_consumes || consumes == effective(None, &self.consumes);
+            if body.written.is_ref() && !shared_media && !small(resolved.value, MAX_COPIED_NODES) {
+                self.note(
+                    body.written.location.clone(),
+                    "a large shared body parameter keeps the document's `consumes`, not the operation's",
+                );
+            }
+            if body.written.is_ref() && (shared_media || !small(resolved.value, MAX_COPIED_NODES)) {
                 self.origin(doc, at, &body.written.location, false, false);
                 return Some(self.kept_ref(doc, at, &body.written, Role::RequestBody));
             }
@@ -1201,6 +1254,17 @@ impl<'a> Converter<'a> {
                             && (target.value.get("schema").is_some()
                                 || target.value.get("examples").is_some()) =>
                     {
+                        if !small(target.value, MAX_COPIED_NODES) {
+                            self.note(
+                                response.location.clone(),
+                                "a large shared response keeps the document's `produces`, not the operation's",
+                            );
+                            out.insert(
+                                code.to_owned(),
+                                self.kept_ref(doc, &response_at, &response, Role::Response),
+                            );
+                            continue;
+                        }
                         self.origin(doc, &response_at, &target.location, false, false);
                         let copying = std::mem::replace(&mut self.copying, true);
                         let converted = self.response(doc, &response_at, &target, produces);
@@ -2302,6 +2366,50 @@ mod tests {
         assert_eq!(documents.original(&at), at);
         assert!(documents.swagger_version().is_none());
         assert!(documents.conversion_notes().is_empty());
+    }
+
+    #[test]
+    fn large_shared_nodes_are_not_copied() {
+        let properties: Map<String, Value> = (0..300)
+            .map(|i| (format!("p{i}"), json!({"type": "string"})))
+            .collect();
+        let big = json!({"type": "object", "properties": properties});
+        let (root, documents) = convert_one(swagger(json!({
+            "paths": {"/a": {"put": {
+                "consumes": ["application/xml"],
+                "produces": ["application/xml"],
+                "parameters": [{"$ref": "#/parameters/Big"}],
+                "responses": {"200": {"$ref": "#/responses/Big"}}
+            }}},
+            "parameters": {"Big": {"name": "b", "in": "body", "schema": big}},
+            "responses": {"Big": {"description": "big", "schema": big}}
+        })));
+        let operation = &root["paths"]["/a"]["put"];
+        assert_eq!(
+            operation["requestBody"],
+            json!({"$ref": "#/components/requestBodies/Big"})
+        );
+        assert_eq!(
+            operation["responses"]["200"],
+            json!({"$ref": "#/components/responses/Big"})
+        );
+        let notes = &documents.conversion.as_ref().unwrap().notes;
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn long_media_type_lists_are_cut() {
+        let media: Vec<String> = (0..40).map(|i| format!("application/x-{i}+json")).collect();
+        let (root, documents) = convert_one(swagger(json!({
+            "produces": media,
+            "paths": {"/a": {"get": {"responses": {"200": {"description": "ok", "schema": {"type": "string"}}}}}}
+        })));
+        let content = root["paths"]["/a"]["get"]["responses"]["200"]["content"]
+            .as_object()
+            .unwrap();
+        assert_eq!(content.len(), MAX_MEDIA_TYPES);
+        let notes = &documents.conversion.as_ref().unwrap().notes;
+        assert_eq!(notes[0].0.pointer, "/produces");
     }
 
     #[test]
