@@ -264,6 +264,19 @@ impl Documents {
         }
     }
 
+    /// `diagnostic`, about a node of the loaded documents, made about that node as
+    /// written: at its [original](Documents::original) location, quoting its `$ref` as
+    /// written.
+    pub fn original_diagnostic(&self, diagnostic: &mut Diagnostic) {
+        if let (Some(conversion), Some(index)) =
+            (&self.conversion, self.index_of(&diagnostic.location.file))
+        {
+            diagnostic.message =
+                conversion.original_message(index, &diagnostic.location, &diagnostic.message);
+            diagnostic.location = conversion.original(index, &diagnostic.location);
+        }
+    }
+
     /// What the conversion from Swagger 2.0 could only approximate, at the original
     /// locations (none for an OpenAPI 3 document).
     pub fn conversion_notes(&self) -> &[(Location, String)] {

@@ -23,7 +23,7 @@
 //! keeps where its nodes came from, so that problems found in it are reported at the
 //! original file and JSON pointer ([`Conversion::original`]).
 
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -89,6 +89,9 @@ pub struct Conversion {
     /// the rest of its pointer appended (or, for a node the conversion made up, at that
     /// ancestor's origin itself).
     origins: Vec<BTreeMap<String, Origin>>,
+    /// Per document, the converted pointer of each object whose `$ref` was rewritten →
+    /// (the `$ref` as written, as rewritten).
+    rewritten: Vec<HashMap<String, (String, String)>>,
     /// Constructs the conversion could only approximate, at their original location.
     ///
     /// To be reported as warnings once the lowering has them; nothing reports them yet.
@@ -105,6 +108,20 @@ struct Origin {
 }
 
 impl Conversion {
+    /// A message about the node at `location` of the converted document `index`, with
+    /// the `$ref` of that node quoted as written rather than as rewritten.
+    pub fn original_message(&self, index: usize, location: &Location, message: &str) -> String {
+        let Some(object) = location.pointer.strip_suffix("/$ref") else {
+            return message.to_owned();
+        };
+        match self.rewritten.get(index).and_then(|r| r.get(object)) {
+            Some((written, rewritten)) => {
+                message.replace(&format!("`{rewritten}`"), &format!("`{written}`"))
+            }
+            None => message.to_owned(),
+        }
+    }
+
     /// Where the node at `pointer` of the converted document `index` came from.
     pub fn original(&self, index: usize, location: &Location) -> Location {
         let Some(origins) = self.origins.get(index) else {
@@ -208,14 +225,21 @@ pub fn convert(documents: &Documents) -> (Vec<Option<Value>>, Conversion) {
     let root = converter.document(&entry);
     converter.out[0] = Some(root);
     converter.drain_queue();
-    converter.rewrite_refs();
+    let rewritten = converter.rewrite_refs();
     let Converter {
         out,
         origins,
         notes,
         ..
     } = converter;
-    (out, Conversion { origins, notes })
+    (
+        out,
+        Conversion {
+            origins,
+            rewritten,
+            notes,
+        },
+    )
 }
 
 /// The state of one conversion.
@@ -1571,8 +1595,9 @@ impl<'a> Converter<'a> {
         }
     }
 
-    /// Points every kept `$ref` to where its target is in the converted documents.
-    fn rewrite_refs(&mut self) {
+    /// Points every kept `$ref` to where its target is in the converted documents, and
+    /// returns what was rewritten (see [`Conversion::rewritten`]).
+    fn rewrite_refs(&mut self) -> Vec<HashMap<String, (String, String)>> {
         let mut updates = Vec::new();
         for (doc, at) in std::mem::take(&mut self.refs) {
             let Some(reference) = self.out[doc]
@@ -1610,16 +1635,25 @@ impl<'a> Converter<'a> {
             if pointer::get(target_root, &moved).is_none() {
                 continue;
             }
-            updates.push((doc, at, format!("{file}#{}", encode_fragment(&moved))));
+            let written = reference.to_owned();
+            updates.push((
+                doc,
+                at,
+                written,
+                format!("{file}#{}", encode_fragment(&moved)),
+            ));
         }
-        for (doc, at, reference) in updates {
+        let mut rewritten = vec![HashMap::new(); self.out.len()];
+        for (doc, at, written, reference) in updates {
             if let Some(Value::Object(object)) = self.out[doc]
                 .as_mut()
                 .and_then(|root| root.pointer_mut(&at))
             {
-                object.insert("$ref".into(), reference.into());
+                object.insert("$ref".into(), reference.clone().into());
+                rewritten[doc].insert(at, (written, reference));
             }
         }
+        rewritten
     }
 }
 
@@ -2410,6 +2444,26 @@ mod tests {
         assert_eq!(content.len(), MAX_MEDIA_TYPES);
         let notes = &documents.conversion.as_ref().unwrap().notes;
         assert_eq!(notes[0].0.pointer, "/produces");
+    }
+
+    #[test]
+    fn messages_quote_refs_as_written() {
+        let (_, documents) = convert_one(swagger(json!({
+            "definitions": {"A": {"$ref": "#/definitions/B"}, "B": {"type": "string"}}
+        })));
+        let mut diagnostic = crate::Diagnostic::error(
+            Location::new(
+                documents.documents[0].path.clone(),
+                "/components/schemas/A/$ref",
+            ),
+            "$ref `#/components/schemas/B` is part of a cycle of references",
+        );
+        documents.original_diagnostic(&mut diagnostic);
+        assert_eq!(diagnostic.location.pointer, "/definitions/A/$ref");
+        assert_eq!(
+            diagnostic.message,
+            "$ref `#/definitions/B` is part of a cycle of references"
+        );
     }
 
     #[test]

@@ -98,9 +98,9 @@ pub fn lower(documents: &Documents) -> Result<(Api, Vec<Diagnostic>), Vec<Diagno
     };
     let api = lowerer.api();
     let mut problems = lowerer.problems;
-    // A document converted from Swagger 2.0 reports where its nodes were written.
+    // A document converted from Swagger 2.0 reports its nodes as written.
     for problem in &mut problems {
-        problem.location = documents.original(&problem.location);
+        documents.original_diagnostic(problem);
     }
     problems.sort_by(|a, b| a.location.cmp(&b.location));
     problems.dedup();
