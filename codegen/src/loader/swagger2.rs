@@ -214,7 +214,7 @@ pub fn convert(documents: &Documents) -> (Vec<Option<Value>>, Conversion) {
         forward: vec![BTreeMap::new(); count],
         refs: Vec::new(),
         queue: VecDeque::new(),
-        done: HashSet::new(),
+        done: vec![HashSet::new(); count],
         notes: Vec::new(),
         consumes: Vec::new(),
         produces: Vec::new(),
@@ -257,7 +257,7 @@ struct Converter<'a> {
     /// `$ref` targets to convert in place, in the role the `$ref` gives them.
     queue: VecDeque<(Location, Role)>,
     /// Per document, the original pointers of the nodes converted in a role.
-    done: HashSet<(usize, String)>,
+    done: Vec<HashSet<String>>,
     notes: Vec<(Location, String)>,
     /// The document's `consumes` and `produces`.
     consumes: Vec<String>,
@@ -413,13 +413,13 @@ impl<'a> Converter<'a> {
     /// Marks the node at `location` as converted in a role.
     fn mark_done(&mut self, location: &Location) {
         if let Some(doc) = self.documents.index_of(&location.file) {
-            self.done.insert((doc, location.pointer.clone()));
+            self.done[doc].insert(location.pointer.clone());
         }
     }
 
     /// Whether the node at `pointer` of `doc`, or one of its ancestors, was converted.
     fn is_done(&self, doc: usize, pointer: &str) -> bool {
-        let done = |p: &str| self.done.contains(&(doc, p.to_owned()));
+        let done = |p: &str| self.done[doc].contains(p);
         if done(pointer) {
             return true;
         }
@@ -1563,7 +1563,7 @@ impl<'a> Converter<'a> {
             if self.is_done(doc, &target.pointer) || (doc == 0 && target.pointer.is_empty()) {
                 continue;
             }
-            self.done.insert((doc, target.pointer.clone()));
+            self.done[doc].insert(target.pointer.clone());
             let raw = &documents.documents[doc].root;
             let Some(value) = pointer::get(raw, &target.pointer) else {
                 continue;
