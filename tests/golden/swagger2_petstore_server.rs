@@ -1240,10 +1240,10 @@ pub mod server {
             ];
             let errors = &mut errors;
             if let Some(value) = &limit {
-                runtime::validate::number(
-                    *value as f64,
-                    Some((1.0, false)),
-                    Some((100.0, false)),
+                runtime::validate::integer(
+                    i128::from(*value),
+                    Some((1, false, "1")),
+                    Some((100, false, "100")),
                     None,
                     at,
                     errors,
