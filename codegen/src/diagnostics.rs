@@ -102,6 +102,9 @@ pub enum Approximation {
     /// A path key with a query string: its fixed values are sent and matched as query
     /// parameters.
     QueryInPath,
+    /// A Swagger 2.0 construct the conversion to OpenAPI 3.0 can only approximate
+    /// (a `collectionFormat` without an OpenAPI 3 style, a second body parameter, …).
+    Swagger2,
 }
 
 impl Approximation {
@@ -119,6 +122,7 @@ impl Approximation {
             Approximation::Constraint => "constraint",
             Approximation::OperationId => "operation-id",
             Approximation::QueryInPath => "query-in-path",
+            Approximation::Swagger2 => "swagger2",
         }
     }
 }

@@ -98,10 +98,17 @@ pub fn lower(documents: &Documents) -> Result<(Api, Vec<Diagnostic>), Vec<Diagno
     };
     let api = lowerer.api();
     let mut problems = lowerer.problems;
-    // A document converted from Swagger 2.0 reports its nodes as written.
+    // A document converted from Swagger 2.0 reports its nodes as written, and what
+    // the conversion approximated.
     for problem in &mut problems {
         documents.original_diagnostic(problem);
     }
+    problems.extend(
+        documents
+            .conversion_notes()
+            .iter()
+            .map(|(at, note)| Diagnostic::warning(Approximation::Swagger2, at.clone(), note)),
+    );
     problems.sort_by(|a, b| a.location.cmp(&b.location));
     problems.dedup();
     if problems.iter().any(|p| p.severity == Severity::Error) {
