@@ -1510,14 +1510,16 @@ impl<'a> Converter<'a> {
                     }
                     out.insert(key.clone(), Value::Object(converted));
                 }
-                "items" if value.is_array() => {
-                    let items = node.get(key).expect("the key exists");
-                    let items_at = key_at();
-                    let converted = items
+                "items" | "allOf" | "oneOf" | "anyOf" if value.is_array() => {
+                    // Tuple items (of array items) and the members of a composition.
+                    let nested = key == "items" && items_object;
+                    let members = node.get(key).expect("the key exists");
+                    let members_at = key_at();
+                    let converted = members
                         .elements()
                         .enumerate()
-                        .map(|(i, item)| {
-                            self.schema(doc, &child(&items_at, &i.to_string()), &item, items_object)
+                        .map(|(i, member)| {
+                            self.schema(doc, &child(&members_at, &i.to_string()), &member, nested)
                         })
                         .collect();
                     out.insert(key.clone(), Value::Array(converted));
@@ -1525,18 +1527,6 @@ impl<'a> Converter<'a> {
                 "items" | "additionalProperties" | "not" if value.is_object() => {
                     let sub = node.get(key).expect("the key exists");
                     out.insert(key.clone(), self.schema(doc, &key_at(), &sub, items_object));
-                }
-                "allOf" | "oneOf" | "anyOf" if value.is_array() => {
-                    let members = node.get(key).expect("the key exists");
-                    let members_at = key_at();
-                    let converted = members
-                        .elements()
-                        .enumerate()
-                        .map(|(i, member)| {
-                            self.schema(doc, &child(&members_at, &i.to_string()), &member, false)
-                        })
-                        .collect();
-                    out.insert(key.clone(), Value::Array(converted));
                 }
                 "collectionFormat" if items_object => {
                     self.note(
